@@ -1,0 +1,24 @@
+# The image docker-compose.yml runs: Python 3.12 with the portal and its npm front-end packages.
+FROM node:22-bookworm-slim AS frontend
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 portal
+COPY pyproject.toml README.md ./
+COPY protocol_portal ./protocol_portal
+COPY enquiries ./enquiries
+COPY complaints ./complaints
+COPY interests ./interests
+COPY access_requests ./access_requests
+RUN pip install --no-cache-dir .
+COPY . .
+COPY --from=frontend /app/node_modules ./node_modules
+RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost STATIC_ROOT=/app/var/static \
+    python manage.py collectstatic --no-input \
+ && mkdir -p /data/attachments && chown -R portal /app/var /data
+USER portal
+EXPOSE 8000

@@ -1,0 +1,54 @@
+"""The Celery app and its beat schedule, written out where anyone can read it.
+
+Delivery settings make chasers exactly-once together with the outbox's unique key: a task is
+acknowledged only after it ran (late acks), is handed back if its worker dies, and is published
+only after the transaction that asked for it commits.
+"""
+
+import os
+from datetime import timedelta
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protocol_portal.settings")
+
+app = Celery("protocol_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    task_ignore_result=True,
+    # The filesystem broker of the embedded default has no broadcast exchange.
+    worker_enable_remote_control=os.environ.get("CELERY_BROKER_URL", "filesystem://")
+    != "filesystem://",
+)
+app.autodiscover_tasks(
+    ["protocol_portal.casework", "enquiries", "complaints", "interests", "access_requests"]
+)
+
+
+app.conf.beat_schedule = {
+    # Find open cases whose next chaser is due and hand each to its rung (one indexed query).
+    "sweep-chasers": {
+        "task": "protocol_portal.casework.tasks.sweep_due_chasers",
+        "schedule": timedelta(seconds=int(os.environ.get("PORTAL_SWEEP_SECONDS", "60"))),
+    },
+    # Deliver outbox messages that were written but not yet sent (e.g. after a broker outage).
+    "deliver-outbox": {
+        "task": "protocol_portal.casework.tasks.deliver_pending_outbox",
+        "schedule": timedelta(minutes=5),
+    },
+    # Open the 28-day registration return for anyone who has just become a member.
+    "open-new-member-returns": {
+        "task": "interests.tasks.open_new_member_returns",
+        "schedule": timedelta(hours=1),
+    },
+    # Hackney §15.4: the Standards Committee's summary of the quarter just ended.
+    "quarterly-standards-summary": {
+        "task": "complaints.tasks.generate_quarterly_summaries",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}

@@ -1,0 +1,24 @@
+"""Top-level URLs: the web shell, each case type, the admin and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+# Each case app registers its viewsets on the shared router when its api module is imported.
+import access_requests.api  # noqa: F401
+import complaints.api  # noqa: F401
+import enquiries.api  # noqa: F401
+import interests.api  # noqa: F401
+from protocol_portal.api import router
+
+urlpatterns = [
+    path("", include("protocol_portal.web.urls")),
+    path("enquiries/", include("enquiries.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("interests/", include("interests.urls")),
+    path("access-requests/", include("access_requests.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

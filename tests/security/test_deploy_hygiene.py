@@ -1,0 +1,82 @@
+"""Deploy hygiene: production settings pass Django's deploy checks, headers are set, sessions of
+disabled people die, and repeated failed logins lock the account."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from protocol_portal.org.models import Person
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "-production-like-" + "z" * 30,
+        "ALLOWED_HOSTS": "portal.example.gov.uk",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "false"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_cached_and_carry_security_headers(client):
+    person = Person.objects.create_user("alice", password="a-long-password-1")
+    client.force_login(person)
+    response = client.get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_disabled_persons_session_stops_on_the_next_request(client):
+    person = Person.objects.create_user("bob", password="a-long-password-1")
+    client.force_login(person)
+    assert client.get(reverse("home")).status_code == 200
+    person.is_active = False
+    person.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_login_locks_out_after_repeated_failures(client, settings):
+    Person.objects.create_user("carol", password="the-right-password-1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "carol", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "carol", "password": "the-right-password-1"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
