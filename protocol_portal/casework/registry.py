@@ -1,0 +1,38 @@
+"""Case types register here so the kernel can sweep their clocks without importing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+
+from protocol_portal.org.models import ChaserRung, Post
+
+
+@dataclass(frozen=True)
+class CaseTypeSpec:
+    label: str  # "enquiries.Enquiry"
+    # Called inside the chaser's transaction after a rung is written: grant escalation access,
+    # record breach, etc.
+    on_rung: Callable[[object, ChaserRung, list[Post], datetime], None] | None = None
+
+    @property
+    def model(self):
+        return apps.get_model(self.label)
+
+
+_specs: dict[str, CaseTypeSpec] = {}
+
+
+def register(spec: CaseTypeSpec) -> None:
+    _specs[spec.label] = spec
+
+
+def spec_for(label: str) -> CaseTypeSpec:
+    return _specs[label]
+
+
+def all_specs() -> list[CaseTypeSpec]:
+    return list(_specs.values())

@@ -1,0 +1,159 @@
+"""Shared writes for every case type: references, timeline, clocks, outbox, access grants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
+from protocol_portal.org.calendars import calendar_for
+from protocol_portal.org.models import ChaserRung, Council, Person, Post
+
+CHASE_HOUR = time(7, 0)
+
+
+def local_morning(day: date) -> datetime:
+    """07:00 UK time on `day`: when a chaser rung for that day becomes due."""
+    return datetime.combine(day, CHASE_HOUR, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def reference_next(*, council: Council, prefix: str, year: int) -> str:
+    """The next case reference, e.g. HAC-ENQ-2026-00042 (gap-free per council, type and year)."""
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+        council=council, prefix=prefix, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{council.slug[:3].upper()}-{prefix}-{year}-{counter.last:05d}"
+
+
+def event_record(
+    *,
+    case: Case,
+    at: datetime,
+    actor: Person | None,
+    kind: str,
+    summary: str,
+    detail: str = "",
+    visible_to_raiser: bool = True,
+) -> CaseEvent:
+    """Add a line to the case's timeline."""
+    return CaseEvent.objects.create(
+        council_id=case.council_id,
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        at=at,
+        actor=actor,
+        kind=kind,
+        summary=summary[:300],
+        detail=detail,
+        visible_to_raiser=visible_to_raiser,
+    )
+
+
+def timeline_for(*, case: Case, raiser_view: bool = False) -> list[CaseEvent]:
+    """The case's timeline in order (one query); the raiser sees only what is meant for them."""
+    events = CaseEvent.objects.filter(
+        case_type=ContentType.objects.get_for_model(case), case_id=case.pk
+    ).select_related("actor")
+    if raiser_view:
+        events = events.filter(visible_to_raiser=True)
+    return list(events)
+
+
+def ladder_for(*, council: Council, case_type: str) -> list[ChaserRung]:
+    return list(ChaserRung.objects.filter(council=council, case_type=case_type).order_by("order"))
+
+
+def clock_schedule(*, case: Case, ladder: list[ChaserRung] | None = None) -> None:
+    """Set when the next chaser rung is due (07:00 on the rung's working day), or none."""
+    if case.due_on is None or case.clock_paused_on is not None or case.closed_at is not None:
+        case.next_action_at = None
+        return
+    if ladder is None:
+        ladder = ladder_for(council=case.council, case_type=case.CASE_TYPE)
+    if case.next_rung >= len(ladder):
+        case.next_action_at = None
+        return
+    rung = ladder[case.next_rung]
+    day = calendar_for(case.council, case.CLOCK_CALENDAR).offset(
+        case.due_on, rung.offset_working_days
+    )
+    case.next_action_at = local_morning(day)
+
+
+def clock_start(*, case: Case, received_on: date, days: int, calendar: str | None = None) -> None:
+    """Start the clock: due = received + the limit (receipt is day 0)."""
+    case.received_on = received_on
+    case.due_on = calendar_for(case.council, calendar or case.CLOCK_CALENDAR).add(received_on, days)
+    case.next_rung = 0
+    case.breached_on = None
+    clock_schedule(case=case)
+
+
+def clock_pause(*, case: Case, on: date) -> None:
+    """Stop the clock while the officer waits for the member (e.g. clarification)."""
+    if case.clock_paused_on is None:
+        case.clock_paused_on = on
+        case.next_action_at = None
+
+
+def clock_resume(*, case: Case, on: date) -> int:
+    """Restart the clock: the due date moves by the working days the clock stood still."""
+    if case.clock_paused_on is None:
+        return 0
+    calendar = calendar_for(case.council, case.CLOCK_CALENDAR)
+    lost = max(calendar.count(case.clock_paused_on, on), 0)
+    if case.due_on is not None and lost:
+        case.due_on = calendar.add(case.due_on, lost)
+    case.clock_paused_on = None
+    clock_schedule(case=case)
+    return lost
+
+
+def outbox_write(
+    *,
+    key: str,
+    council: Council,
+    case: Case | None,
+    subject: str,
+    body: str,
+    recipients: Iterable[Person],
+    at: datetime,
+    rung: str = "",
+) -> OutboxMessage | None:
+    """Queue a notification once per business key; None if that key was already written.
+
+    Delivery (email) happens after the surrounding transaction commits.
+    """
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key=key,
+                council=council,
+                case_type=ContentType.objects.get_for_model(case) if case is not None else None,
+                case_id=case.pk if case is not None else None,
+                rung=rung,
+                subject=subject[:300],
+                body=body,
+                created_at=at,
+            )
+    except IntegrityError:
+        return None
+    people = {p.pk: p for p in recipients if p is not None}
+    Notice.objects.bulk_create([Notice(message=message, person_id=pk) for pk in people])
+    from protocol_portal.casework.tasks import deliver_outbox_message
+
+    transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
+    return message
+
+
+def holders(posts: Iterable[Post | None]) -> list[Person]:
+    """The people holding these posts (vacant ones skipped)."""
+    return [post.holder for post in posts if post is not None and post.holder is not None]
