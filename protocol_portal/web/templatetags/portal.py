@@ -1,0 +1,99 @@
+"""Template helpers for the GOV.UK components in templates/components/.
+
+Django renders each widget (so values, `maxlength`, `autocomplete` and choices stay Django's);
+these helpers only add the GOV.UK classes and the ids that tie a field to its hint and error.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms, template
+from django.core.paginator import Page
+
+register = template.Library()
+
+_ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+}
+
+
+@register.filter
+def describedby(field: forms.BoundField) -> str:
+    """The ids of the field's hint and error message, for `aria-describedby`."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def field_anchor(field: forms.BoundField) -> str:
+    """The id an error summary links to: the first input of the field."""
+    widget = field.field.widget
+    if isinstance(widget, forms.MultiWidget | forms.RadioSelect):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.simple_tag
+def govuk_widget(field: forms.BoundField, css_class: str) -> str:
+    """Render the field's own widget with the GOV.UK class, error state and described-by ids.
+
+    Autofocus is switched off: it moves screen-reader users past the page's heading.
+    """
+    widget_class = field.field.widget.attrs.get("class", "")
+    classes = [css_class, widget_class]
+    if field.errors:
+        classes.append(_ERROR_CLASSES.get(css_class, ""))
+    attrs: dict[str, object] = {
+        "class": " ".join(c for c in classes if c),
+        "autofocus": False,
+    }
+    if ids := describedby(field):
+        attrs["aria-describedby"] = ids
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_optional(field: forms.BoundField) -> bool:
+    return not field.field.required
+
+
+@register.simple_tag
+def page_items(page: Page, on_each_side: int = 2, on_ends: int = 1) -> list[dict]:
+    """Numbered links for the pagination component, with gaps marked as ellipses."""
+    items = []
+    for number in page.paginator.get_elided_page_range(
+        page.number, on_each_side=on_each_side, on_ends=on_ends
+    ):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "current": number == page.number})
+    return items
+
+
+@register.filter
+def duration(delta: timedelta | None) -> str:
+    """A lock-out or wait period in words: "1 hour", "30 minutes", "1 hour 30 minutes"."""
+    if not delta:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+@register.filter
+def is_mapping(value: object) -> bool:
+    """True for a dict, so a component can take either plain text or {"text": ..., ...}."""
+    return isinstance(value, dict)

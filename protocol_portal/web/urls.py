@@ -1,0 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from protocol_portal.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("routing/", views.routing_explainer, name="routing-explainer"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,105 @@
+"""Pages of the web shell: home, the routing explainer and the accessibility statement.
+
+Nothing here writes: the pages read through selectors and the organisation's routing services.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from protocol_portal.org import routing
+from protocol_portal.org.models import Council, Post, RoutingRule
+from protocol_portal.web import explainer, selectors
+from protocol_portal.web.forms import CouncilPickForm, RouteFactsForm, SignInForm
+from protocol_portal.web.home import panels_for
+
+NOTICES_ON_HOME = 10
+FACT_FIELDS = ("case_type", "raised_by", "concerning", "stage", "directorate", "subject_post")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """What is the signed-in person's to do: case panels, unread notices, posts and seats."""
+    person = request.user
+    context = {
+        "panels": panels_for(request),
+        "notices": selectors.unread_notices_for(person=person, limit=NOTICES_ON_HOME),
+        "notice_count": selectors.unread_notice_count(person=person),
+        "posts": selectors.posts_of(person=person),
+        "memberships": selectors.memberships_of(person=person),
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def routing_explainer(request):
+    """For admins: pick a council and a case's facts, see the rule and who it reaches today."""
+    if not request.user.is_staff:
+        raise Http404("The routing explainer is for administrators.")
+    councils = list(Council.objects.order_by("name"))
+    picker = CouncilPickForm(
+        request.GET if "council" in request.GET else None,
+        councils=councils,
+        initial={"council": councils[0].slug} if len(councils) == 1 else None,
+    )
+    context = {"picker": picker, "councils": councils, "form": None}
+    if picker.is_bound and picker.is_valid():
+        context.update(_council_explainer(request, picker.cleaned_data["council"]))
+    return render(request, "web/routing_explainer.html", context)
+
+
+def _council_explainer(request, council: Council) -> dict:
+    rules = list(RoutingRule.objects.filter(council=council))
+    posts = list(
+        Post.objects.filter(council=council)
+        .select_related("directorate", "holder")
+        .order_by("title")
+    )
+    form = RouteFactsForm(
+        request.GET if "case_type" in request.GET else None,
+        rules=rules,
+        directorates=list(council.directorates.order_by("name")),
+        posts=posts,
+        initial={"raised_by": "member", "concerning": routing.ANY, "stage": routing.FIRST_STAGE},
+    )
+    explanation = routing_error = facts_text = None
+    if form.is_bound and form.is_valid():
+        facts = form.facts()
+        facts_text = explainer.facts_in_words(facts)
+        ctx = explainer.explainer_context(
+            council=council,
+            directorate=form.cleaned_data["directorate"],
+            subject_post=form.cleaned_data["subject_post"],
+        )
+        query = {"council": council.slug} | {
+            name: request.GET.get(name, "") for name in FACT_FIELDS if request.GET.get(name)
+        }
+        try:
+            explanation = explainer.explain(council=council, facts=facts, ctx=ctx, query=query)
+        except routing.RoutingError as exc:
+            routing_error = str(exc)
+    applied = explanation.route.rule_key if explanation else None
+    return {
+        "council": council,
+        "form": form,
+        "explanation": explanation,
+        "routing_error": routing_error,
+        "facts_text": facts_text,
+        "rule_count": len(rules),
+        "rule_head": explainer.RULE_TABLE_HEAD,
+        "rule_tables": explainer.rule_tables(council=council, rules=rules, applied_key=applied),
+    }
+
+
+def accessibility(request):
+    """The accessibility statement: public, as the 2018 regulations expect."""
+    return render(request, "web/accessibility.html")
