@@ -1,0 +1,450 @@
+"""JSON API for enquiries under /api/v1/enquiries/: everything the browser can do, with the same
+permissions. A read the caller may not make answers 404, so references cannot be enumerated;
+an action on an enquiry they may read but not act on answers 403; a refused move answers 409.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from enquiries import selectors, services
+from enquiries import serializers as s
+from enquiries.filters import EnquiryFilter
+from enquiries.models import Enquiry
+from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
+from protocol_portal.api import router
+from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org.models import Member, Person, Post
+
+NOT_FOUND = OpenApiResponse(s.EnquiryErrorSerializer, description="No such enquiry you may see.")
+REFUSED = OpenApiResponse(s.EnquiryErrorSerializer, description="You may read it but not do this.")
+CONFLICT = OpenApiResponse(
+    s.EnquiryErrorSerializer, description="Not allowed from its current status."
+)
+
+
+class EnquiryFilterBackend(DjangoFilterBackend):
+    """Filters limited to the caller's councils, "due this week" counted from today."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["council_ids"] = view.council_ids()
+        kwargs["today"] = timezone.localdate()
+        return kwargs
+
+
+class ConflictError(Exception):
+    pass
+
+
+def _run(call):
+    """Run a service; its refusals become 400 (bad input), 403 or 409 with a reason."""
+    try:
+        return call()
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        ) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except TransitionError as exc:
+        raise ConflictError(str(exc)) from exc
+
+
+def _action_schema(request, summary: str):
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses={
+            200: s.EnquiryDetailSerializer,
+            400: OpenApiResponse(description="Bad input: the reason per field."),
+            403: REFUSED,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+
+
+class EnquiryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Member enquiries you may see: your own as a member, or those routed to, managed,
+    triaged or escalated to you as an officer."""
+
+    lookup_field = "reference"
+    lookup_value_regex = r"[A-Za-z0-9]{1,3}-ENQ-[0-9]{4}-[0-9]{5}"
+    filter_backends = [EnquiryFilterBackend]
+    filterset_class = EnquiryFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = s.EnquiryListSerializer
+    queryset = Enquiry.objects.none()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ConflictError):
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return super().handle_exception(exc)
+
+    def council_ids(self) -> set[int]:
+        user = self.request.user
+        held = selectors.posts_held(user=user)
+        return {p.council_id for p in held} | {
+            m.council_id for m in selectors.memberships(user=user)
+        }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Enquiry.objects.none()
+        return (
+            selectors.enquiries_visible_to(user=self.request.user)
+            .select_related(*selectors.LIST_RELATED)
+            .order_by("due_on", "pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.EnquiryCreateSerializer
+        if self.action == "list":
+            return s.EnquiryListSerializer
+        return s.EnquiryDetailSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["today"] = timezone.localdate()
+        return context
+
+    def get_object(self) -> Enquiry:
+        enquiry = selectors.enquiry_by_reference(reference=self.kwargs["reference"])
+        if enquiry is None or not can(self.request.user, VIEW, enquiry):
+            raise Http404
+        return enquiry
+
+    def _detail(self, enquiry: Enquiry) -> Response:
+        perms = allowed(self.request.user, enquiry)
+        officer = ACT in perms
+        page = selectors.enquiry_page(
+            enquiry=enquiry,
+            raiser_view=not officer,
+            officer_view=officer,
+        )
+        context = {
+            **self.get_serializer_context(),
+            "page": page,
+            "may_see_attachments": ATTACHMENTS in perms,
+        }
+        return Response(s.EnquiryDetailSerializer(enquiry, context=context).data)
+
+    def _for(self, perm: str) -> Enquiry:
+        enquiry = self.get_object()
+        if not can(self.request.user, perm, enquiry):
+            raise PermissionDenied("You may read this enquiry but not do that.")
+        return enquiry
+
+    def _valid(self, serializer_class, **context):
+        serializer = serializer_class(data=self.request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(summary="Enquiries you may see, soonest due first")
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="One enquiry with its timeline",
+        responses={200: s.EnquiryDetailSerializer, 404: NOT_FOUND},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    @extend_schema(
+        summary="Log an enquiry (members only)",
+        request={
+            "application/json": s.EnquiryCreateSerializer,
+            "multipart/form-data": s.EnquiryCreateSerializer,
+        },
+        responses={
+            201: s.EnquiryDetailSerializer,
+            400: OpenApiResponse(description="Bad input"),
+            403: REFUSED,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        memberships = selectors.memberships(user=request.user)
+        if not memberships:
+            raise PermissionDenied("Only members log enquiries.")
+        data = self._valid(s.EnquiryCreateSerializer, memberships=memberships)
+        enquiry = _run(
+            lambda: services.enquiry_create(**data, actor=request.user, as_of=timezone.now())
+        )
+        response = self._detail(enquiry)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    # ---------------------------------------------------------------- officer actions
+
+    @_action_schema(None, "Accept the enquiry")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, reference=None):
+        enquiry = self._for(ACT)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_accept(
+                    enquiry=enquiry, actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryReassignSerializer, "Pass the enquiry to another post")
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryReassignSerializer, council_ids=enquiry.council_id)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_reassign(
+                    enquiry=enquiry,
+                    to_post=data["to_post"],
+                    reason=data["reason"],
+                    actor=request.user,
+                    as_of=timezone.now(),
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryQuestionSerializer, "Ask the member for clarification (clock pauses)")
+    @action(detail=True, methods=["post"])
+    def clarify(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryQuestionSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_request_clarification(
+                    enquiry=enquiry,
+                    question=data["question"],
+                    actor=request.user,
+                    as_of=timezone.now(),
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryResponseSerializer, "Respond to the member")
+    @action(detail=True, methods=["post"])
+    def respond(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryResponseSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_respond(
+                    enquiry=enquiry,
+                    response=data["response"],
+                    actor=request.user,
+                    as_of=timezone.now(),
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryCloseSerializer, "Close the enquiry")
+    @action(detail=True, methods=["post"])
+    def close(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryCloseSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_close(
+                    enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryReasonSerializer, "Reopen (members within the council's window)")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, reference=None):
+        enquiry = self.get_object()
+        perms = allowed(request.user, enquiry)
+        if ACT not in perms and FOLLOW_UP not in perms:
+            raise PermissionDenied("You may read this enquiry but not reopen it.")
+        data = self._valid(s.EnquiryReasonSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_reopen(
+                    enquiry=enquiry,
+                    reason=data["reason"],
+                    actor=request.user,
+                    as_of=timezone.now(),
+                    by_member=ACT not in perms,
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryNoteSerializer, "This is a complaint: refer to the Complaints Team")
+    @action(detail=True, methods=["post"], url_path="refer-complaint")
+    def refer_complaint(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryNoteSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_refer_complaint(
+                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryNoteSerializer, "This is an FOI request: start the FOI clock")
+    @action(detail=True, methods=["post"], url_path="refer-foi")
+    def refer_foi(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryNoteSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_refer_foi(
+                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryNoteSerializer, "Access refused or in doubt: refer to the MO")
+    @action(detail=True, methods=["post"], url_path="refer-access")
+    def refer_access(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryNoteSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_refer_access(
+                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryFlagsSerializer, "Set the flags (legal, other ward, policy, urgency)")
+    @action(detail=True, methods=["post"])
+    def flags(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryFlagsSerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_set_flags(
+                    enquiry=enquiry, actor=request.user, as_of=timezone.now(), **data
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryInvolvedSerializer, "Mark an officer as involved in the proceedings")
+    @action(detail=True, methods=["post"])
+    def involved(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = self._valid(s.EnquiryInvolvedSerializer)
+        officer = Person.objects.filter(
+            username=data["officer"], posts__council_id=enquiry.council_id
+        ).first()
+        if officer is None:
+            raise ValidationError({"officer": ["No officer of the council has that username."]})
+        return self._detail(
+            _run(
+                lambda: services.enquiry_mark_involved(
+                    enquiry=enquiry, officer=officer, actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @extend_schema(
+        summary="Pass several enquiries to one post",
+        request=s.EnquiryBulkReassignSerializer,
+        responses={
+            200: s.EnquiryBulkResultSerializer,
+            400: OpenApiResponse(description="Bad input"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-reassign")
+    def bulk_reassign(self, request):
+        data = self._valid(s.EnquiryBulkReassignSerializer)
+        post = Post.objects.filter(council__slug=data["council"], slug=data["to_post"]).first()
+        if post is None:
+            raise ValidationError({"to_post": ["No such post in that council."]})
+        found = {
+            e.reference: e
+            for e in Enquiry.objects.select_related("council").filter(
+                reference__in=data["references"], council_id=post.council_id
+            )
+        }
+        refused = [
+            r for r in data["references"] if r not in found or not can(request.user, ACT, found[r])
+        ]
+        if refused:
+            raise ValidationError({"references": [f"You cannot act on: {', '.join(refused)}."]})
+        moved = _run(
+            lambda: services.enquiries_bulk_reassign(
+                enquiries=list(found.values()),
+                to_post=post,
+                reason=data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+        return Response({"moved": moved})
+
+    # ---------------------------------------------------------------- member actions
+
+    @_action_schema(s.EnquiryReplySerializer, "Reply to the officer's clarification request")
+    @action(detail=True, methods=["post"])
+    def reply(self, request, reference=None):
+        enquiry = self._for(FOLLOW_UP)
+        data = self._valid(s.EnquiryReplySerializer)
+        return self._detail(
+            _run(
+                lambda: services.enquiry_reply(
+                    enquiry=enquiry, text=data["text"], actor=request.user, as_of=timezone.now()
+                )
+            )
+        )
+
+    @_action_schema(s.EnquiryShareSerializer, "Copy another member in (the requester only)")
+    @action(detail=True, methods=["post"])
+    def share(self, request, reference=None):
+        enquiry = self._for(FOLLOW_UP)
+        data = self._valid(s.EnquiryShareSerializer)
+        member = Member.objects.filter(
+            council_id=enquiry.council_id, person__username=data["member"]
+        ).first()
+        if member is None:
+            raise ValidationError({"member": ["No member of the council has that username."]})
+        _run(
+            lambda: services.enquiry_share_with_member(
+                enquiry=enquiry, member=member, actor=request.user, as_of=timezone.now()
+            )
+        )
+        return self._detail(enquiry)
+
+    @extend_schema(
+        summary="Download an attachment",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
+    def attachment(self, request, reference=None, attachment_id=None):
+        enquiry = self.get_object()
+        if not can(request.user, ATTACHMENTS, enquiry):
+            raise Http404
+        item = enquiry.attachments.filter(pk=attachment_id).first()
+        if item is None:
+            raise Http404
+        return FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=item.content_type,
+        )
+
+
+router.register("enquiries", EnquiryViewSet, basename="enquiry")

@@ -1,0 +1,227 @@
+"""Browser forms: they validate and hand clean values to one service; they never write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from enquiries.attachments import ALLOWED_LABEL, attachment_check
+from enquiries.selectors import possible_duplicates
+from enquiries.states import Urgency
+from protocol_portal.org.models import Member, Person, Post, ServiceArea, Ward
+
+MAX_FILES = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Post) -> str:
+        holder = obj.holder.get_full_name() if obj.holder_id else "vacant"
+        return f"{obj.title} ({holder or obj.holder})"
+
+
+class EnquiryForm(forms.Form):
+    """What a member types when logging an enquiry (000 §7.1; 002 §30)."""
+
+    subject = forms.CharField(max_length=200, help_text="A few words, e.g. “Broken boiler”.")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What does the resident need?",
+        max_length=10000,
+    )
+    service_area = forms.ModelChoiceField(
+        queryset=ServiceArea.objects.none(), label="Service area", empty_label="Choose one"
+    )
+    ward = forms.ModelChoiceField(queryset=Ward.objects.none(), empty_label="Choose one")
+    resident_reference = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Resident's reference",
+        help_text="Personal data: only those handling the enquiry will see it.",
+    )
+    urgency = forms.ChoiceField(
+        choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE
+    )
+    urgency_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why is it urgent?",
+        help_text="Needed when urgent: the officer decides whether it is (002 §30).",
+    )
+    relates_to_legal_proceedings = forms.BooleanField(
+        required=False,
+        label="It relates to legal proceedings by or against the council",
+        help_text="It will go only to a Director, and the answer will be about process "
+        "(000 §13.4–13.5).",
+    )
+    about_other_ward = forms.BooleanField(
+        required=False,
+        label="It is about a ward other than my own",
+        help_text="That ward's members will be told an enquiry was made, not what it says "
+        "(002 §34).",
+    )
+    is_policy = forms.BooleanField(
+        required=False, label="It is about policy rather than a routine matter"
+    )
+    is_cross_directorate = forms.BooleanField(
+        required=False, label="It involves more than one council department"
+    )
+    attachments = MultipleFileField(
+        required=False,
+        label="Attachments",
+        help_text=f"Up to {MAX_FILES} files: {ALLOWED_LABEL}. If the page shows an error, "
+        "choose the files again.",
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different issue from my open enquiry",
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["service_area"].queryset = ServiceArea.objects.filter(
+            council_id=member.council_id
+        ).order_by("name")
+        self.fields["ward"].queryset = Ward.objects.filter(council_id=member.council_id)
+        if member.ward_id and not self.is_bound:
+            self.initial.setdefault("ward", member.ward_id)
+        self.duplicates: list = []
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"Attach at most {MAX_FILES} files.")
+        errors = []
+        for upload in files:
+            try:
+                attachment_check(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgency") == Urgency.URGENT and not (data.get("urgency_reason") or "").strip():
+            self.add_error("urgency_reason", "Say why the enquiry is urgent.")
+        area, subject = data.get("service_area"), data.get("subject")
+        if area and subject:
+            self.duplicates = possible_duplicates(
+                member=self.member, service_area_id=area.pk, subject=subject
+            )
+            if self.duplicates and not data.get("confirm_not_duplicate"):
+                refs = ", ".join(e.reference for e in self.duplicates)
+                self.add_error(
+                    "confirm_not_duplicate",
+                    f"You already have an open enquiry on this ({refs}). Please add to that one "
+                    "rather than repeat it (002 §30), or tick the box if this is a different "
+                    "issue.",
+                )
+        return data
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label="What do you need the member to clarify?"
+    )
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}), label="Response to the member"
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Why is it being closed?"
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why?")
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Note for the record"
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Your reply")
+
+
+class ReassignForm(forms.Form):
+    to_post = PostChoiceField(
+        queryset=Post.objects.none(), label="Pass it to", empty_label="Choose a post"
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_post"].queryset = posts
+
+
+class BulkReassignForm(ReassignForm):
+    enquiries = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Enquiries"
+    )
+
+    def __init__(self, *args, posts, enquiries, **kwargs):
+        super().__init__(*args, posts=posts, **kwargs)
+        self.fields["enquiries"].queryset = enquiries
+
+
+class ShareForm(forms.Form):
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.none(), label="Member to copy in", empty_label="Choose a member"
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class FlagsForm(forms.Form):
+    relates_to_legal_proceedings = forms.BooleanField(
+        required=False, label="Relates to legal proceedings by or against the council"
+    )
+    about_other_ward = forms.BooleanField(required=False, label="About another member's ward")
+    is_policy = forms.BooleanField(required=False, label="Policy rather than routine")
+    is_cross_directorate = forms.BooleanField(required=False, label="Crosses directorates")
+    urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
+    urgency_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Why is it urgent?"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgency") == Urgency.URGENT and not (data.get("urgency_reason") or "").strip():
+            self.add_error("urgency_reason", "Say why the enquiry is urgent.")
+        return data
+
+
+class InvolvedForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Officer involved in the proceedings",
+        empty_label="Choose an officer",
+    )
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers

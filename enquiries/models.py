@@ -1,0 +1,213 @@
+"""Member enquiries: a councillor asks the council something on a resident's behalf.
+
+The case shape (reference, owner post, clock, chaser position) comes from
+`protocol_portal.casework.models.Case`; this adds what an enquiry is about, the flags that
+decide its route, its attachments, who has been copied in, and the object-permission tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from enquiries.states import OPEN, Status, Urgency
+from protocol_portal.casework.models import Case
+from protocol_portal.org.models import (
+    CalendarKind,
+    CaseType,
+    Directorate,
+    Member,
+    Person,
+    Post,
+    ServiceArea,
+    Ward,
+)
+
+
+class Enquiry(Case):
+    """One member enquiry and its clock."""
+
+    CASE_TYPE = CaseType.ENQUIRY
+    REFERENCE_PREFIX = "ENQ"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="enquiries")
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="+")
+    directorate = models.ForeignKey(
+        Directorate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The directorate the service area maps to when the enquiry was logged.",
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
+    resident_reference = models.CharField(
+        "resident's reference",
+        max_length=100,
+        blank=True,
+        help_text="Personal data: shown only to those who may open the enquiry.",
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    urgency_reason = models.TextField(blank=True)
+    relates_to_legal_proceedings = models.BooleanField(default=False)
+    about_other_ward = models.BooleanField(default=False)
+    is_policy = models.BooleanField("policy rather than routine", default=False)
+    is_cross_directorate = models.BooleanField(default=False)
+    involved_officers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="+",
+        help_text="Officers involved in the legal proceedings: never routed to (000 §13.5).",
+    )
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    concerning = models.CharField(max_length=40, default="routine")
+    route_rule_key = models.CharField(max_length=100, blank=True)
+    route_source = models.CharField(max_length=60, blank=True)
+    route_note = models.TextField(blank=True)
+    route_deadline_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The rule's own deadline, if it sets one."
+    )
+    # The clock's parameters, kept so a calendar change can recompute the due date.
+    clock_started_on = models.DateField(null=True, blank=True)
+    clock_limit_days = models.PositiveSmallIntegerField(default=10)
+    clock_calendar = models.CharField(
+        max_length=10, choices=CalendarKind.choices, default=CalendarKind.WORKING
+    )
+    clock_paused_days = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name_plural = "enquiries"
+        ordering = ["due_on", "pk"]
+        indexes = [
+            # The chaser sweep's one query (DESIGN layer 5): only rows with a rung pending.
+            models.Index(
+                fields=["next_action_at"],
+                name="enquiry_next_action",
+                condition=models.Q(next_action_at__isnull=False),
+            ),
+            models.Index(fields=["council", "status", "due_on"], name="enquiry_council_queue"),
+            models.Index(fields=["owner_post", "status", "due_on"], name="enquiry_owner_queue"),
+            models.Index(fields=["member", "status"], name="enquiry_member_list"),
+        ]
+        permissions = [
+            ("act_on_enquiry", "Act on the enquiry as an officer"),
+            ("view_enquiry_attachments", "Open the enquiry's attachments"),
+            ("follow_up_enquiry", "Reply to clarification and reopen as the requesting member"),
+        ]
+
+    @property
+    def raiser_person(self) -> Person:
+        """The chaser ladder's "raiser" token notifies the member who logged it."""
+        return self.member.person
+
+    def chaser_excluded_people(self) -> frozenset[int]:
+        """No chaser goes to an officer involved in the legal proceedings (000 §13.5)."""
+        return frozenset(self.involved_officers.values_list("pk", flat=True))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        """Breach is explicit: set by the chaser rung that fires after the due date."""
+        return self.breached_on is not None and self.is_open
+
+
+def attachment_path(instance: EnquiryAttachment, filename: str) -> str:
+    # A random name: nothing a member typed reaches the file system.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"enquiries/{instance.enquiry.council_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class EnquiryAttachment(models.Model):
+    """A file a member attached, kept under MEDIA_ROOT and served only through a checked view."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CopyReason(models.TextChoices):
+    RULE = "rule", "Copied under the council's routing rule"
+    REQUESTER = "requester", "Copied with the requesting member's permission"
+
+
+class EnquiryCopy(models.Model):
+    """Someone copied in: shown on the enquiry, so there are no silent copies (002 §85)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="copies")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=CopyReason.choices)
+    source = models.CharField(max_length=100, blank=True)
+    permitted_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False) | models.Q(member__isnull=False),
+                name="enquiry_copy_has_recipient",
+            ),
+            models.UniqueConstraint(fields=["enquiry", "post"], name="enquiry_copy_once_per_post"),
+            models.UniqueConstraint(
+                fields=["enquiry", "member"], name="enquiry_copy_once_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enquiry} → {self.post or self.member}"
+
+
+class WardNotice(models.Model):
+    """A member of another ward who was told the enquiry concerns their ward (002 §34)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="ward_notices")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["told_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "member"], name="ward_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enquiry} told {self.member}"
+
+
+class EnquiryUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian table: per-person grants (the raising member, a permitted copy)."""
+
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
+
+
+class EnquiryGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-FK guardian table: per-post grants through the post's group."""
+
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)

@@ -1,0 +1,313 @@
+"""API shapes for enquiries. Serializers validate and present; services write."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from enquiries.attachments import attachment_check
+from enquiries.models import Enquiry, EnquiryAttachment, EnquiryCopy, WardNotice
+from enquiries.states import OPEN, Status, Urgency
+from protocol_portal.casework.models import CaseEvent
+from protocol_portal.org.models import Member, Post, ServiceArea, Ward
+
+
+def overdue(enquiry: Enquiry, today) -> bool:
+    """Open, not waiting on the member, and breached or past its due date."""
+    return (
+        enquiry.status in OPEN
+        and enquiry.status != Status.AWAITING_MEMBER
+        and (
+            enquiry.breached_on is not None
+            or (enquiry.due_on is not None and enquiry.due_on < today)
+        )
+    )
+
+
+@extend_schema_field(
+    # A pattern rather than an enum: list and detail share the field, and another case type's
+    # "status" enum would otherwise collide with this one by name.
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(Status.values) + ")$",
+        "description": "; ".join(f"`{v}` - {label}" for v, label in Status.choices),
+    }
+)
+class StatusField(serializers.CharField):
+    """The status, described inline (one choice set shared by list and detail)."""
+
+
+class EnquiryListSerializer(serializers.ModelSerializer):
+    status = StatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    owner = serializers.SerializerMethodField()
+    member = serializers.CharField(source="member.__str__", read_only=True)
+    service_area = serializers.CharField(source="service_area.name", read_only=True)
+    ward = serializers.CharField(source="ward.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enquiry
+        fields = [
+            "reference",
+            "subject",
+            "status",
+            "status_label",
+            "owner",
+            "member",
+            "service_area",
+            "ward",
+            "received_on",
+            "due_on",
+            "breached_on",
+            "overdue",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_owner(self, obj: Enquiry) -> str:
+        return obj.owner_post.title if obj.owner_post_id else ""
+
+    def get_overdue(self, obj: Enquiry) -> bool:
+        return overdue(obj, self.context.get("today") or timezone.localdate())
+
+    def get_url(self, obj: Enquiry) -> str:
+        return reverse("enquiries:detail", args=[obj.reference])
+
+
+class EnquiryEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "kind", "summary", "detail", "actor"]
+        read_only_fields = fields
+
+    def get_actor(self, obj: CaseEvent) -> str:
+        return str(obj.actor) if obj.actor_id else "Protocol Portal"
+
+
+class EnquiryAttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnquiryAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, obj: EnquiryAttachment) -> str:
+        return reverse("enquiries:attachment", args=[obj.enquiry.reference, obj.pk])
+
+
+class EnquiryCopySerializer(serializers.ModelSerializer):
+    to = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnquiryCopy
+        fields = ["to", "reason", "source", "created_at"]
+        read_only_fields = fields
+
+    def get_to(self, obj: EnquiryCopy) -> str:
+        return str(obj.post or obj.member)
+
+
+class EnquiryWardNoticeSerializer(serializers.ModelSerializer):
+    member = serializers.CharField(source="member.__str__", read_only=True)
+
+    class Meta:
+        model = WardNotice
+        fields = ["member", "told_at"]
+        read_only_fields = fields
+
+
+class EnquiryDetailSerializer(EnquiryListSerializer):
+    """One enquiry as its reader may see it: the timeline is filtered by the view."""
+
+    timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    copies = serializers.SerializerMethodField()
+    ward_members_told = serializers.SerializerMethodField()
+
+    class Meta(EnquiryListSerializer.Meta):
+        fields = [
+            *EnquiryListSerializer.Meta.fields,
+            "description",
+            "resident_reference",
+            "urgency",
+            "urgency_reason",
+            "relates_to_legal_proceedings",
+            "about_other_ward",
+            "is_policy",
+            "is_cross_directorate",
+            "concerning",
+            "route_source",
+            "clock_calendar",
+            "timeline",
+            "attachments",
+            "copies",
+            "ward_members_told",
+        ]
+        read_only_fields = fields
+
+    def _page(self):
+        return self.context["page"]
+
+    @extend_schema_field(EnquiryEventSerializer(many=True))
+    def get_timeline(self, obj):
+        return EnquiryEventSerializer(self._page().events, many=True).data
+
+    @extend_schema_field(EnquiryAttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        if not self.context.get("may_see_attachments"):
+            return []
+        return EnquiryAttachmentSerializer(self._page().attachments, many=True).data
+
+    @extend_schema_field(EnquiryCopySerializer(many=True))
+    def get_copies(self, obj):
+        return EnquiryCopySerializer(self._page().copies, many=True).data
+
+    @extend_schema_field(EnquiryWardNoticeSerializer(many=True))
+    def get_ward_members_told(self, obj):
+        return EnquiryWardNoticeSerializer(self._page().ward_notices, many=True).data
+
+
+class EnquiryCreateSerializer(serializers.Serializer):
+    council = serializers.SlugField(
+        required=False, help_text="The council's slug; needed only if you sit on several."
+    )
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000)
+    service_area = serializers.SlugField(help_text="The service area's slug.")
+    ward = serializers.SlugField(help_text="The ward's slug.")
+    resident_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
+    urgency_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    relates_to_legal_proceedings = serializers.BooleanField(default=False)
+    about_other_ward = serializers.BooleanField(default=False)
+    is_policy = serializers.BooleanField(default=False)
+    is_cross_directorate = serializers.BooleanField(default=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+    confirm_not_duplicate = serializers.BooleanField(
+        default=False, help_text="Set when a similar open enquiry exists and this is different."
+    )
+
+    def validate_attachments(self, files):
+        errors = []
+        for upload in files:
+            try:
+                attachment_check(upload)
+            except Exception as exc:  # noqa: BLE001 - a Django ValidationError, reported as is
+                errors.extend(getattr(exc, "messages", [str(exc)]))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return files
+
+    def validate(self, attrs):
+        memberships: list[Member] = self.context["memberships"]
+        slug = attrs.get("council")
+        chosen = [m for m in memberships if slug is None or m.council.slug == slug]
+        if not chosen:
+            raise serializers.ValidationError({"council": "You are not a member of that council."})
+        if len(chosen) > 1:
+            raise serializers.ValidationError({"council": "Say which council this is for."})
+        member = chosen[0]
+        area = ServiceArea.objects.filter(
+            council_id=member.council_id, slug=attrs["service_area"]
+        ).first()
+        ward = Ward.objects.filter(council_id=member.council_id, slug=attrs["ward"]).first()
+        errors = {}
+        if area is None:
+            errors["service_area"] = "No such service area in your council."
+        if ward is None:
+            errors["ward"] = "No such ward in your council."
+        if attrs.get("urgency") == Urgency.URGENT and not attrs.get("urgency_reason", "").strip():
+            errors["urgency_reason"] = "Say why the enquiry is urgent."
+        if errors:
+            raise serializers.ValidationError(errors)
+        from enquiries.selectors import possible_duplicates
+
+        duplicates = possible_duplicates(
+            member=member, service_area_id=area.pk, subject=attrs["subject"]
+        )
+        if duplicates and not attrs.get("confirm_not_duplicate"):
+            refs = ", ".join(e.reference for e in duplicates)
+            raise serializers.ValidationError(
+                {
+                    "confirm_not_duplicate": f"You already have an open enquiry on this ({refs}); "
+                    "add to it (002 §30) or set confirm_not_duplicate if this is different."
+                }
+            )
+        attrs.update(member=member, service_area=area, ward=ward)
+        attrs.pop("council", None)
+        attrs.pop("confirm_not_duplicate", None)
+        return attrs
+
+
+class EnquiryQuestionSerializer(serializers.Serializer):
+    question = serializers.CharField()
+
+
+class EnquiryResponseSerializer(serializers.Serializer):
+    response = serializers.CharField()
+
+
+class EnquiryReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class EnquiryCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnquiryNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnquiryReplySerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class EnquiryReassignSerializer(serializers.Serializer):
+    to_post = serializers.SlugField(help_text="The slug of a post of the enquiry's council.")
+    reason = serializers.CharField()
+
+    def validate_to_post(self, value):
+        post = Post.objects.filter(council_id=self.context["council_ids"], slug=value).first()
+        if post is None:
+            raise serializers.ValidationError("No such post in the enquiry's council.")
+        return post
+
+
+class EnquiryBulkReassignSerializer(serializers.Serializer):
+    council = serializers.SlugField()
+    references = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=200)
+    to_post = serializers.SlugField()
+    reason = serializers.CharField()
+
+
+class EnquiryShareSerializer(serializers.Serializer):
+    member = serializers.CharField(help_text="The username of the member to copy in.")
+
+
+class EnquiryFlagsSerializer(serializers.Serializer):
+    relates_to_legal_proceedings = serializers.BooleanField(required=False)
+    about_other_ward = serializers.BooleanField(required=False)
+    is_policy = serializers.BooleanField(required=False)
+    is_cross_directorate = serializers.BooleanField(required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    urgency_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class EnquiryInvolvedSerializer(serializers.Serializer):
+    officer = serializers.CharField(help_text="The username of the officer involved.")
+
+
+class EnquiryBulkResultSerializer(serializers.Serializer):
+    moved = serializers.IntegerField()
+
+
+class EnquiryErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,571 @@
+"""Browser pages for enquiries. Views read through selectors, check permission through one
+helper, validate with a form and call one service; they never write themselves.
+
+A page about an enquiry the visitor may not open answers 404, so references cannot be probed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from enquiries import forms, selectors, services
+from enquiries.filters import EnquiryFilter
+from enquiries.models import Enquiry
+from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
+from enquiries.serializers import overdue
+from enquiries.states import ACTIONABLE, OPEN, Status
+from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org.models import Person
+
+PAGE_SIZE = 25
+STATUS_COLOURS = {
+    Status.RECEIVED: "blue",
+    Status.IN_PROGRESS: "turquoise",
+    Status.AWAITING_MEMBER: "yellow",
+    Status.REFERRED_MO: "purple",
+    Status.FOI: "purple",
+    Status.RESPONDED: "green",
+    Status.REFERRED_COMPLAINT: "orange",
+    Status.CLOSED: "grey",
+}
+
+
+def _enquiry_or_404(user: Person, reference: str, perm: str = VIEW) -> Enquiry:
+    enquiry = selectors.enquiry_by_reference(reference=reference)
+    if enquiry is None or not can(user, VIEW, enquiry):
+        raise Http404("No such enquiry.")
+    if perm != VIEW and not can(user, perm, enquiry):
+        raise PermissionDenied("You may read this enquiry but not do that.")
+    return enquiry
+
+
+def _rows(enquiries, today) -> list:
+    for enquiry in enquiries:
+        enquiry.overdue = overdue(enquiry, today)
+        enquiry.status_colour = STATUS_COLOURS.get(enquiry.status, "")
+    return enquiries
+
+
+def _posted(request):
+    """The POST data if this is a POST (even an empty one), so the form is bound."""
+    return request.POST if request.method == "POST" else None
+
+
+def _apply(request, form, call: Callable[[], object]) -> bool:
+    """Run the service; its refusals become errors on the form, keeping what was typed."""
+    try:
+        call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return False
+    except TransitionError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- member pages
+
+
+@login_required
+def index(request):
+    """The member's enquiries; an officer goes to their queue."""
+    memberships = selectors.memberships(user=request.user)
+    if not memberships:
+        return redirect("enquiries:queue")
+    today = timezone.localdate()
+    paginator = Paginator(selectors.enquiries_for_member(user=request.user), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    shared = list(selectors.enquiries_shared_with(user=request.user)[:20])
+    return render(
+        request,
+        "enquiries/enquiry_list.html",
+        {
+            "page_obj": page,
+            "enquiries": _rows(list(page.object_list), today),
+            "shared": _rows(shared, today),
+        },
+    )
+
+
+@login_required
+def new(request):
+    """Log an enquiry; on success the member sees the acknowledgement on the enquiry's page."""
+    memberships = selectors.memberships(user=request.user)
+    if not memberships:
+        raise PermissionDenied("Only councillors log member enquiries.")
+    member = next(
+        (m for m in memberships if m.council.slug == request.GET.get("council")), memberships[0]
+    )
+    form = forms.EnquiryForm(_posted(request), request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("confirm_not_duplicate")
+        result: dict = {}
+
+        def create():
+            result["enquiry"] = services.enquiry_create(
+                member=member, **data, actor=request.user, as_of=timezone.now()
+            )
+
+        if _apply(request, form, create):
+            enquiry = result["enquiry"]
+            messages.success(
+                request,
+                f"Enquiry {enquiry.reference} logged. It is with {enquiry.owner_post} and is due "
+                f"by {enquiry.due_on:%d %B %Y}. We have sent you this acknowledgement too.",
+            )
+            return redirect("enquiries:detail", reference=enquiry.reference)
+    return render(
+        request,
+        "enquiries/enquiry_form.html",
+        {
+            "form": form,
+            "member": member,
+            "memberships": memberships,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- the enquiry page
+
+
+@login_required
+def detail(request, reference: str):
+    """One enquiry: status, owner, due date, flags, copies, attachments and the timeline."""
+    enquiry = _enquiry_or_404(request.user, reference)
+    perms = allowed(request.user, enquiry)
+    officer = ACT in perms
+    page = selectors.enquiry_page(enquiry=enquiry, raiser_view=not officer, officer_view=officer)
+    today = timezone.localdate()
+    return render(
+        request,
+        "enquiries/enquiry_detail.html",
+        {
+            "enquiry": enquiry,
+            "page": page,
+            "overdue": overdue(enquiry, today),
+            "status_colour": STATUS_COLOURS.get(enquiry.status, ""),
+            "officer": officer,
+            "may_follow_up": FOLLOW_UP in perms,
+            "may_see_attachments": ATTACHMENTS in perms,
+            "actionable": enquiry.status in ACTIONABLE,
+            "is_open": enquiry.status in OPEN,
+            "reopen_until": services.reopen_deadline(enquiry),
+            "legal": enquiry.relates_to_legal_proceedings,
+        },
+    )
+
+
+@login_required
+def attachment(request, reference: str, pk: int):
+    """Serve an attachment to those allowed, always as a download."""
+    enquiry = _enquiry_or_404(request.user, reference)
+    if not can(request.user, ATTACHMENTS, enquiry):
+        raise Http404("No such attachment.")
+    item = enquiry.attachments.filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such attachment.")
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+def csv_safe(value: object) -> str:
+    """Stop spreadsheet formula injection: cells starting = + - @ (or tab/CR) get a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return response
+
+
+@login_required
+def export(request, reference: str):
+    """The enquiry and its timeline as CSV, as the reader may see them."""
+    enquiry = _enquiry_or_404(request.user, reference)
+    officer = can(request.user, ACT, enquiry)
+    page = selectors.enquiry_page(enquiry=enquiry, raiser_view=not officer, officer_view=False)
+    rows = [
+        [enquiry.reference, "", "subject", enquiry.subject, ""],
+        [enquiry.reference, "", "status", enquiry.get_status_display(), ""],
+        [enquiry.reference, "", "owner", enquiry.owner_post, ""],
+        [enquiry.reference, "", "due", enquiry.due_on, ""],
+        *[[enquiry.reference, e.at.isoformat(), e.kind, e.summary, e.detail] for e in page.events],
+    ]
+    return _csv(f"{enquiry.reference}.csv", ["reference", "at", "what", "summary", "detail"], rows)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    perm: str
+    form: Callable
+    run: Callable  # (enquiry, data, user, as_of) -> object
+    button: str
+    hint: str = ""
+
+
+def _posts(enquiry: Enquiry) -> QuerySet:
+    return selectors.reassign_targets(council_ids={enquiry.council_id})
+
+
+def _officers(enquiry: Enquiry) -> QuerySet:
+    return Person.objects.filter(posts__council_id=enquiry.council_id).distinct()
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        "Accept this enquiry",
+        ACT,
+        lambda e, *a, **k: forms.forms.Form(*a, **k),
+        lambda e, d, u, t: services.enquiry_accept(enquiry=e, actor=u, as_of=t),
+        "Accept",
+    ),
+    "clarify": Action(
+        "Ask the member for clarification",
+        ACT,
+        lambda e, *a, **k: forms.QuestionForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_request_clarification(
+            enquiry=e, question=d["question"], actor=u, as_of=t
+        ),
+        "Send question",
+        "The clock stops until the member replies.",
+    ),
+    "respond": Action(
+        "Respond to the member",
+        ACT,
+        lambda e, *a, **k: forms.RespondForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_respond(
+            enquiry=e, response=d["response"], actor=u, as_of=t
+        ),
+        "Send response",
+    ),
+    "close": Action(
+        "Close this enquiry",
+        ACT,
+        lambda e, *a, **k: forms.CloseForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_close(enquiry=e, reason=d["reason"], actor=u, as_of=t),
+        "Close enquiry",
+    ),
+    "reassign": Action(
+        "Pass this enquiry to another post",
+        ACT,
+        lambda e, *a, **k: forms.ReassignForm(*a, posts=_posts(e), **k),
+        lambda e, d, u, t: services.enquiry_reassign(
+            enquiry=e, to_post=d["to_post"], reason=d["reason"], actor=u, as_of=t
+        ),
+        "Pass it on",
+    ),
+    "refer-complaint": Action(
+        "This is a complaint",
+        ACT,
+        lambda e, *a, **k: forms.NoteForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_refer_complaint(
+            enquiry=e, note=d["note"], actor=u, as_of=t
+        ),
+        "Refer to the Complaints Team",
+        "Seek a senior officer's advice first; the member will be told (002 §76).",
+    ),
+    "refer-foi": Action(
+        "This is a Freedom of Information request",
+        ACT,
+        lambda e, *a, **k: forms.NoteForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_refer_foi(enquiry=e, note=d["note"], actor=u, as_of=t),
+        "Start the FOI clock",
+        "A 20 working day FOI clock starts today and the member is told (003 §58–60).",
+    ),
+    "refer-access": Action(
+        "Access refused or in doubt",
+        ACT,
+        lambda e, *a, **k: forms.NoteForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_refer_access(
+            enquiry=e, note=d["note"], actor=u, as_of=t
+        ),
+        "Refer to the Monitoring Officer",
+        "The Monitoring Officer determines access (000 §7.2b).",
+    ),
+    "flags": Action(
+        "Change the enquiry's flags",
+        ACT,
+        lambda e, *a, **k: forms.FlagsForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_set_flags(enquiry=e, actor=u, as_of=t, **d),
+        "Save flags",
+        "A change of route re-routes the enquiry.",
+    ),
+    "involved": Action(
+        "Mark an officer as involved in the proceedings",
+        ACT,
+        lambda e, *a, **k: forms.InvolvedForm(*a, officers=_officers(e), **k),
+        lambda e, d, u, t: services.enquiry_mark_involved(
+            enquiry=e, officer=d["officer"], actor=u, as_of=t
+        ),
+        "Mark as involved",
+        "They will never handle or be chased about it (000 §13.5).",
+    ),
+    "reply": Action(
+        "Reply to the officer's question",
+        FOLLOW_UP,
+        lambda e, *a, **k: forms.ReplyForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_reply(enquiry=e, text=d["text"], actor=u, as_of=t),
+        "Send reply",
+    ),
+    "share": Action(
+        "Copy another member in",
+        FOLLOW_UP,
+        lambda e, *a, **k: forms.ShareForm(
+            *a,
+            members=selectors.members_of(council_ids={e.council_id}).exclude(pk=e.member_id),
+            **k,
+        ),
+        lambda e, d, u, t: services.enquiry_share_with_member(
+            enquiry=e, member=d["member"], actor=u, as_of=t
+        ),
+        "Copy them in",
+        "They will be able to read this enquiry; it will say so here.",
+    ),
+}
+
+
+def _initial(name: str, enquiry: Enquiry) -> dict:
+    if name != "flags":
+        return {}
+    return {field: getattr(enquiry, field) for field in forms.FlagsForm.base_fields}
+
+
+@login_required
+def act(request, reference: str, name: str):
+    """One action on an enquiry: a short form, then the service."""
+    spec = ACTIONS.get(name)
+    if spec is None:
+        raise Http404("No such action.")
+    enquiry = _enquiry_or_404(request.user, reference, spec.perm)
+    form = spec.form(enquiry, _posted(request), initial=_initial(name, enquiry))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            request,
+            form,
+            lambda: spec.run(enquiry, form.cleaned_data, request.user, timezone.now()),
+        )
+    ):
+        messages.success(request, f"{spec.title}: done.")
+        return redirect("enquiries:detail", reference=enquiry.reference)
+    return render(
+        request,
+        "enquiries/enquiry_action.html",
+        {
+            "enquiry": enquiry,
+            "form": form,
+            "spec": spec,
+            "name": name,
+            "legal": enquiry.relates_to_legal_proceedings and name == "respond",
+        },
+    )
+
+
+@login_required
+def reopen(request, reference: str):
+    """Reopen: the member within the council's window, an officer at any time."""
+    enquiry = _enquiry_or_404(request.user, reference)
+    perms = allowed(request.user, enquiry)
+    if ACT not in perms and FOLLOW_UP not in perms:
+        raise PermissionDenied("You may read this enquiry but not reopen it.")
+    form = forms.ReasonForm(_posted(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            request,
+            form,
+            lambda: services.enquiry_reopen(
+                enquiry=enquiry,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
+                by_member=ACT not in perms,
+            ),
+        )
+    ):
+        messages.success(request, "Enquiry reopened.")
+        return redirect("enquiries:detail", reference=enquiry.reference)
+    spec = Action(
+        "Reopen this enquiry", VIEW, None, None, "Reopen", "Say what is still outstanding."
+    )
+    return render(
+        request,
+        "enquiries/enquiry_action.html",
+        {
+            "enquiry": enquiry,
+            "form": form,
+            "spec": spec,
+            "name": "reopen",
+            "reopen_until": services.reopen_deadline(enquiry),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- officer queues
+
+
+@login_required
+def queue(request):
+    """An officer's queues (mine, team, directorate, triage) with filters, sorting, pages and
+    bulk reassignment."""
+    held = selectors.posts_held(user=request.user)
+    scopes = selectors.scopes_for(held=held) if held else []
+    if not held:
+        raise PermissionDenied("Queues are for officers.")
+    scope = request.GET.get("scope") if request.GET.get("scope") in scopes else scopes[0]
+    today = timezone.localdate()
+    council_ids = {p.council_id for p in held}
+    base = selectors.enquiry_queue(user=request.user, scope=scope, held=held)
+    filters = EnquiryFilter(
+        request.GET or None, queryset=base, council_ids=council_ids, today=today
+    )
+    enquiries = filters.qs if filters.is_bound else base
+    paginator = Paginator(enquiries, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = _rows(list(page.object_list), today)
+    bulk = forms.BulkReassignForm(
+        posts=selectors.reassign_targets(council_ids=council_ids),
+        enquiries=Enquiry.objects.none(),
+    )
+    return render(
+        request,
+        "enquiries/enquiry_queue.html",
+        {
+            "scope": scope,
+            "scopes": [(s, selectors.Scope.LABELS[s]) for s in scopes],
+            "filter": filters,
+            "page_obj": page,
+            "enquiries": rows,
+            "bulk": bulk,
+            "dashboard": selectors.may_see_dashboard(held=held),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_reassign(request):
+    """Pass the ticked enquiries to one post; only enquiries the officer may act on move."""
+    held = selectors.posts_held(user=request.user)
+    if not held:
+        raise PermissionDenied("Queues are for officers.")
+    council_ids = {p.council_id for p in held}
+    visible = selectors.enquiries_visible_to(user=request.user).filter(status__in=OPEN)
+    form = forms.BulkReassignForm(
+        request.POST, posts=selectors.reassign_targets(council_ids=council_ids), enquiries=visible
+    )
+    if form.is_valid():
+        chosen = list(form.cleaned_data["enquiries"].select_related("council"))
+        refused = [e.reference for e in chosen if not can(request.user, ACT, e)]
+        if refused:
+            form.add_error("enquiries", f"You cannot pass on: {', '.join(refused)}.")
+        else:
+            moved = {"n": 0}
+
+            def run():
+                moved["n"] = services.enquiries_bulk_reassign(
+                    enquiries=chosen,
+                    to_post=form.cleaned_data["to_post"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    as_of=timezone.now(),
+                )
+
+            if _apply(request, form, run):
+                messages.success(
+                    request, f"{moved['n']} enquiries passed to {form.cleaned_data['to_post']}."
+                )
+                return redirect(request.POST.get("next") or reverse("enquiries:queue"))
+    return render(request, "enquiries/enquiry_bulk.html", {"form": form}, status=400)
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def _dashboard_or_403(request):
+    held = selectors.posts_held(user=request.user)
+    if not selectors.may_see_dashboard(held=held):
+        raise PermissionDenied(
+            "The dashboard is for the triage team, Directors and the Chief Executive."
+        )
+
+
+BAR_HEIGHT = 22
+CHART_WIDTH = 480
+
+
+@login_required
+def dashboard(request):
+    """SLA compliance by directorate and month (SVG and table), overdue list, average time."""
+    _dashboard_or_403(request)
+    data = selectors.dashboard(user=request.user, as_of=timezone.now())
+    bars = [
+        {
+            "row": row,
+            "y": i * (BAR_HEIGHT + 6),
+            "width": round(CHART_WIDTH * row.percent / 100),
+            "label_y": i * (BAR_HEIGHT + 6) + BAR_HEIGHT - 6,
+        }
+        for i, row in enumerate(data.rows)
+    ]
+    today = timezone.localdate()
+    return render(
+        request,
+        "enquiries/enquiry_dashboard.html",
+        {
+            "data": data,
+            "bars": bars,
+            "chart_height": max(len(bars), 1) * (BAR_HEIGHT + 6),
+            "chart_width": CHART_WIDTH,
+            "label_width": 320,
+            "overdue_rows": _rows(data.overdue, today),
+        },
+    )
+
+
+@login_required
+def dashboard_csv(request):
+    """The dashboard's figures as CSV, counting only enquiries the viewer may open."""
+    _dashboard_or_403(request)
+    data = selectors.dashboard(user=request.user, as_of=timezone.now())
+    rows = [[r.directorate, f"{r.month:%Y-%m}", r.on_time, r.late, r.percent] for r in data.rows]
+    return _csv(
+        "enquiries-sla.csv",
+        ["directorate", "month", "answered on time", "late", "percent on time"],
+        rows,
+    )
