@@ -1,0 +1,383 @@
+"""JSON API for complaints under /api/v1/: the same services and permissions as the browser.
+
+A complaint the caller may not see answers 404; one they may see but not act on answers 403;
+bad input answers 400 with the reason per field; a move the status table forbids answers 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from complaints import selectors, services
+from complaints import serializers as s
+from complaints.models import Complaint, Determination, QuarterlySummary
+from protocol_portal.api import router
+from protocol_portal.casework.transitions import TransitionError
+
+ERRORS = {
+    400: OpenApiResponse(description="Bad input: the reason, per field."),
+    403: OpenApiResponse(s.ErrorSerializer, description="You may see it but not do this."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such complaint that you may see."),
+    409: OpenApiResponse(s.ErrorSerializer, description="Not allowed from its current status."),
+}
+
+
+def _service_response(call, serializer_for):
+    try:
+        result = call()
+    except ValidationError as exc:
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    except TransitionError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return serializer_for(result)
+
+
+class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Complaints and concerns you raised, handle, were copied into or may oversee."""
+
+    serializer_class = s.ComplaintListSerializer
+    queryset = Complaint.objects.none()
+    filterset_fields = ["status", "stage", "level", "kind"]
+
+    def get_queryset(self):
+        return (
+            selectors.complaints_visible_to(user=self.request.user)
+            .select_related(None)
+            .select_related("council")
+            .order_by("-received_on", "-pk")
+        )
+
+    def _complaint(self, pk) -> tuple[Complaint, selectors.Lens]:
+        complaint = selectors.complaint_by_pk(pk=int(pk)) if str(pk).isdigit() else None
+        lens = (
+            selectors.complaint_lens(user=self.request.user, complaint=complaint)
+            if complaint is not None
+            else selectors.Lens()
+        )
+        if not lens.any:
+            raise Http404("No such complaint.")
+        return complaint, lens
+
+    def _need(self, lens: selectors.Lens, what: str) -> None:
+        if not getattr(lens, what):
+            raise PermissionDenied("You cannot do that on this complaint.")
+
+    def _full(self, complaint: Complaint) -> Response:
+        complaint = selectors.complaint_by_pk(pk=complaint.pk)
+        lens = selectors.complaint_lens(user=self.request.user, complaint=complaint)
+        return Response(self._output(complaint, lens))
+
+    def _output(self, complaint, lens) -> dict:
+        if not lens.view:
+            return s.SubjectComplaintSerializer(complaint).data
+        if lens.disciplinary:
+            return s.HandlerComplaintSerializer(complaint).data
+        return s.ComplaintSerializer(complaint).data
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                s.HandlerComplaintSerializer,
+                description="Handler-side roles get this shape; the complainant and copied "
+                "posts get it without disciplinary notes; the person complained about gets only "
+                "what was released to them (id, reference, status, stage, handler_title, "
+                "rule_source, subject_release_text, released_at).",
+            ),
+            404: ERRORS[404],
+        }
+    )
+    def retrieve(self, request, pk=None):
+        complaint, lens = self._complaint(pk)
+        return Response(self._output(complaint, lens))
+
+    @extend_schema(
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintSerializer, 400: ERRORS[400]},
+    )
+    def create(self, request):
+        data = self._valid(s.ComplaintCreateSerializer)
+        if isinstance(data, Response):
+            return data
+
+        def done(complaint):
+            return Response(
+                s.ComplaintSerializer(selectors.complaint_by_pk(pk=complaint.pk)).data,
+                status=status.HTTP_201_CREATED,
+            )
+
+        return _service_response(
+            lambda: services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data),
+            done,
+        )
+
+    def _valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        return dict(serializer.validated_data)
+
+    @extend_schema(
+        request=s.ComplaintPreviewInputSerializer,
+        responses={200: s.RoutePreviewSerializer, 400: ERRORS[400]},
+    )
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        """Which route applies and why, before anything is written."""
+        data = self._valid(s.ComplaintPreviewInputSerializer)
+        if isinstance(data, Response):
+            return data
+
+        def shape(result):
+            plan, _ = result
+            return Response(
+                {
+                    "level": plan.level,
+                    "routed_as": plan.routed_as,
+                    "stage": plan.stage,
+                    "rule_key": plan.route.rule_key,
+                    "source": plan.route.source,
+                    "handler": plan.handler_title,
+                    "copied_to": [p.title for p in plan.copied_posts],
+                    "deadline_days": plan.deadline_days,
+                    "deadline_calendar": plan.deadline_calendar,
+                    "next_stage": plan.route.next_stage,
+                    "informal_first": plan.informal_first,
+                    "explanation": plan.explanation,
+                }
+            )
+
+        return _service_response(
+            lambda: services.complaint_preview(raiser=request.user, **data), shape
+        )
+
+    def _act(self, pk, what, serializer_class, call):
+        complaint, lens = self._complaint(pk)
+        self._need(lens, what)
+        data = self._valid(serializer_class)
+        if isinstance(data, Response):
+            return data
+        return _service_response(lambda: call(complaint, data), self._full)
+
+    @extend_schema(
+        request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Acknowledge; say whether you will act or how long you need (004 §11.3)."""
+        return self._act(
+            pk,
+            "act",
+            s.AcknowledgeSerializer,
+            lambda c, d: services.complaint_acknowledge(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.InvestigatorSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="nominate-investigator")
+    def nominate_investigator(self, request, pk=None):
+        """Nominate a manager to investigate (003 §67)."""
+        return self._act(
+            pk,
+            "act",
+            s.InvestigatorSerializer,
+            lambda c, d: services.complaint_nominate_investigator(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.OutcomeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Give the outcome with reasons and whether action was taken (004 §11.4)."""
+        return self._act(
+            pk,
+            "act",
+            s.OutcomeSerializer,
+            lambda c, d: services.complaint_give_outcome(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.DisciplinaryNotesSerializer,
+        responses={200: s.HandlerComplaintSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="disciplinary-notes")
+    def disciplinary_notes(self, request, pk=None):
+        """Disciplinary notes, seen only by handler-side roles (004 §11.5)."""
+        return self._act(
+            pk,
+            "act",
+            s.DisciplinaryNotesSerializer,
+            lambda c, d: services.complaint_note_disciplinary(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(request=s.RespondSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied."""
+        return self._act(
+            pk,
+            "respond",
+            s.RespondSerializer,
+            lambda c, d: services.complaint_respond(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(request=s.WithdrawSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._act(
+            pk,
+            "respond",
+            s.WithdrawSerializer,
+            lambda c, d: services.complaint_withdraw(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.ReleaseSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="release-to-subject")
+    def release_to_subject(self, request, pk=None):
+        """Release to the person concerned what natural justice requires."""
+        return self._act(
+            pk,
+            "act",
+            s.ReleaseSerializer,
+            lambda c, d: services.complaint_release_to_subject(
+                complaint=c, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.DeterminationInputSerializer, responses={201: s.DeterminationSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def determine(self, request, pk=None):
+        """The Monitoring Officer's determination (004 §15.2–15.5); never edited afterwards."""
+        complaint, lens = self._complaint(pk)
+        self._need(lens, "determine")
+        data = self._valid(s.DeterminationInputSerializer)
+        if isinstance(data, Response):
+            return data
+        return _service_response(
+            lambda: services.determination_issue(
+                complaint=complaint, actor=request.user, as_of=timezone.now(), **data
+            ),
+            lambda det: Response(
+                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
+            ),
+        )
+
+
+class DeterminationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monitoring Officer's determinations: read, or supersede with a reason."""
+
+    serializer_class = s.DeterminationSerializer
+    queryset = Determination.objects.none()
+
+    def get_queryset(self):
+        visible = selectors.complaints_visible_to(user=self.request.user).values("pk")
+        return Determination.objects.filter(complaint__in=visible)
+
+    @extend_schema(
+        request=s.SupersedeSerializer, responses={201: s.DeterminationSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def supersede(self, request, pk=None):
+        """Replace an issued determination, recording why; the old one stays as it was."""
+        determination = self.get_object()
+        lens = selectors.complaint_lens(user=request.user, complaint=determination.complaint)
+        if not lens.determine:
+            raise PermissionDenied("Only the Monitoring Officer can supersede a determination.")
+        serializer = s.SupersedeSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        return _service_response(
+            lambda: services.determination_supersede(
+                determination=determination,
+                actor=request.user,
+                as_of=timezone.now(),
+                **serializer.validated_data,
+            ),
+            lambda det: Response(
+                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
+            ),
+        )
+
+
+class QuarterlySummaryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Quarterly summaries of alleged breaches for the Standards Committee (004 §15.4)."""
+
+    serializer_class = s.QuarterlySummarySerializer
+    queryset = QuarterlySummary.objects.none()
+
+    def get_queryset(self):
+        return selectors.summaries_visible_to(user=self.request.user)
+
+    @extend_schema(
+        request=s.SummaryGenerateSerializer, responses={201: s.QuarterlySummarySerializer, **ERRORS}
+    )
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        """Make (or remake) a quarter's summary now: the MO or the CE of that council."""
+        serializer = s.SummaryGenerateSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        data = serializer.validated_data
+        if (
+            not selectors.summary_councils_for(user=request.user)
+            .filter(pk=data["council"].pk)
+            .exists()
+        ):
+            raise PermissionDenied("Only the Monitoring Officer or the Chief Executive can.")
+        start, end = selectors.quarter_bounds(date(data["year"], (data["quarter"] - 1) * 3 + 1, 1))
+        return _service_response(
+            lambda: services.summary_generate(
+                council=data["council"], start=start, end=end, as_of=timezone.now()
+            ),
+            lambda summary: Response(
+                s.QuarterlySummarySerializer(summary).data, status=status.HTTP_201_CREATED
+            ),
+        )
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def csv(self, request, pk=None):
+        """The summary as CSV (cells that a spreadsheet would run as formulas are escaped)."""
+        summary = self.get_object()
+        response = HttpResponse(selectors.summary_csv(summary=summary), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="breaches-{summary.council.slug}-{summary.quarter_start}.csv"'
+        )
+        return response
+
+
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register(
+    "complaint-determinations", DeterminationViewSet, basename="complaint-determination"
+)
+router.register("complaint-summaries", QuarterlySummaryViewSet, basename="complaint-summary")

@@ -1,0 +1,323 @@
+"""Browser forms for complaints: they validate what was typed and never write (services do)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
+from protocol_portal.org.models import Council, Member, Post, PostKind
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+INVESTIGATOR_KINDS = [
+    PostKind.MANAGER,
+    PostKind.HEAD_OF_SERVICE,
+    PostKind.DIRECTOR,
+    PostKind.CORPORATE_DIRECTOR,
+    PostKind.HEAD_OF_HR,
+]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names (or at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, post: Post) -> str:
+        return f"{post.holder.get_full_name() or post.holder} – {post.title} ({post.council.name})"
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member: Member) -> str:
+        group = f", {member.group.name}" if member.group_id else ""
+        return (
+            f"Cllr {member.person.get_full_name() or member.person}{group} ({member.council.name})"
+        )
+
+
+class ComplaintRaiseForm(forms.Form):
+    council = forms.ModelChoiceField(
+        queryset=Council.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the council.", "invalid_choice": "Choose the council."},
+    )
+    kind = forms.ChoiceField(
+        label="What are you raising?",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are raising."},
+    )
+    subject_post = PostChoiceField(
+        label="The officer the concern is about",
+        queryset=Post.objects.none(),
+        required=False,
+        help_text="For a member's concern about an officer. The portal knows their post, and "
+        "routes the concern by it.",
+    )
+    subject_member = MemberChoiceField(
+        label="The member the complaint is about",
+        queryset=Member.objects.none(),
+        required=False,
+        help_text="For an officer's complaint about a member, or a possible breach by a member.",
+    )
+    summary = forms.CharField(
+        label="In one line, what is it about?",
+        max_length=200,
+        error_messages={"required": "Say in a line what the complaint is about."},
+    )
+    details = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Describe what happened."},
+    )
+    informal_attempted = forms.ChoiceField(
+        label="Have you tried to resolve it informally first?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    informal_detail = forms.CharField(
+        label="What did you try, and what happened?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils
+        self.fields["subject_post"].queryset = (
+            Post.objects.filter(council__in=councils, holder__isnull=False)
+            .select_related("holder", "council")
+            .order_by("council__name", "title")
+        )
+        self.fields["subject_member"].queryset = (
+            Member.objects.filter(council__in=councils)
+            .select_related("person", "group", "council")
+            .order_by("council__name", "person__last_name", "person__first_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Kind.CONCERN_ABOUT_OFFICER and not data.get("subject_post"):
+            self.add_error("subject_post", "Choose the officer the concern is about.")
+        if kind and kind != Kind.CONCERN_ABOUT_OFFICER and not data.get("subject_member"):
+            self.add_error("subject_member", "Choose the member the complaint is about.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kind = data["kind"]
+        return {
+            "council": data["council"],
+            "kind": kind,
+            "subject_post": data["subject_post"] if kind == Kind.CONCERN_ABOUT_OFFICER else None,
+            "subject_member": None
+            if kind == Kind.CONCERN_ABOUT_OFFICER
+            else data["subject_member"],
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    intent = forms.ChoiceField(
+        label="Will you act, or do you need time to investigate?",
+        choices=AckIntent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you will take action or need time."},
+    )
+    message = forms.CharField(
+        label="Acknowledgement to the complainant",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write the acknowledgement the complainant will read."},
+    )
+    outcome_due_on = forms.DateField(
+        label="Outcome by",
+        input_formats=DATE_FORMATS,
+        help_text="The date by which you will report the outcome, for example 27/11/2026.",
+        error_messages={
+            "required": "Give the date by which you will report the outcome.",
+            "invalid": "Enter a real date, for example 27/11/2026.",
+        },
+    )
+
+
+class InvestigatorForm(forms.Form):
+    investigator_post = forms.ModelChoiceField(
+        label="Manager to investigate",
+        queryset=Post.objects.none(),
+        help_text="The manager makes a preliminary investigation and reports back (003 §67).",
+        error_messages={
+            "required": "Choose the manager who will investigate.",
+            "invalid_choice": "Choose a manager of this council.",
+        },
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["investigator_post"].queryset = Post.objects.filter(
+            council=council, holder__isnull=False, kind__in=INVESTIGATOR_KINDS
+        ).order_by("title")
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome."},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The complainant reads these.",
+        error_messages={"required": "Give the reasons for the outcome."},
+    )
+    action_taken = forms.ChoiceField(
+        label="Has action been taken?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="Members are told whether action was taken (004 §11.4).",
+        error_messages={"required": "Say whether action has been taken (004 §11.4)."},
+    )
+    disciplinary_notes = forms.CharField(
+        label="Disciplinary notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Only handler-side roles see these; never the complainant (004 §11.5).",
+    )
+
+    @property
+    def action_taken_value(self) -> bool | None:
+        return _yes_no(self.cleaned_data.get("action_taken", ""))
+
+
+class DisciplinaryNotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Disciplinary notes",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only handler-side roles see these (004 §11.5).",
+        error_messages={"required": "Write the notes."},
+    )
+
+
+class RespondForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="Are you satisfied?",
+        choices=[
+            ("satisfied", "Yes, I am satisfied: close it"),
+            ("escalate", "No: take it to the next stage"),
+            ("close", "No, but close it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you are satisfied."},
+    )
+    reason = forms.CharField(
+        label="Anything to add", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, can_escalate: bool, next_stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_escalate:
+            self.fields["choice"].choices = [
+                (value, f"No: take it to the {next_stage.replace('-', ' ')} stage")
+                if value == "escalate"
+                else (value, label)
+                for value, label in self.fields["choice"].choices
+            ]
+        else:
+            self.fields["choice"].choices = [
+                c for c in self.fields["choice"].choices if c[0] != "escalate"
+            ]
+            self.fields[
+                "choice"
+            ].help_text = (
+                "This is the final stage: the protocol has no further stage to escalate to."
+            )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ReleaseForm(forms.Form):
+    text = forms.CharField(
+        label="What the person concerned should be told",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What natural justice requires: the substance of the allegation and how to "
+        "respond. They see only this text.",
+        error_messages={"required": "Write what the person concerned should be told."},
+    )
+
+
+class DeterminationForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Determination",
+        choices=DeterminationOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the determination."},
+    )
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Give the reasons for the determination."},
+    )
+    with_chief_executive = forms.BooleanField(
+        label="Made in conjunction with the Chief Executive",
+        required=False,
+        help_text="Needed for a referral to the party whip and leader (004 §15.5).",
+    )
+
+
+class SupersedeForm(DeterminationForm):
+    why = forms.CharField(
+        label="Why is the determination being superseded?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the determination is being superseded."},
+    )
+
+
+class SummaryForm(forms.Form):
+    council = forms.ModelChoiceField(
+        queryset=Council.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the council.", "invalid_choice": "Choose the council."},
+    )
+    year = forms.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Enter the year.",
+            "invalid": "Enter a year like 2026.",
+            "min_value": "Enter a year from 2000.",
+            "max_value": "Enter a year to 2100.",
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        choices=[
+            (1, "January to March"),
+            (2, "April to June"),
+            (3, "July to September"),
+            (4, "October to December"),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the quarter."},
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils

@@ -1,0 +1,921 @@
+"""Writes for complaints: raise, acknowledge, investigate, decide, escalate, release, determine.
+
+Every service is keyword-only and atomic; it checks the move against `states.TRANSITIONS`,
+records who, when and why (simple-history and the case timeline) in the same transaction, and
+queues notifications through the outbox, sent after commit. Nothing here reads the clock:
+callers pass `as_of`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from complaints import permissions as perms
+from complaints.models import Complaint, Determination, QuarterlySummary
+from complaints.selectors import (
+    RoutePlan,
+    complaint_route_plan,
+    level_for,
+    member_of,
+    post_of,
+    summary_rows,
+    summary_totals,
+)
+from complaints.states import (
+    AWAITING_ACK,
+    DETERMINATION_TARGET,
+    TRANSITIONS,
+    AckIntent,
+    DeterminationOutcome,
+    Kind,
+    Outcome,
+    Status,
+)
+from protocol_portal.casework.conflicts import Matter, conflicts_for
+from protocol_portal.casework.permissions import management_line
+from protocol_portal.casework.services import (
+    clock_schedule,
+    clock_start,
+    event_record,
+    outbox_write,
+    reference_next,
+)
+from protocol_portal.casework.transitions import TransitionError, check_transition
+from protocol_portal.org.calendars import calendar_for
+from protocol_portal.org.models import Council, Member, Person, Post, PostKind, RoutingRule
+from protocol_portal.org.routing import PostRef
+from protocol_portal.org.services import RoutingContext, post_for
+
+LABEL = "complaints.Complaint"
+
+
+def _today(as_of: datetime) -> date:
+    return timezone.localdate(as_of)
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("council", "owner_post", "subject_post", "raiser_person")
+        .get(pk=complaint.pk)
+    )
+
+
+def _save(complaint: Complaint, *, actor: Person | None, reason: str) -> None:
+    complaint._history_user = actor
+    complaint._change_reason = reason[:100]
+    complaint.save()
+
+
+def _move(complaint: Complaint, target: str) -> bool:
+    """True if the complaint must move to `target`; False if it is already there."""
+    return check_transition(table=TRANSITIONS, current=complaint.status, target=target)
+
+
+def _event(complaint, *, actor, as_of, kind, summary, detail="", to_raiser=True) -> None:
+    event_record(
+        case=complaint,
+        at=as_of,
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        detail=detail,
+        visible_to_raiser=to_raiser,
+    )
+
+
+def _notify(complaint, *, key, subject, body, recipients, as_of) -> None:
+    outbox_write(
+        key=f"{LABEL}:{complaint.pk}:{key}",
+        council=complaint.council,
+        case=complaint,
+        subject=f"{complaint.reference}: {subject}",
+        body=body,
+        recipients=[p for p in recipients if p is not None],
+        at=as_of,
+    )
+
+
+# ---- raising -----------------------------------------------------------------------------
+
+
+def _raiser_roles(kind: str, raiser: Person, council: Council):
+    member, post = member_of(user=raiser, council=council), post_of(user=raiser, council=council)
+    if kind == Kind.CONCERN_ABOUT_OFFICER:
+        if member is None:
+            raise ValidationError(
+                {"kind": f"Only a member of {council.name} can raise a concern about an officer."}
+            )
+        return "member", member, None
+    if kind == Kind.COMPLAINT_ABOUT_MEMBER:
+        if post is None:
+            raise ValidationError(
+                {"kind": f"Only an officer of {council.name} can complain about a member here."}
+            )
+        return "officer", None, post
+    if member is None and post is None:
+        raise ValidationError({"kind": f"You are neither a member nor an officer of {council}."})
+    return ("member", member, None) if member is not None else ("officer", None, post)
+
+
+def _subject(kind, council, raiser, subject_post, subject_member):
+    if kind == Kind.CONCERN_ABOUT_OFFICER:
+        if subject_post is None or subject_post.council_id != council.pk:
+            raise ValidationError({"subject_post": "Choose the officer the concern is about."})
+        if subject_post.holder_id is None:
+            raise ValidationError({"subject_post": "That post is vacant: choose the officer."})
+        if subject_post.holder_id == raiser.pk:
+            raise ValidationError({"subject_post": "You cannot raise a concern about yourself."})
+        return subject_post.holder, subject_post, None
+    if subject_member is None or subject_member.council_id != council.pk:
+        raise ValidationError({"subject_member": "Choose the member the complaint is about."})
+    if subject_member.person_id == raiser.pk:
+        raise ValidationError({"subject_member": "You cannot complain about yourself."})
+    return subject_member.person, None, subject_member
+
+
+def complaint_preview(
+    *,
+    council: Council,
+    raiser: Person,
+    kind: str,
+    subject_post: Post | None = None,
+    subject_member: Member | None = None,
+) -> tuple[RoutePlan, dict]:
+    """Which route applies and why, before anything is written (the form's preview step)."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose what you are raising."})
+    raised_by, raiser_member, raiser_post = _raiser_roles(kind, raiser, council)
+    subject, subject_post, subject_member = _subject(
+        kind, council, raiser, subject_post, subject_member
+    )
+    level = level_for(kind=kind, subject_post=subject_post, subject_member=subject_member)
+    plan = complaint_route_plan(
+        council=council,
+        raised_by=raised_by,
+        level=level,
+        raiser=raiser,
+        subject=subject,
+        raiser_post=raiser_post,
+        raiser_member=raiser_member,
+        subject_post=subject_post,
+        subject_member=subject_member,
+    )
+    facts = {
+        "raised_by": raised_by,
+        "raiser_member": raiser_member,
+        "raiser_post": raiser_post,
+        "subject_person": subject,
+        "subject_post": subject_post,
+        "subject_member": subject_member,
+        "level": level,
+    }
+    return plan, facts
+
+
+def _determination_required(plan: RoutePlan, subject_member: Member | None) -> bool:
+    post = plan.handler_post
+    return subject_member is not None and post is not None and post.kind in perms.MONITORING_KINDS
+
+
+def _apply_plan(complaint: Complaint, plan: RoutePlan) -> None:
+    complaint.stage = plan.stage
+    complaint.routed_as = plan.routed_as
+    complaint.rule_key = plan.route.rule_key
+    complaint.rule_source = plan.route.source[:120]
+    complaint.next_stage = plan.route.next_stage
+    complaint.route_explanation = plan.explanation
+    complaint.owner_post = plan.handler_post
+    complaint.handler_person = plan.handler_person
+    complaint.handler_member = plan.handler_member
+    complaint.handler_title = plan.handler_title[:200]
+    complaint.determination_required = _determination_required(plan, complaint.subject_member)
+
+
+def _grant_stage(complaint: Complaint, plan: RoutePlan) -> None:
+    barred = {complaint.subject_person_id}
+    perms.grant_people(
+        [perms.VIEW, perms.RESPOND], [complaint.raiser_person], complaint, barred=barred
+    )
+    if plan.handler_post is not None:
+        perms.grant_posts(perms.HANDLER_PERMS, [plan.handler_post], complaint, barred=barred)
+        perms.grant_posts(
+            [perms.VIEW, perms.DISCIPLINARY],
+            management_line(plan.handler_post),
+            complaint,
+            barred=barred,
+        )
+        if complaint.determination_required:
+            perms.grant_posts([perms.DETERMINE], [plan.handler_post], complaint, barred=barred)
+    else:
+        perms.grant_people(perms.HANDLER_PERMS, [plan.handler_person], complaint, barred=barred)
+    perms.grant_posts([perms.VIEW], plan.copied_posts, complaint, barred=barred)
+    perms.grant_people(
+        [perms.VIEW], [m.person for m in plan.copied_members], complaint, barred=barred
+    )
+    if complaint.stage_number > 1:
+        # Escalated complaints appear on the Monitoring Officer's desk.
+        ctx = RoutingContext(council=complaint.council, exclude=frozenset(barred))
+        mo = post_for(PostRef(PostKind.MONITORING_OFFICER, "council"), ctx)
+        perms.grant_posts([perms.VIEW], [mo], complaint, barred=barred)
+
+
+def _routed_notice(complaint: Complaint, plan: RoutePlan, as_of: datetime) -> None:
+    copies = [p.holder for p in plan.copied_posts] + [m.person for m in plan.copied_members]
+    complaint.copied_posts.add(*plan.copied_posts)
+    complaint.copied_people.add(*[m.person for m in plan.copied_members])
+    _notify(
+        complaint,
+        key=f"stage-{complaint.stage_number}:routed",
+        subject=f"a complaint for you to acknowledge by {complaint.due_on:%-d %B %Y}",
+        body=(
+            f"{complaint.reference} ({complaint.get_level_display()}) has been routed to the "
+            f"{complaint.handler_title} under {complaint.rule_source}. Acknowledge it by "
+            f"{complaint.due_on:%-d %B %Y}, saying whether you will act or how long you need."
+        ),
+        recipients=[plan.handler_person, *copies],
+        as_of=as_of,
+    )
+
+
+@transaction.atomic
+def complaint_raise(
+    *,
+    council: Council,
+    raiser: Person,
+    kind: str,
+    summary: str,
+    details: str,
+    as_of: datetime,
+    subject_post: Post | None = None,
+    subject_member: Member | None = None,
+    informal_attempted: bool | None = None,
+    informal_detail: str = "",
+) -> Complaint:
+    """Raise a concern or complaint; the council's rules route it by the role of the person it is
+    about, and the handler must acknowledge it in time (004 §11.3; 000 §14; 002 §105–108)."""
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = "Say in a line what the complaint is about."
+    if not details.strip():
+        errors["details"] = "Describe what happened."
+    if errors:
+        raise ValidationError(errors)
+    plan, facts = complaint_preview(
+        council=council,
+        raiser=raiser,
+        kind=kind,
+        subject_post=subject_post,
+        subject_member=subject_member,
+    )
+    if plan.informal_first and informal_attempted is None:
+        raise ValidationError(
+            {
+                "informal_attempted": f"Say whether you have tried to resolve it informally "
+                f"first, as {plan.route.source} expects."
+            }
+        )
+    complaint = Complaint(
+        council=council,
+        reference=reference_next(council=council, prefix="CMP", year=_today(as_of).year),
+        kind=kind,
+        raised_by=facts["raised_by"],
+        level=facts["level"],
+        raiser_person=raiser,
+        raiser_member=facts["raiser_member"],
+        raiser_post=facts["raiser_post"],
+        subject_person=facts["subject_person"],
+        subject_post=facts["subject_post"],
+        subject_member=facts["subject_member"],
+        summary=summary.strip()[:200],
+        details=details.strip(),
+        informal_expected=plan.informal_first,
+        informal_attempted=informal_attempted if plan.informal_first else None,
+        informal_detail=informal_detail.strip() if plan.informal_first else "",
+    )
+    _apply_plan(complaint, plan)
+    clock_start(
+        case=complaint,
+        received_on=_today(as_of),
+        days=plan.deadline_days,
+        calendar=plan.deadline_calendar,
+    )
+    complaint.ack_due_on = complaint.due_on
+    _save(complaint, actor=raiser, reason="raised")
+    _grant_stage(complaint, plan)
+    _event(
+        complaint,
+        actor=raiser,
+        as_of=as_of,
+        kind="raised",
+        summary=f"Raised; routed to the {complaint.handler_title} ({complaint.rule_source})",
+        detail=plan.explanation,
+    )
+    for note in plan.handler_notes:
+        _event(complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False)
+    _routed_notice(complaint, plan, as_of)
+    return complaint
+
+
+# ---- handling ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_acknowledge(
+    *,
+    complaint: Complaint,
+    actor: Person,
+    intent: str,
+    message: str,
+    outcome_due_on: date | None,
+    as_of: datetime,
+) -> Complaint:
+    """Acknowledge, say whether you will act or how long you need (004 §11.3)."""
+    complaint = _locked(complaint)
+    if not _move(complaint, Status.ACKNOWLEDGED):
+        return complaint
+    errors = {}
+    if intent not in AckIntent.values:
+        errors["intent"] = "Say whether you will take action or need time to investigate."
+    if not message.strip():
+        errors["message"] = "Write the acknowledgement the complainant will read."
+    if outcome_due_on is None:
+        errors["outcome_due_on"] = "Give the date by which you will report the outcome."
+    elif outcome_due_on < _today(as_of):
+        errors["outcome_due_on"] = "The date for the outcome cannot be in the past."
+    if errors:
+        raise ValidationError(errors)
+    complaint.status = Status.ACKNOWLEDGED
+    complaint.acknowledged_at = as_of
+    complaint.ack_intent = intent
+    complaint.ack_message = message.strip()
+    complaint.outcome_due_on = outcome_due_on
+    complaint.due_on = outcome_due_on
+    complaint.clock_cycle += 1
+    complaint.next_rung = 0
+    clock_schedule(case=complaint)
+    _save(complaint, actor=actor, reason="acknowledged")
+    label = {
+        AckIntent.WILL_ACT: "the handler will take action",
+        AckIntent.NEEDS_TIME: "the handler needs time to investigate",
+    }[intent]
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="acknowledged",
+        summary=f"Acknowledged: {label}; outcome by {outcome_due_on:%-d %B %Y}",
+        detail=complaint.ack_message,
+    )
+    _notify(
+        complaint,
+        key=f"stage-{complaint.stage_number}:acknowledged",
+        subject="your complaint has been acknowledged",
+        body=f"{complaint.ack_message}\n\nOutcome expected by {outcome_due_on:%-d %B %Y}.",
+        recipients=[complaint.raiser_person],
+        as_of=as_of,
+    )
+    return complaint
+
+
+def _check_investigator(complaint: Complaint, post: Post | None) -> Post:
+    if post is None or post.council_id != complaint.council_id:
+        raise ValidationError({"investigator_post": "Choose a manager of this council."})
+    if post.holder_id is None:
+        raise ValidationError({"investigator_post": "That post is vacant."})
+    if post.holder_id in (complaint.subject_person_id, complaint.raiser_person_id):
+        raise ValidationError(
+            {"investigator_post": "The investigator cannot be the complainant or the subject."}
+        )
+    matter = Matter(
+        complaint.council,
+        "complaint",
+        people=frozenset({complaint.raiser_person_id, complaint.subject_person_id}),
+    )
+    found = conflicts_for(person=post.holder, matter=matter)
+    if found:
+        raise ValidationError(
+            {
+                "investigator_post": "That manager has a declared conflict: "
+                + "; ".join(f"{c.reason} ({c.source})" for c in found)
+            }
+        )
+    return post
+
+
+@transaction.atomic
+def complaint_nominate_investigator(
+    *, complaint: Complaint, actor: Person, investigator_post: Post | None, as_of: datetime
+) -> Complaint:
+    """The chief officer nominates a manager to investigate (003 §67)."""
+    complaint = _locked(complaint)
+    post = _check_investigator(complaint, investigator_post)
+    moving = _move(complaint, Status.INVESTIGATING)
+    if not moving and complaint.investigator_post_id == post.pk:
+        return complaint
+    complaint.status = Status.INVESTIGATING
+    complaint.investigator_post = post
+    _save(complaint, actor=actor, reason="investigator nominated")
+    perms.grant_posts(
+        [perms.VIEW, perms.DISCIPLINARY],
+        [post],
+        complaint,
+        barred={complaint.subject_person_id},
+    )
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="investigator",
+        summary="A manager has been nominated to investigate (003 §67)",
+    )
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="investigator-named",
+        summary=f"Investigator: {post.title}",
+        to_raiser=False,
+    )
+    _notify(
+        complaint,
+        key=f"stage-{complaint.stage_number}:investigator:{post.pk}",
+        subject="you have been nominated to investigate",
+        body=f"Please investigate {complaint.reference}; report to {complaint.handler_title}.",
+        recipients=[post.holder],
+        as_of=as_of,
+    )
+    return complaint
+
+
+def _stop_clock(complaint: Complaint) -> None:
+    complaint.due_on = None
+    complaint.next_action_at = None
+
+
+@transaction.atomic
+def complaint_give_outcome(
+    *,
+    complaint: Complaint,
+    actor: Person,
+    outcome: str,
+    reasons: str,
+    action_taken: bool | None,
+    as_of: datetime,
+    disciplinary_notes: str = "",
+) -> Complaint:
+    """Give the outcome with reasons; the member is told whether action was taken, never the
+    disciplinary detail (004 §11.4–11.5)."""
+    complaint = _locked(complaint)
+    if not _move(complaint, Status.OUTCOME_ISSUED):
+        return complaint
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome."
+    if not reasons.strip():
+        errors["reasons"] = "Give the reasons for the outcome."
+    if action_taken is None:
+        errors["action_taken"] = "Say whether action has been taken (004 §11.4)."
+    if errors:
+        raise ValidationError(errors)
+    complaint.status = Status.OUTCOME_ISSUED
+    complaint.outcome = outcome
+    complaint.outcome_reasons = reasons.strip()
+    complaint.action_taken = action_taken
+    complaint.outcome_at = as_of
+    if disciplinary_notes.strip():
+        complaint.disciplinary_notes = disciplinary_notes.strip()
+    _stop_clock(complaint)
+    _save(complaint, actor=actor, reason="outcome given")
+    taken = "yes" if action_taken else "no"
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="outcome",
+        summary=f"Outcome: {Outcome(outcome).label}. Action taken: {taken}",
+        detail=complaint.outcome_reasons,
+    )
+    _notify(
+        complaint,
+        key=f"stage-{complaint.stage_number}:outcome",
+        subject="the outcome of your complaint",
+        body=(
+            f"Outcome: {Outcome(outcome).label}. Action taken: {'yes' if action_taken else 'no'}."
+            f"\n\n{complaint.outcome_reasons}"
+        ),
+        recipients=[complaint.raiser_person],
+        as_of=as_of,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_note_disciplinary(
+    *, complaint: Complaint, actor: Person, notes: str, as_of: datetime
+) -> Complaint:
+    """Keep disciplinary notes where only handler-side roles see them (004 §11.5)."""
+    complaint = _locked(complaint)
+    if not notes.strip():
+        raise ValidationError({"notes": "Write the notes."})
+    if complaint.disciplinary_notes == notes.strip():
+        return complaint
+    complaint.disciplinary_notes = notes.strip()
+    _save(complaint, actor=actor, reason="disciplinary notes")
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="disciplinary",
+        summary="Disciplinary notes updated",
+        to_raiser=False,
+    )
+    return complaint
+
+
+def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -> None:
+    """Move to a new stage: new handler, new acknowledgement deadline, the old handler keeps
+    sight of the case but can no longer act on it."""
+    old_post, old_person = complaint.owner_post, complaint.handler_person
+    perms.revoke_post([perms.ACT, perms.DETERMINE], old_post, complaint)
+    if old_post is None:
+        perms.revoke_person([perms.ACT, perms.DETERMINE], old_person, complaint)
+    complaint.status = Status.ESCALATED
+    complaint.stage_number += 1
+    _apply_plan(complaint, plan)
+    calendar = calendar_for(complaint.council, plan.deadline_calendar)
+    complaint.due_on = calendar.add(_today(as_of), plan.deadline_days)
+    complaint.ack_due_on = complaint.due_on
+    complaint.acknowledged_at = None
+    complaint.ack_intent = ""
+    complaint.outcome_due_on = None
+    complaint.breached_on = None
+    complaint.clock_cycle += 1
+    complaint.next_rung = 0
+    clock_schedule(case=complaint)
+    _save(complaint, actor=actor, reason=f"escalated to {plan.stage}")
+    _grant_stage(complaint, plan)
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="escalated",
+        summary=(
+            f"Escalated to the {plan.stage.replace('-', ' ')} stage: the {complaint.handler_title} "
+            f"({complaint.rule_source}); acknowledge by {complaint.due_on:%-d %B %Y}"
+        ),
+        detail=f"{why}\n\n{plan.explanation}".strip(),
+    )
+    for note in plan.handler_notes:
+        _event(complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False)
+    _routed_notice(complaint, plan, as_of)
+
+
+def _next_plan(complaint: Complaint, stage: str) -> RoutePlan:
+    return complaint_route_plan(
+        council=complaint.council,
+        raised_by=complaint.raised_by,
+        level=complaint.level,
+        routed_as=complaint.routed_as,
+        raiser=complaint.raiser_person,
+        subject=complaint.subject_person,
+        raiser_post=complaint.raiser_post,
+        raiser_member=complaint.raiser_member,
+        subject_post=complaint.subject_post,
+        subject_member=complaint.subject_member,
+        stage=stage,
+    )
+
+
+RESPONSES = ("satisfied", "escalate", "close")
+
+
+@transaction.atomic
+def complaint_respond(
+    *, complaint: Complaint, actor: Person, choice: str, as_of: datetime, reason: str = ""
+) -> Complaint:
+    """The complainant is satisfied (closed), escalates to the rule's next stage (004 §11.6,
+    003 §70), or closes it dissatisfied where the protocol has no further stage."""
+    complaint = _locked(complaint)
+    if choice not in RESPONSES:
+        raise ValidationError({"choice": "Say whether you are satisfied."})
+    if choice == "escalate":
+        if not _move(complaint, Status.ESCALATED):
+            return complaint
+        if complaint.status != Status.OUTCOME_ISSUED and complaint.breached_on is None:
+            raise ValidationError(
+                {
+                    "choice": "You can escalate once the outcome has been given, or if the "
+                    "deadline has been missed."
+                }
+            )
+        if not complaint.next_stage:
+            raise ValidationError(
+                {
+                    "choice": f"This is the final stage under {complaint.rule_source}: the "
+                    "protocol has no further stage to escalate to. You can close it and record "
+                    "that you are not satisfied."
+                }
+            )
+        complaint.satisfied = False
+        _reroute(
+            complaint,
+            _next_plan(complaint, complaint.next_stage),
+            actor=actor,
+            as_of=as_of,
+            why=reason.strip() or "The complainant is not satisfied.",
+        )
+        return complaint
+    if not _move(complaint, Status.CLOSED):
+        return complaint
+    complaint.status = Status.CLOSED
+    complaint.satisfied = choice == "satisfied"
+    complaint.closed_at = as_of
+    _stop_clock(complaint)
+    _save(complaint, actor=actor, reason="closed")
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="closed",
+        summary="Closed: the complainant is "
+        + ("satisfied" if complaint.satisfied else "not satisfied, and no further stage applies"),
+        detail=reason.strip(),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_withdraw(
+    *, complaint: Complaint, actor: Person, reason: str, as_of: datetime
+) -> Complaint:
+    """The complainant withdraws the complaint."""
+    complaint = _locked(complaint)
+    if not _move(complaint, Status.WITHDRAWN):
+        return complaint
+    complaint.status = Status.WITHDRAWN
+    complaint.closed_at = as_of
+    _stop_clock(complaint)
+    _save(complaint, actor=actor, reason="withdrawn")
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="withdrawn",
+        summary="Withdrawn",
+        detail=reason.strip(),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_release_to_subject(
+    *, complaint: Complaint, actor: Person, text: str, as_of: datetime
+) -> Complaint:
+    """Tell the person complained about what natural justice requires, when the handler
+    decides to (000 §5 'As a Member' a; 003 §67)."""
+    complaint = _locked(complaint)
+    if not text.strip():
+        raise ValidationError({"text": "Write what the person concerned should be told."})
+    if complaint.released_to_subject and complaint.subject_release_text == text.strip():
+        return complaint
+    complaint.released_to_subject = True
+    complaint.subject_release_text = text.strip()
+    complaint.released_at = as_of
+    _save(complaint, actor=actor, reason="released to subject")
+    perms.grant_people([perms.VIEW_RELEASED], [complaint.subject_person], complaint, barred=set())
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="released",
+        summary="Information released to the person concerned",
+        to_raiser=False,
+    )
+    _notify(
+        complaint,
+        key=f"released:{as_of.isoformat()}",
+        subject="a complaint about you",
+        body=complaint.subject_release_text,
+        recipients=[complaint.subject_person],
+        as_of=as_of,
+    )
+    return complaint
+
+
+# ---- Monitoring Officer's determinations -------------------------------------------------
+
+
+def _determination_errors(outcome: str, reasons: str, with_chief_executive: bool) -> dict:
+    errors = {}
+    if outcome not in DeterminationOutcome.values:
+        errors["outcome"] = "Choose the determination."
+    if not reasons.strip():
+        errors["reasons"] = "Give the reasons for the determination."
+    if outcome == DeterminationOutcome.WHIP_AND_LEADER and not with_chief_executive:
+        errors["with_chief_executive"] = (
+            "The Monitoring Officer refers to the party whip and leader in conjunction with "
+            "the Chief Executive (004 §15.5): confirm the Chief Executive agrees."
+        )
+    return errors
+
+
+def _referral_stage(complaint: Complaint, word: str) -> str | None:
+    stages = [complaint.next_stage] if word in complaint.next_stage else []
+    stages += sorted(
+        set(
+            RoutingRule.objects.filter(
+                council=complaint.council, case_type="complaint", stage__contains=word
+            ).values_list("stage", flat=True)
+        )
+    )
+    for stage in stages:
+        try:
+            return stage if _next_plan(complaint, stage) else None
+        except ValidationError:
+            continue
+    return None
+
+
+def _apply_determination(complaint: Complaint, det: Determination, *, actor, as_of) -> None:
+    target = DETERMINATION_TARGET[det.outcome]
+    word = "standards" if det.outcome == DeterminationOutcome.STANDARDS_COMMITTEE else "whip"
+    stage = _referral_stage(complaint, word) if target == Status.ESCALATED else None
+    if target == Status.ESCALATED and stage is None:
+        # No stage for the referral in the council's rules: record it as the outcome.
+        target = Status.OUTCOME_ISSUED
+    try:
+        moving = _move(complaint, target)
+    except TransitionError as exc:
+        raise ValidationError(
+            f"The complaint is now '{complaint.get_status_display()}', so this determination "
+            "cannot take effect."
+        ) from exc
+    if not moving:
+        return
+    if target == Status.ESCALATED:
+        _reroute(
+            complaint,
+            _next_plan(complaint, stage),
+            actor=actor,
+            as_of=as_of,
+            why=f"Determination: {det.get_outcome_display()}.",
+        )
+        return
+    complaint.status = target
+    if target == Status.OUTCOME_ISSUED:
+        complaint.outcome_reasons = det.reasons
+        complaint.outcome_at = as_of
+        _stop_clock(complaint)
+    _save(complaint, actor=actor, reason=f"determination: {det.outcome}")
+
+
+@transaction.atomic
+def determination_issue(
+    *,
+    complaint: Complaint,
+    actor: Person,
+    outcome: str,
+    reasons: str,
+    as_of: datetime,
+    with_chief_executive: bool = False,
+) -> Determination:
+    """The Monitoring Officer determines a report about a member's conduct, with reasons
+    (004 §15.2, §15.4, §15.5). Once issued it is never edited, only superseded."""
+    complaint = _locked(complaint)
+    errors = _determination_errors(outcome, reasons, with_chief_executive)
+    if errors:
+        raise ValidationError(errors)
+    if not complaint.determination_required:
+        raise ValidationError("This complaint is not one the Monitoring Officer determines.")
+    if complaint.status in AWAITING_ACK:
+        raise ValidationError("Acknowledge the complaint before determining it (004 §11.3).")
+    if complaint.determinations.filter(superseded_at__isnull=True).exists():
+        raise ValidationError(
+            "A determination has already been issued: supersede it, giving the reason."
+        )
+    det = Determination(
+        complaint=complaint,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        with_chief_executive=with_chief_executive,
+        issued_at=as_of,
+        issued_by=actor,
+    )
+    det._history_user = actor
+    det.save()
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="determination",
+        summary=f"Monitoring Officer's determination: {det.get_outcome_display()}",
+        detail=det.reasons,
+    )
+    _apply_determination(complaint, det, actor=actor, as_of=as_of)
+    _notify(
+        complaint,
+        key=f"determination:{det.pk}",
+        subject="the Monitoring Officer's determination",
+        body=f"{det.get_outcome_display()}.\n\n{det.reasons}",
+        recipients=[complaint.raiser_person],
+        as_of=as_of,
+    )
+    return det
+
+
+@transaction.atomic
+def determination_supersede(
+    *,
+    determination: Determination,
+    actor: Person,
+    outcome: str,
+    reasons: str,
+    why: str,
+    as_of: datetime,
+    with_chief_executive: bool = False,
+) -> Determination:
+    """Replace an issued determination with a new one, recording why; the old one stays as it
+    was, marked superseded."""
+    old = Determination.objects.select_for_update().get(pk=determination.pk)
+    errors = _determination_errors(outcome, reasons, with_chief_executive)
+    if not why.strip():
+        errors["why"] = "Say why the determination is being superseded."
+    if errors:
+        raise ValidationError(errors)
+    if old.superseded_at is not None:
+        raise ValidationError("That determination has already been superseded.")
+    complaint = _locked(old.complaint)
+    Determination.objects.filter(pk=old.pk).update(
+        superseded_at=as_of, superseded_reason=why.strip()
+    )
+    new = Determination(
+        complaint=complaint,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        with_chief_executive=with_chief_executive,
+        issued_at=as_of,
+        issued_by=actor,
+    )
+    new._history_user = actor
+    new.save()
+    Determination.objects.filter(pk=old.pk).update(superseded_by=new)
+    _event(
+        complaint,
+        actor=actor,
+        as_of=as_of,
+        kind="determination-superseded",
+        summary=(
+            f"Determination superseded: {old.get_outcome_display()} → {new.get_outcome_display()}"
+        ),
+        detail=f"Why: {why.strip()}\n\n{new.reasons}",
+    )
+    _apply_determination(complaint, new, actor=actor, as_of=as_of)
+    return new
+
+
+# ---- chasers and the quarterly summary ---------------------------------------------------
+
+
+def complaint_on_rung(case, rung, posts, as_of: datetime) -> None:
+    """A late stage is chased up the ladder: past the due date it is marked breached and the
+    posts chased (e.g. the Chief Executive, 004 §11.6) may see the complaint."""
+    if rung.offset_working_days > 0 and case.breached_on is None:
+        case.breached_on = _today(as_of)
+    perms.grant_posts([perms.VIEW], posts, case, barred={case.subject_person_id})
+
+
+@transaction.atomic
+def summary_generate(
+    *, council: Council, start: date, end: date, as_of: datetime
+) -> QuarterlySummary:
+    """Write (or rewrite) the quarter's summary of alleged breaches for the Standards Committee
+    (004 §15.4), visible to the Monitoring Officer and the Chief Executive."""
+    if end < start:
+        raise ValidationError({"quarter": "The quarter ends before it starts."})
+    rows = summary_rows(council=council, start=start, end=end)
+    summary, _ = QuarterlySummary.objects.update_or_create(
+        council=council,
+        quarter_start=start,
+        defaults={
+            "quarter_end": end,
+            "generated_at": as_of,
+            "rows": rows,
+            "totals": summary_totals(rows),
+        },
+    )
+    ctx = RoutingContext(council=council)
+    readers = [
+        post_for(PostRef(kind, "council"), ctx)
+        for kind in (
+            PostKind.MONITORING_OFFICER,
+            PostKind.DEPUTY_MONITORING_OFFICER,
+            PostKind.CHIEF_EXECUTIVE,
+        )
+    ]
+    perms.grant_posts([perms.VIEW_SUMMARY], readers, summary, barred=set())
+    return summary

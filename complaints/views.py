@@ -1,0 +1,461 @@
+"""Browser pages for complaints. Views validate with a form, call one service, and render what
+the selectors decided each person may see; a complaint you may not see answers 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from complaints import forms, selectors, services
+from complaints.models import Complaint, Determination, QuarterlySummary
+from complaints.states import AWAITING_ACK, Status
+from protocol_portal.casework.transitions import TransitionError
+
+PAGE_SIZE = 50
+
+
+def _data(request):
+    """The posted data, even when empty (an empty POST must still show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
+    complaint = selectors.complaint_by_pk(pk=pk)
+    if complaint is None:
+        raise Http404("No such complaint.")
+    lens = selectors.complaint_lens(user=request.user, complaint=complaint)
+    if not lens.any:
+        raise Http404("No such complaint.")
+    return complaint, lens
+
+
+def _run(form, call: Callable[[], object]) -> object | None:
+    """Call the service; put its refusal next to the field it concerns."""
+    try:
+        return call()
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+    except TransitionError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _rows(page) -> list[list]:
+    return [
+        [
+            {"text": c.reference, "href": reverse("complaints:detail", args=[c.pk])},
+            c.summary,
+            c.council.name,
+            c.handler_title,
+            c.stage.replace("-", " "),
+            {
+                "text": c.get_status_display(),
+                "tag": True,
+                "tag_colour": "red" if c.breached_on else ("grey" if c.closed_at else ""),
+            },
+            c.due_on.strftime("%-d %b %Y") if c.due_on else "",
+        ]
+        for c in page
+    ]
+
+
+HEAD = ["Reference", "Summary", "Council", "Handled by", "Stage", "Status", "Due"]
+
+
+@login_required
+def complaint_list(request):
+    """Complaints you raised, those routed to your posts, and those released to you."""
+    user = request.user
+    raised = _page(request, selectors.complaints_visible_to(user=user).filter(raiser_person=user))
+    handling = selectors.complaints_visible_to(user=user).exclude(raiser_person=user)
+    released = selectors.complaints_released_to(user=user)
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "head": HEAD,
+            "raised_rows": _rows(raised),
+            "raised_page": raised,
+            "handling_rows": _rows(handling[:PAGE_SIZE]),
+            "released_rows": _rows(released[:PAGE_SIZE]),
+            "is_mo": selectors.holds_monitoring_post(user=user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_create(request):
+    """Raise a concern or complaint: preview the route, then submit."""
+    councils = selectors.councils_of(user=request.user)
+    if not councils.exists():
+        raise PermissionDenied("Only members and officers of a council can raise complaints.")
+    form = forms.ComplaintRaiseForm(
+        _data(request), councils=councils, initial={"council": councils.first()}
+    )
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        plan = _run(form, lambda: _preview(request, form))
+        if plan is not None and request.POST.get("action") == "submit":
+            data = form.cleaned_data
+            complaint = _run(
+                form,
+                lambda: services.complaint_raise(
+                    raiser=request.user,
+                    summary=data["summary"],
+                    details=data["details"],
+                    informal_attempted=forms._yes_no(data.get("informal_attempted") or ""),
+                    informal_detail=data.get("informal_detail") or "",
+                    as_of=timezone.now(),
+                    **form.service_kwargs(),
+                ),
+            )
+            if complaint is not None:
+                messages.success(
+                    request,
+                    f"Your complaint {complaint.reference} has been sent "
+                    f"to the {complaint.handler_title}.",
+                )
+                return redirect("complaints:detail", pk=complaint.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request, "complaints/complaint_form.html", {"form": form, "plan": plan}, status=status
+    )
+
+
+def _preview(request, form):
+    plan, _ = services.complaint_preview(raiser=request.user, **form.service_kwargs())
+    return plan
+
+
+@login_required
+def complaint_detail(request, pk: int):
+    complaint, lens = _complaint(request, pk)
+    if not lens.view:
+        return render(request, "complaints/complaint_subject.html", {"complaint": complaint})
+    determinations = selectors.determinations_for(complaint=complaint)
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "lens": lens,
+            "events": selectors.complaint_timeline(complaint=complaint, lens=lens),
+            "determinations": determinations,
+            "active_determination": next((d for d in determinations if d.is_active), None),
+            "awaiting_ack": complaint.status in AWAITING_ACK,
+            "can_respond": lens.respond and complaint.status == Status.OUTCOME_ISSUED,
+            "open": complaint.closed_at is None,
+        },
+    )
+
+
+def _action(
+    request, pk, *, need: str, form_class, template_title, call, form_kwargs=None, success: str
+):
+    complaint, lens = _complaint(request, pk)
+    if not getattr(lens, need):
+        raise PermissionDenied("You cannot do that on this complaint.")
+    kwargs = (form_kwargs or (lambda c: {}))(complaint)
+    form = form_class(_data(request), **kwargs)
+    if request.method == "POST" and form.is_valid():
+        done = _run(form, lambda: call(request, complaint, form.cleaned_data, form))
+        if done is not None:
+            messages.success(request, success)
+            return redirect("complaints:detail", pk=complaint.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "complaints/complaint_action.html",
+        {"complaint": complaint, "form": form, "title": template_title},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_acknowledge(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="act",
+        form_class=forms.AcknowledgeForm,
+        template_title="Acknowledge the complaint",
+        success="Acknowledged. The complainant has been told.",
+        call=lambda req, c, d, f: services.complaint_acknowledge(
+            complaint=c,
+            actor=req.user,
+            intent=d["intent"],
+            message=d["message"],
+            outcome_due_on=d["outcome_due_on"],
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_nominate(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="act",
+        form_class=forms.InvestigatorForm,
+        template_title="Nominate a manager to investigate",
+        form_kwargs=lambda c: {"council": c.council},
+        success="The manager has been asked to investigate.",
+        call=lambda req, c, d, f: services.complaint_nominate_investigator(
+            complaint=c,
+            actor=req.user,
+            investigator_post=d["investigator_post"],
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_outcome(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="act",
+        form_class=forms.OutcomeForm,
+        template_title="Give the outcome",
+        success="The outcome has been sent to the complainant.",
+        call=lambda req, c, d, f: services.complaint_give_outcome(
+            complaint=c,
+            actor=req.user,
+            outcome=d["outcome"],
+            reasons=d["reasons"],
+            action_taken=f.action_taken_value,
+            disciplinary_notes=d.get("disciplinary_notes", ""),
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_disciplinary(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="act",
+        form_class=forms.DisciplinaryNotesForm,
+        template_title="Disciplinary notes",
+        success="Disciplinary notes saved.",
+        call=lambda req, c, d, f: services.complaint_note_disciplinary(
+            complaint=c, actor=req.user, notes=d["notes"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_respond(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="respond",
+        form_class=forms.RespondForm,
+        template_title="Are you satisfied with the outcome?",
+        form_kwargs=lambda c: {"can_escalate": c.can_escalate, "next_stage": c.next_stage},
+        success="Thank you: your answer has been recorded.",
+        call=lambda req, c, d, f: services.complaint_respond(
+            complaint=c,
+            actor=req.user,
+            choice=d["choice"],
+            reason=d.get("reason", ""),
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_withdraw(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="respond",
+        form_class=forms.WithdrawForm,
+        template_title="Withdraw the complaint",
+        success="The complaint has been withdrawn.",
+        call=lambda req, c, d, f: services.complaint_withdraw(
+            complaint=c, actor=req.user, reason=d.get("reason", ""), as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_release(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="act",
+        form_class=forms.ReleaseForm,
+        template_title="Release information to the person concerned",
+        success="The person concerned can now see what you released.",
+        call=lambda req, c, d, f: services.complaint_release_to_subject(
+            complaint=c, actor=req.user, text=d["text"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_determine(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="determine",
+        form_class=forms.DeterminationForm,
+        template_title="Issue the Monitoring Officer's determination",
+        success="The determination has been issued.",
+        call=lambda req, c, d, f: services.determination_issue(
+            complaint=c,
+            actor=req.user,
+            outcome=d["outcome"],
+            reasons=d["reasons"],
+            with_chief_executive=d.get("with_chief_executive", False),
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def determination_supersede(request, pk: int, determination_pk: int):
+    determination = Determination.objects.filter(pk=determination_pk, complaint_id=pk).first()
+    if determination is None:
+        raise Http404("No such determination.")
+    return _action(
+        request,
+        pk,
+        need="determine",
+        form_class=forms.SupersedeForm,
+        template_title="Supersede the determination",
+        success="The determination has been superseded; the old one is kept with your reason.",
+        call=lambda req, c, d, f: services.determination_supersede(
+            determination=determination,
+            actor=req.user,
+            outcome=d["outcome"],
+            reasons=d["reasons"],
+            why=d["why"],
+            with_chief_executive=d.get("with_chief_executive", False),
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+def mo_desk(request):
+    """The Monitoring Officer's desk: reports to determine and escalated complaints."""
+    if not selectors.holds_monitoring_post(user=request.user):
+        raise Http404("This page is for the Monitoring Officer.")
+    page = _page(request, selectors.mo_desk(user=request.user))
+    return render(
+        request, "complaints/mo_desk.html", {"head": HEAD, "rows": _rows(page), "page_obj": page}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_list(request):
+    """Quarterly summaries for the Standards Committee (004 §15.4): MO and CE only."""
+    councils = selectors.summary_councils_for(user=request.user)
+    summaries = selectors.summaries_visible_to(user=request.user)
+    if not councils.exists() and not summaries.exists():
+        raise Http404("This page is for the Monitoring Officer and the Chief Executive.")
+    today = timezone.localdate()
+    form = forms.SummaryForm(
+        _data(request),
+        councils=councils,
+        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start, end = selectors.quarter_bounds(
+            today.replace(year=data["year"], month=(data["quarter"] - 1) * 3 + 1, day=1)
+        )
+        summary = _run(
+            form,
+            lambda: services.summary_generate(
+                council=data["council"], start=start, end=end, as_of=timezone.now()
+            ),
+        )
+        if summary is not None:
+            return redirect("complaints:summary", pk=summary.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    rows = [
+        [
+            {"text": s.label, "href": reverse("complaints:summary", args=[s.pk])},
+            s.council.name,
+            {"text": str(s.totals.get("count", 0)), "numeric": True},
+            s.generated_at.strftime("%-d %b %Y %H:%M"),
+        ]
+        for s in summaries[:PAGE_SIZE]
+    ]
+    return render(
+        request,
+        "complaints/summary_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_generate": councils.exists(),
+            "head": ["Quarter", "Council", {"text": "Alleged breaches", "numeric": True}, "Made"],
+        },
+        status=status,
+    )
+
+
+def _summary(request, pk: int) -> QuarterlySummary:
+    summary = selectors.summaries_visible_to(user=request.user).filter(pk=pk).first()
+    if summary is None:
+        raise Http404("No such summary.")
+    return summary
+
+
+@login_required
+def summary_detail(request, pk: int):
+    summary = _summary(request, pk)
+    rows = [
+        [r.get(key) if r.get(key) is not None else "open" for key, _ in selectors.CSV_COLUMNS]
+        for r in summary.rows
+    ]
+    return render(
+        request,
+        "complaints/summary_detail.html",
+        {
+            "summary": summary,
+            "chart": selectors.summary_chart(totals=summary.totals),
+            "head": [title for _, title in selectors.CSV_COLUMNS],
+            "rows": rows,
+            "by_outcome": sorted((summary.totals.get("by_outcome") or {}).items()),
+        },
+    )
+
+
+@login_required
+def summary_csv(request, pk: int):
+    summary = _summary(request, pk)
+    response = HttpResponse(selectors.summary_csv(summary=summary), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="breaches-{summary.council.slug}-{summary.quarter_start}.csv"'
+    )
+    return response
