@@ -1,0 +1,357 @@
+"""JSON API for interests: viewsets register on protocol_portal.api.router.
+
+Same permissions as the browser: lists are filtered by the selectors, an object the caller may
+not see answers 404, an action they may not take on an object they can see answers 403, and bad
+input answers 400 with the reason per field.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from interests import permissions as perms
+from interests import selectors, services
+from interests import serializers as s
+from interests.models import Interest
+from protocol_portal.api import router
+from protocol_portal.casework.conflicts import Matter
+from protocol_portal.casework.permissions import check_perm
+from protocol_portal.org.models import Council, Post
+
+
+def _call(service, **kwargs):
+    """Run a service; its ValidationError becomes a 400 naming the fields."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        raise ApiValidationError(detail) from error
+
+
+def _require(user, perm: str, obj) -> None:
+    if not check_perm(user, perm, obj):
+        raise PermissionDenied("You may not do this on this case.")
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class RelationshipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Relationship declarations: the declarer's own, those notified to the caller, and (for the
+    Monitoring Officer) all of the council's."""
+
+    serializer_class = s.RelationshipSerializer
+
+    def get_queryset(self):
+        return selectors.relationships_visible_to(user=self.request.user)
+
+    @extend_schema(
+        request=s.RelationshipDeclareSerializer, responses={201: s.RelationshipSerializer}
+    )
+    def create(self, request):
+        data = _valid(s.RelationshipDeclareSerializer, request)
+        relationship = _call(
+            services.relationship_declare, declarer=request.user, as_of=timezone.now(), **data
+        )
+        return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RelationshipDecisionSerializer, responses=s.RelationshipSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        relationship = self.get_object()
+        _require(request.user, perms.DECIDE_RELATIONSHIP, relationship)
+        data = _valid(s.RelationshipDecisionSerializer, request)
+        _call(
+            services.relationship_decide,
+            relationship=relationship,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
+        )
+        return Response(s.RelationshipSerializer(relationship).data)
+
+    @extend_schema(request=s.RelationshipReasonSerializer, responses=s.RelationshipSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self._close(request, services.relationship_end)
+
+    @extend_schema(request=s.RelationshipReasonSerializer, responses=s.RelationshipSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._close(request, services.relationship_withdraw)
+
+    def _close(self, request, service):
+        relationship = self.get_object()
+        _require(request.user, perms.CHANGE_RELATIONSHIP, relationship)
+        data = _valid(s.RelationshipReasonSerializer, request)
+        _call(service, relationship=relationship, actor=request.user, as_of=timezone.now(), **data)
+        return Response(s.RelationshipSerializer(relationship).data)
+
+
+class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Register entries: a member's own, and (for the Monitoring Officer) the council's."""
+
+    serializer_class = s.InterestSerializer
+
+    def get_queryset(self):
+        return selectors.interests_visible_to(user=self.request.user)
+
+    @extend_schema(request=s.InterestCreateSerializer, responses={201: s.InterestSerializer})
+    def create(self, request):
+        data = _valid(s.InterestCreateSerializer, request)
+        member = selectors.member_of(person=request.user, council=data.pop("council"))
+        if member is None:
+            raise ApiValidationError({"council": ["You are not a member of this council."]})
+        interest = _call(
+            services.interest_register,
+            member=member,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
+        )
+        return Response(s.InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InterestSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        interest = self.get_object()
+        _require(request.user, perms.CHANGE_INTEREST, interest)
+        services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
+        return Response(s.InterestSerializer(interest).data)
+
+    @extend_schema(request=s.InterestSensitivitySerializer, responses=s.InterestSerializer)
+    @action(detail=True, methods=["post"])
+    def sensitivity(self, request, pk=None):
+        interest = self.get_object()
+        _require(request.user, perms.DECIDE_SENSITIVITY, interest)
+        data = _valid(s.InterestSensitivitySerializer, request)
+        _call(
+            services.interest_sensitivity_decide,
+            interest=interest,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
+        )
+        return Response(s.InterestSerializer(interest).data)
+
+
+class RegisterReturnViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Register returns: the 28-day duty to register or re-confirm (Localism Act 2011 s.30)."""
+
+    serializer_class = s.RegisterReturnSerializer
+
+    def get_queryset(self):
+        return selectors.returns_visible_to(user=self.request.user)
+
+    @extend_schema(request=None, responses=s.RegisterReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        ret = self.get_object()
+        _require(request.user, perms.CHANGE_RETURN, ret)
+        _call(services.register_return_submit, ret=ret, actor=request.user, as_of=timezone.now())
+        return Response(s.RegisterReturnSerializer(ret).data)
+
+
+class ActingAgainstNoticeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Written notices to the Monitoring Officer of action against the council (002 §111)."""
+
+    serializer_class = s.ActingAgainstNoticeSerializer
+
+    def get_queryset(self):
+        return selectors.notices_visible_to(user=self.request.user)
+
+    @extend_schema(
+        request=s.ActingAgainstCreateSerializer, responses={201: s.ActingAgainstNoticeSerializer}
+    )
+    def create(self, request):
+        data = _valid(s.ActingAgainstCreateSerializer, request)
+        member = selectors.member_of(person=request.user, council=data.pop("council"))
+        if member is None:
+            raise ApiValidationError({"council": ["You are not a member of this council."]})
+        notice = _call(
+            services.acting_against_notify,
+            member=member,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
+        )
+        return Response(
+            s.ActingAgainstNoticeSerializer(notice).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.NoticeAcknowledgeSerializer, responses=s.ActingAgainstNoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        notice = self.get_object()
+        _require(request.user, perms.ACKNOWLEDGE_NOTICE, notice)
+        data = _valid(s.NoticeAcknowledgeSerializer, request)
+        _call(
+            services.acting_against_acknowledge,
+            notice=notice,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
+        )
+        return Response(s.ActingAgainstNoticeSerializer(notice).data)
+
+
+class AdviceRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Requests for advice on declaring an interest (001 §5.3.6.1, 002 §89)."""
+
+    serializer_class = s.AdviceRequestSerializer
+
+    def get_queryset(self):
+        return selectors.advice_visible_to(user=self.request.user)
+
+    @extend_schema(request=s.AdviceCreateSerializer, responses={201: s.AdviceRequestSerializer})
+    def create(self, request):
+        data = _valid(s.AdviceCreateSerializer, request)
+        advice = _call(
+            services.advice_request, requester=request.user, as_of=timezone.now(), **data
+        )
+        return Response(s.AdviceRequestSerializer(advice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AdviceGiveSerializer, responses=s.AdviceRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def advise(self, request, pk=None):
+        advice = self.get_object()
+        _require(request.user, perms.ADVISE, advice)
+        data = _valid(s.AdviceGiveSerializer, request)
+        _call(
+            services.advice_give, request=advice, actor=request.user, as_of=timezone.now(), **data
+        )
+        return Response(s.AdviceRequestSerializer(advice).data)
+
+
+GENERIC_REASON = (
+    "This person has a declared relationship or registered interest that conflicts with the "
+    "matter; the details are visible only to them and the Monitoring Officer."
+)
+
+
+class ConflictCheckViewSet(viewsets.GenericViewSet):
+    """Would this person be conflicted on this matter? Asked before someone acts.
+
+    Anyone may check themselves. An officer of the council may check anyone, and is told whether
+    and why (the paragraph) the person is conflicted; the details of a relationship or interest
+    are shown only to the person themselves and the Monitoring Officer. Members may check only
+    themselves.
+    """
+
+    serializer_class = s.ConflictQuerySerializer
+
+    @extend_schema(request=s.ConflictQuerySerializer, responses=s.ConflictAnswerSerializer)
+    def create(self, request):
+        data = _valid(s.ConflictQuerySerializer, request)
+        council: Council = data["council"]
+        person = data["person"]
+        full = person.pk == request.user.pk or _is_monitoring_officer(request.user, council)
+        if (
+            not full
+            and not Post.objects.filter(
+                holder=request.user, council_id__in=selectors.staff_councils(council=council)
+            ).exists()
+        ):
+            raise PermissionDenied("Members may check only themselves.")
+        matter = Matter(
+            council=council,
+            kind=data["kind"],
+            people=frozenset(p.pk for p in data["people"]),
+            posts=frozenset(p.pk for p in data["posts"]),
+            directorate_id=data["directorate"].pk if data["directorate"] else None,
+            committee_id=data["committee"],
+            description=data["description"],
+        )
+        conflicts = services.conflict_check(person=person, matter=matter)
+        answer = {
+            "conflicted": bool(conflicts),
+            "blocking": any(c.blocking for c in conflicts),
+            "conflicts": [
+                {
+                    "reason": c.reason if full else GENERIC_REASON,
+                    "source": c.source,
+                    "blocking": c.blocking,
+                }
+                for c in conflicts
+            ],
+        }
+        return Response(s.ConflictAnswerSerializer(answer).data)
+
+
+def _is_monitoring_officer(user, council: Council) -> bool:
+    mo = selectors.monitoring_officer_post(council=council)
+    return mo is not None and mo.holder_id == user.pk
+
+
+class PublicRegisterViewSet(viewsets.GenericViewSet):
+    """The published register of members' interests for a council; no sign-in needed.
+    Sensitive interests show only the statutory sentence (Localism Act 2011 s.32(2))."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = s.PublicRegisterSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    queryset = Council.objects.all()
+
+    def retrieve(self, request, slug=None):
+        council = get_object_or_404(Council, slug=slug)
+        members = selectors.public_register(council=council)
+        data = {
+            "council": council.name,
+            "gifts_threshold_pounds": council.gifts_threshold_pounds,
+            "members": [
+                {
+                    "name": m.person.get_full_name() or m.person.username,
+                    "ward": m.ward.name if m.ward else None,
+                    "group": m.group.name if m.group else None,
+                    "interests": [_public(i) for i in m.published],
+                }
+                for m in members
+            ],
+        }
+        return Response(s.PublicRegisterSerializer(data).data)
+
+
+def _public(interest: Interest) -> dict:
+    if interest.withheld:
+        return {"withheld": True, "category": None, "details": s.WITHHELD_STATEMENT}
+    details = interest.description
+    if interest.category == "gift":
+        details += f" (about £{interest.value_pounds}, from {interest.donor})"
+    return {"withheld": False, "category": interest.get_category_display(), "details": details}
+
+
+router.register("interests/relationships", RelationshipViewSet, basename="interests-relationship")
+router.register("interests/register-entries", InterestViewSet, basename="interests-interest")
+router.register("interests/returns", RegisterReturnViewSet, basename="interests-return")
+router.register(
+    "interests/acting-against-notices",
+    ActingAgainstNoticeViewSet,
+    basename="interests-acting-against",
+)
+router.register("interests/advice-requests", AdviceRequestViewSet, basename="interests-advice")
+router.register("interests/conflict-check", ConflictCheckViewSet, basename="interests-conflict")
+router.register(
+    "interests/public-register", PublicRegisterViewSet, basename="interests-public-register"
+)

@@ -1,0 +1,271 @@
+"""Browser forms: they validate and hand clean data to one service; they never write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from interests import selectors
+from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
+from protocol_portal.org.models import Council, Member, Person
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CouncilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Council) -> str:
+        return obj.name
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (the rest at the top)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class CouncilForm(forms.Form):
+    """A form whose first question is the council, limited to the user's own councils."""
+
+    council = CouncilChoiceField(
+        queryset=Council.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the council",
+            "invalid_choice": "Choose one of your councils",
+        },
+    )
+
+    def __init__(self, *args, user: Person, members_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members_only:
+            ids = Member.objects.filter(person=user).values_list("council_id", flat=True)
+            councils = Council.objects.filter(pk__in=ids).order_by("name")
+        else:
+            ids = [c.pk for c in selectors.councils_for(person=user)]
+            councils = Council.objects.filter(pk__in=ids).order_by("name")
+        self.fields["council"].queryset = councils
+        self.user = user
+
+
+class RelationshipDeclareForm(CouncilForm):
+    other_person = PersonChoiceField(
+        label="Who is the relationship with?",
+        queryset=Person.objects.none(),
+        error_messages={
+            "required": "Choose the person the relationship is with",
+            "invalid_choice": "Choose a member or officer of the council",
+        },
+    )
+    nature = forms.ChoiceField(
+        label="What is the nature of the relationship?",
+        choices=Nature.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the nature of the relationship"},
+    )
+    since = forms.DateField(
+        label="Since when (optional)",
+        required=False,
+        widget=_date_widget(),
+        error_messages={"invalid": "Enter a real date, for example 27 3 2024"},
+    )
+    details = forms.CharField(
+        label="Anything the receiving officer should know (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.none()
+        for council in self.fields["council"].queryset:
+            people = people | selectors.people_in_council(council=council)
+        self.fields["other_person"].queryset = (
+            Person.objects.filter(pk__in=people.values("pk"))
+            .exclude(pk=self.user.pk)
+            .order_by("last_name", "first_name", "username")
+        )
+
+
+class RelationshipDecideForm(forms.Form):
+    decision = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter the decision"},
+    )
+    mitigations = forms.CharField(
+        label="Mitigations (optional)",
+        help_text="For example: the member stands down from the appointments panel for the post.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason"},
+    )
+
+
+class InterestForm(CouncilForm):
+    category = forms.ChoiceField(
+        label="What kind of interest is it?",
+        choices=InterestCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of interest"},
+    )
+    whose = forms.ChoiceField(
+        label="Whose interest is it?",
+        choices=Whose.choices,
+        initial=Whose.MEMBER,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whose interest it is"},
+    )
+    description = forms.CharField(
+        label="Describe the interest",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Describe the interest"},
+    )
+    names = forms.CharField(
+        label="Addresses, companies or bodies it concerns (one per line, optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Used to warn you before you deal with a matter that names them.",
+    )
+    value_pounds = forms.IntegerField(
+        label="Estimated value in pounds (gifts and hospitality)",
+        required=False,
+        min_value=0,
+        error_messages={
+            "invalid": "Enter the value as a whole number of pounds",
+            "min_value": "The value cannot be negative",
+        },
+    )
+    donor = forms.CharField(
+        label="Who gave it (gifts and hospitality)", required=False, max_length=200
+    )
+    received_on = forms.DateField(
+        label="Date received (gifts and hospitality)",
+        required=False,
+        widget=_date_widget(),
+        error_messages={"invalid": "Enter a real date"},
+    )
+    became_aware_on = forms.DateField(
+        label="When did you become aware of it?",
+        required=False,
+        widget=_date_widget(),
+        help_text="Leave empty for today.",
+        error_messages={"invalid": "Enter a real date"},
+    )
+    sensitive_requested = forms.BooleanField(
+        label="Ask for the details to be withheld from the published register (sensitive interest)",
+        required=False,
+    )
+    sensitive_reason = forms.CharField(
+        label="Why could disclosure lead to violence or intimidation?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["members_only"] = True
+        super().__init__(*args, **kwargs)
+
+
+class ActingAgainstForm(CouncilForm):
+    acting_party = forms.ChoiceField(
+        label="Who is acting, or supporting action, against the council?",
+        choices=ActorKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who is acting against the council"},
+    )
+    acting_party_name = forms.CharField(
+        label="Their name (if not you)", required=False, max_length=200
+    )
+    capacity = forms.ChoiceField(
+        label="In what capacity?",
+        choices=Capacity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose professional or private capacity"},
+    )
+    action = forms.CharField(
+        label="What is the action, and against which part of the council?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Describe the action"},
+    )
+    expected_on = forms.DateField(
+        label="When will it start (optional)",
+        required=False,
+        widget=_date_widget(),
+        error_messages={"invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["members_only"] = True
+        super().__init__(*args, **kwargs)
+
+
+class AdviceRequestForm(CouncilForm):
+    question = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={"required": "Enter your question"},
+    )
+    matter = forms.CharField(
+        label="The meeting item or matter it is about (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confidential = forms.BooleanField(
+        label="Keep this request confidential: only I and the adviser see it", required=False
+    )
+
+
+class AdviceGiveForm(forms.Form):
+    advice = forms.CharField(
+        label="Advice",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=8000,
+        error_messages={"required": "Enter the advice"},
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    response = forms.CharField(
+        label="Response to the member (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class SensitivityForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label="Could disclosure lead to the member, or someone connected with them, being "
+        "subject to violence or intimidation?",
+        choices=[("yes", "Yes: withhold the details"), ("no", "No: publish the details")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no"},
+    )

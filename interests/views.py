@@ -1,0 +1,383 @@
+"""Browser pages for relationships and interests. Views check permissions, validate with a form
+and call one service; they never write. A page the user may not see answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interests import forms, selectors, services
+from interests import permissions as perms
+from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
+from protocol_portal.casework.permissions import check_perm
+from protocol_portal.casework.services import timeline_for
+from protocol_portal.org.models import Council, Member
+
+
+def _posted(request):
+    """The submitted data on a POST (even an empty one), None on a GET: bound or unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _visible(user, perm: str, obj):
+    if obj is None or not check_perm(user, perm, obj):
+        raise Http404("No such page")
+    return obj
+
+
+def _run(form, call) -> bool:
+    """Call the service; put its ValidationError next to the fields. True on success."""
+    try:
+        call()
+    except ValidationError as error:
+        forms.apply_service_errors(form, error)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- overview
+
+
+@login_required
+def index(request):
+    """My declarations, notices and advice requests, and what has been notified to me."""
+    user = request.user
+    context = {
+        "relationships": list(selectors.relationships_visible_to(user=user)[:200]),
+        "notices": list(selectors.notices_visible_to(user=user)[:200]),
+        "advice": list(selectors.advice_visible_to(user=user)[:200]),
+        "returns": list(selectors.returns_visible_to(user=user)[:200]),
+        "sensitive": list(selectors.interests_awaiting_sensitivity(user=user)[:200]),
+    }
+    return render(request, "interests/index.html", context)
+
+
+# ---------------------------------------------------------------- relationships
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_declare(request):
+    form = forms.RelationshipDeclareForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = {}
+
+        def call():
+            created["obj"] = services.relationship_declare(
+                council=data["council"],
+                declarer=request.user,
+                other_person=data["other_person"],
+                nature=data["nature"],
+                since=data["since"],
+                details=data["details"],
+                as_of=timezone.now(),
+            )
+
+        if _run(form, call):
+            messages.success(request, f"Relationship declared: {created['obj'].reference}")
+            return redirect("interests:relationship-detail", pk=created["obj"].pk)
+    return render(request, "interests/relationship_form.html", {"form": form}, status=_status(form))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_detail(request, pk: int):
+    """The declaration; the receiving officer records the decision here."""
+    relationship = _visible(
+        request.user, perms.VIEW_RELATIONSHIP, selectors.relationship_with_notified(pk=pk)
+    )
+    can_decide = check_perm(request.user, perms.DECIDE_RELATIONSHIP, relationship)
+    can_change = check_perm(request.user, perms.CHANGE_RELATIONSHIP, relationship)
+    decide_form = forms.RelationshipDecideForm(
+        request.POST if request.method == "POST" and "decide" in request.POST else None
+    )
+    if decide_form.is_bound:
+        if not can_decide:
+            raise Http404("No such page")
+        if decide_form.is_valid() and _run(
+            decide_form,
+            lambda: services.relationship_decide(
+                relationship=relationship,
+                actor=request.user,
+                as_of=timezone.now(),
+                **decide_form.cleaned_data,
+            ),
+        ):
+            messages.success(request, "Decision recorded")
+            return redirect("interests:relationship-detail", pk=pk)
+    context = {
+        "relationship": relationship,
+        "can_decide": can_decide and relationship.status == "declared",
+        "can_change": can_change and relationship.is_active,
+        "decide_form": decide_form,
+        "reason_form": forms.ReasonForm(),
+        "events": timeline_for(case=relationship, raiser_view=not can_decide),
+    }
+    return render(
+        request, "interests/relationship_detail.html", context, status=_status(decide_form)
+    )
+
+
+@login_required
+@require_POST
+def relationship_close(request, pk: int, action: str):
+    """The declarer ends the relationship or withdraws a declaration made in error."""
+    relationship = _visible(
+        request.user, perms.VIEW_RELATIONSHIP, selectors.relationship_with_notified(pk=pk)
+    )
+    _visible(request.user, perms.CHANGE_RELATIONSHIP, relationship)
+    form = forms.ReasonForm(request.POST)
+    service = {"end": services.relationship_end, "withdraw": services.relationship_withdraw}.get(
+        action
+    )
+    if service is None:
+        raise Http404("No such action")
+    if form.is_valid() and _run(
+        form,
+        lambda: service(
+            relationship=relationship,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            as_of=timezone.now(),
+        ),
+    ):
+        messages.success(request, "Declaration updated")
+        return redirect("interests:relationship-detail", pk=pk)
+    context = {
+        "relationship": relationship,
+        "can_decide": False,
+        "can_change": True,
+        "decide_form": None,
+        "reason_form": form,
+        "events": [],
+    }
+    return render(request, "interests/relationship_detail.html", context, status=400)
+
+
+# ---------------------------------------------------------------- the register
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_mine(request):
+    """My register of interests: what is on it, what is due, and a form to add an interest."""
+    memberships = list(
+        Member.objects.filter(person=request.user).select_related("council").order_by("council")
+    )
+    if not memberships:
+        raise Http404("Only members keep a register of interests")
+    form = forms.InterestForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        member = next(m for m in memberships if m.council_id == data.pop("council").pk)
+        if _run(
+            form,
+            lambda: services.interest_register(
+                member=member, actor=request.user, as_of=timezone.now(), **data
+            ),
+        ):
+            messages.success(request, "Interest added to your register")
+            return redirect("interests:register-mine")
+    items = list(
+        selectors.interests_visible_to(user=request.user).filter(
+            member__person=request.user, status="registered"
+        )
+    )
+    returns = list(
+        selectors.returns_visible_to(user=request.user).filter(
+            member__person=request.user, status="open"
+        )
+    )
+    return render(
+        request,
+        "interests/register_mine.html",
+        {"form": form, "interests": items, "returns": returns},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def interest_remove(request, pk: int):
+    interest = _visible(request.user, perms.CHANGE_INTEREST, Interest.objects.filter(pk=pk).first())
+    services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
+    messages.success(request, "Interest removed from your register")
+    return redirect("interests:register-mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interest_sensitivity(request, pk: int):
+    """The Monitoring Officer decides whether a sensitive interest is withheld (s.32)."""
+    interest = _visible(
+        request.user,
+        perms.DECIDE_SENSITIVITY,
+        Interest.objects.select_related("member__person", "council").filter(pk=pk).first(),
+    )
+    form = forms.SensitivityForm(_posted(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.interest_sensitivity_decide(
+                interest=interest,
+                actor=request.user,
+                agreed=form.cleaned_data["agreed"],
+                as_of=timezone.now(),
+            ),
+        )
+    ):
+        messages.success(request, "Decision recorded")
+        return redirect("interests:index")
+    return render(
+        request,
+        "interests/interest_sensitivity.html",
+        {"interest": interest, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def register_return_submit(request, pk: int):
+    ret = _visible(
+        request.user,
+        perms.CHANGE_RETURN,
+        RegisterReturn.objects.select_related("council", "member").filter(pk=pk).first(),
+    )
+    services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
+    messages.success(request, "Thank you: your register is confirmed")
+    return redirect("interests:register-mine")
+
+
+def register_public(request, slug: str):
+    """The published register: no login; sensitive details withheld (Localism Act 2011 s.32)."""
+    council = get_object_or_404(Council, slug=slug)
+    members = selectors.public_register(council=council)
+    return render(
+        request, "interests/register_public.html", {"council": council, "members": members}
+    )
+
+
+# ---------------------------------------------------------------- acting against the council
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acting_against_new(request):
+    form = forms.ActingAgainstForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        council = data.pop("council")
+        member = selectors.member_of(person=request.user, council=council)
+        created = {}
+
+        def call():
+            created["obj"] = services.acting_against_notify(
+                member=member, actor=request.user, as_of=timezone.now(), **data
+            )
+
+        if _run(form, call):
+            messages.success(request, f"Notice sent: {created['obj'].reference}")
+            return redirect("interests:acting-against-detail", pk=created["obj"].pk)
+    return render(
+        request, "interests/acting_against_form.html", {"form": form}, status=_status(form)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acting_against_detail(request, pk: int):
+    notice = _visible(
+        request.user,
+        perms.VIEW_NOTICE,
+        ActingAgainstNotice.objects.select_related(
+            "council", "member__person", "owner_post", "acknowledged_by"
+        )
+        .filter(pk=pk)
+        .first(),
+    )
+    can_ack = check_perm(request.user, perms.ACKNOWLEDGE_NOTICE, notice)
+    form = forms.AcknowledgeForm(_posted(request))
+    if request.method == "POST":
+        if not can_ack:
+            raise Http404("No such page")
+        if form.is_valid() and _run(
+            form,
+            lambda: services.acting_against_acknowledge(
+                notice=notice, actor=request.user, as_of=timezone.now(), **form.cleaned_data
+            ),
+        ):
+            messages.success(request, "Notice acknowledged")
+            return redirect("interests:acting-against-detail", pk=pk)
+    context = {
+        "notice": notice,
+        "form": form,
+        "can_ack": can_ack and notice.status == "submitted",
+        "events": timeline_for(case=notice),
+    }
+    return render(request, "interests/acting_against_detail.html", context, status=_status(form))
+
+
+# ---------------------------------------------------------------- advice requests
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_new(request):
+    form = forms.AdviceRequestForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def call():
+            created["obj"] = services.advice_request(
+                requester=request.user, as_of=timezone.now(), **form.cleaned_data
+            )
+
+        if _run(form, call):
+            messages.success(request, f"Request sent: {created['obj'].reference}")
+            return redirect("interests:advice-detail", pk=created["obj"].pk)
+    return render(request, "interests/advice_form.html", {"form": form}, status=_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_detail(request, pk: int):
+    advice = _visible(
+        request.user,
+        perms.VIEW_ADVICE,
+        AdviceRequest.objects.select_related("council", "requester", "owner_post", "advised_by")
+        .filter(pk=pk)
+        .first(),
+    )
+    can_advise = check_perm(request.user, perms.ADVISE, advice)
+    form = forms.AdviceGiveForm(_posted(request))
+    if request.method == "POST":
+        if not can_advise:
+            raise Http404("No such page")
+        if form.is_valid() and _run(
+            form,
+            lambda: services.advice_give(
+                request=advice, actor=request.user, as_of=timezone.now(), **form.cleaned_data
+            ),
+        ):
+            messages.success(request, "Advice sent")
+            return redirect("interests:advice-detail", pk=pk)
+    context = {
+        "advice": advice,
+        "form": form,
+        "can_advise": can_advise and advice.status == "requested",
+        "events": timeline_for(case=advice),
+    }
+    return render(request, "interests/advice_detail.html", context, status=_status(form))
