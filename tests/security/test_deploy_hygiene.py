@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **os.environ,
+        # Not DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for Playwright, and it is an
+        # error in production, so it must not leak into this production-like check.
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "false",
         "SECRET_KEY": "k" * 20 + "-production-like-" + "z" * 30,
         "ALLOWED_HOSTS": "portal.example.gov.uk",
@@ -34,7 +36,9 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "false"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    } | {"DEBUG": "false"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
