@@ -13,7 +13,13 @@ from django.db.models import F
 
 from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
 from protocol_portal.org.calendars import calendar_for
-from protocol_portal.org.models import ChaserRung, Council, Person, Post
+from protocol_portal.org.models import (
+    ChaserRung,
+    Council,
+    Person,
+    Post,
+    council_code_from_slug,
+)
 
 CHASE_HOUR = time(7, 0)
 
@@ -30,7 +36,8 @@ def reference_next(*, council: Council, prefix: str, year: int) -> str:
     )
     ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{council.slug[:3].upper()}-{prefix}-{year}-{counter.last:05d}"
+    code = council.reference_code or council_code_from_slug(council.slug)
+    return f"{code}-{prefix}-{year}-{counter.last:05d}"
 
 
 def event_record(

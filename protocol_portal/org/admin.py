@@ -52,7 +52,19 @@ class CouncilAdmin(SimpleHistoryAdmin):
     list_filter = ("nation",)
     inlines = [DirectorateInline, WardInline, GroupInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "nation", "protocol", "shares_staff_with")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "reference_code",
+                    "nation",
+                    "protocol",
+                    "shares_staff_with",
+                )
+            },
+        ),
         (
             "Time limits",
             {

@@ -73,9 +73,27 @@ class Person(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def council_code_from_slug(slug: str) -> str:
+    """The default code that starts a council's case references: the initials of a slug of
+    several words (south-oxfordshire → SO, part-5-3 → P53), else its first three letters
+    (hackney → HAC)."""
+    words = [w for w in slug.split("-") if w]
+    if len(words) > 1:
+        return "".join(w[0] for w in words).upper()[:8]
+    return slug[:3].upper()
+
+
 class Council(models.Model):
     slug = models.SlugField(unique=True, help_text="Short name used in fixtures, e.g. hackney.")
     name = models.CharField(max_length=200)
+    reference_code = models.CharField(
+        max_length=8,
+        unique=True,
+        blank=True,
+        null=True,
+        help_text="Starts every case reference, e.g. HAC in HAC-ENQ-2026-00042. Left blank, it "
+        "is made from the short name; it must differ from every other council's.",
+    )
     nation = models.CharField(
         max_length=20,
         choices=Nation.choices,
@@ -128,6 +146,11 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.reference_code:
+            self.reference_code = council_code_from_slug(self.slug)
+        super().save(*args, **kwargs)
 
 
 class ClosureDay(models.Model):
