@@ -46,6 +46,12 @@ app.conf.beat_schedule = {
         "task": "interests.tasks.open_new_member_returns",
         "schedule": timedelta(hours=1),
     },
+    # Data protection: anonymise or delete closed cases past their council's retention period
+    # (set per case type in the admin; defaults in protocol_portal/casework/retention.py).
+    "apply-retention": {
+        "task": "protocol_portal.casework.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Hackney §15.4: the Standards Committee's summary of the quarter just ended.
     "quarterly-standards-summary": {
         "task": "complaints.tasks.generate_quarterly_summaries",

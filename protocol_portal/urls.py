@@ -10,6 +10,11 @@ import complaints.api  # noqa: F401
 import enquiries.api  # noqa: F401
 import interests.api  # noqa: F401
 from protocol_portal.api import router
+from protocol_portal.casework import views as casework_views
+
+# JSON under /api/, the GOV.UK pages elsewhere (protocol_portal/api.py).
+handler404 = "protocol_portal.api.not_found"
+handler500 = "protocol_portal.api.server_error"
 
 urlpatterns = [
     path("", include("protocol_portal.web.urls")),
@@ -17,6 +22,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("interests/", include("interests.urls")),
     path("access-requests/", include("access_requests.urls")),
+    path("subject-access/", casework_views.subject_access, name="subject-access"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 
 from protocol_portal.org.models import CalendarKind, Council, Person, Post
 
@@ -44,6 +45,33 @@ class Case(models.Model):
 
     class Meta:
         abstract = True
+        # Every case type inherits these (`class Meta(Case.Meta)`); names are per model.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True) | models.Q(due_on__gte=F("received_on")),
+                name="%(app_label)s_%(class)s_due_not_before_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clock_paused_on__isnull=True)
+                | models.Q(clock_paused_on__gte=F("received_on")),
+                name="%(app_label)s_%(class)s_paused_not_before_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(breached_on__isnull=True)
+                | models.Q(breached_on__gte=F("received_on")),
+                name="%(app_label)s_%(class)s_breach_not_before_received",
+            ),
+            # The chaser sweep's one query trusts this: a closed or paused case is never due.
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | models.Q(next_action_at__isnull=True),
+                name="%(app_label)s_%(class)s_closed_not_chased",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clock_paused_on__isnull=True)
+                | models.Q(next_action_at__isnull=True),
+                name="%(app_label)s_%(class)s_paused_not_chased",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -124,6 +152,12 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sent_at__isnull=True) | models.Q(attempts__gte=1),
+                name="outbox_sent_after_an_attempt",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["created_at"],
@@ -151,3 +185,116 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message} → {self.person}"
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", "Anonymise (keep the case's shape for statistics)"
+    DELETE = "delete", "Delete outright"
+
+
+class RetentionPolicy(models.Model):
+    """How long one council keeps one case type after it closes, and what happens then.
+
+    `case_type` is the model label ("complaints.Complaint"); without a row the defaults in
+    `protocol_portal.casework.retention.DEFAULTS` apply.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    case_type = models.CharField(
+        max_length=100, help_text="The case model, e.g. complaints.Complaint."
+    )
+    keep_for_months = models.PositiveSmallIntegerField(
+        help_text="Months after closure the case is kept in full (72 = six years)."
+    )
+    action = models.CharField(
+        max_length=10, choices=RetentionAction.choices, default=RetentionAction.ANONYMISE
+    )
+    reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why this period: the retention schedule entry or the legal basis.",
+    )
+
+    class Meta:
+        verbose_name_plural = "retention policies"
+        ordering = ["council", "case_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "case_type"], name="one_retention_policy_per_case_type"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(keep_for_months__gte=1), name="retention_at_least_a_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.case_type} – {self.keep_for_months} months, {self.action}"
+
+
+class RetentionRun(models.Model):
+    """One application of a retention policy to one council's cases of one type."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    case_type = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField(help_text="The moment the policy was applied as at.")
+    cutoff = models.DateTimeField(help_text="Cases closed before this were past their period.")
+    action = models.CharField(max_length=10, choices=RetentionAction.choices)
+    keep_for_months = models.PositiveSmallIntegerField()
+    policy_source = models.CharField(max_length=10, help_text="council (a row) or default.")
+    cases_anonymised = models.PositiveIntegerField(default=0)
+    cases_deleted = models.PositiveIntegerField(default=0)
+    history_rows_removed = models.PositiveIntegerField(default=0)
+    events_removed = models.PositiveIntegerField(default=0)
+    messages_removed = models.PositiveIntegerField(default=0)
+    files_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "council", "case_type"]
+        indexes = [
+            models.Index(fields=["council", "case_type", "started_at"], name="retention_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.council} {self.case_type}"
+
+
+class RetentionRecord(models.Model):
+    """A case that retention has dealt with: keeps the job idempotent and answers "where did
+    case X go?" with its reference only (never its contents)."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="records")
+    case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    case_id = models.PositiveBigIntegerField()
+    reference = models.CharField(max_length=40)
+    action = models.CharField(max_length=10, choices=RetentionAction.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "case_id"], name="retention_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.action}"
+
+
+class SubjectAccessExport(models.Model):
+    """The audit line for each subject-access export: who exported whose data, when, how much."""
+
+    at = models.DateTimeField()
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    councils = models.CharField(
+        max_length=500, help_text="The councils whose records the export covered."
+    )
+    record_count = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="Digest of the exported file.")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.person} by {self.requested_by}"

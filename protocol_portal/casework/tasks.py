@@ -13,6 +13,7 @@ from django.utils import timezone
 from protocol_portal.casework.chasers import chaser_fire, due_everywhere
 from protocol_portal.casework.models import OutboxMessage
 from protocol_portal.casework.registry import spec_for
+from protocol_portal.casework.retention import retention_apply_all
 
 
 def _as_of(value: str | None) -> datetime:
@@ -72,3 +73,11 @@ def deliver_pending_outbox() -> int:
     for pk in pending:
         deliver_outbox_message.delay(pk)
     return len(pending)
+
+
+@shared_task
+def apply_retention(as_of: str | None = None) -> int:
+    """Anonymise or delete closed cases past each council's retention period; one recorded run
+    per council and case type (UK GDPR Art. 5(1)(e))."""
+    runs = retention_apply_all(as_of=_as_of(as_of))
+    return sum(r.cases_anonymised + r.cases_deleted for r in runs)

@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import cache
 
-from protocol_portal.web.selectors import councils_of
+from django.urls import NoReverseMatch, reverse
+
+from protocol_portal.web.selectors import councils_and_roles_of
 
 
 def portal(request) -> dict:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
-    context: dict = {"portal_name": "Protocol Portal", "portal_nav": _navigation(request, user)}
+
+    # Callables, which templates call when they use them, memoised: one query for the header's
+    # councils and the navigation's choices together, and none for a fragment that shows neither.
+    @cache
+    def councils() -> list:
+        return councils_and_roles_of(person=user) if signed_in else []
+
+    @cache
+    def navigation() -> list[dict]:
+        return _navigation(request, user, councils())
+
+    context: dict = {"portal_name": "Protocol Portal", "portal_nav": navigation}
     if signed_in:
-        # A lazy queryset: one query, and only when a page's header shows it.
-        context["portal_councils"] = councils_of(person=user)
+        context["portal_councils"] = councils
     return context
 
 
-def _navigation(request, user) -> list[dict]:
+# Case areas every signed-in person may open: (text, URL name, namespace). Each page is
+# reachable from here as well as from the home page's panels (WCAG 2.4.5, multiple ways).
+CASE_AREAS = (
+    ("Complaints", "complaints:list", "complaints"),
+    ("Interests", "interests:index", "interests"),
+    ("Need to know", "access_requests:list", "access_requests"),
+)
+
+
+def _navigation(request, user, councils) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else None
+    namespace = match.namespace if match else None
+    facts = {
+        role: any(getattr(c, f"is_{role}") for c in councils)
+        for role in ("member", "officer", "monitoring")
+    }
     items = [{"text": "Home", "href": reverse("home"), "current": current == "home"}]
+    if facts["member"] or facts["officer"]:
+        # A member's own enquiries; an officer's queue.
+        name = "enquiries:index" if facts["member"] else "enquiries:queue"
+        items.append(_item("Enquiries", name, namespace == "enquiries"))
+    for text, name, area in CASE_AREAS:
+        items.append(_item(text, name, namespace == area))
+    if facts["monitoring"] or user.is_superuser:
+        items.append(_item("Subject access", "subject-access", current == "subject-access"))
+    items = [i for i in items if i is not None]
     if user.is_staff:
         items.append(
             {
@@ -33,3 +68,11 @@ def _navigation(request, user) -> list[dict]:
         )
         items.append({"text": "Administration", "href": reverse("admin:index"), "current": False})
     return items
+
+
+def _item(text: str, name: str, current: bool) -> dict | None:
+    try:
+        href = reverse(name)
+    except NoReverseMatch:  # an app not installed here
+        return None
+    return {"text": text, "href": href, "current": current}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from protocol_portal.casework.models import Notice
-from protocol_portal.org.models import Council, Member, MemberRole, Person, Post
+from protocol_portal.org.models import Council, Member, MemberRole, Person, Post, PostKind
+
+MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 
 
 def councils_of(*, person: Person) -> QuerySet[Council]:
@@ -14,6 +16,20 @@ def councils_of(*, person: Person) -> QuerySet[Council]:
         Council.objects.filter(Q(posts__holder=person) | Q(members__person=person))
         .distinct()
         .order_by("name")
+    )
+
+
+def councils_and_roles_of(*, person: Person) -> list[Council]:
+    """The person's councils (as `councils_of`), each marked with whether they sit on it
+    (`is_member`), hold a post in it (`is_officer`) or are its (deputy) Monitoring Officer
+    (`is_monitoring`): the header and the service navigation share this one query."""
+    posts = Post.objects.filter(council=OuterRef("pk"), holder=person)
+    return list(
+        councils_of(person=person).annotate(
+            is_member=Exists(Member.objects.filter(council=OuterRef("pk"), person=person)),
+            is_officer=Exists(posts),
+            is_monitoring=Exists(posts.filter(kind__in=MONITORING_KINDS)),
+        )
     )
 
 

@@ -31,6 +31,32 @@ def describedby(field: forms.BoundField) -> str:
     return " ".join(ids)
 
 
+_CHOOSE_WIDGETS = {"select", "nullbooleanselect", "radioselect", "checkboxselectmultiple"}
+_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+@register.filter
+def error_for(error: str, field: forms.BoundField) -> str:
+    """Django's "This field is required." says nothing about which field: in an error summary of
+    several, every link would read the same (WCAG 2.4.4, 3.3.1). Name the field instead, as the
+    GOV.UK Design System does: "Enter subject", "Choose “Ward”", "Answer “Why?”"."""
+    if str(error) != _REQUIRED:
+        return error
+    label = str(field.label or field.name).strip()
+    widget = field.widget_type
+    if label.endswith("?"):
+        return f"Answer “{label}”"
+    if widget in _CHOOSE_WIDGETS:
+        return f"Choose “{label}”"
+    if widget == "checkbox":
+        return f"Tick “{label}”"
+    if widget in ("clearablefile", "file"):
+        return f"Choose a file for “{label}”"
+    if len(label) > 1 and label[1].islower():
+        label = label[0].lower() + label[1:]
+    return f"Enter {label}"
+
+
 @register.filter
 def field_anchor(field: forms.BoundField) -> str:
     """The id an error summary links to: the first input of the field."""

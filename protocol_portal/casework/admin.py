@@ -1,0 +1,80 @@
+"""Data protection in the admin: retention periods per council and case type (editable), and
+the record of each retention run and subject-access export (read only)."""
+
+from django import forms
+from django.contrib import admin
+
+from protocol_portal.casework.models import (
+    RetentionPolicy,
+    RetentionRecord,
+    RetentionRun,
+    SubjectAccessExport,
+)
+from protocol_portal.casework.retention import case_models, retention_default
+
+
+def _case_type_choices():
+    choices = []
+    for model in case_models():
+        months, action, why = retention_default(model._meta.label)
+        default = f"default {months} months, {action}: {why}"
+        choices.append((model._meta.label, f"{model._meta.verbose_name.capitalize()} ({default})"))
+    return choices
+
+
+class RetentionPolicyForm(forms.ModelForm):
+    case_type = forms.ChoiceField(choices=_case_type_choices)
+
+    class Meta:
+        model = RetentionPolicy
+        fields = ["council", "case_type", "keep_for_months", "action", "reason"]
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    form = RetentionPolicyForm
+    list_display = ["council", "case_type", "keep_for_months", "action", "reason"]
+    list_filter = ["council", "case_type", "action"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "started_at",
+        "council",
+        "case_type",
+        "action",
+        "keep_for_months",
+        "policy_source",
+        "cases_anonymised",
+        "cases_deleted",
+        "history_rows_removed",
+        "events_removed",
+        "messages_removed",
+        "files_removed",
+    ]
+    list_filter = ["council", "case_type", "action"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(RetentionRecord)
+class RetentionRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "reference", "action", "run"]
+    search_fields = ["reference"]
+
+
+@admin.register(SubjectAccessExport)
+class SubjectAccessExportAdmin(ReadOnlyAdmin):
+    list_display = ["at", "person", "requested_by", "councils", "record_count"]
+    search_fields = ["person__username", "requested_by__username"]
