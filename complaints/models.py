@@ -89,6 +89,12 @@ class Complaint(Case):
     )
     copied_posts = models.ManyToManyField(Post, blank=True, related_name="+")
     copied_people = models.ManyToManyField(Person, blank=True, related_name="+")
+    copied_titles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Who the current stage is copied to, by role (e.g. 'Leader of the Council'); "
+        "the complainant is shown this list: there are no silent copies.",
+    )
     determination_required = models.BooleanField(
         default=False, help_text="The Monitoring Officer determines it (a member's conduct)."
     )
@@ -118,7 +124,7 @@ class Complaint(Case):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
         indexes = [
             models.Index(fields=["next_action_at"], name="complaint_next_action"),

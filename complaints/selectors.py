@@ -67,6 +67,17 @@ class RoutePlan:
     deadline_calendar: str
     explanation: str
     handler_notes: tuple[str, ...] = field(default=())  # handler side only (conflicts)
+    next_step: NextStep | None = None  # where it goes if the complainant is not satisfied
+    copied_titles: tuple[str, ...] = field(default=())  # each copy's role in words
+    conflicted: frozenset[int] = field(default=frozenset())  # passed over: never granted sight
+
+    @property
+    def protocol_silent(self) -> bool:
+        return self.route.source.strip() == DEFAULT_SOURCE
+
+    @property
+    def source_cited(self) -> str:
+        return cited(self.route.source)
 
     @property
     def informal_first(self) -> str:
@@ -148,27 +159,80 @@ def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: l
 
 
 def _copies(route: Route, ctx: RoutingContext, handler_person_id: int):
+    """The posts and members copied in, and each copy's role in words (never a name)."""
     posts: list[Post] = []
     members: list[Member] = []
+    labels: list[str] = []
     for ref in route.copied:
         if ref.kind in MEMBER_ROLE_KINDS:
             for member in members_for(ref, ctx):
                 if member.person_id != handler_person_id and member not in members:
                     members.append(member)
+                    labels.append(handler_title(None, member, ref.kind))
         else:
             post = post_for(ref, ctx)
             if post is not None and post.holder_id != handler_person_id and post not in posts:
                 posts.append(post)
-    return tuple(posts), tuple(members)
+                labels.append(post.title)
+    return tuple(posts), tuple(members), tuple(labels)
 
 
-def _explain(*, level, routed_as, route, handler_title, skipped, named, subject_id) -> str:
-    """Plain words for the complainant: which route, why, and the paragraph it rests on."""
+DEFAULT_SOURCE = "default"
+DEFAULT_CITATION = "the portal's default, because the protocol is silent"
+
+
+def cited(source: str) -> str:
+    """A rule's source as the complainant reads it: the paragraph, or a plain statement that the
+    protocol is silent and the portal's (admin-configurable) default applies."""
+    return DEFAULT_CITATION if source.strip() == DEFAULT_SOURCE else source
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Who a complaint goes to if the complainant is not satisfied (None: the final stage)."""
+
+    stage: str
+    handler_title: str
+    source: str
+
+
+def _next_step(council, raised_by, used, route: Route, ctx: RoutingContext) -> NextStep | None:
+    if not route.next_stage:
+        return None
+    _, nxt = _first_route(council, raised_by, [used], route.next_stage)
+    if nxt is None:  # pragma: no cover - validated on load: next stages always have a rule
+        return None
+    post, member = None, None
+    if nxt.handler.kind in MEMBER_ROLE_KINDS:
+        found = members_for(nxt.handler, ctx)
+        member = found[0] if found else None
+    else:
+        post = post_for(nxt.handler, ctx)
+    return NextStep(route.next_stage, handler_title(post, member, nxt.handler.kind), nxt.source)
+
+
+def _copies_sentence(labels: tuple[str, ...]) -> str:
+    if not labels:
+        return "Nobody else is copied."
+    listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    return f"It is copied to the {listed}, and you are told so: there are no silent copies."
+
+
+def _explain(
+    *, level, routed_as, route, handler_title, skipped, named, subject_id, copies, next_step
+) -> str:
+    """Plain words for the complainant: which route, why, the paragraph it rests on, who is
+    copied, and where it goes if they are not satisfied."""
     parts = []
     if routed_as != level:
         parts.append(
             f"The protocol names no separate route for a complaint about {Level(level).label}, "
             f"so the route for {Level(routed_as).label} applies."
+        )
+    if route.source.strip() == DEFAULT_SOURCE:
+        parts.append(
+            f"The protocol is silent on a complaint about {Level(routed_as).label}, so the "
+            "portal's default applies (the council's administrator can change it)."
         )
     if skipped:
         parts.append(skipped)
@@ -182,10 +246,42 @@ def _explain(*, level, routed_as, route, handler_title, skipped, named, subject_
             f"The rule names the {named.title}, who {why}, so it goes to the {handler_title}, "
             "who acts for that post."
         )
-    parts.append(f"It is handled by the {handler_title} under {route.source}.")
+    parts.append(f"It is handled by the {handler_title} under {cited(route.source)}.")
+    parts.append(copies)
     if route.note:
         parts.append(route.note)
+    if next_step is not None:
+        parts.append(
+            f"If you are not satisfied with the outcome, it goes to the "
+            f"{next_step.stage.replace('-', ' ')} stage: the {next_step.handler_title} "
+            f"({cited(next_step.source)})."
+        )
+    else:
+        parts.append(
+            "This is the final stage: the protocol names no further stage, so if you are not "
+            "satisfied with the outcome you can close the complaint and record that."
+        )
     return " ".join(parts)
+
+
+def _skip_sentence(route: Route, ctx: RoutingContext, subject_id: int) -> str:
+    """Why a stage was passed over, in words that never say who is conflicted or why."""
+    nxt = route.next_stage.replace("-", " ")
+    named = (
+        None
+        if route.handler.kind in MEMBER_ROLE_KINDS
+        else post_for(route.handler, replace(ctx, exclude=frozenset()))
+    )
+    if named is not None and named.holder_id == subject_id:
+        return (
+            f"The stage under {cited(route.source)} would be handled by the person concerned, "
+            f"so the protocol's next stage ({nxt}) applies."
+        )
+    who = f"The {named.title}" if named is not None else "The person the rule names"
+    return (
+        f"{who}, who handles this stage under {cited(route.source)}, cannot act on it, and "
+        f"nobody acts for that post, so the protocol's next stage ({nxt}) applies."
+    )
 
 
 def complaint_route_plan(
@@ -231,16 +327,14 @@ def complaint_route_plan(
                 f"Nobody can handle this under {route.source}: the post named is held by the "
                 "person concerned or is vacant. Ask the Monitoring Officer."
             )
-        skipped = (
-            f"The stage under {route.source} would be handled by the person concerned, so the "
-            f"protocol's next stage ({route.next_stage.replace('-', ' ')}) applies."
-        )
+        skipped = _skip_sentence(route, ctx, subject.pk)
         stage, levels = route.next_stage, [used]
+        ctx = replace(ctx, exclude=frozenset(exclude))  # still passed over at the next stage
     else:  # pragma: no cover - stage chains are validated as acyclic and short
         raise ComplaintRoutingError("The council's stages go on too long to route this.")
     handler_person = post.holder if post is not None else member.person
     ctx = replace(ctx, exclude=frozenset(exclude))
-    copied_posts, copied_members = _copies(route, ctx, handler_person.pk)
+    copied_posts, copied_members, copy_labels = _copies(route, ctx, handler_person.pk)
     days = route.deadline_days or council.complaint_ack_days
     calendar = route.deadline_calendar if route.deadline_days else council.complaint_ack_calendar
     plan = RoutePlan(
@@ -265,6 +359,7 @@ def complaint_route_plan(
         if route.handler.kind in MEMBER_ROLE_KINDS
         else post_for(route.handler, replace(ctx, exclude=frozenset()))
     )
+    next_step = _next_step(council, raised_by, used, route, ctx)
     explanation = _explain(
         level=level,
         routed_as=used,
@@ -273,8 +368,16 @@ def complaint_route_plan(
         skipped=skipped,
         named=named,
         subject_id=subject.pk,
+        copies=_copies_sentence(copy_labels),
+        next_step=next_step,
     )
-    return replace(plan, explanation=explanation)
+    return replace(
+        plan,
+        explanation=explanation,
+        next_step=next_step,
+        copied_titles=copy_labels,
+        conflicted=frozenset(exclude) - {raiser.pk, subject.pk},
+    )
 
 
 # ---- who sees what ------------------------------------------------------------------------

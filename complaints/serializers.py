@@ -89,7 +89,7 @@ class ComplaintSerializer(ComplaintListSerializer):
         read_only_fields = fields
 
     def get_copied_to(self, obj: Complaint) -> list[str]:
-        return [post.title for post in obj.copied_posts.all()]
+        return list(obj.copied_titles) or [post.title for post in obj.copied_posts.all()]
 
 
 class HandlerComplaintSerializer(ComplaintSerializer):
@@ -155,12 +155,21 @@ class RoutePreviewSerializer(serializers.Serializer):
     routed_as = serializers.CharField()
     stage = serializers.CharField()
     rule_key = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField(help_text='The paragraph, or "default" where it is silent.')
+    protocol_silent = serializers.BooleanField(
+        help_text="True where the protocol is silent and the portal's default rule applies."
+    )
     handler = serializers.CharField()
+    handler_post = serializers.CharField(allow_null=True, help_text="The handler post's slug.")
     copied_to = serializers.ListField(child=serializers.CharField())
     deadline_days = serializers.IntegerField()
     deadline_calendar = serializers.CharField()
     next_stage = serializers.CharField(allow_blank=True)
+    next_stage_handler = serializers.CharField(
+        allow_blank=True,
+        help_text="Who handles the next stage if the complainant is not satisfied.",
+    )
+    next_stage_source = serializers.CharField(allow_blank=True)
     informal_first = serializers.CharField(allow_blank=True)
     explanation = serializers.CharField()
 

@@ -35,7 +35,7 @@ from complaints.states import (
     Outcome,
     Status,
 )
-from protocol_portal.casework.conflicts import Matter, conflicts_for
+from protocol_portal.casework.conflicts import Matter, conflicts_for, is_blocked
 from protocol_portal.casework.permissions import management_line
 from protocol_portal.casework.services import (
     clock_schedule,
@@ -59,7 +59,8 @@ def _today(as_of: datetime) -> date:
 
 def _locked(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("council", "owner_post", "subject_post", "raiser_person")
         .get(pk=complaint.pk)
     )
@@ -186,7 +187,7 @@ def _apply_plan(complaint: Complaint, plan: RoutePlan) -> None:
     complaint.stage = plan.stage
     complaint.routed_as = plan.routed_as
     complaint.rule_key = plan.route.rule_key
-    complaint.rule_source = plan.route.source[:120]
+    complaint.rule_source = plan.source_cited[:120]
     complaint.next_stage = plan.route.next_stage
     complaint.route_explanation = plan.explanation
     complaint.owner_post = plan.handler_post
@@ -194,10 +195,13 @@ def _apply_plan(complaint: Complaint, plan: RoutePlan) -> None:
     complaint.handler_member = plan.handler_member
     complaint.handler_title = plan.handler_title[:200]
     complaint.determination_required = _determination_required(plan, complaint.subject_member)
+    complaint.copied_titles = list(plan.copied_titles)
 
 
 def _grant_stage(complaint: Complaint, plan: RoutePlan) -> None:
-    barred = {complaint.subject_person_id}
+    # Neither the person complained about nor anyone passed over for a conflict (a declared
+    # relationship with them, say) is given sight of the case, even as a line manager.
+    barred = {complaint.subject_person_id, *plan.conflicted}
     perms.grant_people(
         [perms.VIEW, perms.RESPOND], [complaint.raiser_person], complaint, barred=barred
     )
@@ -864,6 +868,16 @@ def determination_supersede(
     new._history_user = actor
     new.save()
     Determination.objects.filter(pk=old.pk).update(superseded_by=new)
+    # The issued row refuses save(), so record its superseded state in its own history here:
+    # who, when and why, as a tracked save would have.
+    old.refresh_from_db()
+    Determination.history.bulk_history_create(
+        [old],
+        update=True,
+        default_user=actor,
+        default_change_reason=f"superseded: {why.strip()}",
+        default_date=as_of,
+    )
     _event(
         complaint,
         actor=actor,
@@ -886,7 +900,17 @@ def complaint_on_rung(case, rung, posts, as_of: datetime) -> None:
     posts chased (e.g. the Chief Executive, 004 §11.6) may see the complaint."""
     if rung.offset_working_days > 0 and case.breached_on is None:
         case.breached_on = _today(as_of)
-    perms.grant_posts([perms.VIEW], posts, case, barred={case.subject_person_id})
+    matter = Matter(
+        case.council,
+        "complaint",
+        people=frozenset({case.raiser_person_id, case.subject_person_id}),
+    )
+    barred = {case.subject_person_id} | {
+        p.holder_id
+        for p in posts
+        if p is not None and p.holder is not None and is_blocked(person=p.holder, matter=matter)
+    }
+    perms.grant_posts([perms.VIEW], posts, case, barred=barred)
 
 
 @transaction.atomic

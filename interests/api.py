@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -25,16 +25,26 @@ from interests.models import Interest
 from protocol_portal.api import router
 from protocol_portal.casework.conflicts import Matter
 from protocol_portal.casework.permissions import check_perm
+from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Post
 
 
+class StatusConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Not allowed from the case's current status."
+    default_code = "conflict"
+
+
 def _call(service, **kwargs):
-    """Run a service; its ValidationError becomes a 400 naming the fields."""
+    """Run a service; its ValidationError becomes a 400 naming the fields, and a move the
+    status does not allow a 409 saying why."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         raise ApiValidationError(detail) from error
+    except TransitionError as error:
+        raise StatusConflict(str(error)) from error
 
 
 def _require(user, perm: str, obj) -> None:
@@ -130,7 +140,7 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def remove(self, request, pk=None):
         interest = self.get_object()
         _require(request.user, perms.CHANGE_INTEREST, interest)
-        services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
+        _call(services.interest_remove, interest=interest, actor=request.user, as_of=timezone.now())
         return Response(s.InterestSerializer(interest).data)
 
     @extend_schema(request=s.InterestSensitivitySerializer, responses=s.InterestSerializer)

@@ -50,6 +50,14 @@ MUST_NOT: dict[str, tuple[MustNot, ...]] = {
     ),
     "001": (
         MustNot(
+            kinds=frozenset({COMPLAINT}),
+            source="001 §5.3.2.2; 001 §5.3.3.3",
+            text="members must not take part in the dismissal of a Director of Service or above "
+            "to whom they are in any way related or associated, and a complaint about a Director "
+            "may lead to action under the disciplinary procedures",
+            senior_only=True,
+        ),
+        MustNot(
             kinds=frozenset({APPOINTMENT}),
             source="001 §5.3.2.2",
             text="members must not take part in the appointment or dismissal of a Director of "
@@ -86,7 +94,17 @@ RELATIONSHIP_PARAGRAPH = {
 # A member with an interest in the matter of a document has only the public's access
 # (000 §7.7); access may be refused (002 §81); ask the Monitoring Officer first (002 §89,
 # 004 §12.10).
-ACCESS_PARAGRAPH = {"000": "000 §7.7", "002": "002 §81", "004": "004 §12.10"}
+# Part 5.3 and Southwark say nothing in terms about a member's own interest in the papers: their
+# paragraph is the one limiting information to a member's duties (001 §5.3.8.5, 003 §52), and
+# 000 §7.7 and 002 §81 apply as the portal's default — the reason says so.
+ACCESS_PARAGRAPH = {
+    "000": "000 §7.7",
+    "001": "001 §5.3.8.5",
+    "002": "002 §81",
+    "003": "003 §52",
+    "004": "004 §12.10",
+}
+ACCESS_SILENT = frozenset({"001", "003"})
 INTEREST_PARAGRAPH = {
     "000": "000 §7.7",
     "001": "001 §5.3.6.1",
@@ -189,27 +207,74 @@ def _relationship_conflict(
 # ---------------------------------------------------------------- registered interests
 
 _WORDS = re.compile(r"[^0-9a-z£]+")
+# A UK postcode, e.g. "OX14 3JE" or "e1 6an" (outward code, then inward code).
+_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][a-z0-9]?) ?([0-9][a-z]{2})\b")
+# Interests whose description is usually an address (land, a licence to occupy, a tenancy).
+PLACE_CATEGORIES = frozenset(
+    {InterestCategory.LAND, InterestCategory.LICENCES, InterestCategory.CORPORATE_TENANCIES}
+)
+# Words that say what kind of holding it is, not where: "Freehold of 12 High Street".
+_HOLDING = re.compile(
+    r"^(?:(?:the|my|our|a|an|his|her|their|spouse s|partner s|joint|sole|freehold|leasehold|"
+    r"lease|licence|license|tenancy|ownership|owner|land|property|house|home|flat|plot|site|"
+    r"garage|building|premises|interest|share|part|residence|residential|commercial|family|"
+    r"of|at|in|on|known as|adjoining|adjacent to|behind|next to)\s+)*"
+)
 
 
 def _normalise(text: str) -> str:
     return f" {_WORDS.sub(' ', text.lower()).strip()} "
 
 
+def postcodes(text: str) -> set[str]:
+    """Every UK postcode in the text, spelt one way ("ox14 3je")."""
+    return {f"{a} {b}" for a, b in _POSTCODE.findall(_WORDS.sub(" ", text.lower()))}
+
+
+def _place_phrases(description: str) -> list[str]:
+    """Where a land, licence or tenancy interest is, read from its description: each line or
+    comma-separated part that names a numbered address or a place of three words or more,
+    without the words saying what kind of holding it is ("Freehold of 12 High Street, Wantage"
+    gives "12 high street")."""
+    found = []
+    for part in re.split(r"[\n;,]+", description):
+        words = _holding_stripped(_normalise(part).strip())
+        if not words or _POSTCODE.fullmatch(words):
+            continue
+        if re.search(r"[0-9]", words) or len(words.split()) >= 3:
+            found.append(words)
+    return found
+
+
+def _holding_stripped(words: str) -> str:
+    return _HOLDING.sub("", words, count=1).strip()
+
+
 def phrases(interest: Interest) -> list[str]:
-    """The names an interest is matched on: its names lines (addresses, companies, bodies) and,
-    for a gift, the donor. Phrases shorter than four letters are ignored."""
+    """The names an interest is matched on: its names lines (addresses, companies, bodies), a
+    gift's donor, and for land, licences and tenancies the addresses in its description.
+    Phrases shorter than four letters are ignored."""
     raw = re.split(r"[\n;,]+", interest.names)
     if interest.category == InterestCategory.GIFT and interest.donor:
         raw.append(interest.donor)
     cleaned = [_normalise(p).strip() for p in raw]
-    return [p for p in cleaned if len(p) >= 4]
+    if interest.category in PLACE_CATEGORIES:
+        cleaned += [_holding_stripped(p) for p in cleaned]
+        cleaned += _place_phrases(interest.description)
+    unique = dict.fromkeys(p for p in cleaned if len(p) >= 4)
+    return list(unique)
 
 
 def matching_phrases(interest: Interest, description: str) -> list[str]:
     """Phrases of the interest found in the text, whole words only, ignoring case and
-    punctuation ("Acme Ltd." matches "acme ltd")."""
+    punctuation ("Acme Ltd." matches "acme ltd"); for land, licences and tenancies a postcode
+    in both also matches, however it is spaced ("OX143JE" matches "ox14 3je")."""
     text = _normalise(description)
-    return [p for p in phrases(interest) if f" {p} " in text]
+    hits = [p for p in phrases(interest) if f" {p} " in text]
+    if interest.category in PLACE_CATEGORIES:
+        shared = postcodes(f"{interest.description}\n{interest.names}") & postcodes(description)
+        hits += sorted(shared - set(hits))
+    return hits
 
 
 def _interest_conflicts(person: Person, matter: Matter, council_ids: list[int]) -> list[Conflict]:
@@ -237,11 +302,17 @@ def _interest_conflict(
             if own in ("000 §7.7", "002 §81")
             else "; ".join(s for s in (own, "cf. 000 §7.7, 002 §81") if s)
         )
+        silent = (
+            " This council's protocol is silent on a member's own interest in the papers, so "
+            "the portal applies 000 §7.7 and 002 §81 by default."
+            if protocol in ACCESS_SILENT
+            else ""
+        )
         return Conflict(
             person.pk,
             f"{what}, which this request concerns: a member with a personal or financial "
             "interest has only a private individual's access and acts privately; access may "
-            "be refused; seek the Monitoring Officer's advice first.",
+            f"be refused; seek the Monitoring Officer's advice first.{silent}",
             source,
             False,
         )

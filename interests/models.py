@@ -85,7 +85,7 @@ class Relationship(Case):
     ended_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["notified_posts", "notified_members"])
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
         permissions = [
             ("decide_relationship", "Can record a decision and mitigations on a declaration"),
@@ -219,12 +219,13 @@ class RegisterReturn(Case):
     submitted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["due_on", "pk"]
         constraints = [
+            *Case.Meta.constraints,
             models.UniqueConstraint(
                 fields=["member", "kind", "trigger_on"], name="one_return_per_trigger"
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["next_action_at"], name="register_return_next_action"),
@@ -272,7 +273,7 @@ class ActingAgainstNotice(Case):
     response = models.TextField(blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
         permissions = [("acknowledge_actingagainstnotice", "Can acknowledge a notice")]
 
@@ -305,7 +306,7 @@ class AdviceRequest(Case):
     advised_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
         permissions = [("advise_advicerequest", "Can give advice on a request")]
 

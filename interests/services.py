@@ -166,7 +166,11 @@ def recipients_for(
         route = route_for(council=council, facts=facts)
     except routing.RoutingError:
         route = _default_route(PostKind.MONITORING_OFFICER, default_source)
-    found = Recipients(rule_key=route.rule_key, source=route.source)
+    source = route.source
+    if source.strip() == "default":
+        # The council's rule is the portal's default because its protocol is silent: say so.
+        source = "default (the protocol is silent)"
+    found = Recipients(rule_key=route.rule_key, source=source)
     found.handler_post, found.handler_members = _resolve(route.handler, ctx)
     for ref in route.copied:
         post, members = _resolve(ref, ctx)

@@ -16,6 +16,7 @@ from interests import permissions as perms
 from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
+from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member
 
 
@@ -31,13 +32,24 @@ def _visible(user, perm: str, obj):
 
 
 def _run(form, call) -> bool:
-    """Call the service; put its ValidationError next to the fields. True on success."""
+    """Call the service; put its ValidationError next to the fields, and a move the status
+    does not allow at the top of the form. True on success."""
     try:
         call()
     except ValidationError as error:
         forms.apply_service_errors(form, error)
         return False
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        return False
     return True
+
+
+def _refused(request, error: TransitionError, *, back: str):
+    """A move the case's status does not allow, on a page with no form: say why, change
+    nothing (409) and link back."""
+    messages.error(request, str(error))
+    return render(request, "interests/refused.html", {"back": back}, status=409)
 
 
 # ---------------------------------------------------------------- overview
@@ -210,7 +222,10 @@ def register_mine(request):
 @require_POST
 def interest_remove(request, pk: int):
     interest = _visible(request.user, perms.CHANGE_INTEREST, Interest.objects.filter(pk=pk).first())
-    services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
+    try:
+        services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
+    except TransitionError as error:
+        return _refused(request, error, back="interests:register-mine")
     messages.success(request, "Interest removed from your register")
     return redirect("interests:register-mine")
 
@@ -256,7 +271,10 @@ def register_return_submit(request, pk: int):
         perms.CHANGE_RETURN,
         RegisterReturn.objects.select_related("council", "member").filter(pk=pk).first(),
     )
-    services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
+    try:
+        services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
+    except TransitionError as error:
+        return _refused(request, error, back="interests:register-mine")
     messages.success(request, "Thank you: your register is confirmed")
     return redirect("interests:register-mine")
 

@@ -3,7 +3,9 @@ each complaint reaches the post the protocol text names. Expectations are writte
 protocol texts in shared/protocols/, not from the fixtures.
 
 Where a protocol is silent the portal's fallback applies (complaints/README.md): the route for
-the next level up, and never the person complained about, so the post that acts for them.
+the next level up, or the council file's explicit "default" rule, and never the person
+complained about. tests/complaints/test_held_out.py runs the same scenarios through the API and
+the browser.
 """
 
 import pytest
@@ -40,9 +42,9 @@ ABOUT_CHIEF_EXECUTIVE = {
     # "Any concern about the Chief Executive should be raised privately with the Monitoring
     # Officer" (000 §14.2).
     "tower-hamlets": ("monitoring-officer", set()),
-    # Silent: the route for a Director (the Chief Executive, §5.3.3.3) cannot be handled by the
-    # Chief Executive, so it falls to the post that acts for them.
-    "part-5-3": ("director-corporate-services", set()),
+    # Silent (§5.3.3.3 names the relevant Director or the Chief Executive): the portal's
+    # default, the Monitoring Officer copied to the head of HR (fixtures/councils/part-5-3.yaml).
+    "part-5-3": ("monitoring-officer", {"head-of-hr"}),
     # Lodged with the Deputy Chief Executive – Transformation and Operations, copied to the
     # Monitoring Officer (002 §106).
     "south-oxfordshire": ("deputy-chief-executive-operations", {"head-of-legal-and-democratic"}),
@@ -57,9 +59,9 @@ ABOUT_CHIEF_EXECUTIVE = {
         "director-of-legal-and-democratic-services",
         {"head-of-human-resources"},
     ),
-    # Silent (§11 names no route for the Chief Executive): the route for a Director (§16.1, the
-    # Chief Executive) falls to the post that acts for the Chief Executive.
-    "hackney": ("s151-officer", set()),
+    # Silent (§11 and §16.1 end with the Chief Executive): the portal's default, the Monitoring
+    # Officer copied to the head of HR (fixtures/councils/hackney.yaml).
+    "hackney": ("monitoring-officer", {"head-of-hr"}),
 }
 
 # council: (officer raising it, handler; why)

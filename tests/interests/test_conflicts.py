@@ -54,7 +54,9 @@ def check(org, who, matter):
 
 COMPLAINT_SOURCES = {
     "000": "000 §10.5",
-    "001": "001 §5.3.1.1",
+    # A complaint about a Director may lead to dismissal (001 §5.3.3.3), in which a related
+    # member must not take part (001 §5.3.2.2).
+    "001": "001 §5.3.2.2; 001 §5.3.3.3",
     "002": "002 §24",
     "003": "003 §13",
     "004": "004 §3.3",
@@ -111,8 +113,8 @@ def test_a_decided_relationship_still_conflicts(org):
     [
         ("000", "000 §7.7"),
         ("002", "002 §81"),
-        ("001", "cf. 000 §7.7, 002 §81"),
-        ("003", "cf. 000 §7.7, 002 §81"),
+        ("001", "001 §5.3.8.5; cf. 000 §7.7, 002 §81"),
+        ("003", "003 §52; cf. 000 §7.7, 002 §81"),
         ("004", "004 §12.10; cf. 000 §7.7, 002 §81"),
     ],
 )
@@ -323,7 +325,7 @@ def test_every_conflict_is_returned(org):
     found = conflicts_for(person=org.person("red_member"), matter=matter)
     assert sorted((c.blocking, c.source) for c in found) == [
         (False, "Localism Act 2011 s.31"),
-        (True, "001 §5.3.1.1"),
+        (True, "001 §5.3.2.2; 001 §5.3.3.3"),  # dir_housing is a Director of Service
     ]
 
 

@@ -595,7 +595,9 @@ def test_a_member_asks_whether_they_may_handle_a_complaint(member_client, org, r
     data = response.json()
     assert (data["conflicted"], data["blocking"]) == (True, True)
     assert related.reference in data["conflicts"][0]["reason"]
-    assert data["conflicts"][0]["source"] == "001 §5.3.1.1"
+    # A complaint about a Director may lead to dismissal (001 §5.3.3.3), in which a related
+    # member must take no part (001 §5.3.2.2).
+    assert data["conflicts"][0]["source"] == "001 §5.3.2.2; 001 §5.3.3.3"
 
 
 def test_an_officer_checking_someone_else_is_told_whether_but_not_the_details(client, org, related):

@@ -211,8 +211,9 @@ REAL = {
         "member": ("chief_executive", "whip"),
         "officer": ("chief_executive", None),
         "director": ("chief_executive", None),
-        # The CE cannot receive their own declaration: whoever acts for the post does.
-        "chief_executive": ("acting_for_chief_executive", None),
+        # Silent where the officer is the Chief Executive (§3.2 names only the Chief
+        # Executive): the file's default rule sends it to the Monitoring Officer.
+        "chief_executive": ("monitoring_officer", None),
     },
 }
 
@@ -263,7 +264,9 @@ def test_real_council_files_route_declarations_as_the_protocol_says(db, slug):
 
 def _check_route(council, rel, person, own, handler, copied, who):
     members = list(rel.notified_members.all())
-    assert rel.rule_source.split(" ")[0] in {"000", "001", "002", "003", "004"}, who
+    assert rel.rule_source.split(" ")[0] in {"000", "001", "002", "003", "004", "default"}, who
+    if rel.rule_source.startswith("default"):
+        assert rel.rule_source == "default (the protocol is silent)", who
     if handler == "group_leaders":
         assert rel.owner_post is None, who
         leaders = Member.objects.filter(council=council, roles__kind=MemberRoleKind.GROUP_LEADER)

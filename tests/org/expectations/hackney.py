@@ -255,6 +255,34 @@ EXPECTED = [
         "next_stage": None,
         "source": "004 §15.5",
     },
+    {
+        "scenario": "member complains about the Chief Executive: the protocol is silent (§11 "
+        "and §16.1 end with the Chief Executive); default: the Monitoring Officer, copied to "
+        "the head of HR, three days, final",
+        "case_type": "complaint",
+        "raised_by": "member",
+        "concerning": "chief_executive",
+        "stage": "first",
+        "handler": MO,
+        "copied": {("head_of_hr", "council")},
+        "deadline": ACK,
+        "next_stage": None,
+        "source": "default",
+    },
+    {
+        "scenario": "officer complains about a group leader (a member): a possible Code or "
+        "protocol breach reported to the Monitoring Officer, who may refer it to the Standards "
+        "Committee (004 §15.2, §15.4)",
+        "case_type": "complaint",
+        "raised_by": "officer",
+        "concerning": "group_leader",
+        "stage": "first",
+        "handler": MO,
+        "copied": set(),
+        "deadline": ACK,
+        "next_stage": "standards-committee",
+        "source": "004 §15.2",
+    },
     # ---- Relationships ----
     {
         "scenario": "member discloses a close personal or family relationship with an officer "
@@ -295,6 +323,19 @@ EXPECTED = [
         "deadline": None,
         "next_stage": None,
         "source": "004 §3.2",
+    },
+    {
+        "scenario": "the Chief Executive discloses a relationship with a member: the protocol "
+        "is silent (§3.2 names the Chief Executive); default: the Monitoring Officer",
+        "case_type": "relationship",
+        "raised_by": "officer",
+        "concerning": "chief_executive",
+        "stage": "first",
+        "handler": MO,
+        "copied": set(),
+        "deadline": None,
+        "next_stage": None,
+        "source": "default",
     },
     # ---- Interests ----
     {

@@ -148,6 +148,60 @@ EXPECTED = [
         "next_stage": None,
         "source": "001 §5.3.3.4",
     },
+    {
+        "scenario": "member concerned about the Chief Executive: the protocol is silent "
+        "(§5.3.3.3 names the relevant Director or the Chief Executive); default: the Monitoring "
+        "Officer, copied to the head of HR, final",
+        "case_type": "complaint",
+        "raised_by": "member",
+        "concerning": "chief_executive",
+        "stage": "first",
+        "handler": ("monitoring_officer", "council"),
+        "copied": {("head_of_hr", "council")},
+        "deadline": ACK,
+        "next_stage": None,
+        "source": "default",
+    },
+    {
+        "scenario": "officer concerned about the conduct of a group leader (a member): their "
+        "Director or the Chief Executive; if serious, the Standards Committee (001 §5.3.3.4)",
+        "case_type": "complaint",
+        "raised_by": "officer",
+        "concerning": "group_leader",
+        "stage": "first",
+        "handler": ("director", "raiser_directorate"),
+        "copied": set(),
+        "deadline": ACK,
+        "next_stage": "standards-committee",
+        "source": "001 §5.3.3.4",
+    },
+    {
+        "scenario": "a serious complaint about a group leader is investigated by the Standards "
+        "Committee (001 §5.3.3.4)",
+        "case_type": "complaint",
+        "raised_by": "officer",
+        "concerning": "group_leader",
+        "stage": "standards-committee",
+        "handler": ("standards_committee", "council"),
+        "copied": set(),
+        "deadline": None,
+        "next_stage": None,
+        "source": "001 §5.3.3.4",
+    },
+    {
+        "scenario": "member reports another member's possible Code of Conduct breach: the "
+        "protocol is silent; default: the Monitoring Officer, then the Standards Committee if "
+        "serious (001 §5.3.3.4)",
+        "case_type": "complaint",
+        "raised_by": "member",
+        "concerning": "code_of_conduct",
+        "stage": "first",
+        "handler": ("monitoring_officer", "council"),
+        "copied": set(),
+        "deadline": ACK,
+        "next_stage": "standards-committee",
+        "source": "default",
+    },
     # ---- Relationships ----
     {
         "scenario": "member with an unavoidable personal relationship with an officer notifies "
@@ -237,7 +291,8 @@ EXPECTED = [
         "concerning": "presumed",
         "stage": "first",
         "handler": ("director", "case_directorate"),
-        "copied": set(),
+        # The Director may seek the advice of the Legal and Democratic Services Manager.
+        "copied": {("legal_democratic_services", "council")},
         "deadline": NEED_TO_KNOW,
         "next_stage": "dispute",
         "source": "001 §5.3.8.2",
@@ -250,7 +305,8 @@ EXPECTED = [
         "concerning": "must_justify",
         "stage": "first",
         "handler": ("director", "case_directorate"),
-        "copied": set(),
+        # The Director may seek the advice of the Legal and Democratic Services Manager.
+        "copied": {("legal_democratic_services", "council")},
         "deadline": NEED_TO_KNOW,
         "next_stage": "dispute",
         "source": "001 §5.3.8.4",
@@ -263,7 +319,8 @@ EXPECTED = [
         "concerning": "must_justify",
         "stage": "first",
         "handler": ("director", "case_directorate"),
-        "copied": set(),
+        # The Director may seek the advice of the Legal and Democratic Services Manager.
+        "copied": {("legal_democratic_services", "council")},
         "deadline": NEED_TO_KNOW,
         "next_stage": "dispute",
         "source": "001 §5.3.8.4",

@@ -314,6 +314,19 @@ EXPECTED = [
         "next_stage": None,
         "source": "000 §7.17",
     },
+    {
+        "scenario": "officer complains about a group leader (a Member): informally through a "
+        "senior manager first, else the Monitoring Officer (000 §14.1)",
+        "case_type": "complaint",
+        "raised_by": "officer",
+        "concerning": "group_leader",
+        "stage": "first",
+        "handler": MO,
+        "copied": set(),
+        "deadline": ACK,
+        "next_stage": None,
+        "source": "000 §14.1",
+    },
     # ---- Relationships ----
     {
         "scenario": "member declares a close relationship with an officer that might be seen "
