@@ -1,1 +1,354 @@
-"""JSON API for access_requests: viewsets register on protocol_portal.api.router."""
+"""JSON API for need-to-know requests under /api/v1/: the same services and permissions as the
+browser.
+
+A request the caller may not see answers 404; one they may see but not act on answers 403;
+bad input answers 400 with the reason per field; a move the status table forbids answers 409.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from access_requests import permissions as perms
+from access_requests import selectors, services
+from access_requests import serializers as s
+from access_requests.models import AccessRequest, FoiRequest
+from access_requests.selectors import Ask
+from protocol_portal.api import router
+from protocol_portal.casework.transitions import TransitionError
+
+ERRORS = {
+    400: OpenApiResponse(description="Bad input: the reason, per field."),
+    403: OpenApiResponse(s.AccessErrorSerializer, description="You may see it but not do this."),
+    404: OpenApiResponse(s.AccessErrorSerializer, description="No such request that you may see."),
+    409: OpenApiResponse(
+        s.AccessErrorSerializer, description="Not allowed from its current status."
+    ),
+}
+
+
+def _service_response(call, shape):
+    try:
+        result = call()
+    except ValidationError as exc:
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    except TransitionError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return shape(result)
+
+
+def _ask(data: dict) -> Ask:
+    return Ask(
+        what=data["what"],
+        directorate=data["directorate"],
+        purpose=data["purpose"],
+        justification=data["justification"],
+        for_meeting=data["for_meeting"],
+        committee=data["committee"],
+        meeting_date=data["meeting_date"],
+        part=data["part"],
+        within_terms_of_reference=data["within_terms_of_reference"],
+        matter_ward=data["matter_ward"],
+        third_party_personal_data=data["third_party_personal_data"],
+        contract_information=data["contract_information"],
+        property_transaction=data["property_transaction"],
+        other_group_papers=data["other_group_papers"],
+        personal_records=data["personal_records"],
+    )
+
+
+def _plan_data(plan) -> dict:
+    return {
+        "presumption": plan.result.presumption,
+        "presumption_label": plan.presumption_label,
+        "source": plan.result.source,
+        "reason": plan.result.reason,
+        "presumed": plan.presumed,
+        "concerning": plan.concerning,
+        "rule_key": plan.route.rule_key,
+        "rule_source": plan.route.source,
+        "handler_post": plan.handler_post.slug,
+        "handler_title": plan.handler_title,
+        "advisers": [p.slug for p in plan.advisers],
+        "due_on": plan.due_on,
+        "conflicts": [
+            {"reason": c.reason, "source": c.source, "blocking": c.blocking} for c in plan.conflicts
+        ],
+        "explanation": plan.explanation,
+    }
+
+
+class AccessRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Need-to-know requests you made, or that your posts hold, decide or advise on."""
+
+    serializer_class = s.AccessRequestListSerializer
+    queryset = AccessRequest.objects.none()
+    filterset_fields = ["status", "presumption", "stage"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        return (
+            selectors.requests_visible_to(user=self.request.user)
+            .select_related(None)
+            .select_related("council")
+            .order_by("-received_on", "-pk")
+        )
+
+    def _request(self, pk) -> tuple[AccessRequest, selectors.Lens]:
+        item = selectors.request_by_pk(pk=int(pk)) if str(pk).isdigit() else None
+        lens = (
+            selectors.request_lens(user=self.request.user, request=item)
+            if item is not None
+            else selectors.Lens()
+        )
+        if not lens.any:
+            raise Http404("No such request.")
+        return item, lens
+
+    def _full(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
+        item = (
+            AccessRequest.objects.select_related(
+                "council", "directorate", "committee", "matter_ward", "owner_post", "holder_post"
+            )
+            .prefetch_related("advisers", "decisions__consulted__person", "releases")
+            .select_related("foi")
+            .get(pk=item.pk)
+        )
+        return Response(s.AccessRequestSerializer(item).data, status=code)
+
+    def _valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        return dict(serializer.validated_data)
+
+    @extend_schema(responses={200: s.AccessRequestSerializer, 404: ERRORS[404]})
+    def retrieve(self, request, pk=None):
+        item, _ = self._request(pk)
+        return self._full(item)
+
+    @extend_schema(request=s.AskSerializer, responses={200: s.PreviewSerializer, 400: ERRORS[400]})
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        """How the request would be treated and why (each result names its paragraph), who
+        decides and by when — before anything is written."""
+        data = self._valid(s.AskSerializer)
+        if isinstance(data, Response):
+            return data
+        return _service_response(
+            lambda: services.access_request_preview(
+                council=data["council"],
+                requester=request.user,
+                ask=_ask(data),
+                as_of=timezone.now(),
+            ),
+            lambda plan: Response(s.PreviewSerializer(_plan_data(plan)).data),
+        )
+
+    @extend_schema(
+        request=s.AskSerializer, responses={201: s.AccessRequestSerializer, 400: ERRORS[400]}
+    )
+    def create(self, request):
+        data = self._valid(s.AskSerializer)
+        if isinstance(data, Response):
+            return data
+        return _service_response(
+            lambda: services.access_request_submit(
+                council=data["council"],
+                requester=request.user,
+                ask=_ask(data),
+                wants_foi=data["wants_foi"],
+                as_of=timezone.now(),
+            ),
+            lambda item: self._full(item, status.HTTP_201_CREATED),
+        )
+
+    def _act(self, pk, need: str, serializer_class, call):
+        item, lens = self._request(pk)
+        if not any(getattr(lens, n) for n in need.split("|")):
+            raise PermissionDenied("You cannot do that on this request.")
+        data = self._valid(serializer_class)
+        if isinstance(data, Response):
+            return data
+        return _service_response(lambda: call(item, data), lambda _: self._full(item))
+
+    @extend_schema(
+        request=s.DecideSerializer,
+        responses={200: s.AccessRequestSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome is
+        final and records whom the Chief Executive consulted or the body it went to."""
+        return self._act(
+            pk,
+            "decide",
+            s.DecideSerializer,
+            lambda item, d: services.access_request_decide(
+                request=item, actor=request.user, as_of=timezone.now(), **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        """The holder doubts a presumed need to know: refer it to the determiner."""
+        return self._act(
+            pk,
+            "decide",
+            s.ReasonsSerializer,
+            lambda item, d: services.access_request_refer(
+                request=item, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
+            ),
+        )
+
+    @extend_schema(
+        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        """The member disputes a refusal."""
+        return self._act(
+            pk,
+            "respond",
+            s.ReasonsSerializer,
+            lambda item, d: services.access_request_dispute(
+                request=item, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
+            ),
+        )
+
+    @extend_schema(
+        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._act(
+            pk,
+            "respond",
+            s.ReasonsSerializer,
+            lambda item, d: services.access_request_withdraw(
+                request=item, actor=request.user, reason=d["reasons"], as_of=timezone.now()
+            ),
+        )
+
+    @extend_schema(
+        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def foi(self, request, pk=None):
+        """Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days."""
+        return self._act(
+            pk,
+            "respond|decide",
+            s.ReasonsSerializer,
+            lambda item, d: services.access_request_to_foi(
+                request=item, actor=request.user, reason=d["reasons"], as_of=timezone.now()
+            ),
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": s.ReleaseInputSerializer},
+        responses={200: s.AccessRequestSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Release with conditions: what, what was redacted and why, the confidential marking."""
+        return self._act(
+            pk,
+            "release",
+            s.ReleaseInputSerializer,
+            lambda item, d: services.release_create(
+                request=item,
+                actor=request.user,
+                title=d["title"],
+                redactions=d["redactions"],
+                upload=d["file"],
+                as_of=timezone.now(),
+            ),
+        )
+
+    @extend_schema(
+        responses={200: s.OpeningSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]}
+    )
+    @action(detail=True, methods=["get"], url_path="access-log")
+    def access_log(self, request, pk=None):
+        """Every opening of a released document (officers releasing it see this)."""
+        item, lens = self._request(pk)
+        if not lens.release:
+            raise PermissionDenied("Only the officers releasing it see the access log.")
+        return Response(s.OpeningSerializer(selectors.openings_for(request=item), many=True).data)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]}
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"releases/(?P<release_pk>[0-9]+)/file",
+    )
+    def release_file(self, request, pk=None, release_pk=None):
+        """Download a released document; every opening is logged."""
+        item, _ = self._request(pk)
+        release = item.releases.filter(pk=int(release_pk)).exclude(file="").first()
+        if release is None:
+            raise Http404("No such document.")
+        services.release_open(release=release, person=request.user, as_of=timezone.now())
+        response = FileResponse(
+            release.file.open("rb"),
+            as_attachment=True,
+            filename=release.original_name or "document",
+            content_type=release.content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """FOI requests opened from need-to-know requests: yours, or your posts'."""
+
+    serializer_class = s.FoiRequestSerializer
+    queryset = FoiRequest.objects.none()
+
+    def get_queryset(self):
+        return (
+            selectors.foi_visible_to(user=self.request.user)
+            .select_related("access_request")
+            .order_by("-received_on", "-pk")
+        )
+
+    @extend_schema(request=s.FoiAnswerSerializer, responses={200: s.FoiRequestSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        foi = self.get_object()
+        if not perms.can(request.user, perms.FOI_ANSWER, foi):
+            raise PermissionDenied("You cannot answer this FOI request.")
+        serializer = s.FoiAnswerSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        return _service_response(
+            lambda: services.foi_answer(
+                foi=foi,
+                actor=request.user,
+                response=serializer.validated_data["response"],
+                as_of=timezone.now(),
+            ),
+            lambda done: Response(s.FoiRequestSerializer(done).data),
+        )
+
+
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("foi-requests", FoiRequestViewSet, basename="foi-request")

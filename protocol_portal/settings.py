@@ -171,6 +171,8 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     # Redis: a task not acknowledged within this many seconds is redelivered to another worker.
+    # Longer than any task runs, and no task uses a countdown or ETA (one would be redelivered
+    # while it waited); tests/casework/test_worker_faults.py checks both.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
     }
@@ -211,6 +213,13 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "interests.states.NoticeStatus",
         "AdviceStatusEnum": "interests.states.AdviceStatus",
         "MatterKindEnum": "interests.serializers.MATTER_KINDS",
+        "AccessRequestStatusEnum": "access_requests.states.Status",
+        "AccessOutcomeEnum": "access_requests.states.Outcome",
+        "PresumptionEnum": "access_requests.states.Presumption",
+        "MeetingPartEnum": "access_requests.states.Part",
+        "AccessPurposeEnum": "access_requests.states.Purpose",
+        "RefusalGroundEnum": "access_requests.states.Ground",
+        "FoiStatusEnum": "access_requests.states.FoiStatus",
     },
 }
 

@@ -7,6 +7,7 @@ in both councils.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -95,6 +96,23 @@ class DemoReport:
     people: int = 0
     members: int = 0
     logins: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Case apps add demo cases after the people exist (`manage.py seed_demo` runs them; the kernel
+# never imports a case app). Each hook must be idempotent.
+_demo_hooks: list[Callable[[DemoReport], None]] = []
+
+
+def register_demo_hook(hook: Callable[[DemoReport], None]) -> Callable[[DemoReport], None]:
+    if hook not in _demo_hooks:
+        _demo_hooks.append(hook)
+    return hook
+
+
+def run_demo_hooks(report: DemoReport) -> None:
+    """Let each case app seed a few demo cases for the demo people."""
+    for hook in _demo_hooks:
+        hook(report)
 
 
 def _name(n: int) -> tuple[str, str]:

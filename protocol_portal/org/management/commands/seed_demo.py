@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from protocol_portal.org.demo import DEMO_PASSWORD, seed_demo
+from protocol_portal.org.demo import DEMO_PASSWORD, run_demo_hooks, seed_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = seed_demo()
+        run_demo_hooks(report)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {report.people} people, {report.members} members.")
         )

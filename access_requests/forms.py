@@ -1,0 +1,207 @@
+"""Browser forms for need-to-know requests: they validate what was typed and never write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from access_requests.selectors import Ask
+from access_requests.states import Ground, Outcome, Part, Purpose
+from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
+from protocol_portal.web.forms import GovukDateField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+CONTAINS = [
+    ("third_party_personal_data", "Personal information about other people"),
+    ("contract_information", "Information about a contract"),
+    ("property_transaction", "Information about a property transaction"),
+    ("other_group_papers", "Papers of a political group"),
+    ("personal_records", "Someone's personal records"),
+]
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names (or at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class RequestForm(forms.Form):
+    """What the member wants to see, who holds it, whether it belongs to a meeting, and why."""
+
+    council = forms.ModelChoiceField(queryset=Council.objects.none(), empty_label=None)
+    what = forms.CharField(
+        label="What do you want to see?",
+        max_length=300,
+        help_text="The document or information, as precisely as you can.",
+        error_messages={"required": "Say what document or information you want to see."},
+    )
+    directorate = forms.ModelChoiceField(
+        label="Which directorate holds it?",
+        queryset=Directorate.objects.none(),
+        error_messages={"required": "Choose the directorate that holds it."},
+    )
+    for_meeting = forms.ChoiceField(
+        label="Does it belong to a meeting?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it belongs to a meeting."},
+    )
+    committee = forms.ModelChoiceField(
+        label="Which committee's meeting?", queryset=Committee.objects.none(), required=False
+    )
+    meeting_date = GovukDateField(label="Date of the meeting", required=False)
+    part = forms.ChoiceField(
+        label="Is it a Part I or Part II item?",
+        choices=Part.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    within_terms_of_reference = forms.BooleanField(
+        label="It is within my committee's terms of reference", required=False
+    )
+    purpose = forms.ChoiceField(
+        label="Why do you need it?",
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say why you need it."},
+    )
+    matter_ward = forms.ModelChoiceField(
+        label="Which ward is the matter in?", queryset=Ward.objects.none(), required=False
+    )
+    contains = forms.MultipleChoiceField(
+        label="Does it include any of these?",
+        choices=CONTAINS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    justification = forms.CharField(
+        label="Why you need it to do your job as a member",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="In specific terms. Where the need to know must be shown, this is your "
+        "request in writing.",
+    )
+    wants_foi = forms.BooleanField(
+        label="Handle this under the Freedom of Information Act instead", required=False
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils
+        council = self._council(councils)
+        if council is not None:
+            self.fields["directorate"].queryset = Directorate.objects.filter(council=council)
+            self.fields["committee"].queryset = Committee.objects.filter(council=council)
+            self.fields["matter_ward"].queryset = Ward.objects.filter(council=council)
+
+    def _council(self, councils):
+        raw = self.data.get("council") if self.is_bound else self.initial.get("council")
+        pk = getattr(raw, "pk", raw)
+        return councils.filter(pk=pk).first() if pk else councils.first()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("for_meeting") == "yes":
+            if not data.get("committee"):
+                self.add_error("committee", "Choose the committee whose meeting it belongs to.")
+            if not data.get("part"):
+                self.add_error("part", "Say whether it is a Part I or a Part II item.")
+        return data
+
+    def ask(self) -> Ask:
+        d = self.cleaned_data
+        meeting = d.get("for_meeting") == "yes"
+        contains = set(d.get("contains") or [])
+        return Ask(
+            what=d["what"],
+            directorate=d["directorate"],
+            purpose=d["purpose"],
+            justification=d.get("justification") or "",
+            for_meeting=meeting,
+            committee=d.get("committee") if meeting else None,
+            meeting_date=d.get("meeting_date") if meeting else None,
+            part=d.get("part") or "" if meeting else "",
+            within_terms_of_reference=bool(d.get("within_terms_of_reference")),
+            matter_ward=d.get("matter_ward"),
+            **{key: key in contains for key, _ in CONTAINS},
+        )
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision."},
+    )
+    grounds = forms.MultipleChoiceField(
+        label="Grounds for refusing or withholding",
+        choices=Ground.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick every ground that applies; the member sees them with the paragraph each "
+        "rests on.",
+    )
+    reasons = forms.CharField(
+        label="Reasons (the member will see them)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Give the reasons for the decision."},
+    )
+    consulted = forms.ModelChoiceField(
+        label="Consulted (the Leader, or the Chair of the committee concerned)",
+        queryset=Member.objects.none(),
+        required=False,
+    )
+    consulted_view = forms.CharField(
+        label="Their view", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    referred_to_body = forms.CharField(
+        label="The body the request was referred to for decision", required=False
+    )
+
+    def __init__(self, *args, consultable=None, dispute_practice: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute_practice == "consult" and consultable is not None:
+            self.fields["consulted"].queryset = consultable
+        else:
+            del self.fields["consulted"]
+            del self.fields["consulted_view"]
+        if dispute_practice != "refer":
+            del self.fields["referred_to_body"]
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give your reasons."},
+    )
+
+
+class ReleaseForm(forms.Form):
+    title = forms.CharField(
+        label="What is released",
+        max_length=300,
+        error_messages={"required": "Say what is released."},
+    )
+    file = forms.FileField(label="The document (optional)", required=False)
+    redactions = forms.CharField(
+        label="What was redacted, and why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="For example: commercially sensitive prices (000 §7.12).",
+    )
+
+
+class FoiAnswerForm(forms.Form):
+    response = forms.CharField(
+        label="The response",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write the response."},
+    )

@@ -1,0 +1,396 @@
+"""Browser pages for need-to-know requests. Views validate with a form, call one service, and
+render what the selectors decided each person may see; a request you may not see answers 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from access_requests import forms, presumptions, selectors, services
+from access_requests import permissions as perms
+from access_requests.models import AccessRequest, FoiRequest
+from access_requests.states import OPEN_STATUSES, Status
+from protocol_portal.casework.services import timeline_for
+from protocol_portal.casework.transitions import TransitionError
+
+PAGE_SIZE = 50
+HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _run(form, call: Callable[[], object]) -> object | None:
+    """Call the service; put its refusal next to the field it concerns."""
+    try:
+        return call()
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+    except TransitionError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
+    item = selectors.request_by_pk(pk=pk)
+    lens = (
+        selectors.request_lens(user=request.user, request=item)
+        if item is not None
+        else selectors.Lens()
+    )
+    if not lens.any:
+        raise Http404("No such request.")
+    return item, lens
+
+
+def _rows(items) -> list[list]:
+    return [
+        [
+            {"text": r.reference, "href": reverse("access_requests:detail", args=[r.pk])},
+            r.what,
+            r.council.name,
+            r.get_presumption_display(),
+            r.handler_title,
+            {
+                "text": r.get_status_display(),
+                "tag": True,
+                "tag_colour": "red" if r.breached_on else ("grey" if r.closed_at else ""),
+            },
+            r.due_on.strftime("%-d %b %Y") if r.due_on else "",
+        ]
+        for r in items
+    ]
+
+
+@login_required
+def request_list(request):
+    """Requests you made, and requests your posts hold, decide or advise on."""
+    user = request.user
+    visible = selectors.requests_visible_to(user=user)
+    mine = visible.filter(requester_person=user)[:PAGE_SIZE]
+    others = visible.exclude(requester_person=user)[:PAGE_SIZE]
+    return render(
+        request,
+        "access_requests/accessrequest_list.html",
+        {
+            "head": HEAD,
+            "mine_rows": _rows(mine),
+            "other_rows": _rows(others),
+            "foi": list(selectors.foi_visible_to(user=user)[:PAGE_SIZE]),
+            "is_member": selectors.councils_of_member(user=user).exists(),
+        },
+    )
+
+
+def _initial(user, councils) -> dict:
+    council = councils.first()
+    member = selectors.member_of(user=user, council=council)
+    context = selectors.member_context(member=member) if member else {}
+    return {
+        "council": council,
+        "purpose": context.get("purpose"),
+        "matter_ward": context.get("ward"),
+        "directorate": context.get("directorate"),
+        "for_meeting": "no",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    """Ask to see a document: see how it will be treated and why, then send it."""
+    councils = selectors.councils_of_member(user=request.user)
+    if not councils.exists():
+        raise PermissionDenied("Only members can make need-to-know requests.")
+    form = forms.RequestForm(
+        _data(request), councils=councils, initial=_initial(request.user, councils)
+    )
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        council = form.cleaned_data["council"]
+        plan = _run(
+            form,
+            lambda: services.access_request_preview(
+                council=council, requester=request.user, ask=form.ask(), as_of=timezone.now()
+            ),
+        )
+        if plan is not None and request.POST.get("action") == "submit":
+            item = _run(
+                form,
+                lambda: services.access_request_submit(
+                    council=council,
+                    requester=request.user,
+                    ask=form.ask(),
+                    wants_foi=form.cleaned_data.get("wants_foi", False),
+                    as_of=timezone.now(),
+                ),
+            )
+            if item is not None:
+                messages.success(
+                    request, f"Your request {item.reference} has gone to the {item.handler_title}."
+                )
+                return redirect("access_requests:detail", pk=item.pk)
+    member = selectors.member_of(user=request.user, council=councils.first())
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "access_requests/accessrequest_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "context": selectors.member_context(member=member) if member else {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_detail(request, pk: int):
+    item, lens = _request(request, pk)
+    book = presumptions.rulebook_for(item.council.protocol)
+    decisions = selectors.decisions_for(request=item)
+    return render(
+        request,
+        "access_requests/accessrequest_detail.html",
+        {
+            "item": item,
+            "lens": lens,
+            "decisions": decisions,
+            "releases": selectors.releases_for(request=item),
+            "openings": selectors.openings_for(request=item) if lens.release else [],
+            "events": selectors.request_timeline(request=item, lens=lens),
+            "is_open": item.status in OPEN_STATUSES,
+            "can_refer": lens.decide
+            and item.status == Status.SUBMITTED
+            and item.is_presumed
+            and bool(item.next_stage),
+            "can_dispute": lens.respond
+            and item.status == Status.REFUSED
+            and bool(item.next_stage)
+            and not item.dispute_final,
+            "can_foi": (lens.respond or lens.decide)
+            and item.status in (Status.SUBMITTED, Status.REFERRED, Status.REFUSED),
+            "can_release": lens.release and item.status == Status.GRANTED,
+            "marking_source": book.marking,
+        },
+    )
+
+
+def _action(request, pk, *, need, form_class, title, call, success, form_kwargs=None):
+    item, lens = _request(request, pk)
+    if not getattr(lens, need):
+        raise PermissionDenied("You cannot do that on this request.")
+    form = form_class(_data(request), request.FILES or None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        done = _run(form, lambda: call(item, form.cleaned_data))
+        if done is not None:
+            messages.success(request, success)
+            return redirect("access_requests:detail", pk=item.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "access_requests/accessrequest_action.html",
+        {"item": item, "form": form, "title": title},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_decide(request, pk: int):
+    item, _ = _request(request, pk)
+    book = presumptions.rulebook_for(item.council.protocol)
+    disputed = item.status == Status.DISPUTED
+    initial = {"grounds": ["own_interest"]} if item.interest_flags else {}
+    return _action(
+        request,
+        pk,
+        need="decide",
+        form_class=lambda *a, **k: forms.DecideForm(*a, initial=initial, **k),
+        form_kwargs={
+            "consultable": selectors.consultable_members(request=item) if disputed else None,
+            "dispute_practice": book.dispute_practice if disputed else "",
+        },
+        title="Decide the request",
+        success="Decision recorded. The member has been told.",
+        call=lambda r, d: services.access_request_decide(
+            request=r,
+            actor=request.user,
+            outcome=d["outcome"],
+            grounds=d.get("grounds") or [],
+            reasons=d["reasons"],
+            consulted=d.get("consulted"),
+            consulted_view=d.get("consulted_view") or "",
+            referred_to_body=d.get("referred_to_body") or "",
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_refer(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="decide",
+        form_class=forms.ReasonsForm,
+        title="Refer the request to the determiner",
+        success="Referred.",
+        call=lambda r, d: services.access_request_refer(
+            request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_dispute(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="respond",
+        form_class=forms.ReasonsForm,
+        title="Dispute the refusal",
+        success="Your dispute has been sent.",
+        call=lambda r, d: services.access_request_dispute(
+            request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="respond",
+        form_class=forms.ReasonsForm,
+        title="Withdraw the request",
+        success="Withdrawn.",
+        call=lambda r, d: services.access_request_withdraw(
+            request=r, actor=request.user, reason=d["reasons"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_foi(request, pk: int):
+    item, lens = _request(request, pk)
+    if not (lens.respond or lens.decide):
+        raise PermissionDenied("You cannot do that on this request.")
+    return _action(
+        request,
+        pk,
+        need="view",
+        form_class=forms.ReasonsForm,
+        title="Handle it under the Freedom of Information Act",
+        success="It is now an FOI request; the member has been told the response date.",
+        call=lambda r, d: services.access_request_to_foi(
+            request=r, actor=request.user, reason=d["reasons"], as_of=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_release(request, pk: int):
+    return _action(
+        request,
+        pk,
+        need="release",
+        form_class=forms.ReleaseForm,
+        title="Release with conditions",
+        success="Released, marked confidential. The member has been told.",
+        call=lambda r, d: services.release_create(
+            request=r,
+            actor=request.user,
+            title=d["title"],
+            redactions=d.get("redactions") or "",
+            upload=d.get("file"),
+            as_of=timezone.now(),
+        ),
+    )
+
+
+@login_required
+def release_download(request, pk: int, release_pk: int):
+    """Serve a released document to those entitled, as a download; every opening is logged."""
+    item, _ = _request(request, pk)
+    release = item.releases.filter(pk=release_pk).exclude(file="").first()
+    if release is None:
+        raise Http404("No such document.")
+    services.release_open(release=release, person=request.user, as_of=timezone.now())
+    response = FileResponse(
+        release.file.open("rb"),
+        as_attachment=True,
+        filename=release.original_name or release.file.name.rsplit("/", 1)[-1],
+        content_type=release.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _foi(request, pk: int) -> FoiRequest:
+    foi = (
+        FoiRequest.objects.select_related("council", "owner_post", "access_request")
+        .filter(pk=pk)
+        .first()
+    )
+    if foi is None or not perms.can(request.user, perms.FOI_VIEW, foi):
+        raise Http404("No such FOI request.")
+    return foi
+
+
+@login_required
+def foi_detail(request, pk: int):
+    foi = _foi(request, pk)
+    answer = perms.can(request.user, perms.FOI_ANSWER, foi)
+    return render(
+        request,
+        "access_requests/foirequest_detail.html",
+        {
+            "foi": foi,
+            "can_answer": answer and foi.closed_at is None,
+            "events": timeline_for(case=foi, raiser_view=not answer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def foi_answer(request, pk: int):
+    foi = _foi(request, pk)
+    if not perms.can(request.user, perms.FOI_ANSWER, foi):
+        raise PermissionDenied("You cannot answer this FOI request.")
+    form = forms.FoiAnswerForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            form,
+            lambda: services.foi_answer(
+                foi=foi,
+                actor=request.user,
+                response=form.cleaned_data["response"],
+                as_of=timezone.now(),
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Response recorded.")
+            return redirect("access_requests:foi-detail", pk=foi.pk)
+    return render(
+        request,
+        "access_requests/foirequest_answer.html",
+        {"foi": foi, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,126 @@
+"""The presumption engine, pure: every rule of every protocol's rulebook names its paragraph."""
+
+from __future__ import annotations
+
+import pytest
+
+from access_requests.presumptions import RULEBOOKS, Facts, presume, rulebook_for
+from access_requests.states import Part, Presumption, Purpose
+
+S, P, J, N = (
+    Presumption.STATUTORY,
+    Presumption.PRIMA_FACIE,
+    Presumption.MUST_JUSTIFY,
+    Presumption.NO_RIGHT,
+)
+
+PART_ONE = Facts(for_meeting=True, part=Part.PART_1)
+OWN_PART_TWO = Facts(for_meeting=True, part=Part.PART_2, member_on_committee=True)
+SCRUTINY = Facts(
+    for_meeting=True,
+    part=Part.PART_2,
+    committee_is_executive=True,
+    member_on_scrutiny=True,
+    within_terms_of_reference=True,
+    purpose=Purpose.SCRUTINY,
+)
+SCRUTINY_OUTSIDE_TOR = Facts(
+    for_meeting=True,
+    part=Part.PART_2,
+    committee_is_executive=True,
+    member_on_scrutiny=True,
+    purpose=Purpose.SCRUTINY,
+)
+WARD = Facts(purpose=Purpose.WARD, ward_is_members=True)
+OTHER_WARD = Facts(purpose=Purpose.WARD, ward_elsewhere=True)
+PORTFOLIO = Facts(purpose=Purpose.PORTFOLIO, portfolio_covers=True)
+THIRD_PARTY = Facts(third_party_personal_data=True)
+CONTRACT = Facts(contract_information=True)
+PROPERTY = Facts(property_transaction=True)
+NOT_ON_BODY = Facts(for_meeting=True, part=Part.PART_2)
+OTHER_GROUP = Facts(other_group_papers=True, for_meeting=True, part=Part.PART_1)
+PERSONAL = Facts(personal_records=True)
+GENERAL = Facts()
+
+# protocol: {facts name: (presumption, paragraph)} — from the protocol texts.
+EXPECTED = {
+    "000": {
+        "PART_ONE": (S, "000 §7.6(i)"),
+        "OWN_PART_TWO": (S, "000 §7.6(ii)"),
+        "SCRUTINY": (P, "000 §7.6(iii)"),
+        "SCRUTINY_OUTSIDE_TOR": (J, "000 §7.6(iv)"),
+        "WARD": (P, "000 §7.10"),
+        "OTHER_WARD": (J, "000 §7.10"),
+        "PORTFOLIO": (P, "000 §7.10"),
+        "THIRD_PARTY": (J, "000 §7.6(iv); 000 §7.8"),
+        "NOT_ON_BODY": (J, "000 §7.6(iv)"),
+        "OTHER_GROUP": (N, "000 §7.14"),
+        "PERSONAL": (N, "000 §7.13"),
+        "GENERAL": (J, "000 §7.8; 000 §7.9"),
+    },
+    "001": {
+        "PART_ONE": (S, "001 §5.3.8.2"),
+        "OWN_PART_TWO": (P, "001 §5.3.8.3; 001 §5.3.8.4"),
+        "SCRUTINY": (J, "001 §5.3.8.4"),
+        "WARD": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
+        "PORTFOLIO": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
+        "CONTRACT": (J, "001 §5.3.8.4"),
+        "OTHER_GROUP": (N, "001 §5.3.8.3"),
+        "GENERAL": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
+    },
+    "002": {
+        "PART_ONE": (S, "002 §82"),
+        "SCRUTINY": (P, "002 §80"),
+        "WARD": (P, "002 §80"),
+        "PORTFOLIO": (P, "002 §80"),
+        "THIRD_PARTY": (J, "002 §80"),
+        "CONTRACT": (J, "002 §80"),
+        "PROPERTY": (J, "002 §80"),
+        "NOT_ON_BODY": (J, "002 §80"),
+        "OTHER_GROUP": (N, "002 §90"),
+        "PERSONAL": (N, "002 §89"),
+        "GENERAL": (P, "002 §80"),
+    },
+    "003": {
+        "PART_ONE": (S, "003 §51"),
+        "OWN_PART_TWO": (P, "003 §53"),
+        "SCRUTINY": (P, "003 §53"),
+        "WARD": (P, "003 §53"),
+        "PORTFOLIO": (P, "003 §53"),
+        "THIRD_PARTY": (J, "003 §53"),
+        "NOT_ON_BODY": (J, "003 §52"),
+        "OTHER_GROUP": (N, "003 §52"),
+        "GENERAL": (J, "003 §52"),
+    },
+    "004": {
+        "PART_ONE": (S, "004 §12.1"),
+        "OWN_PART_TWO": (S, "004 §12.1"),
+        "SCRUTINY": (J, "004 §12.3"),
+        "WARD": (J, "004 §12.3"),
+        "THIRD_PARTY": (J, "004 §12.3"),
+        "NOT_ON_BODY": (J, "004 §12.3"),
+        "OTHER_GROUP": (N, "004 §12.3; 004 §12.4"),
+        "GENERAL": (J, "004 §12.3"),
+    },
+}
+CASES = [
+    (protocol, name, expected)
+    for protocol, rows in EXPECTED.items()
+    for name, expected in rows.items()
+]
+
+
+@pytest.mark.parametrize(("protocol", "name", "expected"), CASES)
+def test_presumption(protocol, name, expected):
+    result = presume(globals()[name], rulebook_for(protocol))
+    assert (result.presumption, result.source) == expected
+    assert result.reason
+
+
+def test_every_protocol_has_a_rulebook():
+    assert sorted(RULEBOOKS) == ["000", "001", "002", "003", "004"]
+
+
+def test_an_unknown_protocol_falls_back_to_the_general_principles():
+    assert presume(SCRUTINY, rulebook_for("999")).presumption == P
+    assert presume(GENERAL, rulebook_for("999")).source == "default"
