@@ -1,0 +1,305 @@
+"""The authorisation policy as data: role × relation to the case × case state × action.
+
+This table is the written policy. `docs/security/permissions.md` is generated from it
+(`python -m tests.security.policy > docs/security/permissions.md`) and a test keeps the two
+identical; `test_permission_matrix.py` drives every cell through the browser and the API.
+
+Each role names a person by their relation to the case ("owner: the post the case is routed to").
+`GRANTS[role]` is what that person holds in every state ("*") and, where it differs, in a given
+state. `ACTIONS[action]` is (the permission it needs, the states in which it goes through). A cell
+is then:
+
+- `allow`  — the request is authorised and carried out;
+- `refuse` — authorised, but the case's status does not allow it: a clear message (a form with
+  the error in the browser, 400/409 with the reason in the API), nothing changed;
+- `deny`   — not authorised: 404 where the person may not read the case (its existence is not
+  confirmed), 403 (or 404) where they may read it but not do this; anonymous visitors are sent
+  to sign in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALLOW, REFUSE, DENY = "allow", "refuse", "deny"
+
+
+@dataclass(frozen=True)
+class CaseTypePolicy:
+    name: str
+    states: tuple[str, ...]
+    roles: dict[str, str]  # role: relation to the case, in words
+    grants: dict[str, dict[str, frozenset[str]]]  # role: {"*" or state: permissions}
+    actions: dict[str, tuple[str, frozenset[str]]]  # action: (permission, states it proceeds)
+
+    def perms(self, role: str, state: str) -> frozenset[str]:
+        table = self.grants.get(role, {})
+        return table.get(state, table.get("*", frozenset()))
+
+    def expected(self, role: str, state: str, action: str) -> str:
+        perm, proceeds = self.actions[action]
+        held = self.perms(role, state)
+        if not any(p in held for p in perm.split("|")):
+            return DENY
+        return ALLOW if state in proceeds else REFUSE
+
+    def cells(self):
+        for state in self.states:
+            for role in self.roles:
+                for action in self.actions:
+                    yield role, state, action, self.expected(role, state, action)
+
+
+def _f(*items: str) -> frozenset[str]:
+    return frozenset(items)
+
+
+NONE = _f()
+
+# --------------------------------------------------------------------------- enquiries
+E_STATES = (
+    "received",
+    "in_progress",
+    "awaiting_member",
+    "referred_mo",
+    "foi",
+    "responded",
+    "referred_complaint",
+    "closed",
+)
+E_OPEN = _f("received", "in_progress", "awaiting_member", "referred_mo", "foi")
+E_ALL = _f(*E_STATES)
+E_OFFICER = _f("view", "act", "attachments")
+E_MEMBER = _f("view", "attachments", "follow_up")
+
+ENQUIRIES = CaseTypePolicy(
+    name="enquiries",
+    states=E_STATES,
+    roles={
+        "raiser": "member: raised the enquiry",
+        "copied_member": "member: copied in by the raiser",
+        "colleague": "member: same ward and group as the raiser",
+        "opponent": "member: another ward and political group",
+        "owner": "officer: holds the post the enquiry is routed to",
+        "peer_officer": "officer: same team as the owner",
+        "line_manager": "officer: the owner's manager (and so on up the line)",
+        "triage": "officer: member services (triage) team",
+        "monitoring_officer": "officer: Monitoring Officer",
+        "foreign_officer": "officer of another council",
+        "anonymous": "not signed in",
+    },
+    grants={
+        "raiser": {"*": E_MEMBER},
+        "copied_member": {"*": _f("view")},
+        "owner": {"*": E_OFFICER},
+        "line_manager": {"*": E_OFFICER},
+        "triage": {"*": E_OFFICER},
+        # Routed to them: the MO determines access (000 §7.2b); the Complaints Team (and its line,
+        # the MO) takes complaint referrals (002 §76).
+        "monitoring_officer": {"referred_mo": E_OFFICER, "referred_complaint": E_OFFICER},
+    },
+    actions={
+        "view": ("view", E_ALL),
+        "export": ("view", E_ALL),
+        "attachment": ("attachments", E_ALL),
+        "accept": ("act", _f("received", "in_progress", "referred_mo")),
+        "clarify": ("act", _f("received", "in_progress", "awaiting_member")),
+        "respond": ("act", _f("received", "in_progress", "referred_mo", "foi", "responded")),
+        "close": ("act", E_ALL),
+        "reassign": ("act", E_OPEN),
+        "refer-complaint": ("act", _f("received", "in_progress", "referred_complaint")),
+        "refer-access": ("act", _f("received", "in_progress", "referred_mo")),
+        "flags": ("act", E_OPEN),
+        "reply": ("follow_up", _f("awaiting_member", "in_progress")),
+        "share": ("follow_up", E_ALL),
+        "reopen": ("act|follow_up", _f("received", "responded", "closed")),
+    },
+)
+
+# --------------------------------------------------------------------------- complaints
+C_STATES = ("received", "acknowledged", "investigating", "outcome_issued", "closed", "withdrawn")
+C_ALL = _f(*C_STATES)
+C_HANDLER = _f("view", "act", "disciplinary")
+
+COMPLAINTS = CaseTypePolicy(
+    name="complaints",
+    states=C_STATES,
+    roles={
+        "complainant": "member: raised the concern",
+        "subject": "officer: the person complained about (nothing released to them)",
+        "handler": "officer: holds the handling post (the subject's Director)",
+        "line_manager": "officer: the handler's line manager (Chief Executive)",
+        "copied_post": "officer: a post the rule copies in (head of HR)",
+        "investigator": "officer: the manager nominated to investigate",
+        "monitoring_officer": "officer: Monitoring Officer (not on this route)",
+        "other_member": "member: another political group",
+        "unrelated_officer": "officer: a colleague of the subject",
+        "foreign_officer": "officer of another council",
+        "anonymous": "not signed in",
+    },
+    grants={
+        "complainant": {"*": _f("view", "respond")},
+        "handler": {"*": C_HANDLER},
+        # The handler's line of management sees everything but does not act (README table).
+        "line_manager": {"*": _f("view", "disciplinary")},
+        "copied_post": {"*": _f("view")},
+        "investigator": {"investigating": _f("view", "disciplinary")},
+    },
+    actions={
+        "view": ("view", C_ALL),
+        "acknowledge": ("act", _f("received", "acknowledged")),
+        "nominate": ("act", _f("acknowledged", "investigating")),
+        # Repeating a step is a no-op (STYLE habit 4): giving the outcome again goes through.
+        "outcome": ("act", _f("acknowledged", "investigating", "outcome_issued")),
+        "disciplinary": ("act", C_ALL),
+        "respond": ("respond", _f("outcome_issued", "closed")),
+        "withdraw": ("respond", _f("received", "acknowledged", "investigating", "withdrawn")),
+        "release": ("act", C_ALL),
+    },
+)
+
+# --------------------------------------------------------------------------- interests
+# Five kinds of case share one council (protocol 001) and one cast. Grants never change with the
+# status: the status only decides whether an authorised move goes through.
+I_ROLES = {
+    "member": "member: made the declaration, keeps the register, gave the notice, asked",
+    "group_leader": "member: leader of the member's political group",
+    "same_group_member": "member: another member of the same group",
+    "other_member": "member: another political group",
+    "chief_executive": "officer: Chief Executive",
+    "monitoring_officer": "officer: Monitoring Officer",
+    "related_person": "officer: the other party to the relationship",
+    "unrelated_officer": "officer: in another directorate",
+    "foreign_officer": "officer of another council",
+    "anonymous": "not signed in",
+}
+
+R_STATES = ("declared", "decided", "ended", "withdrawn")
+RELATIONSHIPS = CaseTypePolicy(
+    name="relationships",
+    states=R_STATES,
+    roles=I_ROLES,
+    grants={
+        "member": {"*": _f("view", "change")},
+        # 001 §5.3.1.1: a member tells the Chief Executive and their group leader; the MO is told.
+        "chief_executive": {"*": _f("view", "decide")},
+        "group_leader": {"*": _f("view")},
+        "monitoring_officer": {"*": _f("view")},
+    },
+    actions={
+        "view": ("view", _f(*R_STATES)),
+        "decide": ("decide", _f("declared", "decided")),
+        "end": ("change", _f("declared", "decided", "ended")),
+        "withdraw": ("change", _f("declared", "withdrawn")),
+    },
+)
+
+REGISTER = CaseTypePolicy(
+    name="register_entries",
+    states=("registered", "removed"),
+    roles=I_ROLES,
+    grants={
+        "member": {"*": _f("view", "change")},
+        "monitoring_officer": {"*": _f("view", "sensitivity")},
+    },
+    actions={
+        "view": ("view", _f("registered", "removed")),
+        "remove": ("change", _f("registered", "removed")),
+        # Whether details are withheld (s.32) may be decided on a removed entry too: it is not
+        # published, so the decision only matters for the history.
+        "sensitivity": ("sensitivity", _f("registered", "removed")),
+    },
+)
+
+RETURNS = CaseTypePolicy(
+    name="register_returns",
+    states=("open", "submitted", "cancelled"),
+    roles=I_ROLES,
+    grants={
+        "member": {"*": _f("view", "change")},
+        # Localism Act 2011 s.30(1): the Monitoring Officer keeps the register (the default).
+        "monitoring_officer": {"*": _f("view")},
+    },
+    actions={
+        "view": ("view", _f("open", "submitted", "cancelled")),
+        "submit": ("change", _f("open", "submitted")),
+    },
+)
+
+NOTICES = CaseTypePolicy(
+    name="acting_against_notices",
+    states=("submitted", "acknowledged", "withdrawn"),
+    roles=I_ROLES,
+    grants={
+        "member": {"*": _f("view", "change")},
+        "monitoring_officer": {"*": _f("view", "acknowledge")},  # 002 §111
+    },
+    actions={
+        "view": ("view", _f("submitted", "acknowledged", "withdrawn")),
+        "acknowledge": ("acknowledge", _f("submitted", "acknowledged")),
+    },
+)
+
+ADVICE = CaseTypePolicy(
+    name="advice_requests",
+    states=("requested", "advised", "withdrawn"),
+    roles=I_ROLES,
+    grants={
+        "member": {"*": _f("view", "change")},
+        "monitoring_officer": {"*": _f("view", "advise")},  # 002 §89 (the default)
+    },
+    actions={
+        "view": ("view", _f("requested", "advised", "withdrawn")),
+        "advise": ("advise", _f("requested", "advised")),
+    },
+)
+
+POLICIES: dict[str, CaseTypePolicy] = {
+    p.name: p for p in (ENQUIRIES, COMPLAINTS, RELATIONSHIPS, REGISTER, RETURNS, NOTICES, ADVICE)
+}
+
+
+def render_markdown() -> str:
+    """The policy as Markdown: per case type and state, rows are roles and columns actions."""
+    mark = {ALLOW: "✔", REFUSE: "–", DENY: "✘"}
+    out = [
+        "# Authorisation policy",
+        "",
+        "Generated from `tests/security/policy.py` (do not edit by hand: run",
+        "`python -m tests.security.policy > docs/security/permissions.md`). The test",
+        "`tests/security/test_permission_matrix.py` drives every cell below through both the",
+        "browser views and the API and fails on any unexpected allow or deny.",
+        "",
+        "✔ allowed and done · – authorised, but the case's status does not allow it (a clear",
+        "message, nothing changes) · ✘ denied: 404 when the person may not read the case (its",
+        "existence is not confirmed), 403 when they may read it but not do this; anonymous",
+        "visitors are sent to sign in.",
+        "",
+    ]
+    total = 0
+    for policy in POLICIES.values():
+        out += [f"## {policy.name}", "", "| role | relation to the case |", "| --- | --- |"]
+        out += [f"| {role} | {relation} |" for role, relation in policy.roles.items()]
+        out += ["", "| action | needs | goes through in |", "| --- | --- | --- |"]
+        for action, (perm, proceeds) in policy.actions.items():
+            states = ", ".join(s for s in policy.states if s in proceeds)
+            out.append(f"| {action} | {perm.replace('|', ' or ')} | {states} |")
+        out.append("")
+        for state in policy.states:
+            actions = list(policy.actions)
+            out += [f"### {policy.name}: {state}", ""]
+            out.append("| role | " + " | ".join(actions) + " |")
+            out.append("| --- |" + " :-: |" * len(actions))
+            for role in policy.roles:
+                row = [mark[policy.expected(role, state, a)] for a in actions]
+                total += len(row)
+                out.append(f"| {role} | " + " | ".join(row) + " |")
+            out.append("")
+    out.append(f"{total} cells in all.")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(render_markdown())

@@ -1,0 +1,167 @@
+"""CSRF on every state-changing URL, no unlisted `csrf_exempt`, and no bulk `.update()` on a
+model whose history is kept (it would change rows without a history entry)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.test_idor_sweep import PUBLIC, _url, frozen_objects, provider_for, providers
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_PACKAGES = ("protocol_portal", "enquiries", "complaints", "interests", "access_requests")
+# file → why it may use csrf_exempt (none so far: DRF enforces CSRF for session auth itself).
+CSRF_EXEMPT_ALLOWED: dict[str, str] = {}
+# "file:function" → why a bulk update on a history-tracked model is acceptable.
+BULK_UPDATE_ALLOWED: dict[str, str] = {
+    "complaints/services.py:determination_supersede": (
+        "an issued determination refuses save() by design (never edited); superseding stamps "
+        "superseded_at/_reason/_by on the old row and then writes that row's history entry "
+        "itself (actor, reason, time: test_superseding_a_determination_is_in_its_history); the "
+        "new Determination row (history with the actor) and a timeline event record the rest"
+    ),
+    "protocol_portal/casework/retention.py:case_anonymise": (
+        "the retention job redacts personal data, rewrites history itself and records the run"
+    ),
+    "protocol_portal/casework/retention.py:case_delete": (
+        "the retention job unlinks protected foreign keys before deleting a case and its history"
+    ),
+}
+__all__ = ["frozen_objects"]
+
+
+def app_sources():
+    for package in APP_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def all_patterns():
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for item in patterns:
+            if isinstance(item, URLResolver):
+                inner = item.namespace
+                ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                walk(item.url_patterns, prefix + str(item.pattern), ns)
+            elif isinstance(item, URLPattern) and not (prefix + str(item.pattern)).startswith(
+                ("admin/", "api/schema", "api/docs")
+            ):
+                name = f"{namespace}:{item.name}" if namespace else item.name
+                found.append((name, frozenset(item.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+@pytest.mark.django_db
+def test_every_post_without_a_csrf_token_is_rejected(frozen_objects, capsys):
+    o = frozen_objects
+    table = providers(o)
+    # An entitled person (the enquiry's raiser would do; any signed-in person meets the check
+    # before the view runs) with CSRF enforced, as a browser is.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(o.intruders["enquiries"][0])
+    wrong, tried = [], 0
+    for name, kwargs in all_patterns():
+        if name in PUBLIC or name == "interests-public-register-detail":
+            continue
+        row = provider_for(name, table)
+        url = _url(name, kwargs, row[2] if row else {}) if kwargs - {"format"} else reverse(name)
+        tried += 1
+        response = client.post(url, {"x": "1"})
+        if response.status_code != 403:
+            wrong.append(f"POST {url}: {response.status_code}")
+    with capsys.disabled():
+        print(f"\n[CSRF] {tried} URLs posted to without a token: {len(wrong)} accepted")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_csrf_exempt_outside_the_allow_list():
+    found = []
+    for path in app_sources():
+        if "csrf_exempt" in path.read_text():
+            rel = str(path.relative_to(ROOT))
+            if rel not in CSRF_EXEMPT_ALLOWED:
+                found.append(rel)
+    assert not found, f"csrf_exempt used outside the allow-list: {found}"
+
+
+def _tracked_model_names() -> set[str]:
+    return {
+        model.__name__
+        for model in apps.get_models()
+        if hasattr(model, "history") and not model.__name__.startswith("Historical")
+    }
+
+
+def test_no_bulk_update_on_a_history_tracked_model(capsys):
+    """`Model.objects.filter(...).update()` writes no history row: changes must go through a
+    service that saves the instance with `_history_user` set."""
+    tracked = _tracked_model_names()
+    assert {"Enquiry", "Complaint", "Relationship"} <= tracked
+    by_name = re.compile(r"\b(" + "|".join(sorted(tracked)) + r")\.objects\b")
+    queryset = re.compile(r"\.(filter|exclude|all|select_for_update|select_related)\(")
+    offenders, scanned = [], 0
+    for path in app_sources():
+        scanned += 1
+        tree = ast.parse(path.read_text())
+        for func in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+            where = f"{path.relative_to(ROOT)}:{func.name}"
+            for node in ast.walk(func):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "update"
+                ):
+                    continue
+                receiver = ast.unparse(node.func.value)
+                named = re.match(r"(\w+)\.objects\b", receiver)
+                untracked = named is not None and named.group(1) not in tracked
+                if (by_name.search(receiver) or (queryset.search(receiver) and not untracked)) and (
+                    where not in BULK_UPDATE_ALLOWED
+                ):
+                    offenders.append(f"{where} line {node.lineno}: {receiver}.update(...)")
+    offenders = sorted(set(offenders))
+    with capsys.disabled():
+        print(
+            f"\n[audit] {scanned} app modules scanned for bulk .update() on "
+            f"{len(tracked)} history-tracked models: {len(offenders)} found"
+        )
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.django_db
+def test_superseding_a_determination_is_in_its_history(frozen_objects, capsys):
+    """The allow-listed bulk update in determination_supersede still leaves one attributed
+    history entry on the superseded row."""
+    from complaints import services
+    from complaints.models import Determination
+    from tests.security.conftest import AS_OF
+
+    old = frozen_objects.determination
+    actor = old.issued_by
+    before = old.history.count()
+    new = services.determination_supersede(
+        determination=old,
+        actor=actor,
+        outcome="no_further_action",
+        reasons="Looked again.",
+        why="New evidence",
+        as_of=AS_OF,
+    )
+    rows = Determination.history.filter(id=old.pk).order_by("-history_id")
+    assert rows.count() == before + 1, "one history entry for the superseded row"
+    top = rows.first()
+    assert (top.history_user_id, top.superseded_by_id) == (actor.pk, new.pk)
+    assert "New evidence" in top.history_change_reason
+    with capsys.disabled():
+        print("\n[audit] determination_supersede: superseded row has 1 attributed history entry")
