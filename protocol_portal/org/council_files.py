@@ -107,6 +107,9 @@ def _ref(value: dict[str, Any]) -> routing.PostRef:
     )
 
 
+SLUG_MAX_LENGTH = 50  # Django's SlugField default, used by every organisation model
+
+
 def _slugs(items: list[dict[str, Any]] | None, what: str, errors: list[str], name: str) -> set:
     slugs: set[str] = set()
     for item in items or []:
@@ -115,6 +118,9 @@ def _slugs(items: list[dict[str, Any]] | None, what: str, errors: list[str], nam
             errors.append(f"{name}: a {what} has no slug")
         elif slug in slugs:
             errors.append(f"{name}: {what} {slug!r} appears twice")
+        elif len(str(slug)) > SLUG_MAX_LENGTH:
+            # SQLite ignores a column's length and PostgreSQL does not: refuse it here, on both.
+            errors.append(f"{name}: {what} {slug!r} is longer than {SLUG_MAX_LENGTH} characters")
         slugs.add(slug)
     return slugs
 

@@ -108,6 +108,17 @@ def test_an_invalid_file_writes_nothing(tmp_path: Path):
 
 
 @pytest.mark.django_db
+def test_a_slug_longer_than_its_column_is_refused_on_every_database(tmp_path: Path):
+    good = (COUNCILS_DIR / "hackney.yaml").read_text()
+    long = tmp_path / "long.yaml"
+    long.write_text(good.replace("  - slug: chief-executive\n", "  - slug: " + "c" * 51 + "\n", 1))
+    with pytest.raises(CouncilFileError) as problem:
+        load([long])
+    assert any("longer than 50 characters" in error for error in problem.value.errors)
+    assert Council.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_every_rule_resolves_to_a_real_post_once_loaded():
     from protocol_portal.org.demo import seed_demo
     from protocol_portal.org.services import RoutingContext, post_for
