@@ -79,7 +79,7 @@ def council_code_from_slug(slug: str) -> str:
     (hackney → HAC)."""
     words = [w for w in slug.split("-") if w]
     if len(words) > 1:
-        return "".join(w[0] for w in words).upper()[:8]
+        return "".join(w if w.isdigit() else w[0] for w in words).upper()[:8]
     return slug[:3].upper()
 
 
@@ -149,7 +149,13 @@ class Council(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.reference_code:
-            self.reference_code = council_code_from_slug(self.slug)
+            # Made from the short name; a number is added if another council has it already.
+            base = code = council_code_from_slug(self.slug)
+            others = Council.objects.exclude(pk=self.pk)
+            n = 2
+            while others.filter(reference_code=code).exists():
+                code, n = f"{base[:6]}{n}", n + 1
+            self.reference_code = code
         super().save(*args, **kwargs)
 
 

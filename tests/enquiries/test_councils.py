@@ -118,3 +118,14 @@ def test_two_councils_sharing_a_slug_prefix_get_distinct_references():
     second = reference_next(council=south_oxon, prefix="ENQ", year=2026)
     assert first != second
     assert (first[:4], second[:3]) == ("SOU-", "SO-")
+
+
+def test_a_council_whose_code_is_taken_gets_a_numbered_one():
+    first = CouncilFactory(slug="south-oxford", name="South Oxford")
+    second = CouncilFactory(slug="south-orkney", name="South Orkney")
+    numbered = CouncilFactory(slug="council-10", name="Council 10")
+    assert (first.reference_code, second.reference_code, numbered.reference_code) == (
+        "SO",
+        "SO2",
+        "C10",
+    )
