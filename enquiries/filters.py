@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -13,16 +14,22 @@ from enquiries.selectors import due_this_week
 from enquiries.states import OPEN, Status
 from protocol_portal.org.models import Member, ServiceArea, Ward
 
+# "Any" rather than django-filter's "Unknown" for a yes/no filter that is not set.
+YES_NO_ANY = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
 
 class EnquiryFilter(django_filters.FilterSet):
     """status, overdue, due this week, ward, member, service area; sort by due date."""
 
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Overdue", help_text="Past its due date and still open."
+        method="filter_overdue",
+        label="Overdue",
+        help_text="Past its due date and still open.",
+        widget=YES_NO_ANY,
     )
     due_this_week = django_filters.BooleanFilter(
-        method="filter_due_this_week", label="Due this week"
+        method="filter_due_this_week", label="Due this week", widget=YES_NO_ANY
     )
     ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.none(), empty_label="Any ward")
     member = django_filters.ModelChoiceFilter(
@@ -35,6 +42,7 @@ class EnquiryFilter(django_filters.FilterSet):
         fields=(("due_on", "due"), ("received_on", "received")),
         field_labels={"due_on": "Due date", "received_on": "Date received"},
         label="Sort by",
+        empty_label="Soonest due",
     )
 
     class Meta:

@@ -80,9 +80,15 @@ class Enquiry(Case):
     clock_paused_days = models.PositiveIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    answered_working_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Working days from receipt to the response, less days paused: kept so the "
+        "dashboard averages in the database rather than reading every answered enquiry.",
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    class Meta:
+    class Meta(Case.Meta):
         verbose_name_plural = "enquiries"
         ordering = ["due_on", "pk"]
         indexes = [

@@ -18,7 +18,7 @@ def member_panel(request) -> dict | None:
     if not user.is_authenticated:
         return None
     mine = selectors.enquiries_for_member(user=user).filter(status__in=OPEN).order_by("due_on")
-    items = list(mine[:PANEL_ITEMS])
+    items = selectors.hydrate(mine.values_list("pk", flat=True)[:PANEL_ITEMS])
     if not items:
         return None
     count = len(items) if len(items) < PANEL_ITEMS else mine.count()

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from guardian.core import ObjectPermissionChecker
 
-from enquiries.models import Enquiry
+from enquiries.models import Enquiry, EnquiryGroupObjectPermission
 from protocol_portal.casework.permissions import (
     check_perm,
     grant_to_person,
-    grant_to_posts,
     management_line,
 )
 from protocol_portal.org.models import Person, Post, PostKind
+from protocol_portal.org.services import post_ensure_group
 
 VIEW = "enquiries.view_enquiry"
 ACT = "enquiries.act_on_enquiry"
@@ -31,6 +33,29 @@ MEMBER_PERMS = (VIEW, ATTACHMENTS, FOLLOW_UP)
 # A copy lets the person read the enquiry; attachments (resident's documents) stay with those
 # who handle it.
 COPY_PERMS = (VIEW,)
+
+
+def grant_to_posts(perms: Iterable[str], posts: Iterable[Post], enquiry: Enquiry) -> None:
+    """Grant perms on the enquiry to these posts' groups in two queries, whatever the number of
+    posts (the chaser sweep grants on every escalation, so this is on its hot path)."""
+    groups = {post_ensure_group(post=post).pk for post in posts if post is not None}
+    if not groups:
+        return
+    permission_ids = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Enquiry),
+        codename__in=[perm.split(".", 1)[1] for perm in perms],
+    ).values_list("pk", flat=True)
+    # The table's unique (group, permission, object) makes a repeated grant a no-op.
+    EnquiryGroupObjectPermission.objects.bulk_create(
+        [
+            EnquiryGroupObjectPermission(
+                group_id=group, permission_id=permission, content_object_id=enquiry.pk
+            )
+            for group in sorted(groups)
+            for permission in permission_ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def grant_handling(*, enquiry: Enquiry, post: Post) -> None:
@@ -67,8 +92,8 @@ def can(user: Person, perm: str, enquiry: Enquiry) -> bool:
 
 
 def allowed(user: Person, enquiry: Enquiry) -> frozenset[str]:
-    """Every enquiry permission the user holds, in one checker (two queries), for a page that
-    has already passed `can(user, VIEW, enquiry)` and must decide which actions to offer."""
+    """Every enquiry permission the user holds, in one checker (two queries): a page reads them
+    once to decide both whether the reader may open it and which actions to offer."""
     if not (user.is_authenticated and user.is_active):
         return frozenset()
     codenames = ObjectPermissionChecker(user).get_perms(enquiry)

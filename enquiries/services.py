@@ -381,6 +381,9 @@ def _due_recompute(enquiry: Enquiry) -> bool:
 
 
 def _clock_stop(enquiry: Enquiry) -> None:
+    # A pause ends with the clock: left set, a reopened enquiry would count as paused and never
+    # be chased (found by tests/enquiries/test_lifecycle_state.py).
+    enquiry.clock_paused_on = None
     enquiry.next_action_at = None
 
 
@@ -703,6 +706,14 @@ def enquiry_request_clarification(
     return enquiry
 
 
+def answered_working_days(enquiry: Enquiry) -> int:
+    """Working days from receipt to the response on the council's calendar, less the days the
+    clock stood still waiting for the member (the dashboard's "average time to answer")."""
+    answered_on = timezone.localdate(enquiry.responded_at)
+    days = calendar_for(enquiry.council).count(enquiry.received_on, answered_on)
+    return max(days - enquiry.clock_paused_days, 0)
+
+
 @transaction.atomic
 def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: datetime) -> Enquiry:
     """Answer the member; the clock stops. For legal proceedings the answer is limited to
@@ -714,6 +725,7 @@ def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: da
         return enquiry
     enquiry.status = Status.RESPONDED
     enquiry.responded_at = as_of
+    enquiry.answered_working_days = answered_working_days(enquiry)
     _clock_stop(enquiry)
     _save(enquiry, actor=actor, reason="responded")
     event = _event(
@@ -792,6 +804,7 @@ def enquiry_reopen(
     enquiry.status = Status.RECEIVED
     enquiry.closed_at = None
     enquiry.responded_at = None
+    enquiry.answered_working_days = None
     enquiry.accepted_at = None
     enquiry.clock_cycle += 1
     _clock_run(
@@ -1018,9 +1031,11 @@ def enquiry_set_flags(
     )
     rerouted = concerning != enquiry.concerning and enquiry.status in CLOCK_RUNNING
     enquiry.concerning = concerning
-    _save(enquiry, actor=actor, reason="flags changed")
+    # One history row per change: a re-route saves the new flags with the new placement.
     if rerouted:
         _reroute(enquiry, actor=actor, as_of=as_of, why=f"Now {concerning.replace('_', ' ')}")
+    else:
+        _save(enquiry, actor=actor, reason="flags changed")
     if enquiry.about_other_ward and not told_before:
         _ward_members_tell(enquiry, as_of=as_of)
     return enquiry

@@ -43,13 +43,21 @@ STATUS_COLOURS = {
 }
 
 
-def _enquiry_or_404(user: Person, reference: str, perm: str = VIEW) -> Enquiry:
+def _enquiry_and_perms(
+    user: Person, reference: str, perm: str = VIEW
+) -> tuple[Enquiry, frozenset[str]]:
+    """The enquiry and every permission the user holds on it, read once (two queries)."""
     enquiry = selectors.enquiry_by_reference(reference=reference)
-    if enquiry is None or not can(user, VIEW, enquiry):
+    perms = allowed(user, enquiry) if enquiry is not None else frozenset()
+    if VIEW not in perms:
         raise Http404("No such enquiry.")
-    if perm != VIEW and not can(user, perm, enquiry):
+    if perm not in perms:
         raise PermissionDenied("You may read this enquiry but not do that.")
-    return enquiry
+    return enquiry, perms
+
+
+def _enquiry_or_404(user: Person, reference: str, perm: str = VIEW) -> Enquiry:
+    return _enquiry_and_perms(user, reference, perm)[0]
 
 
 def _rows(enquiries, today) -> list:
@@ -91,15 +99,17 @@ def index(request):
     if not memberships:
         return redirect("enquiries:queue")
     today = timezone.localdate()
-    paginator = Paginator(selectors.enquiries_for_member(user=request.user), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    shared = list(selectors.enquiries_shared_with(user=request.user)[:20])
+    mine = selectors.enquiries_for_member(user=request.user).values_list("pk", flat=True)
+    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    shared = selectors.hydrate(
+        selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True)[:20]
+    )
     return render(
         request,
         "enquiries/enquiry_list.html",
         {
             "page_obj": page,
-            "enquiries": _rows(list(page.object_list), today),
+            "enquiries": _rows(selectors.hydrate(page.object_list), today),
             "shared": _rows(shared, today),
         },
     )
@@ -150,8 +160,7 @@ def new(request):
 @login_required
 def detail(request, reference: str):
     """One enquiry: status, owner, due date, flags, copies, attachments and the timeline."""
-    enquiry = _enquiry_or_404(request.user, reference)
-    perms = allowed(request.user, enquiry)
+    enquiry, perms = _enquiry_and_perms(request.user, reference)
     officer = ACT in perms
     page = selectors.enquiry_page(enquiry=enquiry, raiser_view=not officer, officer_view=officer)
     today = timezone.localdate()
@@ -398,8 +407,7 @@ def act(request, reference: str, name: str):
 @login_required
 def reopen(request, reference: str):
     """Reopen: the member within the council's window, an officer at any time."""
-    enquiry = _enquiry_or_404(request.user, reference)
-    perms = allowed(request.user, enquiry)
+    enquiry, perms = _enquiry_and_perms(request.user, reference)
     if ACT not in perms and FOLLOW_UP not in perms:
         raise PermissionDenied("You may read this enquiry but not reopen it.")
     form = forms.ReasonForm(_posted(request))
@@ -455,9 +463,10 @@ def queue(request):
         request.GET or None, queryset=base, council_ids=council_ids, today=today
     )
     enquiries = filters.qs if filters.is_bound else base
-    paginator = Paginator(enquiries, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    rows = _rows(list(page.object_list), today)
+    page = Paginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = _rows(selectors.hydrate(page.object_list), today)
     bulk = forms.BulkReassignForm(
         posts=selectors.reassign_targets(council_ids=council_ids),
         enquiries=Enquiry.objects.none(),

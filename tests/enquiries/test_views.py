@@ -79,7 +79,7 @@ def test_bad_input_is_reported_next_to_the_field_and_nothing_typed_is_lost(clien
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "This field is required." in page
+    assert "Enter subject" in page
     assert "Say why the enquiry is urgent." in page
     assert "Keep this text please" in page
     assert 'id="id_subject-error"' in page or "govuk-form-group--error" in page
@@ -203,7 +203,7 @@ def test_officer_actions_through_the_browser(client, org, frozen):
     url = reverse("enquiries:act", args=[enquiry.reference, "clarify"])
     response = client.post(url, {"question": ""})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Answer “What do you need the member to clarify?”" in response.content.decode()
     assert client.post(url, {"question": "Which flat?"}).status_code == 302
     enquiry.refresh_from_db()
     assert enquiry.status == Status.AWAITING_MEMBER
@@ -226,7 +226,7 @@ def test_reassign_form_keeps_the_reason_when_the_post_is_missing(client, org, fr
     page = response.content.decode()
     assert response.status_code == 200
     assert "Leave cover next week" in page
-    assert "This field is required." in page
+    assert "Choose “Pass it to”" in page
 
 
 def test_member_reopens_through_the_browser(client, org, frozen):

@@ -1,0 +1,101 @@
+"""Query budgets that must not grow with volume (bench/enquiries.py measures the same at 100,000):
+the dashboard, the API's enquiry, the home-page panels, and the chaser sweep, which grows only
+with the enquiries actually due, never with those merely open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enquiries import panels, services
+from protocol_portal.casework.registry import all_specs
+from protocol_portal.casework.tasks import sweep_due_chasers
+from tests.conftest import LONDON
+from tests.enquiries.helpers import log
+
+pytestmark = pytest.mark.django_db
+
+REMINDER = datetime(2026, 3, 12, 7, 0, tzinfo=LONDON)  # for enquiries logged 2 March
+BEFORE = datetime(2026, 3, 11, 7, 0, tzinfo=LONDON)
+
+
+def _many(org, as_of, n: int) -> list:
+    return [log(org, as_of, subject=f"Leaking roof at {i} Elm Street") for i in range(n)]
+
+
+@pytest.fixture
+def frozen(as_of):
+    with time_machine.travel(as_of, tick=False):
+        yield as_of
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_dashboard_queries_are_constant(client, org, frozen, django_assert_max_num_queries, n):
+    enquiries = _many(org, frozen, n)
+    for enquiry in enquiries[::2]:
+        services.enquiry_respond(
+            enquiry=enquiry, response="Done", actor=org.housing_officer.holder, as_of=frozen
+        )
+    client.force_login(org.housing_director.holder)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("enquiries:dashboard"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_api_enquiry_queries_are_constant(client, org, frozen, django_assert_max_num_queries, n):
+    enquiry = _many(org, frozen, n)[0]
+    client.force_login(org.housing_officer.holder)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/api/v1/enquiries/{enquiry.reference}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_home_panels_are_a_few_queries_each(org, frozen, django_assert_max_num_queries, n):
+    _many(org, frozen, n)
+    request = RequestFactory().get("/")
+    request.user = org.raiser.person
+    with django_assert_max_num_queries(3):  # the page's ids, its rows, the count
+        member = panels.member_panel(request)
+    assert member["count"] == n
+    request.user = org.housing_officer.holder
+    with django_assert_max_num_queries(3):
+        officer = panels.officer_panel(request)
+    assert officer["count"] == n
+
+
+def _sweep_queries(moment: datetime) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx, time_machine.travel(moment, tick=False):
+        fired = sweep_due_chasers(moment.isoformat())
+    return fired, len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_sweep_with_nothing_due_is_one_query_per_case_type(org, as_of, n):
+    _many(org, as_of, n)
+    fired, queries = _sweep_queries(BEFORE)
+    assert fired == 0
+    assert queries == len(all_specs())
+
+
+def test_sweep_queries_grow_with_the_enquiries_due_not_with_those_open(org, as_of):
+    """Per rung fired the cost is fixed, however many other enquiries are open."""
+    due = _many(org, as_of, 4)
+    fired, with_four = _sweep_queries(REMINDER)
+    assert fired == 4
+    per_rung = (with_four - len(all_specs())) / 4
+    assert per_rung <= 25, per_rung
+    # Twenty more open enquiries, logged later (not yet due), and four more due: same per rung.
+    _many(org, datetime(2026, 3, 9, 10, 0, tzinfo=LONDON), 20)
+    more = _many(org, as_of.replace(day=3), 4)
+    fired, queries = _sweep_queries(datetime(2026, 3, 13, 7, 0, tzinfo=LONDON))
+    assert fired == 4
+    assert queries <= with_four
+    assert {e.pk for e in due}.isdisjoint({e.pk for e in more})
