@@ -30,3 +30,4 @@ def test_the_embedded_broker_works_in_an_empty_var_directory(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(list((tmp_path / "var" / "celery" / "queue").iterdir())) == 1
+    assert not (ROOT / "control").exists(), "the broker writes only under the var directory"
