@@ -11,6 +11,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from protocol_portal.org.models import (
+    CalendarKind,
     CaseType,
     ChaserRung,
     Council,
@@ -176,3 +177,47 @@ def ladder_create(
         )
         for order, (key, offset, notify) in enumerate(rungs)
     ]
+
+
+# Need-to-know rules in the shape of Tower Hamlets' (000 §7.2): the Director holding the
+# information decides, the Monitoring Officer decides "no right" and hears disputes; FOI goes to
+# an officer of the directorate holding it on the FOI calendar.
+ACCESS_REQUEST_RULES = (
+    ("access-request-presumed", "presumed", "first", PostKind.DIRECTOR, "case_directorate"),
+    ("access-request-must-justify", "must_justify", "first", PostKind.DIRECTOR, "case_directorate"),
+    ("access-request-no-right", "no_right", "first", PostKind.MONITORING_OFFICER, "council"),
+    ("access-request-dispute", "any", "dispute", PostKind.MONITORING_OFFICER, "council"),
+)
+
+
+def access_request_rules_create(council: Council) -> list[RoutingRule]:
+    """Routing rules for need-to-know requests and FOI, for a factory-built council."""
+    rules = [
+        RoutingRuleFactory(
+            council=council,
+            key=key,
+            case_type=CaseType.ACCESS_REQUEST,
+            concerning=concerning,
+            stage=stage,
+            handler_kind=kind,
+            handler_of=of,
+            deadline_days=10,
+            next_stage="dispute" if stage == "first" and concerning != "no_right" else "",
+            source="T §7",
+        )
+        for key, concerning, stage, kind, of in ACCESS_REQUEST_RULES
+    ]
+    rules.append(
+        RoutingRuleFactory(
+            council=council,
+            key="foi",
+            case_type=CaseType.FOI,
+            raised_by="any",
+            handler_kind=PostKind.OFFICER,
+            handler_of="case_directorate",
+            deadline_days=20,
+            deadline_calendar=CalendarKind.FOI,
+            source="T §7.20",
+        )
+    )
+    return rules

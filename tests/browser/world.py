@@ -2,7 +2,8 @@
 role: the pages the accessibility sweep and the keyboard journey visit.
 
 The complaint test council (tests/complaints/factories.py) supplies the organisation and the
-complaint rules; enquiry rules, a service area and the chaser ladder are added here.
+complaint rules; enquiry rules, a service area, the chaser ladder and need-to-know rules are
+added here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from access_requests import services as access_services
+from access_requests.selectors import Ask
+from access_requests.states import Outcome, Purpose
 from complaints import services as complaint_services
 from complaints.models import Kind
 from complaints.states import AckIntent, DeterminationOutcome
@@ -21,7 +25,13 @@ from interests import services as interest_services
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, ReturnKind
 from protocol_portal.org.models import PostKind
 from tests.complaints.factories import build_complaint_org
-from tests.factories import PersonFactory, RoutingRuleFactory, ServiceAreaFactory, ladder_create
+from tests.factories import (
+    PersonFactory,
+    RoutingRuleFactory,
+    ServiceAreaFactory,
+    access_request_rules_create,
+    ladder_create,
+)
 
 PASSWORD = "a-long-password-1"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,12 +58,56 @@ def _enquiry_rules(o) -> None:
         )
 
 
+def _access_requests(o, now) -> None:
+    """An open need-to-know request, one granted with a document released, and one under FOI."""
+    member = o.complainant
+
+    def ask(what: str) -> Ask:
+        return Ask(
+            what=what,
+            directorate=o.housing,
+            purpose=Purpose.OTHER,
+            justification="The housing panel is reviewing repairs.",
+            contract_information=True,
+        )
+
+    o.access_request = access_services.access_request_submit(
+        council=o.council, requester=member.person, ask=ask("Repairs contract prices"), as_of=now
+    )
+    o.granted_request = access_services.access_request_submit(
+        council=o.council, requester=member.person, ask=ask("Repairs backlog report"), as_of=now
+    )
+    access_services.access_request_decide(
+        request=o.granted_request,
+        actor=o.director.holder,
+        outcome=Outcome.GRANTED,
+        reasons="Needed for the panel's review.",
+        as_of=now,
+    )
+    o.release = access_services.release_create(
+        request=o.granted_request,
+        actor=o.director.holder,
+        title="Repairs backlog report, March",
+        upload=SimpleUploadedFile("backlog.pdf", PDF, content_type="application/pdf"),
+        as_of=now,
+    )
+    foi_request = access_services.access_request_submit(
+        council=o.council,
+        requester=member.person,
+        ask=ask("Repairs spend by contractor"),
+        as_of=now,
+        wants_foi=True,
+    )
+    o.foi = foi_request.foi
+
+
 def build_world() -> SimpleNamespace:
     """The organisation, one case of each type, and the people who sign in as each role."""
     o = build_complaint_org(slug="testshire")
     o.repairs = ServiceAreaFactory(directorate=o.housing, slug="repairs", name="Housing repairs")
     _enquiry_rules(o)
     ladder_create(o.council)
+    access_request_rules_create(o.council)
     now = timezone.now()
     today = timezone.localdate(now)
     member = o.complainant
@@ -143,6 +197,7 @@ def build_world() -> SimpleNamespace:
         question="Must I declare my allotment?",
         as_of=now,
     )
+    _access_requests(o, now)
     o.admin = PersonFactory(
         username="site-admin", first_name="Ada", last_name="Admin", is_staff=True, is_superuser=True
     )

@@ -12,7 +12,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -61,6 +60,7 @@ def build_objects(as_of, settings, tmp_path) -> SimpleNamespace:
     from tests.complaints.factories import build_complaint_org
     from tests.conftest import build_org
     from tests.enquiries.helpers import log
+    from tests.factories import access_request_rules_create
     from tests.interests.factories import add_relationship_rules
     from tests.interests.factories import build_org as build_interests_org
 
@@ -141,6 +141,9 @@ def build_objects(as_of, settings, tmp_path) -> SimpleNamespace:
     o.advice = interest_services.advice_request(
         council=i_org.council, requester=red.person, question="Declare?", as_of=as_of
     )
+    a_org = build_complaint_org(slug="needshire")
+    access_request_rules_create(a_org.council)
+    o.access_request, o.release, o.foi = _access_requests(a_org, as_of)
     away = foreign_council()
     # Two people with no right to any of these: a member of another council and an officer of
     # yet another; plus, per family, an unrelated member and officer of the object's own council.
@@ -148,17 +151,49 @@ def build_objects(as_of, settings, tmp_path) -> SimpleNamespace:
         "enquiries": (e_org.opponent.person, e_org.env_officer.holder),
         "complaints": (c_org.blue_leader.person, c_org.officer_2.holder),
         "interests": (i_org.person("blue_member"), i_org.person("officer_finance")),
+        # Another group's member and an officer of another directorate: neither asked, holds,
+        # advises on nor answers any of the requests.
+        "access_requests": (a_org.blue_member.person, a_org.policy_officer.holder),
         "other": (away.member.person, away.ce.holder),
     }
     return o
 
 
-def _first_pk(app_label: str):
-    for model in apps.get_app_config(app_label).get_models():
-        row = model.objects.order_by("pk").values_list("pk", flat=True).first()
-        if row is not None:
-            return row
-    return MISSING
+def _access_requests(org, as_of):
+    """A need-to-know request granted with a document released, and one handled under FOI."""
+    from access_requests import services
+    from access_requests.selectors import Ask
+    from access_requests.states import Outcome, Purpose
+
+    def submit(what: str, **extra):
+        ask = Ask(
+            what=what,
+            directorate=org.housing,
+            purpose=Purpose.OTHER,
+            justification="The housing panel is reviewing repairs.",
+            contract_information=True,
+        )
+        return services.access_request_submit(
+            council=org.council, requester=org.complainant.person, ask=ask, as_of=as_of, **extra
+        )
+
+    request = submit("Repairs backlog report")
+    services.access_request_decide(
+        request=request,
+        actor=org.director.holder,
+        outcome=Outcome.GRANTED,
+        reasons="Needed for the panel's review.",
+        as_of=as_of,
+    )
+    release = services.release_create(
+        request=request,
+        actor=org.director.holder,
+        title="Repairs backlog report",
+        upload=SimpleUploadedFile("backlog.pdf", PDF, content_type="application/pdf"),
+        as_of=as_of,
+    )
+    foi = submit("Repairs spend by contractor", wants_foi=True).foi
+    return request, release, foi
 
 
 # url-name prefix → (family, kwargs for a real object, kwargs for one that does not exist)
@@ -170,7 +205,8 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
     def pk(obj, **extra):
         return {"pk": obj.pk, **extra}, {"pk": MISSING, **extra}
 
-    ar = _first_pk("access_requests")
+    request = {"pk": o.access_request.pk, "release_pk": o.release.pk}
+    request_missing = {"pk": MISSING, "release_pk": MISSING}
     return [
         ("enquiries:", "enquiries", enquiry, enquiry_missing),
         ("enquiry-", "enquiries", enquiry, enquiry_missing),
@@ -195,21 +231,10 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
         ("interests-acting-against-", "interests", *pk(o.notice)),
         ("interests:advice-", "interests", *pk(o.advice)),
         ("interests-advice-", "interests", *pk(o.advice)),
-        # Need-to-know requests: swept generically (first row of the app, if any) so every URL
-        # the app adds is tried; give it a real object here once it has services to make one.
-        (
-            "access_requests:",
-            "other",
-            {"pk": ar, "release_pk": ar},
-            {"pk": MISSING, "release_pk": MISSING},
-        ),
-        (
-            "access-request-",
-            "other",
-            {"pk": ar, "release_pk": ar},
-            {"pk": MISSING, "release_pk": MISSING},
-        ),
-        ("foi-request-", "other", {"pk": ar}, {"pk": MISSING}),
+        ("access_requests:foi-", "access_requests", *pk(o.foi)),
+        ("access_requests:", "access_requests", request, request_missing),
+        ("access-request-", "access_requests", request, request_missing),
+        ("foi-request-", "access_requests", *pk(o.foi)),
     ]
 
 
