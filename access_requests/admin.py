@@ -1,24 +1,13 @@
 """Read-only admin views: requests change only through their services (STYLE habit 1)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release, ReleaseOpening
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from protocol_portal.casework.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(ReadOnlyAdmin):
+class AccessRequestAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "reference",
         "council",
@@ -34,24 +23,24 @@ class AccessRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["request", "outcome", "decided_as", "decided_at", "is_final"]
     list_select_related = ["request"]
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReadOnlyAdmin):
+class ReleaseAdmin(ReadOnlyHistoryAdmin):
     list_display = ["request", "title", "released_at"]
     list_select_related = ["request"]
 
 
 @admin.register(ReleaseOpening)
-class ReleaseOpeningAdmin(ReadOnlyAdmin):
+class ReleaseOpeningAdmin(ReadOnlyHistoryAdmin):
     list_display = ["release", "person", "at"]
     list_select_related = ["release", "person"]
 
 
 @admin.register(FoiRequest)
-class FoiRequestAdmin(ReadOnlyAdmin):
+class FoiRequestAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "status", "handler_title", "due_on"]
     list_select_related = ["council"]

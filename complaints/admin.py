@@ -1,24 +1,13 @@
 """Read-only admin views: complaints change only through their services (STYLE habit 1)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Complaint, Determination, QuarterlySummary
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from protocol_portal.casework.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdmin):
+class ComplaintAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "level", "status", "stage", "handler_title", "due_on"]
     list_filter = ["council", "status", "level"]
     search_fields = ["reference"]
@@ -26,7 +15,7 @@ class ComplaintAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdmin):
+class DeterminationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["complaint", "outcome", "issued_at", "superseded_at"]
     list_select_related = ["complaint"]
 

@@ -2,7 +2,6 @@
 portal's pages), so every change has its history, timeline line and notifications."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from interests.models import (
     ActingAgainstNotice,
@@ -11,21 +10,11 @@ from interests.models import (
     RegisterReturn,
     Relationship,
 )
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from protocol_portal.casework.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(ReadOnlyAdmin):
+class RelationshipAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "declarer", "other_person", "nature", "status"]
     list_filter = ["council", "status", "nature"]
     list_select_related = ["council", "declarer", "other_person"]
@@ -33,28 +22,28 @@ class RelationshipAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(ReadOnlyAdmin):
+class InterestAdmin(ReadOnlyHistoryAdmin):
     list_display = ["member", "council", "category", "status", "sensitive_requested"]
     list_filter = ["council", "category", "status"]
     list_select_related = ["member__person", "council"]
 
 
 @admin.register(RegisterReturn)
-class RegisterReturnAdmin(ReadOnlyAdmin):
+class RegisterReturnAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "member", "kind", "status", "due_on", "breached_on"]
     list_filter = ["council", "kind", "status"]
     list_select_related = ["member__person", "council"]
 
 
 @admin.register(ActingAgainstNotice)
-class ActingAgainstNoticeAdmin(ReadOnlyAdmin):
+class ActingAgainstNoticeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "member", "acting_party", "status"]
     list_filter = ["council", "status"]
     list_select_related = ["member__person", "council"]
 
 
 @admin.register(AdviceRequest)
-class AdviceRequestAdmin(ReadOnlyAdmin):
+class AdviceRequestAdmin(ReadOnlyHistoryAdmin):
     list_display = ["reference", "council", "requester", "confidential", "status"]
     list_filter = ["council", "status"]
     list_select_related = ["requester", "council"]

@@ -3,6 +3,7 @@ the record of each retention run and subject-access export (read only)."""
 
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from protocol_portal.casework.models import (
     RetentionPolicy,
@@ -37,7 +38,9 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
     list_filter = ["council", "case_type", "action"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
+    """The admin may look but not touch: records change only through their services."""
+
     def has_add_permission(self, request):
         return False
 
@@ -46,6 +49,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Read only, with each record's history (cases and everything tracked)."""
 
 
 @admin.register(RetentionRun)
