@@ -8,7 +8,7 @@ bad input answers 400 with the reason per field; a move the status table forbids
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,6 +23,7 @@ from access_requests import selectors, services
 from access_requests import serializers as s
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
+from access_requests.views import release_response
 from protocol_portal.api import router
 from protocol_portal.casework.transitions import TransitionError
 
@@ -303,18 +304,7 @@ class AccessRequestViewSet(
     def release_file(self, request, pk=None, release_pk=None):
         """Download a released document; every opening is logged."""
         item, _ = self._request(pk)
-        release = item.releases.filter(pk=int(release_pk)).exclude(file="").first()
-        if release is None:
-            raise Http404("No such document.")
-        services.release_open(release=release, person=request.user, as_of=timezone.now())
-        response = FileResponse(
-            release.file.open("rb"),
-            as_attachment=True,
-            filename=release.original_name or "document",
-            content_type=release.content_type or "application/octet-stream",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return release_response(item, int(release_pk), request.user)
 
 
 class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -328,10 +328,15 @@ def request_release(request, pk: int):
 def release_download(request, pk: int, release_pk: int):
     """Serve a released document to those entitled, as a download; every opening is logged."""
     item, _ = _request(request, pk)
+    return release_response(item, release_pk, request.user)
+
+
+def release_response(item: AccessRequest, release_pk: int, person) -> FileResponse:
+    """One released document of `item` as a download, its opening logged (page and API)."""
     release = item.releases.filter(pk=release_pk).exclude(file="").first()
     if release is None:
         raise Http404("No such document.")
-    services.release_open(release=release, person=request.user, as_of=timezone.now())
+    services.release_open(release=release, person=person, as_of=timezone.now())
     response = FileResponse(
         release.file.open("rb"),
         as_attachment=True,
