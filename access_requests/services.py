@@ -9,11 +9,9 @@ callers pass `as_of`.
 from __future__ import annotations
 
 import secrets
-import zipfile
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -31,6 +29,7 @@ from access_requests.states import (
     Outcome,
     Status,
 )
+from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.services import (
     clock_schedule,
     clock_start,
@@ -622,50 +621,6 @@ def foi_answer(*, foi: FoiRequest, actor: Person, response: str, as_of: datetime
 
 # ---- release with conditions -------------------------------------------------------------
 
-ALLOWED = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".txt": ("text/plain", ()),
-}
-
-
-def release_file_check(upload: UploadedFile) -> str:
-    """The content type of a released document, recognised by its first bytes, not its name."""
-    name = upload.name or ""
-    if not upload.size:
-        raise ValidationError({"file": f"“{name}” is empty."})
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": f"“{name}” is too large."})
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in ALLOWED:
-        raise ValidationError({"file": f"“{name}” must be a PDF, PNG, JPEG, DOCX or TXT file."})
-    content_type, signatures = ALLOWED[suffix]
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    if suffix == ".txt":
-        ok = not any(b < 32 and b not in (9, 10, 12, 13) for b in head)
-    elif suffix == ".docx":
-        ok = head.startswith(signatures)
-        if ok:
-            try:
-                with zipfile.ZipFile(upload) as package:
-                    ok = "word/document.xml" in package.namelist()
-            except (zipfile.BadZipFile, OSError, ValueError):
-                ok = False
-            upload.seek(0)
-    else:
-        ok = head.startswith(signatures)
-    if not ok:
-        raise ValidationError({"file": f"“{name}” is not really a {suffix[1:].upper()} file."})
-    return content_type
-
 
 @transaction.atomic
 def release_create(
@@ -690,7 +645,12 @@ def release_create(
         raise ValidationError(
             {"redactions": "The request was partly granted: say what was redacted and why."}
         )
-    content_type = release_file_check(upload) if upload is not None else ""
+    content_type = ""
+    if upload is not None:
+        try:
+            content_type = attachment_check(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
     book = presumptions.rulebook_for(request.council.protocol)
     release = Release(
         request=request,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from enquiries.attachments import ALLOWED_LABEL, attachment_check
 from enquiries.selectors import possible_duplicates
 from enquiries.states import Urgency
+from protocol_portal.casework.files import ALLOWED_LABEL, attachment_check
 from protocol_portal.org.models import Member, Person, Post, ServiceArea, Ward
 
 MAX_FILES = 5

@@ -7,9 +7,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from enquiries.attachments import attachment_check
 from enquiries.models import Enquiry, EnquiryAttachment, EnquiryCopy, WardNotice
 from enquiries.states import OPEN, Status, Urgency
+from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
 from protocol_portal.org.models import Member, Post, ServiceArea, Ward
 

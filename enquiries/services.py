@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from enquiries import permissions
-from enquiries.attachments import attachment_check
 from enquiries.models import (
     CopyReason,
     Enquiry,
@@ -31,6 +30,7 @@ from enquiries.states import (
     Status,
     Urgency,
 )
+from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
 from protocol_portal.casework.services import (
     clock_pause,

@@ -3,6 +3,8 @@ calendar across bank holidays, release with conditions, the access log, and the 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -244,7 +246,36 @@ def test_a_renamed_file_is_refused():
             ),
             as_of=AS_OF,
         )
-    assert "not really a PDF" in str(err.value)
+    assert "not really a PDF" in " ".join(err.value.message_dict["file"])
+
+
+def test_a_release_takes_the_same_file_types_as_an_enquiry_attachment():
+    """One upload rule for the kernel (protocol_portal/casework/files.py): a budget spreadsheet
+    may be released, as a member may attach one; text must be UTF-8, as for attachments."""
+    council = load("tower-hamlets")
+    _, request = _granted(council)
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    release = services.release_create(
+        request=request,
+        actor=request.owner_post.holder,
+        title="Budget lines",
+        redactions="Supplier names: commercially sensitive.",
+        upload=SimpleUploadedFile("budget.xlsx", package.getvalue()),
+        as_of=AS_OF,
+    )
+    assert release.content_type.endswith("spreadsheetml.sheet")
+    with pytest.raises(ValidationError) as err:
+        services.release_create(
+            request=request,
+            actor=request.owner_post.holder,
+            title="Notes",
+            redactions="None.",
+            upload=SimpleUploadedFile("notes.txt", b"caf\xe9 latin-1 \xff\xfe"),
+            as_of=AS_OF,
+        )
+    assert "not really a TXT" in " ".join(err.value.message_dict["file"])
 
 
 def test_withdraw_twice_is_a_no_op_and_a_withdrawn_request_cannot_be_disputed():

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from enquiries import services
-from enquiries.attachments import attachment_check
 from enquiries.models import Enquiry
 from enquiries.states import Status
 from enquiries.views import csv_safe
+from protocol_portal.casework.files import attachment_check
 from tests.enquiries.helpers import log
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""What a member may attach: a short list of types, recognised by their first bytes.
+"""What may be uploaded to a case — a member's attachment to an enquiry, a document released
+under need to know — from a short list of types, recognised by their first bytes.
 
 The extension alone proves nothing (a renamed executable is still an executable), so each file
 is sniffed: PDF, PNG and JPEG by their signatures, DOCX and XLSX as ZIP packages holding the
