@@ -8,6 +8,8 @@ complained about. tests/complaints/test_held_out.py runs the same scenarios thro
 the browser.
 """
 
+from datetime import date, timedelta
+
 import pytest
 
 from complaints import services
@@ -180,3 +182,32 @@ def test_officer_complains_about_a_group_leader(slug):
     assert complaint.level == "group_leader"
     assert complaint.raised_by == "officer"
     assert complaint.owner_post.slug == handler
+
+
+# council: acknowledgement due for a complaint raised on Friday 6 March 2026. Only Hackney's
+# protocol sets the time: "within three days" (004 §11.3), calendar days. The others are silent,
+# and the portal default is three working days (fixtures/councils/*.yaml, limits).
+ACK_DUE_FROM_FRIDAY = {
+    "hackney": date(2026, 3, 9),  # Monday: three calendar days
+    "tower-hamlets": date(2026, 3, 11),  # Wednesday: three working days
+    "part-5-3": date(2026, 3, 11),
+    "south-oxfordshire": date(2026, 3, 11),
+    "vale-of-white-horse": date(2026, 3, 11),
+    "southwark": date(2026, 3, 11),
+}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_acknowledgement_is_due_on_the_council_s_calendar(slug):
+    council = load(slug)
+    complaint = services.complaint_raise(
+        council=council,
+        raiser=a_member(council).person,
+        kind=Kind.CONCERN_ABOUT_OFFICER,
+        subject_post=post(council, ABOUT_DIRECTOR[slug][0]),
+        summary="s",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF + timedelta(days=4),
+    )
+    assert complaint.ack_due_on == ACK_DUE_FROM_FRIDAY[slug]

@@ -3,14 +3,14 @@
 Written from shared/protocols/001_59a04befd7ea2291.txt, not from the fixture. The text is silent
 on member enquiries, FOI, the register of interests and every time limit, so the portal
 defaults (shared/protocols/README.md, last section) are expected there: 10 working days for
-enquiries and need-to-know requests, 3 calendar days to acknowledge a complaint, 28 calendar
+enquiries and need-to-know requests, 3 working days to acknowledge a complaint, 28 calendar
 days to register interests, 20 FOI working days.
 """
 
 COUNCIL = "part-5-3"
 
 ENQUIRY = (10, "working")
-ACK = (3, "calendar")
+ACK = (3, "working")
 NEED_TO_KNOW = (10, "working")
 CE = ("chief_executive", "council")
 

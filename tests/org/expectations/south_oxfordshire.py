@@ -3,7 +3,7 @@
 Written from shared/protocols/002_de514d52b13374b1.txt, not generated from the fixture.
 Vale of White Horse DC runs the same protocol with the same staff (vale_of_white_horse.py
 reuses this table). Where the protocol sets no time limit the README's portal default applies:
-enquiries and need-to-know 10 working days, complaint acknowledgement 3 calendar days, DPI
+enquiries and need-to-know 10 working days, complaint acknowledgement 3 working days, DPI
 registration 28 calendar days, FOI 20 FOI working days.
 
 "source" is checked as a substring of the rule's citation: "002 §106" where the scenario's
@@ -14,7 +14,7 @@ COUNCIL = "south-oxfordshire"
 
 ENQUIRY_DEFAULT = (10, "working")
 NEED_TO_KNOW_DEFAULT = (10, "working")
-COMPLAINT_ACK_DEFAULT = (3, "calendar")
+COMPLAINT_ACK_DEFAULT = (3, "working")
 
 EXPECTED = [
     # ------------------------------------------------------------------ member enquiries

@@ -2,7 +2,7 @@
 
 Written from shared/protocols/003_ac65b368758b500c.txt, not generated from the fixture.
 Where the protocol sets no time limit the README's portal default applies: enquiries and
-need-to-know 10 working days, complaint acknowledgement 3 calendar days, DPI registration 28
+need-to-know 10 working days, complaint acknowledgement 3 working days, DPI registration 28
 calendar days; FOI is 20 working days by the protocol itself (§58).
 
 "source" is checked as a substring of the rule's citation: "003 §67" where the scenario's
@@ -13,7 +13,7 @@ COUNCIL = "southwark"
 
 ENQUIRY_DEFAULT = (10, "working")
 NEED_TO_KNOW_DEFAULT = (10, "working")
-COMPLAINT_ACK_DEFAULT = (3, "calendar")
+COMPLAINT_ACK_DEFAULT = (3, "working")
 CHIEF_OFFICER_HOLDING_IT = ("corporate_director", "case_directorate")
 MO = ("monitoring_officer", "council")
 

@@ -2,14 +2,14 @@
 
 Written from shared/protocols/000_79c71beda1b28826.txt, not from the fixture. Where the text is
 silent about a time limit, the portal default (shared/protocols/README.md, last section) is
-expected: 10 working days for enquiries and need-to-know requests, 3 calendar days to
+expected: 10 working days for enquiries and need-to-know requests, 3 working days to
 acknowledge a complaint, 28 calendar days to register interests, 20 FOI working days.
 """
 
 COUNCIL = "tower-hamlets"
 
 ENQUIRY = (10, "working")
-ACK = (3, "calendar")
+ACK = (3, "working")
 NEED_TO_KNOW = (10, "working")
 MO = ("monitoring_officer", "council")
 CE = ("chief_executive", "council")
