@@ -173,22 +173,38 @@ def request_detail(request, pk: int):
             and item.status == Status.SUBMITTED
             and item.is_presumed
             and bool(item.next_stage),
-            "can_dispute": lens.respond
-            and item.status == Status.REFUSED
-            and bool(item.next_stage)
-            and not item.dispute_final,
+            "can_dispute": lens.respond and _disputable(item),
             "can_foi": (lens.respond or lens.decide)
             and item.status in (Status.SUBMITTED, Status.REFERRED, Status.REFUSED),
-            "can_release": lens.release and item.status == Status.GRANTED,
+            "can_release": lens.release and _releasable(item),
             "marking_source": book.marking,
         },
     )
 
 
-def _action(request, pk, *, need, form_class, title, call, success, form_kwargs=None):
+def _disputable(item: AccessRequest) -> bool:
+    """A refusal with a further stage under the council's protocol."""
+    return item.status == Status.REFUSED and bool(item.next_stage) and not item.dispute_final
+
+
+def _releasable(item: AccessRequest) -> bool:
+    return item.status == Status.GRANTED
+
+
+def _action(
+    request, pk, *, need, form_class, title, call, success, form_kwargs=None, available=None
+):
     item, lens = _request(request, pk)
     if not getattr(lens, need):
         raise PermissionDenied("You cannot do that on this request.")
+    if request.method == "GET" and available is not None and not available(item):
+        # Not offered in this state (the request page shows no link): say so rather than show
+        # a form the service would refuse. A POST still goes to the service, which decides.
+        messages.info(
+            request,
+            f"{title}: not possible while the request is {item.get_status_display().lower()}.",
+        )
+        return redirect("access_requests:detail", pk=item.pk)
     form = form_class(_data(request), request.FILES or None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         done = _run(form, lambda: call(item, form.cleaned_data))
@@ -261,6 +277,7 @@ def request_dispute(request, pk: int):
         need="respond",
         form_class=forms.ReasonsForm,
         title="Dispute the refusal",
+        available=_disputable,
         success="Your dispute has been sent.",
         call=lambda r, d: services.access_request_dispute(
             request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
@@ -312,6 +329,7 @@ def request_release(request, pk: int):
         need="release",
         form_class=forms.ReleaseForm,
         title="Release with conditions",
+        available=_releasable,
         success="Released, marked confidential. The member has been told.",
         call=lambda r, d: services.release_create(
             request=r,

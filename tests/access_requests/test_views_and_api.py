@@ -269,6 +269,12 @@ def test_dispute_decision_in_the_browser_records_whom_the_chief_executive_consul
     request = services.access_request_submit(
         council=council, requester=member.person, ask=h.ward_ask(council, member), as_of=AS_OF
     )
+    client.force_login(member.person)
+    dispute = reverse("access_requests:dispute", args=[request.pk])
+    early = client.get(dispute, follow=True)
+    # No dispute form before a refusal: back to the request, saying why.
+    assert early.redirect_chain == [(reverse("access_requests:detail", args=[request.pk]), 302)]
+    assert "Dispute the refusal: not possible while the request is" in early.content.decode()
     services.access_request_decide(
         request=request,
         actor=request.owner_post.holder,
@@ -277,10 +283,8 @@ def test_dispute_decision_in_the_browser_records_whom_the_chief_executive_consul
         reasons="No need shown.",
         as_of=AS_OF,
     )
-    client.force_login(member.person)
-    disputed = client.post(
-        reverse("access_requests:dispute", args=[request.pk]), {"reasons": "It is my duty."}
-    )
+    assert client.get(dispute).status_code == 200
+    disputed = client.post(dispute, {"reasons": "It is my duty."})
     assert disputed.status_code == 302
     ce = h.post(council, "chief-executive").holder
     client.force_login(ce)

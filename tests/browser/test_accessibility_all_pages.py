@@ -75,7 +75,7 @@ def ids_for(o) -> dict[str, list[dict]]:
         "interests:acting-against-detail": [{"pk": o.acting.pk}],
         "interests:advice-detail": [{"pk": o.advice.pk}],
     }
-    requests = [o.access_request.pk, o.granted_request.pk]
+    requests = [o.access_request.pk, o.granted_request.pk, o.refused_request.pk]
     for name in ("detail", "decide", "refer", "dispute", "foi", "withdraw", "release"):
         one[f"access_requests:{name}"] = [{"pk": pk} for pk in requests]
     one["access_requests:download"] = [{"pk": o.granted_request.pk, "release_pk": o.release.pk}]

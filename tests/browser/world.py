@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from access_requests import services as access_services
 from access_requests.selectors import Ask
-from access_requests.states import Outcome, Purpose
+from access_requests.states import Ground, Outcome, Purpose
 from complaints import services as complaint_services
 from complaints.models import Kind
 from complaints.states import AckIntent, DeterminationOutcome
@@ -82,6 +82,18 @@ def _access_requests(o, now) -> None:
         actor=o.director.holder,
         outcome=Outcome.GRANTED,
         reasons="Needed for the panel's review.",
+        as_of=now,
+    )
+    # Refused with a further stage: the dispute form is offered only for a refusal.
+    o.refused_request = access_services.access_request_submit(
+        council=o.council, requester=member.person, ask=ask("Repairs audit letters"), as_of=now
+    )
+    access_services.access_request_decide(
+        request=o.refused_request,
+        actor=o.director.holder,
+        outcome=Outcome.REFUSED,
+        grounds=[Ground.FISHING],
+        reasons="No need shown for the letters.",
         as_of=now,
     )
     o.release = access_services.release_create(
