@@ -25,6 +25,7 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
 from protocol_portal.api import router
+from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.transitions import TransitionError
 
 ERRORS = {
@@ -285,7 +286,8 @@ class AccessRequestViewSet(
     @extend_schema(
         responses={200: s.OpeningSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]}
     )
-    @action(detail=True, methods=["get"], url_path="access-log")
+    # Found by the API fuzz: the log is one list, not a page of one (the schema said a page).
+    @action(detail=True, methods=["get"], url_path="access-log", pagination_class=None)
     def access_log(self, request, pk=None):
         """Every opening of a released document (officers releasing it see this)."""
         item, lens = self._request(pk)
@@ -294,7 +296,11 @@ class AccessRequestViewSet(
         return Response(s.OpeningSerializer(selectors.openings_for(request=item), many=True).data)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]}
+        # Found by the API fuzz: the schema said only application/octet-stream.
+        responses={
+            **{(200, t): OpenApiTypes.BINARY for t in SERVED_TYPES},
+            404: ERRORS[404],
+        }
     )
     @action(
         detail=True,

@@ -16,7 +16,7 @@ class AccessErrorSerializer(serializers.Serializer):
 
 
 class AccessDecisionSerializer(serializers.ModelSerializer):
-    consulted = serializers.StringRelatedField()
+    consulted = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Decision
@@ -93,11 +93,13 @@ class AccessRequestListSerializer(serializers.ModelSerializer):
 
 
 class AccessRequestSerializer(AccessRequestListSerializer):
+    # Found by the API fuzz: the schema must say which of these may be null or blank.
     directorate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    committee = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    matter_ward = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    owner_post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    holder_post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    committee = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    part = serializers.ChoiceField(choices=Part.choices, read_only=True, allow_blank=True)
+    matter_ward = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    owner_post = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    holder_post = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     advisers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     decisions = AccessDecisionSerializer(many=True, read_only=True)
     releases = AccessReleaseSerializer(many=True, read_only=True)

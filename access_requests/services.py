@@ -410,6 +410,13 @@ def access_request_refer(
         raise ValidationError({"reasons": "Say why the presumption is in doubt."})
     if not _move(request, Status.REFERRED):
         return request
+    if not request.is_presumed:
+        # Referring a request the holder must determine would skip the first determination
+        # and, with it, the member's dispute at the next stage (the page never offered it).
+        raise ValidationError(
+            "Only a presumed need to know is referred. The member must satisfy you of this "
+            f"one ({request.presumption_source}): decide it yourself."
+        )
     if not request.next_stage:
         raise ValidationError(
             f"There is no one to refer to under {request.rule_source}: decide it yourself."

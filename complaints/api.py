@@ -24,6 +24,30 @@ from complaints.models import Complaint, Determination, QuarterlySummary
 from protocol_portal.api import router
 from protocol_portal.casework.transitions import TransitionError
 
+_TEXT = {"type": "string", "readOnly": True}
+_MAYBE = {"type": "string", "readOnly": True, "nullable": True}
+# What the person complained about sees (SubjectComplaintSerializer), written out: the other two
+# shapes are components already (the actions answer with them).
+RETRIEVE_SHAPES = {
+    "anyOf": [
+        {"$ref": "#/components/schemas/HandlerComplaint"},
+        {"$ref": "#/components/schemas/Complaint"},
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "readOnly": True},
+                "reference": _TEXT,
+                "status": _TEXT,
+                "stage": _TEXT,
+                "handler_title": _TEXT,
+                "rule_source": _TEXT,
+                "subject_release_text": _TEXT,
+                "released_at": {**_MAYBE, "format": "date-time"},
+            },
+            "required": ["id", "reference", "status", "stage"],
+        },
+    ]
+}
 ERRORS = {
     400: OpenApiResponse(description="Bad input: the reason, per field."),
     403: OpenApiResponse(s.ErrorSerializer, description="You may see it but not do this."),
@@ -87,8 +111,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         responses={
+            # Found by the API fuzz: the complainant's shape (no disciplinary notes) and the
+            # subject's were answered but only the handler's was documented.
             200: OpenApiResponse(
-                s.HandlerComplaintSerializer,
+                RETRIEVE_SHAPES,
                 description="Handler-side roles get this shape; the complainant and copied "
                 "posts get it without disciplinary notes; the person complained about gets only "
                 "what was released to them (id, reference, status, stage, handler_title, "

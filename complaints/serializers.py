@@ -62,6 +62,11 @@ class ComplaintSerializer(ComplaintListSerializer):
 
     copied_to = serializers.SerializerMethodField()
     determinations = DeterminationSerializer(many=True, read_only=True)
+    # Found by the API fuzz: blank until acknowledged or decided, which the schema must allow.
+    ack_intent = serializers.ChoiceField(
+        choices=AckIntent.choices, read_only=True, allow_blank=True
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -33,6 +33,15 @@ class StatusConflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Not allowed from the case's current status."
     default_code = "conflict"
+
+
+_DETAIL = inline_serializer("InterestsErrorSerializer", {"detail": serializers.CharField()})
+ERRORS = {
+    400: OpenApiResponse(description="Bad input: the reason, per field."),
+    403: OpenApiResponse(_DETAIL, description="You may see it but not do this."),
+    404: OpenApiResponse(_DETAIL, description="No such case that you may see."),
+    409: OpenApiResponse(_DETAIL, description="Not allowed from the case's current status."),
+}
 
 
 def _call(service, **kwargs):
@@ -79,7 +88,10 @@ class RelationshipViewSet(
         )
         return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RelationshipDecisionSerializer, responses=s.RelationshipSerializer)
+    @extend_schema(
+        request=s.RelationshipDecisionSerializer,
+        responses={200: s.RelationshipSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         relationship = self.get_object()
@@ -94,12 +106,16 @@ class RelationshipViewSet(
         )
         return Response(s.RelationshipSerializer(relationship).data)
 
-    @extend_schema(request=s.RelationshipReasonSerializer, responses=s.RelationshipSerializer)
+    @extend_schema(
+        request=s.RelationshipReasonSerializer, responses={200: s.RelationshipSerializer, **ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         return self._close(request, services.relationship_end)
 
-    @extend_schema(request=s.RelationshipReasonSerializer, responses=s.RelationshipSerializer)
+    @extend_schema(
+        request=s.RelationshipReasonSerializer, responses={200: s.RelationshipSerializer, **ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._close(request, services.relationship_withdraw)
@@ -135,7 +151,7 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return Response(s.InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.InterestSerializer)
+    @extend_schema(request=None, responses={200: s.InterestSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         interest = self.get_object()
@@ -143,7 +159,9 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         _call(services.interest_remove, interest=interest, actor=request.user, as_of=timezone.now())
         return Response(s.InterestSerializer(interest).data)
 
-    @extend_schema(request=s.InterestSensitivitySerializer, responses=s.InterestSerializer)
+    @extend_schema(
+        request=s.InterestSensitivitySerializer, responses={200: s.InterestSerializer, **ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def sensitivity(self, request, pk=None):
         interest = self.get_object()
@@ -169,7 +187,7 @@ class RegisterReturnViewSet(
     def get_queryset(self):
         return selectors.returns_visible_to(user=self.request.user)
 
-    @extend_schema(request=None, responses=s.RegisterReturnSerializer)
+    @extend_schema(request=None, responses={200: s.RegisterReturnSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         ret = self.get_object()
@@ -207,7 +225,10 @@ class ActingAgainstNoticeViewSet(
             s.ActingAgainstNoticeSerializer(notice).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.NoticeAcknowledgeSerializer, responses=s.ActingAgainstNoticeSerializer)
+    @extend_schema(
+        request=s.NoticeAcknowledgeSerializer,
+        responses={200: s.ActingAgainstNoticeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         notice = self.get_object()
@@ -241,7 +262,9 @@ class AdviceRequestViewSet(
         )
         return Response(s.AdviceRequestSerializer(advice).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AdviceGiveSerializer, responses=s.AdviceRequestSerializer)
+    @extend_schema(
+        request=s.AdviceGiveSerializer, responses={200: s.AdviceRequestSerializer, **ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def advise(self, request, pk=None):
         advice = self.get_object()
@@ -270,7 +293,10 @@ class ConflictCheckViewSet(viewsets.GenericViewSet):
 
     serializer_class = s.ConflictQuerySerializer
 
-    @extend_schema(request=s.ConflictQuerySerializer, responses=s.ConflictAnswerSerializer)
+    @extend_schema(
+        request=s.ConflictQuerySerializer,
+        responses={200: s.ConflictAnswerSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
     def create(self, request):
         data = _valid(s.ConflictQuerySerializer, request)
         council: Council = data["council"]

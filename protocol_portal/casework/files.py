@@ -25,6 +25,9 @@ ALLOWED = {
     ".txt": "text/plain",
 }
 ALLOWED_LABEL = "PDF, PNG, JPEG, DOCX, XLSX or TXT"
+# What a stored file is served as, for the API schemas: the type its first bytes proved, or
+# octet-stream for a file stored without one.
+SERVED_TYPES = sorted(set(ALLOWED.values()) | {"application/octet-stream"})
 _SIGNATURES = {
     "application/pdf": (b"%PDF-",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),

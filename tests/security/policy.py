@@ -19,7 +19,7 @@ is then:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ALLOW, REFUSE, DENY = "allow", "refuse", "deny"
 
@@ -31,6 +31,12 @@ class CaseTypePolicy:
     roles: dict[str, str]  # role: relation to the case, in words
     grants: dict[str, dict[str, frozenset[str]]]  # role: {"*" or state: permissions}
     actions: dict[str, tuple[str, frozenset[str]]]  # action: (permission, states it proceeds)
+    # action: the only states where it can be asked for at all (a released document exists only
+    # on a granted request); every other action can be asked for in every state.
+    applies: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def applicable(self, action: str, state: str) -> bool:
+        return state in self.applies.get(action, frozenset(self.states))
 
     def perms(self, role: str, state: str) -> frozenset[str]:
         table = self.grants.get(role, {})
@@ -47,7 +53,8 @@ class CaseTypePolicy:
         for state in self.states:
             for role in self.roles:
                 for action in self.actions:
-                    yield role, state, action, self.expected(role, state, action)
+                    if self.applicable(action, state):
+                        yield role, state, action, self.expected(role, state, action)
 
 
 def _f(*items: str) -> frozenset[str]:
@@ -254,14 +261,118 @@ ADVICE = CaseTypePolicy(
     },
 )
 
+# --------------------------------------------------------------------------- access requests
+# A Part 5.3 council (protocol 001, its reviewed file fixtures/councils/part-5-3.yaml): the
+# Director holding the information decides, advised by the Legal and Democratic Services
+# Manager (§5.3.8.4); a presumed request (Part I papers, §5.3.8.2) is granted by the Director
+# or referred with reasons to the next stage; a dispute goes to the Chief Executive, whose
+# decision is final (§5.3.8.4). The Monitoring Officer and their deputy see every request;
+# nobody else — no other member or group leader (000 §7.19) — learns that it exists.
+A_STATES = (
+    "submitted_presumed",  # Part I papers: a statutory right, with the Director
+    "submitted",  # contract information: must justify, with the Director
+    "referred",  # presumed, referred by the Director to the Chief Executive
+    "granted",  # granted by the Director, a document released
+    "refused",  # refused by the Director, with grounds: may be disputed
+    "disputed",  # refused, disputed: with the Chief Executive
+    "refused_final",  # the Chief Executive refused the dispute: final
+    "foi",  # handled under FOI
+    "withdrawn",
+)
+A_ALL = _f(*A_STATES)
+A_DISPUTE_STAGE = ("referred", "disputed", "refused_final")
+A_DECIDER = _f("view", "decide", "release")
+
+ACCESS_REQUESTS = CaseTypePolicy(
+    name="access_requests",
+    states=A_STATES,
+    roles={
+        "requester": "member: asked to see the information",
+        "same_group_member": "member: the requester's political group",
+        "group_leader": "member: Leader of the council and of the requester's group",
+        "other_member": "member: another political group",
+        "holder": "officer: Director holding the information (decides at the first stage)",
+        "holder_staff": "officer: Head of Service under that Director",
+        "other_director": "officer: Director of another directorate",
+        "adviser": "officer: Legal and Democratic Services Manager, advising (001 §5.3.8.4)",
+        "chief_executive": "officer: Chief Executive (hears a referral or a dispute)",
+        "monitoring_officer": "officer: Monitoring Officer",
+        "deputy_monitoring_officer": "officer: Deputy Monitoring Officer",
+        "foi_team": "officer: the Customer Feedback and Information Team (answers FOI)",
+        "foreign_officer": "officer of another council",
+        "anonymous": "not signed in",
+    },
+    grants={
+        "requester": {"*": _f("view", "respond")},
+        # The Director keeps the right to release once the request goes on; deciding passes to
+        # the Chief Executive (services._reroute revokes it).
+        "holder": {"*": A_DECIDER} | dict.fromkeys(A_DISPUTE_STAGE, _f("view", "release")),
+        "adviser": {"*": _f("view")},
+        "chief_executive": dict.fromkeys(A_DISPUTE_STAGE, A_DECIDER),
+        "monitoring_officer": {"*": _f("view")},
+        "deputy_monitoring_officer": {"*": _f("view")},
+    },
+    actions={
+        "view": ("view", A_ALL),
+        "list": ("view", A_ALL),
+        "grant": ("decide", _f("submitted_presumed", "submitted", "referred", "disputed")),
+        # The holder cannot refuse a presumed need to know: they refer it (001 §5.3.8.4).
+        "refuse": ("decide", _f("submitted", "referred", "disputed")),
+        # Only a presumed request is referred; referring again is a no-op.
+        "refer": ("decide", _f("submitted_presumed", "referred")),
+        # A dispute's outcome is final; disputing again while it is with the CE is a no-op.
+        "dispute": ("respond", _f("refused", "disputed")),
+        "withdraw": (
+            "respond",
+            _f("submitted_presumed", "submitted", "referred", "disputed", "withdrawn"),
+        ),
+        "foi": (
+            "respond|decide",
+            _f("submitted_presumed", "submitted", "referred", "refused", "refused_final", "foi"),
+        ),
+        "release": ("release", _f("granted")),
+        "download": ("view", _f("granted")),
+        "access_log": ("release", A_ALL),
+    },
+    applies={"download": _f("granted")},
+)
+
+# The FOI request a need-to-know request becomes (FOIA s.10), answered by the council's `foi`
+# rule's post: the requester and that team see it; nobody else is told of it.
+FOI_REQUESTS = CaseTypePolicy(
+    name="foi_requests",
+    states=("open", "answered"),
+    roles=ACCESS_REQUESTS.roles,
+    grants={
+        "requester": {"*": _f("view")},
+        "foi_team": {"*": _f("view", "answer")},
+    },
+    actions={
+        "view": ("view", _f("open", "answered")),
+        "list": ("view", _f("open", "answered")),
+        "answer": ("answer", _f("open", "answered")),
+    },
+)
+
 POLICIES: dict[str, CaseTypePolicy] = {
-    p.name: p for p in (ENQUIRIES, COMPLAINTS, RELATIONSHIPS, REGISTER, RETURNS, NOTICES, ADVICE)
+    p.name: p
+    for p in (
+        ENQUIRIES,
+        COMPLAINTS,
+        RELATIONSHIPS,
+        REGISTER,
+        RETURNS,
+        NOTICES,
+        ADVICE,
+        ACCESS_REQUESTS,
+        FOI_REQUESTS,
+    )
 }
 
 
 def render_markdown() -> str:
     """The policy as Markdown: per case type and state, rows are roles and columns actions."""
-    mark = {ALLOW: "✔", REFUSE: "–", DENY: "✘"}
+    mark = {ALLOW: "✔", REFUSE: "–", DENY: "✘", None: "·"}
     out = [
         "# Authorisation policy",
         "",
@@ -273,7 +384,8 @@ def render_markdown() -> str:
         "✔ allowed and done · – authorised, but the case's status does not allow it (a clear",
         "message, nothing changes) · ✘ denied: 404 when the person may not read the case (its",
         "existence is not confirmed), 403 when they may read it but not do this; anonymous",
-        "visitors are sent to sign in.",
+        "visitors are sent to sign in. · the action cannot be asked for in that state (there is",
+        "nothing to ask it of).",
         "",
     ]
     total = 0
@@ -284,6 +396,9 @@ def render_markdown() -> str:
         for action, (perm, proceeds) in policy.actions.items():
             states = ", ".join(s for s in policy.states if s in proceeds)
             out.append(f"| {action} | {perm.replace('|', ' or ')} | {states} |")
+        for action, only in policy.applies.items():
+            states = ", ".join(s for s in policy.states if s in only)
+            out += ["", f"{action} can be asked for only in: {states}."]
         out.append("")
         for state in policy.states:
             actions = list(policy.actions)
@@ -291,8 +406,11 @@ def render_markdown() -> str:
             out.append("| role | " + " | ".join(actions) + " |")
             out.append("| --- |" + " :-: |" * len(actions))
             for role in policy.roles:
-                row = [mark[policy.expected(role, state, a)] for a in actions]
-                total += len(row)
+                row = [
+                    mark[policy.expected(role, state, a) if policy.applicable(a, state) else None]
+                    for a in actions
+                ]
+                total += sum(policy.applicable(a, state) for a in actions)
                 out.append(f"| {role} | " + " | ".join(row) + " |")
             out.append("")
     out.append(f"{total} cells in all.")

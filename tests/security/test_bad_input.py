@@ -380,3 +380,210 @@ def test_every_csv_export_neutralises_formulas(frozen_world, client, capsys):
             assert cell[:1] not in ("=", "+", "-", "@"), (url, cell)
     with capsys.disabled():
         print(f"\n[bad input] {len(exports)} CSV exports, {cells} cells: 0 formulas")
+
+
+# --------------------------------------------------------------------- need-to-know requests
+
+
+def _upload(client, url: str, name: str, content: bytes, data: dict, *, api: bool):
+    """A multipart POST with one file (page or API), rolled back."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    with transaction.atomic():
+        upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+        response = client.post(
+            url, data | {"file": upload}, **({"HTTP_ACCEPT": "*/*"} if api else {})
+        )
+        transaction.set_rollback(True)
+    return response
+
+
+def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys):  # noqa: C901
+    """The request form and every action form (decide, refer, dispute, withdraw, FOI, release,
+    the FOI answer) and their API endpoints: hostile and wrongly typed input, foreign ids and
+    disguised files get a clear message, never a 500; the page keeps what was typed; what was
+    accepted is shown escaped. Need-to-know requests have no CSV export (nothing to inject)."""
+    from django.test import Client
+    from django.utils.html import escape
+
+    from access_requests import services
+    from protocol_portal.org.models import Committee
+    from tests.factories import DirectorateFactory
+    from tests.security.worlds import access_asks
+
+    world = frozen_world("access_requests")
+    cast, cases, people = world.extra["cast"], world.cases, world.people
+    away = cast.away
+    away_directorate = DirectorateFactory(council=away.council, slug="elsewhere-housing")
+    away_committee = Committee.objects.create(
+        council=away.council, slug="elsewhere-cabinet", name="Elsewhere Cabinet"
+    )
+    requester, holder = Client(), Client()
+    requester.force_login(people["requester"])
+    holder.force_login(people["holder"])
+    council = cast.council
+    forms = 0
+
+    # The request form: the purpose is left out, so it is always re-rendered.
+    ask = {"council": council.pk, "directorate": cast.housing.pk, "for_meeting": "no"}
+    forms += _form_keeps_what_was_typed(
+        requester, "/access-requests/new/", ask, ["what", "justification"]
+    )
+    # Foreign ids in the browser: another council's directorate or committee is not a choice.
+    for extra in (
+        {"directorate": away_directorate.pk},
+        {"for_meeting": "yes", "committee": away_committee.pk, "part": "part_1"},
+        {"council": away.council.pk},
+        {"matter_ward": 10**9, "meeting_date-day": "31", "meeting_date-month": "2"},
+    ):
+        body = ask | {"what": "Papers", "purpose": "other", "action": "submit"} | extra
+        response, _ = run_rolled_back(Call("POST", "/access-requests/new/", body), requester)
+        assert response.status_code == 400, (extra, response.status_code)
+        assert "govuk-error-summary" in response.content.decode()
+        forms += 1
+
+    def action(name: str, case: str) -> str:
+        return f"/access-requests/{cases[case].pk}/{name}/"
+
+    # The decision form: an unknown outcome keeps it invalid.
+    forms += _form_keeps_what_was_typed(
+        holder, action("decide", "submitted"), {"outcome": "perhaps"}, ["reasons"]
+    )
+    # Reasons forms: the text is valid, the move is not, so the service's refusal re-renders
+    # the form with the member's or officer's words kept.
+    forms += _form_keeps_what_was_typed(holder, action("refer", "submitted"), {}, ["reasons"])
+    forms += _form_keeps_what_was_typed(holder, action("foi", "granted"), {}, ["reasons"])
+    forms += _form_keeps_what_was_typed(
+        requester, action("dispute", "refused_final"), {}, ["reasons"]
+    )
+    forms += _form_keeps_what_was_typed(requester, action("withdraw", "granted"), {}, ["reasons"])
+    forms += _form_keeps_what_was_typed(
+        holder, action("release", "refused"), {}, ["title", "redactions"]
+    )
+    # Disguised files: a page named .pdf, a script, an empty file.
+    uploads = [
+        ("report.pdf", b"<html><script>alert(1)</script></html>"),
+        ("report.html", b"<script>alert(1)</script>"),
+        ("empty.pdf", b""),
+        ("../../etc/passwd.txt", b"root:x:0:0\x00\x01"),
+    ]
+    for name, content in uploads:
+        url = action("release", "granted")
+        page = _upload(holder, url, name, content, {"title": SCRIPT}, api=False)
+        assert page.status_code == 400, (name, page.status_code)
+        text = page.content.decode()
+        assert "govuk-error-summary" in text
+        assert SCRIPT not in text
+        assert escape(SCRIPT) in text, "the title typed is kept"
+        api_url = f"/api/v1/access-requests/{cases['granted'].pk}/release/"
+        answer = _upload(holder, api_url, name, content, {"title": "Contract"}, api=True)
+        assert answer.status_code == 400, (name, answer.status_code)
+        assert "file" in answer.json()
+        forms += 2
+
+    api = 0
+    base = "/api/v1/access-requests/"
+    fields = [
+        "council",
+        "what",
+        "directorate",
+        "purpose",
+        "justification",
+        "for_meeting",
+        "committee",
+        "meeting_date",
+        "part",
+        "matter_ward",
+        "contract_information",
+        "wants_foi",
+    ]
+    good = {
+        "council": council.slug,
+        "what": "Papers",
+        "directorate": cast.housing.slug,
+        "purpose": "other",
+        "justification": "For the panel.",
+    }
+    foreign = [
+        good | {"council": away.council.slug},
+        good | {"directorate": away_directorate.slug},
+        good | {"for_meeting": True, "committee": away_committee.slug, "part": "part_1"},
+        good | {"matter_ward": "elsewhere-ward"},
+    ]
+    for url in (base, f"{base}preview/"):
+        api += _api_never_errors(requester, url, _typed(fields), foreign=foreign)
+    for name, case, client_, typed in (
+        ("decide", "submitted", holder, ["outcome", "grounds", "reasons", "consulted"]),
+        ("decide", "disputed", holder, ["outcome", "grounds", "reasons", "referred_to_body"]),
+        ("refer", "submitted_presumed", holder, ["reasons"]),
+        ("foi", "submitted", holder, ["reasons"]),
+        ("release", "granted", holder, ["title", "redactions", "file"]),
+        ("dispute", "refused", requester, ["reasons"]),
+        ("withdraw", "submitted", requester, ["reasons"]),
+    ):
+        api += _api_never_errors(
+            client_,
+            f"{base}{cases[case].pk}/{name}/",
+            _typed(typed),
+            foreign=[{"outcome": "refused", "reasons": "No.", "consulted": away.member.pk}]
+            if name == "decide" and case == "disputed"
+            else [],
+        )
+    # Ids that are not ids, and a document of another request.
+    granted, other = cases["granted"], cases["submitted"]
+    release = granted.releases.get()
+    for url in (
+        f"{base}not-a-number/",
+        f"{base}{granted.pk}/releases/{release.pk}x/file/",
+        f"{base}{other.pk}/releases/{release.pk}/file/",
+        f"{base}{10**12}/access-log/",
+        f"/access-requests/{other.pk}/releases/{release.pk}/",
+        f"{base}?status=<script>&presumption=1&stage[]=x",
+    ):
+        response = holder.get(url)
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        if response.status_code == 200:
+            assert SCRIPT not in response.content.decode()
+        api += 1
+
+    # The FOI answer (page and API): anything typed is accepted, then shown escaped.
+    foi = cases["foi"].foi
+    handler = Client()
+    handler.force_login(people["foi_team"])
+    api += _api_never_errors(
+        handler, f"/api/v1/foi-requests/{foi.pk}/answer/", _typed(["response"]), foreign=[]
+    )
+    for value in HOSTILE_TEXT:
+        response, _ = run_rolled_back(
+            Call("POST", f"/access-requests/foi/{foi.pk}/answer/", {"response": value}), handler
+        )
+        assert response.status_code in (302, 400), (value[:20], response.status_code)
+        forms += 1
+
+    # What was accepted is shown escaped, to the member and to the officers.
+    justify = access_asks(cast)[1]
+    hostile = services.access_request_submit(
+        council=council,
+        requester=people["requester"],
+        ask=type(justify)(**{**justify.__dict__, "what": SCRIPT, "justification": FORMULA}),
+        as_of=AS_OF,
+    )
+    services.foi_answer(foi=foi, actor=people["foi_team"], response=SCRIPT, as_of=AS_OF)
+    shown = 0
+    for client_, url in (
+        (requester, f"/access-requests/{hostile.pk}/"),
+        (holder, f"/access-requests/{hostile.pk}/"),
+        (requester, "/access-requests/"),
+        (requester, f"/access-requests/foi/{foi.pk}/"),
+    ):
+        page = client_.get(url).content.decode()
+        assert SCRIPT not in page, url
+        assert escape(SCRIPT) in page, url
+        shown += 1
+    with capsys.disabled():
+        print(
+            f"\n[bad input] need-to-know forms: {forms} hostile, foreign or disguised examples "
+            f"re-rendered and kept; need-to-know API: {api} malformed or foreign bodies and ids, "
+            f"0 server errors; {shown} pages show accepted hostile text escaped"
+        )

@@ -32,6 +32,9 @@ class Call:
     url: str
     data: dict | None = None
     api: bool = False
+    # For a list: the text (a reference) that shows the case is listed; a list that leaves it out
+    # counts as "hidden", as a 404 would for the case itself.
+    listed: str | None = None
 
     def send(self, client: Client):
         if self.method == "GET":
@@ -703,3 +706,254 @@ def raise_conduct_complaint(o, *, as_of: datetime | None = None):
         details="Shouted at an officer.",
         as_of=as_of or AS_OF,
     )
+
+
+# --------------------------------------------------------------------------- access requests
+
+
+def access_cast(as_of: datetime, settings):
+    """The Part 5.3 council from its reviewed file (protocol 001: the Director holding the
+    information decides, advised by Legal and Democratic Services; disputes go to the Chief
+    Executive, §5.3.8.4), its demo people, and the person in each role."""
+    from protocol_portal.org import council_files
+    from protocol_portal.org.calendars import _council_calendar
+    from protocol_portal.org.demo import seed_demo
+    from protocol_portal.org.models import Committee, Council, Directorate, Member, Post
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _council_calendar.cache_clear()
+    council_files.load([council_files.COUNCILS_DIR / "part-5-3.yaml"])
+    seed_demo()
+    council = Council.objects.get(slug="part-5-3")
+    away = foreign_council()
+
+    def holder(slug):
+        return Post.objects.get(council=council, slug=slug).holder
+
+    def member(username):
+        return Member.objects.select_related("person").get(
+            council=council, person__username=f"part-5-3.{username}"
+        )
+
+    requester = member("cllr-riverside-1")  # Conservative, on the Planning Committee
+    people = {
+        "requester": requester.person,
+        "same_group_member": member("cllr-meadowbank-2").person,
+        "group_leader": member("cllr-abbey-1").person,
+        "other_member": member("cllr-castle-1").person,
+        "holder": holder("director-housing-communities"),
+        "holder_staff": holder("head-of-housing"),
+        "other_director": holder("director-environment"),
+        "adviser": holder("legal-democratic-services-manager"),
+        "chief_executive": holder("chief-executive"),
+        "monitoring_officer": holder("monitoring-officer"),
+        "deputy_monitoring_officer": holder("deputy-monitoring-officer"),
+        "foi_team": holder("complaints-information-team"),
+        "foreign_officer": away.ce.holder,
+        "anonymous": None,
+    }
+    return SimpleNamespace(
+        council=council,
+        away=away,
+        people=people,
+        requester=requester,
+        housing=Directorate.objects.get(council=council, slug="housing-communities"),
+        planning=Committee.objects.get(council=council, slug="planning-committee"),
+    )
+
+
+def access_asks(cast):
+    """Part I papers of the requester's own committee (a statutory right, 001 §5.3.8.2), and a
+    contract's terms (the member must satisfy the Director, §5.3.8.4)."""
+    from access_requests.selectors import Ask
+    from access_requests.states import Part, Purpose
+
+    presumed = Ask(
+        what="Planning Committee report on the depot site",
+        directorate=cast.housing,
+        purpose=Purpose.COMMITTEE,
+        justification="It is on the Planning Committee's agenda.",
+        for_meeting=True,
+        committee=cast.planning,
+        part=Part.PART_1,
+    )
+    justify = Ask(
+        what="The repairs contract with its prices",
+        directorate=cast.housing,
+        purpose=Purpose.OTHER,
+        justification="Residents report repairs are late; I need the terms to press for them.",
+        contract_information=True,
+    )
+    return presumed, justify
+
+
+def access_requests_build(as_of: datetime, cast) -> dict:
+    """One request per state of the policy, made through the services."""
+    from access_requests import services
+    from access_requests.states import Ground, Outcome
+
+    people = cast.people
+    requester, director, ce = people["requester"], people["holder"], people["chief_executive"]
+    presumed, justify = access_asks(cast)
+
+    def submit(ask, n):
+        ask = type(ask)(**{**ask.__dict__, "what": f"{ask.what} ({n})"})
+        return services.access_request_submit(
+            council=cast.council, requester=requester, ask=ask, as_of=as_of
+        )
+
+    def decide(request, actor, outcome):
+        grounds = [Ground.FISHING] if outcome == Outcome.REFUSED else []
+        services.access_request_decide(
+            request=request,
+            actor=actor,
+            outcome=outcome,
+            grounds=grounds,
+            reasons=f"Decided: {outcome}.",
+            as_of=as_of,
+        )
+
+    def dispute(request):
+        services.access_request_dispute(
+            request=request, actor=requester, reasons="I sit on the panel.", as_of=as_of
+        )
+
+    cases = {
+        "submitted_presumed": submit(presumed, 1),
+        "submitted": submit(justify, 2),
+        "referred": submit(presumed, 3),
+        "granted": submit(justify, 4),
+        "refused": submit(justify, 5),
+        "disputed": submit(justify, 6),
+        "refused_final": submit(justify, 7),
+        "foi": submit(justify, 8),
+        "withdrawn": submit(justify, 9),
+    }
+    services.access_request_refer(
+        request=cases["referred"], actor=director, reasons="Is it exempt?", as_of=as_of
+    )
+    decide(cases["granted"], director, Outcome.GRANTED)
+    services.release_create(
+        request=cases["granted"],
+        actor=director,
+        title="Repairs contract",
+        upload=SimpleUploadedFile("contract.pdf", PDF, content_type="application/pdf"),
+        as_of=as_of,
+    )
+    for state in ("refused", "disputed", "refused_final"):
+        decide(cases[state], director, Outcome.REFUSED)
+    for state in ("disputed", "refused_final"):
+        dispute(cases[state])
+    decide(cases["refused_final"], ce, Outcome.REFUSED)
+    services.access_request_to_foi(
+        request=cases["foi"], actor=requester, reason="Please treat it as FOI.", as_of=as_of
+    )
+    services.access_request_withdraw(
+        request=cases["withdrawn"], actor=requester, reason="No longer needed.", as_of=as_of
+    )
+    for state, case in cases.items():
+        case.refresh_from_db()
+        assert case.status == state.split("_")[0], (state, case.status)
+    assert cases["submitted_presumed"].is_presumed
+    assert not cases["submitted"].is_presumed
+    assert cases["refused_final"].dispute_final
+    assert not cases["refused"].dispute_final
+    return cases
+
+
+def access_requests_world(as_of: datetime, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = str(tmp_path)
+    cast = access_cast(as_of, settings)
+    cases = access_requests_build(as_of, cast)
+    reasons = {"reasons": "Given in full."}
+    body = {
+        "grant": {"outcome": "granted", "reasons": "Needed for the committee."},
+        "refuse": {"outcome": "refused", "grounds": ["fishing"], "reasons": "Idle curiosity."},
+        "refer": reasons,
+        "dispute": reasons,
+        "withdraw": reasons,
+        "foi": reasons,
+        "release": {"title": "The contract, prices redacted", "redactions": ""},
+    }
+    page = {"grant": "decide", "refuse": "decide"}
+
+    def release_pk(request) -> int | None:
+        release = request.releases.exclude(file="").first()
+        return release.pk if release else None
+
+    reads = {
+        # action: (page path, API path) under the request; None: not asked for on that channel
+        "view": ("", ""),
+        "download": ("releases/{release}/", "releases/{release}/file/"),
+        # The page shows the log to those releasing; the API has its own read.
+        "access_log": (None, "access-log/"),
+    }
+
+    def call(action: str, request, *, api: bool) -> Call | None:
+        base = (
+            f"/api/v1/access-requests/{request.pk}/" if api else f"/access-requests/{request.pk}/"
+        )
+        if action == "list":
+            url = "/api/v1/access-requests/" if api else "/access-requests/"
+            return Call("GET", url, api=api, listed=request.reference)
+        if action in reads:
+            path = reads[action][api]
+            if path is None:
+                return None
+            return Call("GET", base + path.format(release=release_pk(request)), api=api)
+        return Call("POST", f"{base}{page.get(action, action)}/", body[action], api=api)
+
+    def browser(action: str, request) -> Call | None:
+        return call(action, request, api=False)
+
+    def api(action: str, request) -> Call | None:
+        return call(action, request, api=True)
+
+    return World(cast.people, cases, browser, api, extra={"cast": cast, "away": cast.away})
+
+
+def foi_requests_world(as_of: datetime, settings, tmp_path) -> World:
+    from access_requests import services
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    cast = access_cast(as_of, settings)
+    _, justify = access_asks(cast)
+    requester = cast.people["requester"]
+
+    def ask_foi(n):
+        ask = type(justify)(**{**justify.__dict__, "what": f"Repairs spend ({n})"})
+        return services.access_request_submit(
+            council=cast.council, requester=requester, ask=ask, as_of=as_of, wants_foi=True
+        ).foi
+
+    cases = {"open": ask_foi(1), "answered": ask_foi(2)}
+    services.foi_answer(
+        foi=cases["answered"],
+        actor=cases["answered"].owner_post.holder,
+        response="Attached.",
+        as_of=as_of,
+    )
+    for state, case in cases.items():
+        case.refresh_from_db()
+        assert case.status == state, (state, case.status)
+    assert cases["open"].owner_post.holder == cast.people["foi_team"]
+
+    def browser(action: str, foi) -> Call:
+        if action == "view":
+            return Call("GET", f"/access-requests/foi/{foi.pk}/")
+        if action == "list":
+            return Call("GET", "/access-requests/", listed=foi.reference)
+        return Call("POST", f"/access-requests/foi/{foi.pk}/answer/", {"response": "Here."})
+
+    def api(action: str, foi) -> Call:
+        base = f"/api/v1/foi-requests/{foi.pk}/"
+        if action == "view":
+            return Call("GET", base, api=True)
+        if action == "list":
+            return Call("GET", "/api/v1/foi-requests/", api=True, listed=foi.reference)
+        return Call("POST", f"{base}answer/", {"response": "Here."}, api=True)
+
+    return World(cast.people, cases, browser, api, extra={"cast": cast, "away": cast.away})
+
+
+WORLDS.update(access_requests=access_requests_world, foi_requests=foi_requests_world)
