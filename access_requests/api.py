@@ -66,6 +66,7 @@ def _ask(data: dict) -> Ask:
         property_transaction=data["property_transaction"],
         other_group_papers=data["other_group_papers"],
         personal_records=data["personal_records"],
+        draft_policy_papers=data["draft_policy_papers"],
     )
 
 

@@ -17,6 +17,7 @@ CONTAINS = [
     ("property_transaction", "Information about a property transaction"),
     ("other_group_papers", "Papers of a political group"),
     ("personal_records", "Someone's personal records"),
+    ("draft_policy_papers", "A draft policy document or a draft committee report"),
 ]
 
 

@@ -60,6 +60,9 @@ class AccessRequest(Case):
     property_transaction = models.BooleanField(default=False)
     other_group_papers = models.BooleanField(default=False)
     personal_records = models.BooleanField(default=False)
+    draft_policy_papers = models.BooleanField(
+        default=False, help_text="Draft policy or a draft committee report (000 §7.13)."
+    )
 
     presumption = models.CharField(max_length=20, choices=Presumption.choices)
     presumption_source = models.CharField(max_length=120)

@@ -35,6 +35,9 @@ class Facts:
     property_transaction: bool = False
     other_group_papers: bool = False
     personal_records: bool = False
+    # Draft documents of emerging council policy or draft committee reports (000 §7.13).
+    draft_policy_papers: bool = False
+    member_in_administration: bool = False  # the member's group forms the administration
     has_interest: bool = False  # the conflict check found the member's own interest
 
 
@@ -57,6 +60,8 @@ class Rulebook:
     interest: str
     marking: str
     foi: str
+    # Drafts of emerging policy open only to the administration's group (000 §7.13).
+    administration_drafts: str | None = None
     dispute_practice: str = ""  # "consult" (CE with the Leader or Chair) | "refer" (to the body)
     dispute_source: str = ""
 
@@ -86,6 +91,7 @@ RULEBOOKS: dict[str, Rulebook] = {
         not_on_body="000 §7.6(iv)",
         other_group="000 §7.14",
         personal_records="000 §7.13",
+        administration_drafts="000 §7.13",
         general="000 §7.8; 000 §7.9",
         general_presumed=False,
         interest="000 §7.7",
@@ -229,6 +235,7 @@ GROUNDS: dict[str, dict[str, str]] = {
         "003": "003 §52",
         "004": "004 §12.3",
     },
+    Ground.DRAFT_POLICY: {"000": "000 §7.13"},
     Ground.PERSONAL_RECORDS: {
         "000": "000 §7.13",
         "002": "002 §89",
@@ -265,6 +272,17 @@ def _no_right(facts: Facts, book: Rulebook) -> Result | None:
             Presumption.NO_RIGHT,
             book.personal_records,
             "The personal records of an individual are not open to members.",
+        )
+    if (
+        facts.draft_policy_papers
+        and book.administration_drafts
+        and not facts.member_in_administration
+    ):
+        return _result(
+            Presumption.NO_RIGHT,
+            book.administration_drafts,
+            "Draft documents on emerging council policy and draft committee reports are open "
+            "only to the political group forming the administration.",
         )
     return None
 

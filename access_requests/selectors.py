@@ -56,6 +56,7 @@ class Ask:
     property_transaction: bool = False
     other_group_papers: bool = False
     personal_records: bool = False
+    draft_policy_papers: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,8 @@ def request_facts(*, member: Member, ask: Ask, has_interest: bool) -> presumptio
         property_transaction=ask.property_transaction,
         other_group_papers=ask.other_group_papers,
         personal_records=ask.personal_records,
+        draft_policy_papers=ask.draft_policy_papers,
+        member_in_administration=bool(member.group_id and member.group.is_administration),
         has_interest=has_interest,
     )
 

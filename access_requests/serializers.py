@@ -122,6 +122,7 @@ class AccessRequestSerializer(AccessRequestListSerializer):
             "property_transaction",
             "other_group_papers",
             "personal_records",
+            "draft_policy_papers",
             "presumption_reason",
             "interest_flags",
             "rule_key",
@@ -164,6 +165,11 @@ class AskSerializer(serializers.Serializer):
     property_transaction = serializers.BooleanField(required=False, default=False)
     other_group_papers = serializers.BooleanField(required=False, default=False)
     personal_records = serializers.BooleanField(required=False, default=False)
+    draft_policy_papers = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A draft of emerging council policy or a draft committee report (000 §7.13).",
+    )
     wants_foi = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):

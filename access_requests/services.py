@@ -162,6 +162,7 @@ def access_request_submit(
         property_transaction=ask.property_transaction,
         other_group_papers=ask.other_group_papers,
         personal_records=ask.personal_records,
+        draft_policy_papers=ask.draft_policy_papers,
         presumption=plan.result.presumption,
         presumption_source=plan.result.source[:120],
         presumption_reason=plan.result.reason,

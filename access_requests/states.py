@@ -99,6 +99,10 @@ class Ground(models.TextChoices):
     CONFIDENTIAL = "confidential_exempt", "Confidential or exempt information"
     OTHER_GROUP = "other_group_papers", "Another political group's internal papers"
     PERSONAL_RECORDS = "personal_records", "Personal records of an individual"
+    DRAFT_POLICY = (
+        "draft_policy",
+        "Draft policy or a draft committee report, open only to the administration's group",
+    )
 
 
 class FoiStatus(models.TextChoices):

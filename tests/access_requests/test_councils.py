@@ -4,6 +4,8 @@ its paragraph, and the post that decides. Expectations come from the protocol te
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -253,3 +255,25 @@ def test_dispute_of_a_refusal_goes_where_the_protocol_says(slug):
         services.access_request_dispute(
             request=request, actor=member.person, reasons="Again.", as_of=AS_OF
         )
+
+
+def test_draft_policy_papers_are_for_the_administration_group_at_tower_hamlets(frozen):
+    """000 §7.13: drafts of emerging council policy and draft committee reports are open only
+    to the political group forming the administration, not to members of other groups."""
+    council = load("tower-hamlets")
+    ask = dataclasses.replace(
+        h.group_ask(council),
+        what="The draft housing allocations policy",
+        justification="To prepare for the committee.",
+        other_group_papers=False,
+        draft_policy_papers=True,
+    )
+    members = Member.objects.filter(council=council, group__isnull=False).select_related("group")
+    opposition = next(m for m in members if not m.group.is_administration)
+    administration = next(m for m in members if m.group.is_administration)
+    refused = _post(_client(opposition.person), council, ask, draft_policy_papers=True)
+    assert (refused["presumption"], refused["presumption_source"]) == ("no_right", "000 §7.13")
+    assert refused["draft_policy_papers"] is True
+    allowed = _post(_client(administration.person), council, ask, draft_policy_papers=True)
+    assert allowed["presumption"] != "no_right"
+    assert "7.13" not in allowed["presumption_source"]

@@ -40,6 +40,8 @@ PROPERTY = Facts(property_transaction=True)
 NOT_ON_BODY = Facts(for_meeting=True, part=Part.PART_2)
 OTHER_GROUP = Facts(other_group_papers=True, for_meeting=True, part=Part.PART_1)
 PERSONAL = Facts(personal_records=True)
+DRAFT = Facts(draft_policy_papers=True)
+DRAFT_ADMINISTRATION = Facts(draft_policy_papers=True, member_in_administration=True)
 GENERAL = Facts()
 
 # protocol: {facts name: (presumption, paragraph)} — from the protocol texts.
@@ -56,6 +58,10 @@ EXPECTED = {
         "NOT_ON_BODY": (J, "000 §7.6(iv)"),
         "OTHER_GROUP": (N, "000 §7.14"),
         "PERSONAL": (N, "000 §7.13"),
+        # Drafts of emerging policy and draft committee reports: the administration's group
+        # only (§7.13); its own members fall under the general rule.
+        "DRAFT": (N, "000 §7.13"),
+        "DRAFT_ADMINISTRATION": (J, "000 §7.8; 000 §7.9"),
         "GENERAL": (J, "000 §7.8; 000 §7.9"),
     },
     "001": {
@@ -79,6 +85,8 @@ EXPECTED = {
         "NOT_ON_BODY": (J, "002 §80"),
         "OTHER_GROUP": (N, "002 §90"),
         "PERSONAL": (N, "002 §89"),
+        # 002 has no administration-only drafts: the general presumption applies.
+        "DRAFT": (P, "002 §80"),
         "GENERAL": (P, "002 §80"),
     },
     "003": {
