@@ -243,6 +243,20 @@ class ActingAgainstNoticeViewSet(
         )
         return Response(s.ActingAgainstNoticeSerializer(notice).data)
 
+    @extend_schema(request=None, responses={200: s.ActingAgainstNoticeSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The member will not act after all; repeating it changes nothing."""
+        notice = self.get_object()
+        _require(request.user, perms.CHANGE_NOTICE, notice)
+        _call(
+            services.acting_against_withdraw,
+            notice=notice,
+            actor=request.user,
+            as_of=timezone.now(),
+        )
+        return Response(s.ActingAgainstNoticeSerializer(notice).data)
+
 
 class AdviceRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -273,6 +287,15 @@ class AdviceRequestViewSet(
         _call(
             services.advice_give, request=advice, actor=request.user, as_of=timezone.now(), **data
         )
+        return Response(s.AdviceRequestSerializer(advice).data)
+
+    @extend_schema(request=None, responses={200: s.AdviceRequestSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The member no longer needs the advice; repeating it changes nothing."""
+        advice = self.get_object()
+        _require(request.user, perms.CHANGE_ADVICE, advice)
+        _call(services.advice_withdraw, request=advice, actor=request.user, as_of=timezone.now())
         return Response(s.AdviceRequestSerializer(advice).data)
 
 

@@ -27,6 +27,12 @@ urlpatterns = [
     path("register/<slug:slug>/", views.register_public, name="register-public"),
     path("acting-against/new/", views.acting_against_new, name="acting-against-new"),
     path("acting-against/<int:pk>/", views.acting_against_detail, name="acting-against-detail"),
+    path(
+        "acting-against/<int:pk>/withdraw/",
+        views.acting_against_withdraw,
+        name="acting-against-withdraw",
+    ),
     path("advice/new/", views.advice_new, name="advice-new"),
     path("advice/<int:pk>/", views.advice_detail, name="advice-detail"),
+    path("advice/<int:pk>/withdraw/", views.advice_withdraw, name="advice-withdraw"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,7 +50,7 @@ def _refused(request, error: TransitionError, *, back: str):
     """A move the case's status does not allow, on a page with no form: say why, change
     nothing (409) and link back."""
     messages.error(request, str(error))
-    return render(request, "interests/refused.html", {"back": back}, status=409)
+    return render(request, "interests/refused.html", {"back_url": back}, status=409)
 
 
 # ---------------------------------------------------------------- overview
@@ -225,7 +226,7 @@ def interest_remove(request, pk: int):
     try:
         services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
     except TransitionError as error:
-        return _refused(request, error, back="interests:register-mine")
+        return _refused(request, error, back=reverse("interests:register-mine"))
     messages.success(request, "Interest removed from your register")
     return redirect("interests:register-mine")
 
@@ -274,7 +275,7 @@ def register_return_submit(request, pk: int):
     try:
         services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
     except TransitionError as error:
-        return _refused(request, error, back="interests:register-mine")
+        return _refused(request, error, back=reverse("interests:register-mine"))
     messages.success(request, "Thank you: your register is confirmed")
     return redirect("interests:register-mine")
 
@@ -343,9 +344,28 @@ def acting_against_detail(request, pk: int):
         "notice": notice,
         "form": form,
         "can_ack": can_ack and notice.status == "submitted",
+        "can_withdraw": notice.status == "submitted"
+        and check_perm(request.user, perms.CHANGE_NOTICE, notice),
         "events": timeline_for(case=notice),
     }
     return render(request, "interests/acting_against_detail.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+def acting_against_withdraw(request, pk: int):
+    """The member will not act against the council after all (002 §111)."""
+    notice = _visible(
+        request.user, perms.VIEW_NOTICE, ActingAgainstNotice.objects.filter(pk=pk).first()
+    )
+    _visible(request.user, perms.CHANGE_NOTICE, notice)
+    back = reverse("interests:acting-against-detail", args=[pk])
+    try:
+        services.acting_against_withdraw(notice=notice, actor=request.user, as_of=timezone.now())
+    except TransitionError as error:
+        return _refused(request, error, back=back)
+    messages.success(request, "Notice withdrawn")
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- advice requests
@@ -396,6 +416,23 @@ def advice_detail(request, pk: int):
         "advice": advice,
         "form": form,
         "can_advise": can_advise and advice.status == "requested",
+        "can_withdraw": advice.status == "requested"
+        and check_perm(request.user, perms.CHANGE_ADVICE, advice),
         "events": timeline_for(case=advice),
     }
     return render(request, "interests/advice_detail.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+def advice_withdraw(request, pk: int):
+    """The member no longer needs the advice."""
+    advice = _visible(request.user, perms.VIEW_ADVICE, AdviceRequest.objects.filter(pk=pk).first())
+    _visible(request.user, perms.CHANGE_ADVICE, advice)
+    back = reverse("interests:advice-detail", args=[pk])
+    try:
+        services.advice_withdraw(request=advice, actor=request.user, as_of=timezone.now())
+    except TransitionError as error:
+        return _refused(request, error, back=back)
+    messages.success(request, "Request for advice withdrawn")
+    return redirect(back)

@@ -74,6 +74,8 @@ def ids_for(o) -> dict[str, list[dict]]:
         "interests:register-public": [{"slug": o.council.slug}],
         "interests:acting-against-detail": [{"pk": o.acting.pk}],
         "interests:advice-detail": [{"pk": o.advice.pk}],
+        "interests:acting-against-withdraw": [{"pk": o.acting.pk}],
+        "interests:advice-withdraw": [{"pk": o.advice.pk}],
     }
     requests = [o.access_request.pk, o.granted_request.pk, o.refused_request.pk]
     for name in ("detail", "decide", "refer", "dispute", "foi", "withdraw", "release"):

@@ -433,6 +433,87 @@ def test_the_adviser_answers_in_the_browser(client, org):
     assert client.post(url, {"advice": "Self-advice"}).status_code == 404
 
 
+def _notice(org):
+    return services.acting_against_notify(
+        member=org.members["red_member"],
+        actor=org.person("red_member"),
+        acting_party="self",
+        capacity="private",
+        action="Appeal against a planning decision",
+        as_of=AS_OF,
+    )
+
+
+def test_the_member_withdraws_a_notice_and_a_request_for_advice_in_the_browser(
+    member_client, org, frozen
+):
+    notice = _notice(org)
+    advice = services.advice_request(
+        council=org.council, requester=org.person("red_member"), question="Declare?", as_of=AS_OF
+    )
+    for case, detail, withdraw in (
+        (notice, "interests:acting-against-detail", "interests:acting-against-withdraw"),
+        (advice, "interests:advice-detail", "interests:advice-withdraw"),
+    ):
+        page = member_client.get(reverse(detail, args=[case.pk])).content.decode()
+        url = reverse(withdraw, args=[case.pk])
+        assert f'action="{url}"' in page
+        assert member_client.get(url).status_code == 405  # POST only
+        done = member_client.post(url)
+        assert done.status_code == 302
+        assert done["Location"] == reverse(detail, args=[case.pk])
+        case.refresh_from_db()
+        assert case.status == "withdrawn"
+        assert case.closed_at is not None
+        assert case.history.first().history_change_reason == "withdrawn"
+        assert case.history.first().history_user == org.person("red_member")
+        # Repeating it changes nothing; the page no longer offers it.
+        assert member_client.post(url).status_code == 302
+        assert case.history.filter(history_change_reason="withdrawn").count() == 1
+        assert f'action="{url}"' not in member_client.get(done["Location"]).content.decode()
+
+
+def test_only_the_member_withdraws_and_not_after_the_answer(client, org, frozen):
+    notice = _notice(org)
+    url = reverse("interests:acting-against-withdraw", args=[notice.pk])
+    client.force_login(org.person("mo"))  # sees the notice, may not withdraw it
+    assert client.post(url).status_code == 404
+    services.acting_against_acknowledge(
+        notice=notice, actor=org.person("mo"), response="Noted", as_of=AS_OF
+    )
+    client.force_login(org.person("red_member"))
+    refused = client.post(url)
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "cannot become" in page
+    assert f'href="{reverse("interests:acting-against-detail", args=[notice.pk])}"' in page
+    notice.refresh_from_db()
+    assert notice.status == "acknowledged"
+
+
+def test_api_withdraws_a_notice_and_advice_once(member_client, org, frozen):
+    notice = _notice(org)
+    advice = services.advice_request(
+        council=org.council, requester=org.person("red_member"), question="Declare?", as_of=AS_OF
+    )
+    for url in (
+        f"/api/v1/interests/acting-against-notices/{notice.pk}/withdraw/",
+        f"/api/v1/interests/advice-requests/{advice.pk}/withdraw/",
+    ):
+        first = api_post(member_client, url, {})
+        assert first.status_code == 200
+        assert first.json()["status"] == "withdrawn"
+        assert api_post(member_client, url, {}).status_code == 200  # a no-op
+    answered = services.advice_request(
+        council=org.council, requester=org.person("red_member"), question="Again?", as_of=AS_OF
+    )
+    services.advice_give(request=answered, actor=org.person("mo"), advice="No.", as_of=AS_OF)
+    url = f"/api/v1/interests/advice-requests/{answered.pk}/withdraw/"
+    assert api_post(member_client, url, {}).status_code == 409
+    member_client.force_login(org.person("mo"))
+    assert api_post(member_client, url, {}).status_code == 403
+
+
 # ---------------------------------------------------------------- API bad input
 
 

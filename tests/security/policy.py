@@ -244,6 +244,8 @@ NOTICES = CaseTypePolicy(
     actions={
         "view": ("view", _f("submitted", "acknowledged", "withdrawn")),
         "acknowledge": ("acknowledge", _f("submitted", "acknowledged")),
+        # The member will not act after all; withdrawing again is a no-op.
+        "withdraw": ("change", _f("submitted", "withdrawn")),
     },
 )
 
@@ -258,6 +260,7 @@ ADVICE = CaseTypePolicy(
     actions={
         "view": ("view", _f("requested", "advised", "withdrawn")),
         "advise": ("advise", _f("requested", "advised")),
+        "withdraw": ("change", _f("requested", "withdrawn")),
     },
 )
 

@@ -640,6 +640,7 @@ def acting_against_notices_world(as_of: datetime, settings, tmp_path, cast=None)
         "acknowledge": lambda c: Call(
             "POST", f"/interests/acting-against/{c.pk}/", {"response": "Noted."}
         ),
+        "withdraw": lambda c: Call("POST", f"/interests/acting-against/{c.pk}/withdraw/", {}),
     }
     base = "/api/v1/interests/acting-against-notices/{}/"
     api = {
@@ -647,6 +648,7 @@ def acting_against_notices_world(as_of: datetime, settings, tmp_path, cast=None)
         "acknowledge": lambda c: Call(
             "POST", base.format(c.pk) + "acknowledge/", {"response": "Noted."}, api=True
         ),
+        "withdraw": lambda c: Call("POST", base.format(c.pk) + "withdraw/", {}, api=True),
     }
     return _interests_world(cases, o, away, people, browser, api)
 
@@ -671,6 +673,7 @@ def advice_requests_world(as_of: datetime, settings, tmp_path, cast=None) -> Wor
     browser = {
         "view": lambda c: Call("GET", f"/interests/advice/{c.pk}/"),
         "advise": lambda c: Call("POST", f"/interests/advice/{c.pk}/", {"advice": "Declare it."}),
+        "withdraw": lambda c: Call("POST", f"/interests/advice/{c.pk}/withdraw/", {}),
     }
     base = "/api/v1/interests/advice-requests/{}/"
     api = {
@@ -678,6 +681,7 @@ def advice_requests_world(as_of: datetime, settings, tmp_path, cast=None) -> Wor
         "advise": lambda c: Call(
             "POST", base.format(c.pk) + "advise/", {"advice": "Declare it."}, api=True
         ),
+        "withdraw": lambda c: Call("POST", base.format(c.pk) + "withdraw/", {}, api=True),
     }
     return _interests_world(cases, o, away, people, browser, api)
 
