@@ -49,6 +49,13 @@ ENQUIRY_RULES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """seed_demo sets a password for every demo person, and the real hasher is slow on purpose
+    (about a third of a second each): tests hash with MD5, production never does."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def as_of() -> datetime:
     """Monday 2 March 2026, 10:00 UK time: the moment tests act at unless they move it."""

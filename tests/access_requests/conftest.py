@@ -19,12 +19,6 @@ AS_OF = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # seed_demo sets a password for every demo person; the real hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

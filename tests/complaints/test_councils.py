@@ -85,12 +85,6 @@ OFFICER_ABOUT_GROUP_LEADER = {
 SLUGS = sorted(ABOUT_DIRECTOR)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # seed_demo sets a password for every demo person; the real hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load(slug: str) -> Council:
     _council_calendar.cache_clear()
     council_files.load([council_files.COUNCILS_DIR / f"{slug}.yaml"])

@@ -124,11 +124,6 @@ def expected_routing(slug: str, who: str):
     }[slug][who]
 
 
-@pytest.fixture
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load(slug: str) -> Council:
     _council_calendar.cache_clear()
     council_files.load([council_files.COUNCILS_DIR / f"{slug}.yaml"])
