@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("routing/", views.routing_explainer, name="routing-explainer"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("source-code.zip", views.source_code, name="source-code"),
 ]

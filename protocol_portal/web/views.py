@@ -1,13 +1,20 @@
-"""Pages of the web shell: home, the routing explainer and the accessibility statement.
+"""Pages of the web shell: home, the routing explainer, the accessibility statement and the
+source code the site runs (AGPL-3.0 §13).
 
 Nothing here writes: the pages read through selectors and the organisation's routing services.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from protocol_portal.org import routing
@@ -103,3 +110,50 @@ def _council_explainer(request, council: Council) -> dict:
 def accessibility(request):
     """The accessibility statement: public, as the 2018 regulations expect."""
     return render(request, "web/accessibility.html")
+
+
+# What the running site is made of; never var/ (the database, uploads), environments or caches.
+SOURCE_PARTS = (
+    "LICENSE",
+    "README.md",
+    "pyproject.toml",
+    "package.json",
+    "package-lock.json",
+    "manage.py",
+    "conftest.py",
+    "Dockerfile",
+    "docker-compose.yml",
+    ".dockerignore",
+    "bin",
+    "docs",
+    "fixtures",
+    "templates",
+    "protocol_portal",
+    "enquiries",
+    "complaints",
+    "interests",
+    "access_requests",
+    "tests",
+    "bench",
+)
+
+
+@cache
+def _source_archive(root: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in SOURCE_PARTS:
+            path = root / part
+            files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+            for file in files:
+                if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
+                    archive.write(file, Path("protocol-portal") / file.relative_to(root))
+    return buffer.getvalue()
+
+
+def source_code(request):
+    """The Corresponding Source of this site, offered to everyone who uses it (AGPL-3.0 §13):
+    a zip of the code it runs, built once per process."""
+    response = HttpResponse(_source_archive(settings.BASE_DIR), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="protocol-portal-source.zip"'
+    return response

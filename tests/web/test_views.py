@@ -1,6 +1,8 @@
 """The web shell: signing in and out, the home page, the routing explainer and public pages."""
 
+import io
 import re
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -450,6 +452,30 @@ def test_accessibility_statement_is_public(client):
     assert "axe-core" in html
     assert "member services" in html
     _scripts_and_styles_are_external(html)
+
+
+def test_the_source_code_is_offered_to_everyone_who_uses_the_site(client, settings, tmp_path):
+    """AGPL-3.0 §13: the footer offers the code the site runs, and the zip never carries the
+    local database, uploads, environments or caches."""
+    assert reverse("source-code") in client.get(reverse("accessibility")).content.decode()
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "portal.sqlite3").write_bytes(b"SQLite format 3")
+    for name in ("LICENSE", "manage.py"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "enquiries" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "enquiries" / "models.py").write_text("# models")
+    (tmp_path / "enquiries" / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"x")
+    (tmp_path / ".env").write_text("SECRET_KEY=x")
+    settings.BASE_DIR = tmp_path
+    response = client.get(reverse("source-code"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+    assert names == {
+        "protocol-portal/LICENSE",
+        "protocol-portal/manage.py",
+        "protocol-portal/enquiries/models.py",
+    }
 
 
 def test_not_found_page_uses_the_portal_layout(client):
