@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,6 +17,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -24,6 +27,7 @@ from enquiries.filters import EnquiryFilter
 from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router
+from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Person, Post
 
@@ -42,6 +46,37 @@ class EnquiryFilterBackend(DjangoFilterBackend):
         kwargs["council_ids"] = view.council_ids()
         kwargs["today"] = timezone.localdate()
         return kwargs
+
+
+class OnePassPaginator(Paginator):
+    """Django's paginator over a queryset of enquiries, giving the page's ids; the total comes
+    with the page's rows (COUNT(*) OVER ()), so one pass over what the caller may see answers
+    both, where `count()` and then the page took two (bench/README.md). Only a page past the
+    end is counted on its own, to answer "invalid page" as before."""
+
+    def page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if not rows:
+            return super().page(number)
+        self.count = rows[0][1]
+        return self._get_page([pk for pk, _ in rows], number, self)
+
+
+class EnquiryPagination(PageNumberPagination):
+    """The documented page-number shape (count, next, previous, results)."""
+
+    django_paginator_class = OnePassPaginator
 
 
 class ConflictError(Exception):
@@ -89,6 +124,7 @@ class EnquiryViewSet(
     lookup_value_regex = r"[A-Za-z0-9]{1,3}-ENQ-[0-9]{4}-[0-9]{5}"
     filter_backends = [EnquiryFilterBackend]
     filterset_class = EnquiryFilter
+    pagination_class = EnquiryPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = s.EnquiryListSerializer
     queryset = Enquiry.objects.none()
@@ -156,9 +192,10 @@ class EnquiryViewSet(
 
     @extend_schema(summary="Enquiries you may see, soonest due first")
     def list(self, request, *args, **kwargs):
-        # The page is chosen as ids on the enquiry table, then its rows joined (selectors.hydrate).
-        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        page = selectors.hydrate(self.paginate_queryset(ids))
+        # The page is chosen as ids on the enquiry table, with the total in the same pass
+        # (OnePassPaginator), then its rows joined (selectors.hydrate).
+        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = selectors.hydrate(ids)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
@@ -434,7 +471,11 @@ class EnquiryViewSet(
 
     @extend_schema(
         summary="Download an attachment",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+        # Served as the type its first bytes proved (casework.files), not only octet-stream.
+        responses={
+            **{(200, t): OpenApiTypes.BINARY for t in SERVED_TYPES},
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
     def attachment(self, request, reference=None, attachment_id=None):

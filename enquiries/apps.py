@@ -13,7 +13,13 @@ class EnquiriesConfig(AppConfig):
         from protocol_portal.casework.registry import CaseTypeSpec, register
         from protocol_portal.org.services import on_calendar_change
 
-        register(CaseTypeSpec(services.LABEL, on_rung=services.enquiry_on_rung))
+        register(
+            CaseTypeSpec(
+                services.LABEL,
+                on_rung=services.enquiry_on_rung,
+                on_rungs=services.enquiry_on_rungs,
+            )
+        )
         on_calendar_change(recompute_on_calendar_change)
         if find_spec("protocol_portal.web.home") is not None:
             from enquiries.panels import member_panel, officer_panel

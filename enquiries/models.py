@@ -8,9 +8,11 @@ decide its route, its attachments, who has been copied in, and the object-permis
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import PurePosixPath
 
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -28,11 +30,45 @@ from protocol_portal.org.models import (
 )
 
 
+def sla_met(enquiry: Enquiry) -> bool | None:
+    """The dashboard's verdict: answered by the due date (the UK date of the response), or
+    closed or referred without needing an answer, is met; answered after it is missed; still
+    open and unanswered is undecided (None), and missed only once past its due date."""
+    if enquiry.due_on is None:
+        return None
+    if enquiry.responded_at is not None:
+        answered_on = timezone.localdate(enquiry.responded_at, timezone.get_default_timezone())
+        return answered_on <= enquiry.due_on
+    return None if enquiry.status in OPEN else True
+
+
+class ReceivedMonthField(models.DateField):
+    """The first day of the month the enquiry was received, derived from `received_on` on every
+    insert and save — bulk_create included — so no service or bulk load can leave it stale."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> date | None:
+        received = model_instance.received_on
+        value = received.replace(day=1) if received else None
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class SlaMetField(models.BooleanField):
+    """`sla_met(enquiry)`, derived on every insert and save — bulk_create included — from the
+    status, the due date and the response, so each transition keeps it without saying so."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> bool | None:
+        value = sla_met(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Enquiry(Case):
     """One member enquiry and its clock."""
 
     CASE_TYPE = CaseType.ENQUIRY
     REFERENCE_PREFIX = "ENQ"
+    CHASER_PREFETCH = ("involved_officers",)
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="enquiries")
     subject = models.CharField(max_length=200)
@@ -86,7 +122,19 @@ class Enquiry(Case):
         help_text="Working days from receipt to the response, less days paused: kept so the "
         "dashboard averages in the database rather than reading every answered enquiry.",
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # What the SLA dashboard groups and counts, stored so it reads columns rather than working
+    # out a month and a UK date for every enquiry on every request (bench/README.md).
+    received_month = ReceivedMonthField(
+        null=True, editable=False, help_text="The first day of the month received (derived)."
+    )
+    sla_met = SlaMetField(
+        null=True,
+        editable=False,
+        help_text="Answered by the due date, or closed without needing an answer; null while "
+        "open and unanswered (derived).",
+    )
+    # Derived columns are not history: they follow from the fields history already records.
+    history = HistoricalRecords(excluded_fields=["updated_at", "received_month", "sla_met"])
 
     class Meta(Case.Meta):
         verbose_name_plural = "enquiries"
@@ -101,6 +149,20 @@ class Enquiry(Case):
             models.Index(fields=["council", "status", "due_on"], name="enquiry_council_queue"),
             models.Index(fields=["owner_post", "status", "due_on"], name="enquiry_owner_queue"),
             models.Index(fields=["member", "status"], name="enquiry_member_list"),
+            # The SLA dashboard: a council's enquiries by directorate and month received, with
+            # every column it counts, so its one pass reads this index and never the table.
+            models.Index(
+                fields=[
+                    "council",
+                    "directorate",
+                    "received_month",
+                    "due_on",
+                    "responded_at",
+                    "sla_met",
+                    "answered_working_days",
+                ],
+                name="enquiry_sla_months",
+            ),
         ]
         permissions = [
             ("act_on_enquiry", "Act on the enquiry as an officer"),
@@ -115,7 +177,8 @@ class Enquiry(Case):
 
     def chaser_excluded_people(self) -> frozenset[int]:
         """No chaser goes to an officer involved in the legal proceedings (000 §13.5)."""
-        return frozenset(self.involved_officers.values_list("pk", flat=True))
+        # `.all()`, not `values_list`: the chaser sweep prefetches these for a whole batch.
+        return frozenset(person.pk for person in self.involved_officers.all())
 
     @property
     def is_open(self) -> bool:

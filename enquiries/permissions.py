@@ -9,12 +9,13 @@ Grants go to post groups (ADR 0003) through `casework.permissions`; views call `
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from guardian.core import ObjectPermissionChecker
+from django.db import connections, router
 
-from enquiries.models import Enquiry, EnquiryGroupObjectPermission
+from enquiries.models import Enquiry, EnquiryGroupObjectPermission, EnquiryUserObjectPermission
 from protocol_portal.casework.permissions import (
     check_perm,
     grant_to_person,
@@ -74,6 +75,34 @@ def grant_escalation(*, enquiry: Enquiry, posts: Iterable[Post]) -> None:
     grant_to_posts(OFFICER_PERMS, posts, enquiry)
 
 
+def grant_escalations(escalations: Iterable[tuple[Enquiry, Iterable[Post]]]) -> None:
+    """`grant_escalation` for a batch of chasers, in two queries for the whole batch."""
+    rows = {
+        (post_ensure_group(post=post).pk, enquiry.pk)
+        for enquiry, posts in escalations
+        for post in posts
+        if post is not None
+    }
+    if not rows:
+        return
+    permission_ids = list(
+        Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(Enquiry),
+            codename__in=[perm.split(".", 1)[1] for perm in OFFICER_PERMS],
+        ).values_list("pk", flat=True)
+    )
+    EnquiryGroupObjectPermission.objects.bulk_create(
+        [
+            EnquiryGroupObjectPermission(
+                group_id=group, permission_id=permission, content_object_id=enquiry
+            )
+            for group, enquiry in sorted(rows)
+            for permission in permission_ids
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def grant_copy_post(*, enquiry: Enquiry, post: Post) -> None:
     grant_to_posts(COPY_PERMS, [post], enquiry)
 
@@ -91,10 +120,60 @@ def can(user: Person, perm: str, enquiry: Enquiry) -> bool:
     return check_perm(user, perm, enquiry)
 
 
+@cache
+def _granted_sql() -> str:
+    """The codenames granted on one enquiry to one person, in person or through their groups,
+    as guardian's `ObjectPermissionChecker.get_perms` reads them (user rows, then group rows,
+    both limited to the enquiry's own permissions), in one statement. Written once from the
+    models' tables: building the same UNION through the ORM took longer than running it, on a
+    page meant to answer in a few milliseconds."""
+    qn = connections[router.db_for_read(EnquiryUserObjectPermission)].ops.quote_name
+    memberships = Person.groups.through._meta
+    permission = Permission._meta.db_table
+
+    def granted(model, holder: str) -> str:
+        meta = model._meta
+        return (
+            f"SELECT p.{qn('codename')} FROM {qn(permission)} p"
+            f" INNER JOIN {qn(meta.db_table)} o"
+            f" ON o.{qn(meta.get_field('permission').column)} = p.{qn('id')}"
+            f" WHERE p.{qn('content_type_id')} = %s"
+            f" AND o.{qn(meta.get_field('content_object').column)} = %s AND {holder}"
+        )
+
+    in_person = granted(
+        EnquiryUserObjectPermission,
+        f"o.{qn(EnquiryUserObjectPermission._meta.get_field('user').column)} = %s",
+    )
+    through_groups = granted(
+        EnquiryGroupObjectPermission,
+        f"o.{qn(EnquiryGroupObjectPermission._meta.get_field('group').column)} IN"
+        f" (SELECT {qn(memberships.get_field('group').column)}"
+        f" FROM {qn(memberships.db_table)}"
+        f" WHERE {qn(memberships.get_field('person').column)} = %s)",
+    )
+    return f"{in_person} UNION {through_groups}"
+
+
 def allowed(user: Person, enquiry: Enquiry) -> frozenset[str]:
-    """Every enquiry permission the user holds, in one checker (two queries): a page reads them
-    once to decide both whether the reader may open it and which actions to offer."""
+    """Every enquiry permission the user holds, in one query: a page reads them once to decide
+    both whether the reader may open it and which actions to offer.
+
+    The same set guardian's `ObjectPermissionChecker(user).get_perms(enquiry)` gives (the tests
+    compare them): none for the anonymous or inactive, every enquiry permission for an active
+    superuser, otherwise those granted in person or to one of the person's groups."""
     if not (user.is_authenticated and user.is_active):
         return frozenset()
-    codenames = ObjectPermissionChecker(user).get_perms(enquiry)
+    content_type = ContentType.objects.get_for_model(Enquiry)
+    if user.is_superuser:
+        codenames = Permission.objects.filter(content_type=content_type).values_list(
+            "codename", flat=True
+        )
+    else:
+        with connections[router.db_for_read(EnquiryUserObjectPermission)].cursor() as cursor:
+            cursor.execute(
+                _granted_sql(),
+                [content_type.pk, enquiry.pk, user.pk, content_type.pk, enquiry.pk, user.pk],
+            )
+            codenames = [codename for (codename,) in cursor.fetchall()]
     return frozenset(f"enquiries.{codename}" for codename in codenames)

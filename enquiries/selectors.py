@@ -9,11 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache, cached_property
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from enquiries.models import (
@@ -116,12 +118,72 @@ def hydrate(ids: Iterable[int]) -> list[Enquiry]:
 
 
 def enquiry_by_reference(*, reference: str) -> Enquiry | None:
-    """One enquiry with what its page shows; the caller checks permission (404 if denied)."""
-    return (
-        Enquiry.objects.select_related(*LIST_RELATED, "owner_post__directorate")
-        .filter(reference=reference)
-        .first()
-    )
+    """One enquiry with the records it points to; the caller checks permission (404 if
+    denied). References are unique, so no ORDER BY: `.first()` would compile one for nothing."""
+    try:
+        return Enquiry.objects.select_related(*LIST_RELATED).get(reference=reference)
+    except Enquiry.DoesNotExist:
+        return None
+
+
+# What the enquiry page reads of the records an enquiry points to: names and titles, and what
+# the member's reopening deadline counts with (the council's calendar and window). Every column
+# of the enquiry itself is read, so nothing the page or a service touches is fetched later.
+PERSON_NAME = ("username", "first_name", "last_name")
+PAGE_SHOWS = (
+    *(f.name for f in Enquiry._meta.concrete_fields),
+    "council__name",
+    "council__nation",
+    "council__calendar_version",
+    "council__enquiry_reopen_window_days",
+    "member__person",
+    *(f"member__person__{name}" for name in PERSON_NAME),
+    "owner_post__title",
+    "owner_post__holder",
+    *(f"owner_post__holder__{name}" for name in PERSON_NAME),
+    "service_area__name",
+    "directorate__name",
+    "ward__name",
+)
+# The lists the page shows below the enquiry, by the table and column that point to it.
+PAGE_LISTS = {
+    "has_attachments": (EnquiryAttachment, "enquiry"),
+    "has_copies": (EnquiryCopy, "enquiry"),
+    "has_ward_notices": (WardNotice, "enquiry"),
+    "has_involved": (Enquiry.involved_officers.through, "enquiry"),
+}
+
+
+@cache
+def _page_lists() -> dict[str, RawSQL]:
+    """Whether each list has any row, as EXISTS columns of the enquiry's own query: most
+    enquiries have no attachments, copies, ward notices or officers involved, and each empty
+    list read costs the page as much as a query (written out, as the ORM's `Exists` costs as
+    much to build)."""
+    qn = connection.ops.quote_name
+    enquiry = f"{qn(Enquiry._meta.db_table)}.{qn(Enquiry._meta.pk.column)}"
+    return {
+        name: RawSQL(
+            f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)}"
+            f" WHERE {qn(model._meta.get_field(field).column)} = {enquiry})",
+            [],
+        )
+        for name, (model, field) in PAGE_LISTS.items()
+    }
+
+
+def enquiry_for_page(*, reference: str) -> Enquiry | None:
+    """`enquiry_by_reference` for the enquiry page: only what the page shows of the records it
+    points to, and whether each of its lists has any row (`enquiry_page` skips the empty)."""
+    try:
+        return (
+            Enquiry.objects.select_related(*LIST_RELATED)
+            .only(*PAGE_SHOWS)
+            .annotate(**_page_lists())
+            .get(reference=reference)
+        )
+    except Enquiry.DoesNotExist:
+        return None
 
 
 def posts_held(*, user: Person) -> list[Post]:
@@ -240,16 +302,54 @@ class EnquiryPage:
     involved: list[Person] = field(default_factory=list)
 
 
-def enquiry_page(*, enquiry: Enquiry, raiser_view: bool, officer_view: bool) -> EnquiryPage:
+# What the page and the API show of a copy and a ward notice: who, why, when (not who permitted
+# the copy, nor the rest of each person's row).
+COPY_SHOWS = (
+    "enquiry_id",
+    "reason",
+    "source",
+    "created_at",
+    "post__title",
+    "member__person",
+    *(f"member__person__{name}" for name in PERSON_NAME),
+)
+NOTICE_SHOWS = (
+    "enquiry_id",
+    "told_at",
+    "member__person",
+    *(f"member__person__{name}" for name in PERSON_NAME),
+)
+
+
+def enquiry_page(
+    *, enquiry: Enquiry, raiser_view: bool, officer_view: bool, attachments: bool = True
+) -> EnquiryPage:
     """The timeline (member-visible events only for the raiser), attachments, copies and ward
-    notices of one enquiry."""
+    notices of one enquiry. A list is not read when the reader may not see it (attachments,
+    officers involved) or when `enquiry_for_page` found it empty."""
+
+    def has(name: str) -> bool:
+        return getattr(enquiry, name, True)
+
     return EnquiryPage(
         enquiry=enquiry,
         events=timeline_for(case=enquiry, raiser_view=raiser_view),
-        attachments=list(enquiry.attachments.all()),
-        copies=list(enquiry.copies.select_related("post", "member__person", "permitted_by")),
-        ward_notices=list(enquiry.ward_notices.select_related("member__person")),
-        involved=list(enquiry.involved_officers.all()) if officer_view else [],
+        attachments=(
+            list(enquiry.attachments.all()) if attachments and has("has_attachments") else []
+        ),
+        copies=(
+            list(enquiry.copies.select_related("post", "member__person").only(*COPY_SHOWS))
+            if has("has_copies")
+            else []
+        ),
+        ward_notices=(
+            list(enquiry.ward_notices.select_related("member__person").only(*NOTICE_SHOWS))
+            if has("has_ward_notices")
+            else []
+        ),
+        involved=(
+            list(enquiry.involved_officers.all()) if officer_view and has("has_involved") else []
+        ),
     )
 
 
@@ -286,17 +386,29 @@ class MonthRow:
         return round(100 * self.on_time / self.total) if self.total else 0
 
 
+# What the dashboard's overdue table shows (and `views._rows` reads to mark a row overdue).
+OVERDUE_SHOWS = ("reference", "subject", "status", "due_on", "breached_on", "owner_post__title")
+
+
 @dataclass
 class Dashboard:
     rows: list[MonthRow]
-    overdue: list[Enquiry]
     average_working_days: float | None
     answered: int
+    overdue_ids: QuerySet[Enquiry] = field(repr=False)
+
+    @cached_property
+    def overdue(self) -> list[Enquiry]:
+        """The oldest 200 overdue enquiries, read only when shown (the CSV export has no
+        overdue list) and only the columns the table shows (two queries)."""
+        ids = list(self.overdue_ids)
+        rows = Enquiry.objects.select_related("owner_post").only(*OVERDUE_SHOWS).in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def _legacy_answered(visible: QuerySet[Enquiry]) -> list[int]:
     """Working days to answer for responses stored before `answered_working_days` was kept
-    (normally none: one empty query)."""
+    (normally none, and then not asked for at all)."""
     rows = list(
         visible.filter(responded_at__isnull=False, answered_working_days__isnull=True).values(
             "council_id", "received_on", "responded_at", "clock_paused_days"
@@ -318,35 +430,46 @@ def _legacy_answered(visible: QuerySet[Enquiry]) -> list[int]:
 def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     """SLA compliance by directorate and month received, the overdue list and the average time
     to answer in working days — counting only enquiries the viewer may open. Counted and
-    averaged in the database: a constant number of queries and rows, whatever the volume."""
+    averaged in the database in one pass over stored columns (`received_month`, `sla_met`)
+    that the index `enquiry_sla_months` covers: a constant number of queries and rows, and no
+    per-row date arithmetic, whatever the volume (bench/README.md)."""
     today = timezone.localdate(as_of)
     visible = enquiries_visible_to(user=user).filter(due_on__isnull=False)
-    answered = Q(responded_at__isnull=False)
-    # Answered by the due date (UK date of the response), or closed or referred before it
-    # fell due without needing an answer: not a breach.
-    on_time = (answered & Q(answered_on__lte=F("due_on"))) | (~answered & ~Q(status__in=OPEN))
-    months = (
-        visible.filter(answered | Q(due_on__lt=today))
-        .alias(answered_on=TruncDate("responded_at"))
-        .values("directorate__name", month=TruncMonth("received_on"))
-        .annotate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=~on_time))
-        .order_by("directorate__name", "month")
-    )
-    rows = [
-        MonthRow(
-            directorate=r["directorate__name"],
-            month=r["month"].date() if isinstance(r["month"], datetime) else r["month"],
-            on_time=r["on_time"],
-            late=r["late"],
+    # Counted once answered, or once past due unanswered; `sla_met` is null while open and
+    # unanswered, so those count as late (see enquiries.models.sla_met).
+    counted = Q(responded_at__isnull=False) | Q(due_on__lt=today)
+    groups = (
+        visible.values("directorate__name", "received_month")
+        .annotate(
+            on_time=Count("pk", filter=counted & Q(sla_met=True)),
+            counted=Count("pk", filter=counted),
+            spent=Sum("answered_working_days"),
+            spent_n=Count("answered_working_days"),
+            legacy=Count(
+                "pk", filter=Q(responded_at__isnull=False, answered_working_days__isnull=True)
+            ),
         )
-        for r in months
-    ]
-    spent = visible.filter(answered_working_days__isnull=False).aggregate(
-        total=Sum("answered_working_days"), n=Count("pk")
+        .order_by("directorate__name", "received_month")
     )
-    legacy = _legacy_answered(visible)
-    total, n = (spent["total"] or 0) + sum(legacy), spent["n"] + len(legacy)
-    overdue = hydrate(
+    rows: list[MonthRow] = []
+    total = n = legacy = 0
+    for g in groups:
+        total += g["spent"] or 0
+        n += g["spent_n"]
+        legacy += g["legacy"]
+        if g["counted"]:
+            rows.append(
+                MonthRow(
+                    directorate=g["directorate__name"],
+                    month=g["received_month"],
+                    on_time=g["on_time"],
+                    late=g["counted"] - g["on_time"],
+                )
+            )
+    if legacy:
+        spent = _legacy_answered(visible)
+        total, n = total + sum(spent), n + len(spent)
+    overdue_ids = (
         visible.filter(status__in=OPEN)
         .filter(Q(breached_on__isnull=False) | Q(due_on__lt=today))
         .exclude(status=Status.AWAITING_MEMBER)
@@ -355,9 +478,9 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     )
     return Dashboard(
         rows=rows,
-        overdue=overdue,
         average_working_days=round(total / n, 1) if n else None,
         answered=n,
+        overdue_ids=overdue_ids,
     )
 
 

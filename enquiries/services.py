@@ -1173,6 +1173,18 @@ def enquiry_on_rung(case: Enquiry, rung: ChaserRung, posts: list[Post], as_of: d
     """Called by the kernel inside the chaser's transaction: posts escalated to may see and act
     on the enquiry; a rung past the due date records the breach (000 §7.1)."""
     permissions.grant_escalation(enquiry=case, posts=posts)
+    _breach_on_rung(case, as_of)
+
+
+def enquiry_on_rungs(fired: list[tuple[Enquiry, ChaserRung, list[Post]]], as_of: datetime) -> None:
+    """`enquiry_on_rung` for a batch of rungs the sweep fired together: the same grants, in two
+    queries for the batch, and the same breaches (000 §7.1)."""
+    permissions.grant_escalations((case, posts) for case, _, posts in fired)
+    for case, _, _ in fired:
+        _breach_on_rung(case, as_of)
+
+
+def _breach_on_rung(case: Enquiry, as_of: datetime) -> None:
     today = _today(as_of)
     if case.breached_on is None and case.due_on is not None and today > case.due_on:
         # Breached on the first working day after the due date, however late the sweep ran.

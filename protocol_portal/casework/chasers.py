@@ -1,23 +1,42 @@
-"""The chaser ladder: each open case's next rung, fired exactly once (DESIGN layer 5)."""
+"""The chaser ladder: each open case's next rung, fired exactly once (DESIGN layer 5).
+
+Rungs are fired a batch of cases at a time: one transaction locks the batch and fires every
+case's rung with a fixed number of queries, whatever the batch's size (ladders, posts and their
+holders, outbox, timeline, hooks, history), so the cost of a rung falls as the batch grows
+(bench/README.md). `chaser_fire` is the same code with a batch of one.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Q
+from simple_history.utils import bulk_update_with_history
 
-from protocol_portal.casework.models import Case
+from protocol_portal.casework.models import Case, CaseEvent
 from protocol_portal.casework.registry import CaseTypeSpec, all_specs
 from protocol_portal.casework.services import (
+    OutboxDraft,
     clock_schedule,
-    event_record,
+    events_record,
     holders,
-    ladder_for,
-    outbox_write,
+    ladders_for,
+    outbox_write_many,
 )
 from protocol_portal.org.models import ChaserRung, Post, PostKind
-from protocol_portal.org.routing import PostRef
-from protocol_portal.org.services import RoutingContext, acting_post, post_for
+from protocol_portal.org.services import KIND_FALLBACKS, acting_post
+
+# Cases fired in one transaction at most: bounds how long the batch's row locks are held and
+# the size of its statements.
+BATCH_MOST = 250
+# A sweep is split into at least this many batches (when it has that many cases), so several
+# workers share it and a worker lost mid-sweep hands only a small part back to the queue.
+SWEEP_SPREAD = 8
 
 
 def cases_due(*, spec: CaseTypeSpec, as_of: datetime, limit: int = 10_000) -> list[int]:
@@ -34,42 +53,213 @@ def due_everywhere(*, as_of: datetime) -> list[tuple[str, int]]:
     return [(spec.label, pk) for spec in all_specs() for pk in cases_due(spec=spec, as_of=as_of)]
 
 
-def rung_posts(*, case: Case, rung: ChaserRung) -> list[Post]:
-    """The posts a rung notifies, past vacancies: assignee, their manager, Director, CE..."""
-    owner = case.owner_post
-    exclude = case.chaser_excluded_people()
-    ctx = RoutingContext(
-        council=case.council,
+def sweep_batches(
+    pks: Sequence[int], *, most: int = BATCH_MOST, spread: int = SWEEP_SPREAD
+) -> list[list[int]]:
+    """The due cases in batches of at most `most`, and in at least `spread` batches when there
+    are that many cases."""
+    size = max(1, min(most, -(-len(pks) // spread)))
+    return [list(pks[start : start + size]) for start in range(0, len(pks), size)]
+
+
+class OrgPosts:
+    """The posts of some councils, read in one query with their holders and groups and linked to
+    each other (deputy, line manager) in memory: routing a rung to its posts asks nothing more.
+
+    `of_kind` is `org.services.post_for`'s choice of a post by kind, made over these rows.
+    """
+
+    def __init__(self, posts: Iterable[Post]) -> None:
+        self.by_pk: dict[int, Post] = {post.pk: post for post in posts}
+        # In slug order (the query's), as `post_for` picks the first by slug.
+        self.by_kind: dict[tuple[int, str], list[Post]] = defaultdict(list)
+        for post in self.by_pk.values():
+            self.by_kind[(post.council_id, post.kind)].append(post)
+            # A deputy or manager outside these rows (another council) loads when first read.
+            if post.deputy_id in self.by_pk:
+                post.deputy = self.by_pk[post.deputy_id]
+            if post.line_manager_id in self.by_pk:
+                post.line_manager = self.by_pk[post.line_manager_id]
+
+    @classmethod
+    def load(cls, *, council_ids: Iterable[int], post_ids: Iterable[int] = ()) -> OrgPosts:
+        """Every post of these councils, and these posts wherever they are (one query)."""
+        posts = (
+            Post.objects.filter(Q(council_id__in=set(council_ids)) | Q(pk__in=set(post_ids)))
+            .select_related("holder", "group")
+            .order_by("slug", "pk")
+        )
+        return cls(posts)
+
+    def of_kind(self, council_id: int, kind: str, directorate_id: int | None) -> Post | None:
+        """The council's post of this kind (else a stand-in kind), in the directorate if given."""
+        for wanted in (kind, *KIND_FALLBACKS.get(kind, ())):
+            for post in self.by_kind.get((council_id, wanted), ()):
+                if directorate_id is None or post.directorate_id == directorate_id:
+                    return post
+        return None
+
+
+def _token_post(
+    token: str, *, case: Case, owner: Post | None, org: OrgPosts, exclude: frozenset[int]
+) -> Post | None:
+    if token == "assignee" and owner is not None:
+        return acting_post(owner, exclude=exclude)
+    if token == "assignee_line_manager" and owner is not None and owner.line_manager:
+        return acting_post(owner.line_manager, exclude=exclude)
+    if token == "director":
         # The directorate the case is about (an enquiry's service area), else the owner's: a
         # case held by a council-wide team still escalates to the Director concerned.
-        directorate=getattr(case, "directorate", None) or (owner.directorate if owner else None),
-        exclude=exclude,
-    )
+        directorate_id = getattr(case, "directorate_id", None) or (
+            owner.directorate_id if owner is not None else None
+        )
+        base = org.of_kind(case.council_id, PostKind.DIRECTOR, directorate_id)
+    elif token in PostKind.values:
+        base = org.of_kind(case.council_id, token, None)
+    else:
+        return None
+    return acting_post(base, exclude=exclude) if base is not None else None
+
+
+def rung_posts(*, case: Case, rung: ChaserRung, org: OrgPosts) -> list[Post]:
+    """The posts a rung notifies, past vacancies: assignee, their manager, Director, CE..."""
+    owner = org.by_pk.get(case.owner_post_id) if case.owner_post_id is not None else None
+    exclude = case.chaser_excluded_people()
     posts: list[Post] = []
     for token in rung.notify:
-        if token == "assignee" and owner is not None:
-            post = acting_post(owner, exclude=exclude)
-        elif token == "assignee_line_manager" and owner is not None and owner.line_manager:
-            post = acting_post(owner.line_manager, exclude=exclude)
-        elif token == "director":
-            post = post_for(PostRef(PostKind.DIRECTOR, "case_directorate"), ctx)
-        elif token in PostKind.values:
-            post = post_for(PostRef(token, "council"), ctx)
-        else:
-            post = None
+        post = _token_post(token, case=case, owner=owner, org=org, exclude=exclude)
         if post is not None and post not in posts:
             posts.append(post)
     return posts
 
 
-def _lock_due(model, pk: int, as_of: datetime):
-    cases = model.objects.select_related("council", "owner_post__directorate").filter(
-        pk=pk, next_action_at__lte=as_of
+@dataclass
+class _Firing:
+    """One case's due rung, worked out in memory before anything is written."""
+
+    case: Case
+    ladder: list[ChaserRung]
+    rung: ChaserRung
+    posts: list[Post]
+    draft: OutboxDraft
+
+
+def _plan(spec: CaseTypeSpec, case: Case, ladder: list[ChaserRung], org: OrgPosts) -> _Firing:
+    rung = ladder[case.next_rung]
+    posts = rung_posts(case=case, rung=rung, org=org)
+    people = holders(posts)
+    if "raiser" in rung.notify and getattr(case, "raiser_person", None) is not None:
+        people.append(case.raiser_person)
+    draft = OutboxDraft(
+        key=f"{spec.label}:{case.pk}:{case.clock_cycle}:{rung.key}",
+        council_id=case.council_id,
+        case=case,
+        subject=f"{case.reference}: {rung.key.replace('-', ' ')} (due {case.due_on:%d %B %Y})",
+        body=(
+            f"{case.reference} is due on {case.due_on:%d %B %Y}. "
+            f"This is the '{rung.key}' step of the council's chaser ladder ({rung.source})."
+        ),
+        recipients=people,
+        rung=rung.key,
     )
+    return _Firing(case=case, ladder=ladder, rung=rung, posts=posts, draft=draft)
+
+
+def _event(firing: _Firing, as_of: datetime) -> CaseEvent:
+    names = ", ".join(post.title for post in firing.posts) or "nobody (all posts vacant)"
+    return CaseEvent(
+        council_id=firing.case.council_id,
+        case_type=ContentType.objects.get_for_model(firing.case),
+        case_id=firing.case.pk,
+        at=as_of,
+        actor=None,
+        kind=f"chaser:{firing.rung.key}",
+        summary=f"Chaser '{firing.rung.key}' sent to {names}",
+        detail=firing.rung.source,
+        visible_to_raiser=False,
+    )
+
+
+def _hooks_run(spec: CaseTypeSpec, fired: list[_Firing], as_of: datetime) -> None:
+    """The case type's own consequences of each new rung (access for the posts chased, breach):
+    its batch hook if it has one, else its hook case by case."""
+    if spec.on_rungs is not None:
+        spec.on_rungs([(f.case, f.rung, f.posts) for f in fired], as_of)
+    elif spec.on_rung is not None:
+        for firing in fired:
+            spec.on_rung(firing.case, firing.rung, firing.posts, as_of)
+
+
+def _values(case: Case) -> list[object]:
+    return [getattr(case, f.attname) for f in case._meta.concrete_fields]
+
+
+def _save_with_history(model: type[Case], cases: list[Case], before: list[list[object]]) -> None:
+    """Write what changed on each case as `save()` would (auto and derived fields included),
+    in one UPDATE for the batch, and one history entry per case with its change reason."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    changed: set[str] = set()
+    for case, old in zip(cases, before, strict=True):
+        for f in fields:
+            f.pre_save(case, False)  # auto_now, derived columns: what save() would store
+        changed.update(
+            f.name
+            for f, was, now in zip(model._meta.concrete_fields, old, _values(case), strict=True)
+            if was != now and not f.primary_key
+        )
+    bulk_update_with_history(cases, model, sorted(changed))
+
+
+def _lock_due(model: type[Case], pks: Iterable[int], as_of: datetime) -> list[Case]:
+    cases = (
+        model.objects.select_related("council")
+        .filter(pk__in=list(pks), next_action_at__lte=as_of)
+        .order_by("pk")
+    )
+    if model.CHASER_PREFETCH:
+        cases = cases.prefetch_related(*model.CHASER_PREFETCH)
     if connection.features.has_select_for_update_skip_locked:
-        # Another worker holding the row is already firing this rung: leave it to them.
+        # Another worker holding a row is already firing that rung: leave it to them.
         cases = cases.select_for_update(skip_locked=True, of=("self",))
-    return cases.first()
+    return list(cases)
+
+
+def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> dict[int, str]:
+    """Fire each case's due rung once: outbox message, timeline line, next rung scheduled.
+
+    One transaction and a fixed number of queries for the batch. Cases no longer due (gone,
+    closed, paused, taken by another worker) are skipped. Returns the rung key fired, by case.
+    """
+    with transaction.atomic():
+        cases = _lock_due(spec.model, pks, as_of)
+        if not cases:
+            return {}
+        councils = {case.council_id for case in cases}
+        ladders = ladders_for(council_ids=councils, case_type=spec.model.CASE_TYPE)
+        owners = {case.owner_post_id for case in cases if case.owner_post_id is not None}
+        org = OrgPosts.load(council_ids=councils, post_ids=owners)
+        firings: list[_Firing] = []
+        for case in cases:
+            ladder = ladders[case.council_id]
+            if case.next_rung < len(ladder):
+                firings.append(_plan(spec, case, ladder, org))
+            else:  # the ladder is done: nothing more is due (rare: a ladder shortened)
+                case.next_action_at = None
+                case.save(update_fields=["next_action_at"])
+        if not firings:
+            return {}
+        before = [_values(f.case) for f in firings]
+        written = outbox_write_many(drafts=[f.draft for f in firings], at=as_of)
+        # A message already written (a redelivered batch whose save was lost) is not repeated.
+        fired = [f for f in firings if f.draft.key in written]
+        events_record([_event(f, as_of) for f in fired])
+        _hooks_run(spec, fired, as_of)
+        for firing in firings:
+            firing.case.next_rung += 1
+            clock_schedule(case=firing.case, ladder=firing.ladder)
+            firing.case._change_reason = f"chaser {firing.rung.key}"
+        _save_with_history(spec.model, [f.case for f in firings], before)
+    return {f.case.pk: f.rung.key for f in firings}
 
 
 def chaser_fire(*, spec: CaseTypeSpec, pk: int, as_of: datetime) -> str | None:
@@ -77,49 +267,4 @@ def chaser_fire(*, spec: CaseTypeSpec, pk: int, as_of: datetime) -> str | None:
 
     Returns the rung key fired, or None if nothing was due (gone, closed, paused, taken).
     """
-    with transaction.atomic():
-        case = _lock_due(spec.model, pk, as_of)
-        if case is None:
-            return None
-        ladder = ladder_for(council=case.council, case_type=case.CASE_TYPE)
-        if case.next_rung >= len(ladder):
-            case.next_action_at = None
-            case.save(update_fields=["next_action_at"])
-            return None
-        rung = ladder[case.next_rung]
-        posts = rung_posts(case=case, rung=rung)
-        people = holders(posts)
-        if "raiser" in rung.notify and getattr(case, "raiser_person", None) is not None:
-            people.append(case.raiser_person)
-        key = f"{spec.label}:{case.pk}:{case.clock_cycle}:{rung.key}"
-        written = outbox_write(
-            key=key,
-            council=case.council,
-            case=case,
-            subject=f"{case.reference}: {rung.key.replace('-', ' ')} (due {case.due_on:%d %B %Y})",
-            body=(
-                f"{case.reference} is due on {case.due_on:%d %B %Y}. "
-                f"This is the '{rung.key}' step of the council's chaser ladder ({rung.source})."
-            ),
-            recipients=people,
-            at=as_of,
-            rung=rung.key,
-        )
-        if written is not None:
-            names = ", ".join(post.title for post in posts) or "nobody (all posts vacant)"
-            event_record(
-                case=case,
-                at=as_of,
-                actor=None,
-                kind=f"chaser:{rung.key}",
-                summary=f"Chaser '{rung.key}' sent to {names}",
-                detail=rung.source,
-                visible_to_raiser=False,
-            )
-            if spec.on_rung is not None:
-                spec.on_rung(case, rung, posts, as_of)
-        case.next_rung += 1
-        clock_schedule(case=case, ladder=ladder)
-        case._change_reason = f"chaser {rung.key}"
-        case.save()
-        return rung.key
+    return chasers_fire(spec=spec, pks=[pk], as_of=as_of).get(pk)

@@ -19,6 +19,8 @@ class Case(models.Model):
 
     CASE_TYPE = ""  # set by each case type (a CaseType value)
     CLOCK_CALENDAR = CalendarKind.WORKING
+    # Related rows `chaser_excluded_people` reads, loaded once for a whole batch of chasers.
+    CHASER_PREFETCH: tuple[str, ...] = ()
 
     reference = models.CharField(max_length=40, unique=True, editable=False)
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")

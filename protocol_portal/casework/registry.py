@@ -17,6 +17,9 @@ class CaseTypeSpec:
     # Called inside the chaser's transaction after a rung is written: grant escalation access,
     # record breach, etc.
     on_rung: Callable[[object, ChaserRung, list[Post], datetime], None] | None = None
+    # The same for a batch of rungs (case, rung, posts) fired in one transaction, when the case
+    # type can do it in fewer queries than rung by rung; the sweep prefers it to `on_rung`.
+    on_rungs: Callable[[list[tuple[object, ChaserRung, list[Post]]], datetime], None] | None = None
 
     @property
     def model(self):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -74,8 +75,24 @@ def timeline_for(*, case: Case, raiser_view: bool = False) -> list[CaseEvent]:
     return list(events)
 
 
+def events_record(events: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """Add many timeline lines in one query (the chaser sweep's batch form of `event_record`)."""
+    for event in events:
+        event.summary = event.summary[:300]
+    return CaseEvent.objects.bulk_create(events)
+
+
 def ladder_for(*, council: Council, case_type: str) -> list[ChaserRung]:
     return list(ChaserRung.objects.filter(council=council, case_type=case_type).order_by("order"))
+
+
+def ladders_for(*, council_ids: Iterable[int], case_type: str) -> dict[int, list[ChaserRung]]:
+    """Each council's chaser ladder for one case type, in rung order (one query)."""
+    ladders: dict[int, list[ChaserRung]] = {pk: [] for pk in council_ids}
+    rungs = ChaserRung.objects.filter(council_id__in=ladders, case_type=case_type)
+    for rung in rungs.order_by("council_id", "order"):
+        ladders[rung.council_id].append(rung)
+    return ladders
 
 
 def clock_schedule(*, case: Case, ladder: list[ChaserRung] | None = None) -> None:
@@ -159,6 +176,74 @@ def outbox_write(
 
     transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
     return message
+
+
+@dataclass
+class OutboxDraft:
+    """One notification for `outbox_write_many`: what `outbox_write` takes, unsaved."""
+
+    key: str
+    council_id: int
+    case: Case | None
+    subject: str
+    body: str
+    recipients: list[Person] = field(default_factory=list)
+    rung: str = ""
+
+
+def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[str, OutboxMessage]:
+    """Queue many notifications, each once per business key, in a fixed number of queries;
+    returns the messages actually written, by key (a key already in the outbox is left alone).
+
+    Callers hold the row lock of every case the keys name (as the chaser sweep does), so no
+    other transaction can write one of these keys between the look-up and the insert; the
+    unique key and `ignore_conflicts` stay as the last line of defence. Delivery is one task
+    for the lot, published after the surrounding transaction commits.
+    """
+    wanted = {draft.key: draft for draft in drafts}
+    if not wanted:
+        return {}
+    taken = set(OutboxMessage.objects.filter(key__in=wanted).values_list("key", flat=True))
+    fresh = [draft for key, draft in wanted.items() if key not in taken]
+    if not fresh:
+        return {}
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                key=draft.key,
+                council_id=draft.council_id,
+                case_type=(
+                    ContentType.objects.get_for_model(draft.case)
+                    if draft.case is not None
+                    else None
+                ),
+                case_id=draft.case.pk if draft.case is not None else None,
+                rung=draft.rung,
+                subject=draft.subject[:300],
+                body=draft.body,
+                created_at=at,
+            )
+            for draft in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    written = {
+        message.key: message
+        for message in OutboxMessage.objects.filter(key__in=[d.key for d in fresh]).order_by()
+    }
+    Notice.objects.bulk_create(
+        [
+            Notice(message=written[draft.key], person_id=pk)
+            for draft in fresh
+            if draft.key in written
+            for pk in dict.fromkeys(p.pk for p in draft.recipients if p is not None)
+        ]
+    )
+    from protocol_portal.casework.tasks import deliver_outbox_messages
+
+    ids = sorted(message.pk for message in written.values())
+    transaction.on_commit(lambda: deliver_outbox_messages.delay(ids))
+    return written
 
 
 def holders(posts: Iterable[Post | None]) -> list[Person]:

@@ -6,13 +6,15 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from protocol_portal.casework.chasers import chaser_fire, due_everywhere
+from protocol_portal.casework.chasers import cases_due, chaser_fire, chasers_fire, sweep_batches
 from protocol_portal.casework.models import OutboxMessage
-from protocol_portal.casework.registry import spec_for
+from protocol_portal.casework.registry import all_specs, spec_for
 from protocol_portal.casework.retention import retention_apply_all
 
 
@@ -22,12 +24,37 @@ def _as_of(value: str | None) -> datetime:
 
 @shared_task
 def sweep_due_chasers(as_of: str | None = None) -> int:
-    """Hand every case whose next chaser rung is due to its own task (one query per case type)."""
+    """Hand the cases whose next chaser rung is due to batch tasks (one query per case type)."""
     moment = _as_of(as_of)
-    due = due_everywhere(as_of=moment)
-    for label, pk in due:
-        fire_chaser.delay(label, pk, moment.isoformat())
-    return len(due)
+    due = 0
+    for spec in all_specs():
+        pks = cases_due(spec=spec, as_of=moment)
+        due += len(pks)
+        for batch in sweep_batches(pks):
+            fire_chasers.delay(spec.label, batch, moment.isoformat())
+    return due
+
+
+@shared_task
+def fire_chasers(label: str, pks: list[int], as_of: str | None = None) -> int:
+    """Fire a batch of cases' due rungs in one transaction (skipping any another run fired)."""
+    spec = spec_for(label)
+    fired = chasers_fire(spec=spec, pks=pks, as_of=_as_of(as_of))
+    if len(fired) < len(pks):
+        # Redelivered after its worker died between commit and publishing the delivery: the
+        # rungs are fired, so send what they wrote that nobody has sent (a no-op if sent).
+        unsent = list(
+            OutboxMessage.objects.filter(
+                case_type=ContentType.objects.get_for_model(spec.model),
+                case_id__in=[pk for pk in pks if pk not in fired],
+                sent_at__isnull=True,
+            )
+            .exclude(rung="")
+            .values_list("pk", flat=True)
+        )
+        if unsent:
+            deliver_outbox_messages.delay(unsent)
+    return len(fired)
 
 
 @shared_task
@@ -36,29 +63,41 @@ def fire_chaser(label: str, pk: int, as_of: str | None = None) -> str | None:
     return chaser_fire(spec=spec_for(label), pk=pk, as_of=_as_of(as_of))
 
 
+def _deliver(message_ids: list[int]) -> int:
+    """Email these outbox messages not yet sent, each once; how many were sent."""
+    with transaction.atomic():
+        messages = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=message_ids, sent_at__isnull=True)
+            .prefetch_related("recipients")
+            .order_by("pk")
+        )
+        for message in messages:
+            addresses = [p.email for p in message.recipients.all() if p.email]
+            if addresses:
+                send_mail(
+                    message.subject,
+                    f"{message.body}\n\n{settings.PORTAL_BASE_URL}/",
+                    settings.DEFAULT_FROM_EMAIL,
+                    addresses,
+                )
+        if messages:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+                sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+        return len(messages)
+
+
 @shared_task
 def deliver_outbox_message(message_id: int) -> bool:
     """Email one outbox message to its recipients, once."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update()
-            .filter(pk=message_id, sent_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False
-        addresses = [p.email for p in message.recipients.all() if p.email]
-        if addresses:
-            send_mail(
-                message.subject,
-                f"{message.body}\n\n{settings.PORTAL_BASE_URL}/",
-                settings.DEFAULT_FROM_EMAIL,
-                addresses,
-            )
-        message.sent_at = timezone.now()
-        message.attempts += 1
-        message.save(update_fields=["sent_at", "attempts"])
-        return True
+    return _deliver([message_id]) == 1
+
+
+@shared_task
+def deliver_outbox_messages(message_ids: list[int]) -> int:
+    """Email a batch of outbox messages (a chaser batch's), each once."""
+    return _deliver(message_ids)
 
 
 @shared_task

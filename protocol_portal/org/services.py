@@ -24,7 +24,7 @@ from protocol_portal.org.models import (
 
 # Stand-ins when the exact kind is missing in a directorate (e.g. a council with Corporate
 # Directors but no Directors).
-_KIND_FALLBACKS: dict[str, tuple[str, ...]] = {
+KIND_FALLBACKS: dict[str, tuple[str, ...]] = {
     PostKind.DIRECTOR: (PostKind.CORPORATE_DIRECTOR, PostKind.HEAD_OF_SERVICE),
     PostKind.CORPORATE_DIRECTOR: (PostKind.DIRECTOR,),
     PostKind.HEAD_OF_SERVICE: (PostKind.MANAGER, PostKind.DIRECTOR),
@@ -110,7 +110,7 @@ def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
 
 
 def _post_of_kind(council: Council, kind: str, directorate: Directorate | None) -> Post | None:
-    for wanted in (kind, *_KIND_FALLBACKS.get(kind, ())):
+    for wanted in (kind, *KIND_FALLBACKS.get(kind, ())):
         posts = Post.objects.filter(council=council, kind=wanted).select_related(
             "holder", "deputy", "line_manager"
         )
