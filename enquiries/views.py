@@ -44,10 +44,13 @@ STATUS_COLOURS = {
 
 
 def _enquiry_and_perms(
-    user: Person, reference: str, perm: str = VIEW
+    user: Person,
+    reference: str,
+    perm: str = VIEW,
+    read: Callable[..., Enquiry | None] = selectors.enquiry_by_reference,
 ) -> tuple[Enquiry, frozenset[str]]:
     """The enquiry and every permission the user holds on it, read once (two queries)."""
-    enquiry = selectors.enquiry_by_reference(reference=reference)
+    enquiry = read(reference=reference)
     perms = allowed(user, enquiry) if enquiry is not None else frozenset()
     if VIEW not in perms:
         raise Http404("No such enquiry.")
@@ -157,13 +160,78 @@ def new(request):
 # --------------------------------------------------------------------------- the enquiry page
 
 
+def _act_url(prefix: str, name: str) -> str:
+    return f"{prefix}{name}/"
+
+
+def _officer_links(enquiry: Enquiry, prefix: str, reopen_url: str) -> tuple[bool, list[dict]]:
+    """Whether to offer Accept, and the officer's other actions, for the enquiry's status."""
+    status = enquiry.status
+    actionable = status in ACTIONABLE
+    if actionable or status == Status.AWAITING_MEMBER:
+        names = ["respond", "clarify"] if actionable else []
+        names.append("reassign")
+        if actionable and status != Status.FOI:
+            names += ["refer-complaint", "refer-foi"]
+            if status != Status.REFERRED_MO:
+                names.append("refer-access")
+        names.append("flags")
+        if enquiry.relates_to_legal_proceedings:
+            names.append("involved")
+        names.append("close")
+        accept = status in (Status.RECEIVED, Status.REFERRED_MO)
+        return accept, [{"text": OFFICER_LINKS[n], "href": _act_url(prefix, n)} for n in names]
+    if status in (Status.RESPONDED, Status.CLOSED):
+        links = [{"text": "Reopen", "href": reopen_url}]
+        if status == Status.RESPONDED:
+            links.insert(0, {"text": "Close", "href": _act_url(prefix, "close")})
+        return False, links
+    if status == Status.REFERRED_COMPLAINT:
+        return False, [{"text": "Close", "href": _act_url(prefix, "close")}]
+    return False, []
+
+
+def _member_links(enquiry: Enquiry, prefix: str, reopen_url: str, reopen_until) -> list[dict]:
+    """What the raising member (or a member copied in) may do next."""
+    links = []
+    if enquiry.status == Status.AWAITING_MEMBER:
+        links.append({"text": "Reply to the officer's question", "href": _act_url(prefix, "reply")})
+    if reopen_until and enquiry.status in (Status.RESPONDED, Status.CLOSED):
+        links.append({"text": "Reopen", "href": reopen_url, "until": reopen_until})
+    links.append({"text": "Copy another member in", "href": _act_url(prefix, "share")})
+    return links
+
+
+OFFICER_LINKS = {
+    "respond": "Respond",
+    "clarify": "Ask the member for clarification",
+    "reassign": "Pass to another post",
+    "refer-complaint": "This is a complaint",
+    "refer-foi": "This is an FOI request",
+    "refer-access": "Access refused or in doubt",
+    "flags": "Change flags",
+    "involved": "Mark an officer as involved",
+    "close": "Close",
+}
+
+
 @login_required
 def detail(request, reference: str):
     """One enquiry: status, owner, due date, flags, copies, attachments and the timeline."""
-    enquiry, perms = _enquiry_and_perms(request.user, reference)
+    enquiry, perms = _enquiry_and_perms(request.user, reference, read=selectors.enquiry_for_page)
     officer = ACT in perms
-    page = selectors.enquiry_page(enquiry=enquiry, raiser_view=not officer, officer_view=officer)
+    page = selectors.enquiry_page(
+        enquiry=enquiry,
+        raiser_view=not officer,
+        officer_view=officer,
+        attachments=ATTACHMENTS in perms,
+    )
     today = timezone.localdate()
+    # The page links to up to a dozen actions on this enquiry: one reverse() for their common
+    # prefix rather than one {% url %} each (each costs as much as a short query to compile).
+    prefix = reverse("enquiries:act", args=[enquiry.reference, "close"]).removesuffix("close/")
+    reopen_url = reverse("enquiries:reopen", args=[enquiry.reference])
+    accept, officer_links = _officer_links(enquiry, prefix, reopen_url) if officer else (False, [])
     return render(
         request,
         "enquiries/enquiry_detail.html",
@@ -173,12 +241,15 @@ def detail(request, reference: str):
             "overdue": overdue(enquiry, today),
             "status_colour": STATUS_COLOURS.get(enquiry.status, ""),
             "officer": officer,
-            "may_follow_up": FOLLOW_UP in perms,
             "may_see_attachments": ATTACHMENTS in perms,
-            "actionable": enquiry.status in ACTIONABLE,
-            "is_open": enquiry.status in OPEN,
-            "reopen_until": services.reopen_deadline(enquiry),
-            "legal": enquiry.relates_to_legal_proceedings,
+            "accept_url": _act_url(prefix, "accept") if accept else "",
+            "officer_links": officer_links,
+            "member_links": (
+                _member_links(enquiry, prefix, reopen_url, services.reopen_deadline(enquiry))
+                if FOLLOW_UP in perms
+                else []
+            ),
+            "export_url": reverse("enquiries:export", args=[enquiry.reference]),
         },
     )
 

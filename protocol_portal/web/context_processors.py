@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from protocol_portal.web.selectors import councils_and_roles_of
 
@@ -48,7 +49,7 @@ def _navigation(request, user, councils) -> list[dict]:
         role: any(getattr(c, f"is_{role}") for c in councils)
         for role in ("member", "officer", "monitoring")
     }
-    items = [{"text": "Home", "href": reverse("home"), "current": current == "home"}]
+    items = [{"text": "Home", "href": _href("home"), "current": current == "home"}]
     if facts["member"] or facts["officer"]:
         # A member's own enquiries; an officer's queue.
         name = "enquiries:index" if facts["member"] else "enquiries:queue"
@@ -62,17 +63,28 @@ def _navigation(request, user, councils) -> list[dict]:
         items.append(
             {
                 "text": "Routing explainer",
-                "href": reverse("routing-explainer"),
+                "href": _href("routing-explainer"),
                 "current": current == "routing-explainer",
             }
         )
-        items.append({"text": "Administration", "href": reverse("admin:index"), "current": False})
+        items.append({"text": "Administration", "href": _href("admin:index"), "current": False})
     return items
 
 
 def _item(text: str, name: str, current: bool) -> dict | None:
     try:
-        href = reverse(name)
+        href = _href(name)
     except NoReverseMatch:  # an app not installed here
         return None
     return {"text": text, "href": href, "current": current}
+
+
+def _href(name: str) -> str:
+    # Every page builds the navigation: reverse each fixed address once per script prefix and
+    # URL configuration rather than on every request.
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name)
+
+
+@cache
+def _reversed(prefix: str, urlconf: str, name: str) -> str:
+    return reverse(name, urlconf=urlconf)

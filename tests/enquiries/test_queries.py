@@ -8,13 +8,16 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enquiries import panels, services
+from enquiries.models import EnquiryAttachment, WardNotice
 from protocol_portal.casework.registry import all_specs
+from protocol_portal.casework.services import event_record
 from protocol_portal.casework.tasks import sweep_due_chasers
 from tests.conftest import LONDON
 from tests.enquiries.helpers import log
@@ -99,3 +102,67 @@ def test_sweep_queries_grow_with_the_enquiries_due_not_with_those_open(org, as_o
     assert fired == 4
     assert queries <= with_four
     assert {e.pk for e in due}.isdisjoint({e.pk for e in more})
+
+
+def _page_queries(client, user, enquiry) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("enquiries:detail", args=[enquiry.reference]))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_enquiry_page_queries_do_not_grow_with_its_timeline(client, org, frozen):
+    """The enquiry page (bench: "enquiry page") asks the same few queries however long the
+    timeline is: session, person, enquiry (with whether each of its lists has rows),
+    permissions, timeline, the header's councils; the empty lists are not read."""
+    enquiry = _many(org, frozen, 1)[0]
+    officer, member = org.housing_officer.holder, org.raiser.person
+    before = {who: _page_queries(client, who, enquiry) for who in (officer, member)}
+    actors = [officer, member, org.housing_director.holder, None]
+    for i in range(30):
+        event_record(
+            case=enquiry,
+            at=frozen,
+            actor=actors[i % len(actors)],
+            kind="note",
+            summary=f"Note {i}",
+            detail="Spoke to the tenant.\nWill visit.",
+        )
+    after = {who: _page_queries(client, who, enquiry) for who in (officer, member)}
+    assert after == before
+    assert after[officer] <= 6
+    assert after[member] <= 6
+    client.force_login(member)
+    page = client.get(reverse("enquiries:detail", args=[enquiry.reference])).content.decode()
+    assert page.count('class="moj-timeline__item"') >= 30
+
+
+def test_enquiry_page_reads_each_list_once_when_it_has_rows(
+    client, org, frozen, settings, tmp_path
+):
+    """With attachments, a copy, ward notices and an officer involved, each list is one more
+    query (the officers involved only for an officer)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    enquiry = log(org, frozen, relates_to_legal_proceedings=True)
+    officer, member = enquiry.owner_post.holder, org.raiser.person
+    services.enquiry_mark_involved(
+        enquiry=enquiry, officer=org.env_officer.holder, actor=officer, as_of=frozen
+    )
+    services.enquiry_share_with_member(
+        enquiry=enquiry, member=org.colleague, actor=member, as_of=frozen
+    )
+    EnquiryAttachment.objects.create(
+        enquiry=enquiry,
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4"),
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        size=8,
+        uploaded_at=frozen,
+    )
+    WardNotice.objects.get_or_create(enquiry=enquiry, member=org.colleague, told_at=frozen)
+    assert _page_queries(client, officer, enquiry) <= 10
+    assert _page_queries(client, member, enquiry) <= 9
+    page = client.get(reverse("enquiries:detail", args=[enquiry.reference])).content.decode()
+    assert "plan.pdf" in page
+    assert "Ward members told" in page
