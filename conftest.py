@@ -6,16 +6,21 @@ deselected services test fails the run, so CI can never go green without having 
 
 Under pytest-xdist (`-n 2`, as .ci/run runs) each worker process has its own test database
 (pytest-django adds `_gw0`, `_gw1`, ...), its own tmp_path, live server port and browser. The
-`services` tests share one Redis broker database and start Celery workers that would take each
-other's tasks, so they all go to one xdist worker, one after another (`--dist loadgroup` in
-pyproject.toml). A worker's own output is thrown away by xdist, so figures a test prints past
+`services` tests share one Redis broker database (one of them restarts Redis) and start Celery
+workers that would take each other's tasks, so each holds a lock file while it runs: they run
+one at a time, whichever worker has them. (xdist's `--dist loadgroup` cannot do this under
+pytest 9: it groups by renaming node ids, which pytest 9 no longer lets it do.)
+
+A worker's own output is thrown away by xdist, so figures a test prints past
 pytest's capture (`with capsys.disabled(): print(...)`) are carried back on its report and
 printed by the controller, as they would be without xdist.
 """
 
 import contextlib
+import fcntl
 import io
 import os
+from pathlib import Path
 
 import pytest
 
@@ -68,9 +73,6 @@ def _longest_first(item) -> int:
 
 
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "services" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("services"))
     if _is_xdist_worker(config):
         items.sort(key=_longest_first)  # stable: the order within each rank is kept
 
@@ -138,6 +140,23 @@ def pytest_terminal_summary(terminalreporter):
             f"services tests (PostgreSQL/Redis/Celery worker): {len(_services_ran)} passed, "
             f"{len(_services_skipped)} skipped"
         )
+
+
+@pytest.fixture(autouse=True)
+def _one_services_test_at_a_time(request):
+    """Under xdist, a `services` test holds var/services-tests.lock from before its first
+    fixture until after its last (autouse, so set up before the test's own fixtures)."""
+    if "services" not in request.keywords or not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    lock = Path(__file__).resolve().parent / "var" / "services-tests.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True)

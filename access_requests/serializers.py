@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release, ReleaseOpening
 from access_requests.states import Ground, Outcome, Part, Purpose
+from protocol_portal.api import SlugRelatedField
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
 
 
@@ -147,7 +148,7 @@ class AccessRequestSerializer(AccessRequestListSerializer):
 class AskSerializer(serializers.Serializer):
     """What the member says: the same fields as the browser form."""
 
-    council = serializers.SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
+    council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     what = serializers.CharField(max_length=300)
     directorate = serializers.SlugField()
     purpose = serializers.ChoiceField(choices=Purpose.choices)

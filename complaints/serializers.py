@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
+from protocol_portal.api import SlugRelatedField
 from protocol_portal.org.models import Council, Member, Post
 
 
@@ -130,7 +131,7 @@ class SubjectComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintCreateSerializer(serializers.Serializer):
-    council = serializers.SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
+    council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     subject_post = serializers.PrimaryKeyRelatedField(
         queryset=Post.objects.all(), required=False, allow_null=True
@@ -145,7 +146,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
 
 
 class ComplaintPreviewInputSerializer(serializers.Serializer):
-    council = serializers.SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
+    council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     subject_post = serializers.PrimaryKeyRelatedField(
         queryset=Post.objects.all(), required=False, allow_null=True
@@ -233,7 +234,7 @@ class QuarterlySummarySerializer(serializers.ModelSerializer):
 
 
 class SummaryGenerateSerializer(serializers.Serializer):
-    council = serializers.SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
+    council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
 

@@ -16,6 +16,7 @@ from interests.models import (
     Relationship,
     Whose,
 )
+from protocol_portal.api import SlugRelatedField
 from protocol_portal.org.models import Council, Directorate, Person, Post
 
 WITHHELD_STATEMENT = (
@@ -24,7 +25,7 @@ WITHHELD_STATEMENT = (
 )
 
 
-class CouncilField(serializers.SlugRelatedField):
+class CouncilField(SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "slug")
         kwargs.setdefault("queryset", Council.objects.all())

@@ -3,7 +3,7 @@ length of one request, forgotten on any write, never kept outside a request."""
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from guardian.shortcuts import assign_perm, remove_perm
 
 from protocol_portal.casework import permissions
@@ -11,6 +11,17 @@ from protocol_portal.casework.permissions import check_perm
 
 pytestmark = pytest.mark.django_db
 VIEW, CHANGE = "org.view_council", "org.change_council"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: the request signals must not close the connection that
+    holds the test's transaction (on PostgreSQL, close_old_connections would)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -841,3 +841,15 @@ def test_register_returns_are_listed_in_the_api(member_client, org):
     data = member_client.get("/api/v1/interests/returns/").json()
     assert [r["kind"] for r in data["results"]] == ["annual"]
     assert RegisterReturn.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/interests/acting-against-notices/", "/api/v1/interests/advice-requests/"],
+)
+def test_a_council_slug_with_a_nul_byte_names_no_council(member_client, org, url):
+    """Found by the API fuzz on PostgreSQL, which refuses NUL in text: a 400, not a 500."""
+    body = {"council": f"{org.council.slug}\x00", "acting_party": "self", "capacity": "private"}
+    response = api_post(member_client, url, body | {"action": "x", "question": "x"})
+    assert response.status_code == 400
+    assert "council" in response.json()
