@@ -351,6 +351,18 @@ def acting_against_detail(request, pk: int):
     return render(request, "interests/acting_against_detail.html", context, status=_status(form))
 
 
+def _withdraw(request, case, *, change: str, withdraw, back: str, done: str):
+    """The member takes back a notice or a request for advice (POST only): only its own
+    member may, and only before it is answered (a 409 saying why after)."""
+    _visible(request.user, change, case)
+    try:
+        withdraw(case, request.user, timezone.now())
+    except TransitionError as error:
+        return _refused(request, error, back=back)
+    messages.success(request, done)
+    return redirect(back)
+
+
 @login_required
 @require_POST
 def acting_against_withdraw(request, pk: int):
@@ -358,14 +370,16 @@ def acting_against_withdraw(request, pk: int):
     notice = _visible(
         request.user, perms.VIEW_NOTICE, ActingAgainstNotice.objects.filter(pk=pk).first()
     )
-    _visible(request.user, perms.CHANGE_NOTICE, notice)
-    back = reverse("interests:acting-against-detail", args=[pk])
-    try:
-        services.acting_against_withdraw(notice=notice, actor=request.user, as_of=timezone.now())
-    except TransitionError as error:
-        return _refused(request, error, back=back)
-    messages.success(request, "Notice withdrawn")
-    return redirect(back)
+    return _withdraw(
+        request,
+        notice,
+        change=perms.CHANGE_NOTICE,
+        withdraw=lambda n, actor, now: services.acting_against_withdraw(
+            notice=n, actor=actor, as_of=now
+        ),
+        back=reverse("interests:acting-against-detail", args=[pk]),
+        done="Notice withdrawn",
+    )
 
 
 # ---------------------------------------------------------------- advice requests
@@ -428,11 +442,11 @@ def advice_detail(request, pk: int):
 def advice_withdraw(request, pk: int):
     """The member no longer needs the advice."""
     advice = _visible(request.user, perms.VIEW_ADVICE, AdviceRequest.objects.filter(pk=pk).first())
-    _visible(request.user, perms.CHANGE_ADVICE, advice)
-    back = reverse("interests:advice-detail", args=[pk])
-    try:
-        services.advice_withdraw(request=advice, actor=request.user, as_of=timezone.now())
-    except TransitionError as error:
-        return _refused(request, error, back=back)
-    messages.success(request, "Request for advice withdrawn")
-    return redirect(back)
+    return _withdraw(
+        request,
+        advice,
+        change=perms.CHANGE_ADVICE,
+        withdraw=lambda a, actor, now: services.advice_withdraw(request=a, actor=actor, as_of=now),
+        back=reverse("interests:advice-detail", args=[pk]),
+        done="Request for advice withdrawn",
+    )
