@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from simple_history.utils import bulk_update_with_history
@@ -23,13 +22,13 @@ from protocol_portal.casework.registry import CaseTypeSpec, all_specs
 from protocol_portal.casework.services import (
     OutboxDraft,
     clock_schedule,
-    events_record,
+    event_row,
     holders,
     ladders_for,
     outbox_write_many,
 )
 from protocol_portal.org.models import ChaserRung, Post, PostKind
-from protocol_portal.org.services import KIND_FALLBACKS, acting_post
+from protocol_portal.org.services import acting_post, kinds_for
 
 # Cases fired in one transaction at most: bounds how long the batch's row locks are held and
 # the size of its statements.
@@ -93,7 +92,7 @@ class OrgPosts:
 
     def of_kind(self, council_id: int, kind: str, directorate_id: int | None) -> Post | None:
         """The council's post of this kind (else a stand-in kind), in the directorate if given."""
-        for wanted in (kind, *KIND_FALLBACKS.get(kind, ())):
+        for wanted in kinds_for(kind):
             for post in self.by_kind.get((council_id, wanted), ()):
                 if directorate_id is None or post.directorate_id == directorate_id:
                     return post
@@ -167,10 +166,8 @@ def _plan(spec: CaseTypeSpec, case: Case, ladder: list[ChaserRung], org: OrgPost
 
 def _event(firing: _Firing, as_of: datetime) -> CaseEvent:
     names = ", ".join(post.title for post in firing.posts) or "nobody (all posts vacant)"
-    return CaseEvent(
-        council_id=firing.case.council_id,
-        case_type=ContentType.objects.get_for_model(firing.case),
-        case_id=firing.case.pk,
+    return event_row(
+        case=firing.case,
         at=as_of,
         actor=None,
         kind=f"chaser:{firing.rung.key}",
@@ -252,7 +249,7 @@ def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> 
         written = outbox_write_many(drafts=[f.draft for f in firings], at=as_of)
         # A message already written (a redelivered batch whose save was lost) is not repeated.
         fired = [f for f in firings if f.draft.key in written]
-        events_record([_event(f, as_of) for f in fired])
+        CaseEvent.objects.bulk_create([_event(f, as_of) for f in fired])
         _hooks_run(spec, fired, as_of)
         for firing in firings:
             firing.case.next_rung += 1

@@ -52,7 +52,31 @@ def event_record(
     visible_to_raiser: bool = True,
 ) -> CaseEvent:
     """Add a line to the case's timeline."""
-    return CaseEvent.objects.create(
+    event = event_row(
+        case=case,
+        at=at,
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        detail=detail,
+        visible_to_raiser=visible_to_raiser,
+    )
+    event.save()
+    return event
+
+
+def event_row(
+    *,
+    case: Case,
+    at: datetime,
+    actor: Person | None,
+    kind: str,
+    summary: str,
+    detail: str = "",
+    visible_to_raiser: bool = True,
+) -> CaseEvent:
+    """A timeline line, unsaved: `event_record` saves one, the chaser sweep bulk-creates many."""
+    return CaseEvent(
         council_id=case.council_id,
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
@@ -73,13 +97,6 @@ def timeline_for(*, case: Case, raiser_view: bool = False) -> list[CaseEvent]:
     if raiser_view:
         events = events.filter(visible_to_raiser=True)
     return list(events)
-
-
-def events_record(events: Sequence[CaseEvent]) -> list[CaseEvent]:
-    """Add many timeline lines in one query (the chaser sweep's batch form of `event_record`)."""
-    for event in events:
-        event.summary = event.summary[:300]
-    return CaseEvent.objects.bulk_create(events)
 
 
 def ladder_for(*, council: Council, case_type: str) -> list[ChaserRung]:
@@ -141,6 +158,19 @@ def clock_resume(*, case: Case, on: date) -> int:
     return lost
 
 
+@dataclass
+class OutboxDraft:
+    """One notification for `outbox_write_many`: what `outbox_write` takes, unsaved."""
+
+    key: str
+    council_id: int
+    case: Case | None
+    subject: str
+    body: str
+    recipients: list[Person] = field(default_factory=list)
+    rung: str = ""
+
+
 def outbox_write(
     *,
     key: str,
@@ -156,39 +186,46 @@ def outbox_write(
 
     Delivery (email) happens after the surrounding transaction commits.
     """
+    draft = OutboxDraft(
+        key=key,
+        council_id=council.pk,
+        case=case,
+        subject=subject,
+        body=body,
+        recipients=list(recipients),
+        rung=rung,
+    )
+    message = _outbox_row(draft, at)
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key,
-                council=council,
-                case_type=ContentType.objects.get_for_model(case) if case is not None else None,
-                case_id=case.pk if case is not None else None,
-                rung=rung,
-                subject=subject[:300],
-                body=body,
-                created_at=at,
-            )
+            message.save(force_insert=True)
     except IntegrityError:
         return None
-    people = {p.pk: p for p in recipients if p is not None}
-    Notice.objects.bulk_create([Notice(message=message, person_id=pk) for pk in people])
+    Notice.objects.bulk_create(_notices(message, draft))
     from protocol_portal.casework.tasks import deliver_outbox_message
 
     transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
     return message
 
 
-@dataclass
-class OutboxDraft:
-    """One notification for `outbox_write_many`: what `outbox_write` takes, unsaved."""
+def _outbox_row(draft: OutboxDraft, at: datetime) -> OutboxMessage:
+    case = draft.case
+    return OutboxMessage(
+        key=draft.key,
+        council_id=draft.council_id,
+        case_type=ContentType.objects.get_for_model(case) if case is not None else None,
+        case_id=case.pk if case is not None else None,
+        rung=draft.rung,
+        subject=draft.subject[:300],
+        body=draft.body,
+        created_at=at,
+    )
 
-    key: str
-    council_id: int
-    case: Case | None
-    subject: str
-    body: str
-    recipients: list[Person] = field(default_factory=list)
-    rung: str = ""
+
+def _notices(message: OutboxMessage, draft: OutboxDraft) -> list[Notice]:
+    """One notice per person the draft names (each once, the missing skipped)."""
+    people = dict.fromkeys(p.pk for p in draft.recipients if p is not None)
+    return [Notice(message=message, person_id=pk) for pk in people]
 
 
 def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[str, OutboxMessage]:
@@ -207,36 +244,17 @@ def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[st
     fresh = [draft for key, draft in wanted.items() if key not in taken]
     if not fresh:
         return {}
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                key=draft.key,
-                council_id=draft.council_id,
-                case_type=(
-                    ContentType.objects.get_for_model(draft.case)
-                    if draft.case is not None
-                    else None
-                ),
-                case_id=draft.case.pk if draft.case is not None else None,
-                rung=draft.rung,
-                subject=draft.subject[:300],
-                body=draft.body,
-                created_at=at,
-            )
-            for draft in fresh
-        ],
-        ignore_conflicts=True,
-    )
+    OutboxMessage.objects.bulk_create([_outbox_row(d, at) for d in fresh], ignore_conflicts=True)
     written = {
         message.key: message
         for message in OutboxMessage.objects.filter(key__in=[d.key for d in fresh]).order_by()
     }
     Notice.objects.bulk_create(
         [
-            Notice(message=written[draft.key], person_id=pk)
+            notice
             for draft in fresh
             if draft.key in written
-            for pk in dict.fromkeys(p.pk for p in draft.recipients if p is not None)
+            for notice in _notices(written[draft.key], draft)
         ]
     )
     from protocol_portal.casework.tasks import deliver_outbox_messages

@@ -24,7 +24,7 @@ from protocol_portal.org.models import (
 
 # Stand-ins when the exact kind is missing in a directorate (e.g. a council with Corporate
 # Directors but no Directors).
-KIND_FALLBACKS: dict[str, tuple[str, ...]] = {
+_KIND_FALLBACKS: dict[str, tuple[str, ...]] = {
     PostKind.DIRECTOR: (PostKind.CORPORATE_DIRECTOR, PostKind.HEAD_OF_SERVICE),
     PostKind.CORPORATE_DIRECTOR: (PostKind.DIRECTOR,),
     PostKind.HEAD_OF_SERVICE: (PostKind.MANAGER, PostKind.DIRECTOR),
@@ -109,8 +109,14 @@ def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
     return None
 
 
+def kinds_for(kind: str) -> tuple[str, ...]:
+    """The kind, then its stand-ins, in the order a post is looked for (here and in the chaser
+    sweep's in-memory copy of the council's posts, `casework.chasers.OrgPosts`)."""
+    return (kind, *_KIND_FALLBACKS.get(kind, ()))
+
+
 def _post_of_kind(council: Council, kind: str, directorate: Directorate | None) -> Post | None:
-    for wanted in (kind, *KIND_FALLBACKS.get(kind, ())):
+    for wanted in kinds_for(kind):
         posts = Post.objects.filter(council=council, kind=wanted).select_related(
             "holder", "deputy", "line_manager"
         )
