@@ -346,12 +346,23 @@ def test_worker_killed_mid_sweep_and_restarted(broker, capsys):
         worker.wait()
     killed_at = _sent(ids)
     assert 0 < killed_at < len(ids), "the kill should land mid-sweep"
-    # No second sweep: what the dead worker held comes back from Redis by itself once its
-    # visibility timeout has passed (the restarted worker restores it on start).
+    # What the dead worker held comes back from Redis by itself once its visibility timeout has
+    # passed: the restarted worker scans for it within its first 10 seconds. But a task popped
+    # from the queue and not yet recorded as unacknowledged when the kill landed is gone (kombu's
+    # Redis transport moves it in two steps), so, as in production, beat's next sweep finds
+    # those cases still due and fires them; the row lock and outbox key make it no repeat.
     time.sleep(int(VISIBILITY) + 1)
     with celery_worker(name="faults-restart", concurrency=2):
-        assert wait_until(lambda: _settled(ids, broker), timeout=120)
-    _say(capsys, f"\ncelery faults [SIGKILL]: messages written before the kill {killed_at}")
+        by_redis = wait_until(lambda: _settled(ids, broker), timeout=30)
+        if not by_redis:
+            _send(SWEEP, times=1)
+            assert wait_until(lambda: _settled(ids, broker), timeout=60)
+    recovered = "by Redis" if by_redis else "by beat's next sweep (the broker lost the task)"
+    _say(
+        capsys,
+        f"\ncelery faults [SIGKILL]: messages written before the kill {killed_at}, "
+        f"the rest recovered {recovered}",
+    )
     _assert_exactly_once("worker killed with SIGKILL and restarted", ids, capsys)
 
 
