@@ -204,8 +204,9 @@ class EnquiryViewSet(
         responses={200: s.EnquiryDetailSerializer, 404: NOT_FOUND},
     )
     def retrieve(self, request, *args, **kwargs):
-        # The permissions are read once: they decide both the 404 and what the reader sees.
-        enquiry = selectors.enquiry_by_reference(reference=self.kwargs["reference"])
+        # The permissions are read once: they decide both the 404 and what the reader sees. The
+        # enquiry is read as the page reads it: what it shows, and which lists are empty.
+        enquiry = selectors.enquiry_for_page(reference=self.kwargs["reference"])
         perms = allowed(request.user, enquiry) if enquiry is not None else frozenset()
         if VIEW not in perms:
             raise Http404
