@@ -190,6 +190,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 # PORTAL_SWEEP_SECONDS: how often beat runs the chaser sweep.
 PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
+# CHASER_BATCH_LEAST: the fewest cases the sweep puts in one batch task (it spreads a sweep over
+# at least 8 batches, up to 250 cases each, but not into batches smaller than this).
+CHASER_BATCH_LEAST = env.int("CHASER_BATCH_LEAST", default=25)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
-from simple_history.utils import bulk_update_with_history
+from django.db.models import Model, Q
+from simple_history.utils import get_history_manager_for_model
 
 from protocol_portal.casework.models import Case, CaseEvent
 from protocol_portal.casework.registry import CaseTypeSpec, all_specs
@@ -34,8 +35,11 @@ from protocol_portal.org.services import acting_post, kinds_for
 # the size of its statements.
 BATCH_MOST = 250
 # A sweep is split into at least this many batches (when it has that many cases), so several
-# workers share it and a worker lost mid-sweep hands only a small part back to the queue.
+# workers share it and a worker lost mid-sweep hands only a small part back to the queue...
 SWEEP_SPREAD = 8
+# ...but into batches of no fewer than settings.CHASER_BATCH_LEAST cases (25 unless set): a batch
+# costs about 15 ms whatever its size (its transaction, task, reads of the ladders and posts,
+# delivery), which would be most of a sweep of a few dozen split eight ways (bench/README.md).
 
 
 def cases_due(*, spec: CaseTypeSpec, as_of: datetime, limit: int = 10_000) -> list[int]:
@@ -53,11 +57,16 @@ def due_everywhere(*, as_of: datetime) -> list[tuple[str, int]]:
 
 
 def sweep_batches(
-    pks: Sequence[int], *, most: int = BATCH_MOST, spread: int = SWEEP_SPREAD
+    pks: Sequence[int],
+    *,
+    most: int = BATCH_MOST,
+    spread: int = SWEEP_SPREAD,
+    least: int | None = None,
 ) -> list[list[int]]:
-    """The due cases in batches of at most `most`, and in at least `spread` batches when there
-    are that many cases."""
-    size = max(1, min(most, -(-len(pks) // spread)))
+    """The due cases in batches of at most `most`, in at least `spread` batches when there are
+    that many cases, none smaller than `least` (settings.CHASER_BATCH_LEAST) but the last."""
+    least = settings.CHASER_BATCH_LEAST if least is None else least
+    size = max(1, min(most, max(least, -(-len(pks) // spread))))
     return [list(pks[start : start + size]) for start in range(0, len(pks), size)]
 
 
@@ -204,7 +213,55 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[list[o
             for f, was, now in zip(model._meta.concrete_fields, old, _values(case), strict=True)
             if was != now and not f.primary_key
         )
-    bulk_update_with_history(cases, model, sorted(changed))
+    with transaction.atomic(savepoint=False):
+        rows_update(cases, sorted(changed))
+        get_history_manager_for_model(model).bulk_history_create(cases, update=True)
+
+
+def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
+    """Store each object's own values of these fields: `bulk_update` in one statement.
+
+    Django's `bulk_update` builds a CASE WHEN per row for every column, which cost a chaser
+    batch more than the rest of its firing (bench/README.md). Here the rows' values are one
+    VALUES list joined to the table on the primary key (PostgreSQL; SQLite 3.33 and newer, which
+    has UPDATE ... FROM), each value prepared by its field as `save()` would. Elsewhere it is
+    `bulk_update`. Writes no history: the caller does (`_save_with_history`).
+    """
+    if not objs or not names:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    vendor = connection.vendor
+    if not (
+        vendor == "postgresql"
+        or (vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33))
+    ):
+        model._default_manager.bulk_update(objs, names)
+        return
+    columns = [meta.pk, *(meta.get_field(name) for name in names)]
+    if vendor == "postgresql":  # VALUES columns take the type of their first row: say it
+        cell = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
+    else:
+        cell = ", ".join("%s" for _ in columns)
+    qn = connection.ops.quote_name
+    table, key = qn(meta.db_table), qn(meta.pk.column)
+    names_sql = ", ".join(qn(f.column) for f in columns)
+    sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in columns[1:])
+    per_statement = max(1, (connection.features.max_query_params or 30_000) // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            batch = objs[start : start + per_statement]
+            params = [
+                f.get_db_prep_save(getattr(obj, f.attname), connection=connection)
+                for obj in batch
+                for f in columns
+            ]
+            values = ", ".join(f"({cell})" for _ in batch)
+            cursor.execute(
+                f"WITH v ({names_sql}) AS (VALUES {values}) "
+                f"UPDATE {table} SET {sets} FROM v WHERE {table}.{key} = v.{key}",
+                params,
+            )
 
 
 def _lock_due(model: type[Case], pks: Iterable[int], as_of: datetime) -> list[Case]:

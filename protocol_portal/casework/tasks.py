@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -72,15 +72,22 @@ def _deliver(message_ids: list[int]) -> int:
             .prefetch_related("recipients")
             .order_by("pk")
         )
+        emails = []
         for message in messages:
             addresses = [p.email for p in message.recipients.all() if p.email]
             if addresses:
-                send_mail(
-                    message.subject,
-                    f"{message.body}\n\n{settings.PORTAL_BASE_URL}/",
-                    settings.DEFAULT_FROM_EMAIL,
-                    addresses,
+                emails.append(
+                    EmailMessage(
+                        message.subject,
+                        f"{message.body}\n\n{settings.PORTAL_BASE_URL}/",
+                        settings.DEFAULT_FROM_EMAIL,
+                        addresses,
+                    )
                 )
+        if emails:
+            # One connection for the batch (one SMTP session, not one per message); an error
+            # raises, the transaction rolls back and the task is retried: nothing marked sent.
+            get_connection(fail_silently=False).send_messages(emails)
         if messages:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
                 sent_at=timezone.now(), attempts=F("attempts") + 1

@@ -225,14 +225,20 @@ def test_an_overlapping_batch_fires_nothing_twice():
     assert set(Enquiry.objects.filter(pk__in=ids).values_list("next_rung", flat=True)) == {1}
 
 
-def test_a_sweep_is_shared_out_in_bounded_batches():
+def test_a_sweep_is_shared_out_in_bounded_batches(settings):
+    assert settings.CHASER_BATCH_LEAST == 25  # the default
     assert sweep_batches([]) == []
-    assert sweep_batches([1, 2, 3]) == [[1], [2], [3]]
-    sizes = [len(b) for b in sweep_batches(list(range(40)))]
-    assert sizes == [5] * 8
+    assert sweep_batches([1, 2, 3]) == [[1, 2, 3]]  # a batch's fixed cost: not three of them
+    assert [len(b) for b in sweep_batches(list(range(100)))] == [25] * 4
+    assert [len(b) for b in sweep_batches(list(range(60)))] == [25, 25, 10]
+    assert [len(b) for b in sweep_batches(list(range(1000)))] == [125] * 8  # spread over 8
     sizes = [len(b) for b in sweep_batches(list(range(5000)))]
     assert max(sizes) == 250
     assert sum(sizes) == 5000
+    settings.CHASER_BATCH_LEAST = 1  # as the Celery fault tests' workers run
+    assert sweep_batches([1, 2, 3]) == [[1], [2], [3]]
+    assert [len(b) for b in sweep_batches(list(range(40)))] == [5] * 8
+    assert [len(b) for b in sweep_batches(list(range(40)), least=10)] == [10] * 4
 
 
 @pytest.mark.services
@@ -256,7 +262,7 @@ def test_concurrent_overlapping_batches_on_postgresql_fire_each_rung_once():
             mine = list(ids)
             random.Random(seed).shuffle(mine)
             start.wait(timeout=30)
-            for batch in sweep_batches(mine, spread=3):
+            for batch in sweep_batches(mine, spread=3, least=1):
                 fired.append(chasers_fire(spec=spec, pks=batch, as_of=REMINDER))
         except BaseException as exc:  # noqa: BLE001 - reported by the test thread
             errors.append(exc)
@@ -276,3 +282,33 @@ def test_concurrent_overlapping_batches_on_postgresql_fire_each_rung_once():
     events = Counter(CaseEvent.objects.filter(kind="chaser:reminder").values_list("case_id"))
     assert len(messages) == len(events) == len(ids)
     assert set(messages.values()) == set(events.values()) == {1}
+
+
+@pytest.mark.django_db
+def test_rows_update_stores_each_rows_own_values_in_one_statement():
+    """The batch's UPDATE: each row gets its own values (a date, a time, a number, a post, and
+    NULL beside a value in the same column), other columns and other rows are untouched."""
+    from protocol_portal.casework.chasers import rows_update
+
+    org = build_org()
+    a, b, c = (log(org, AS_OF, subject=f"Leak at {n} Elm Street") for n in range(3))
+    untouched = Enquiry.objects.values_list("subject", "due_on").get(pk=c.pk)
+    a.breached_on, a.next_rung, a.next_action_at = AS_OF.date(), 2, LATE
+    a.owner_post = org.housing_manager
+    b.breached_on, b.next_rung, b.next_action_at = None, 5, None
+    b.owner_post = org.env_officer
+    a.subject = b.subject = "Not asked to be stored"
+    names = ["breached_on", "next_rung", "next_action_at", "owner_post"]
+    with CaptureQueriesContext(connection) as ctx:
+        rows_update([a, b], names)
+    assert len(ctx.captured_queries) == 1
+    rows = {
+        pk: rest
+        for pk, *rest in Enquiry.objects.filter(pk__in=[a.pk, b.pk]).values_list(
+            "pk", "breached_on", "next_rung", "next_action_at", "owner_post", "subject"
+        )
+    }
+    assert rows[a.pk][:4] == [AS_OF.date(), 2, LATE, org.housing_manager.pk]
+    assert rows[b.pk][:4] == [None, 5, None, org.env_officer.pk]
+    assert "Not asked" not in rows[a.pk][4] + rows[b.pk][4]
+    assert Enquiry.objects.values_list("subject", "due_on").get(pk=c.pk) == untouched

@@ -98,3 +98,65 @@ def test_chasers_fall_due_at_seven_in_the_morning_uk_time():
     assert winter.utcoffset().total_seconds() == 0
     assert summer.utcoffset().total_seconds() == 3600
     assert (winter.hour, summer.hour) == (7, 7)
+
+
+class _CountingBackend:
+    """A mail service at the edge of the world: counts connections; `fail` makes it refuse."""
+
+    opened: list[int] = []
+    fail = False
+
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        type(self).opened.append(len(messages))
+        if type(self).fail:
+            raise ConnectionRefusedError("the mail service is down")
+        return len(messages)
+
+
+@pytest.fixture
+def counting_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}._CountingBackend"
+    _CountingBackend.opened, _CountingBackend.fail = [], False
+    return _CountingBackend
+
+
+def _written(council, n: int) -> list[int]:
+    people = [Person.objects.create(username=f"p{i}", email=f"p{i}@example.org") for i in range(n)]
+    return [
+        outbox_write(
+            key=f"x:{i}:remind",
+            council=council,
+            case=None,
+            subject="Remind",
+            body="Due soon",
+            recipients=[person],
+            at=AS_OF,
+        ).pk
+        for i, person in enumerate(people)
+    ]
+
+
+def test_a_batch_is_emailed_over_one_connection(council, counting_mail):
+    from protocol_portal.casework.tasks import deliver_outbox_messages
+
+    ids = _written(council, 5)
+    assert deliver_outbox_messages(ids) == 5
+    assert counting_mail.opened == [5]
+    assert set(OutboxMessage.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_mail_service_failure_leaves_the_batch_unsent_for_the_retry(council, counting_mail):
+    from protocol_portal.casework.tasks import deliver_outbox_messages
+
+    ids = _written(council, 3)
+    counting_mail.fail = True
+    with pytest.raises(ConnectionRefusedError):
+        deliver_outbox_messages(ids)
+    unsent = OutboxMessage.objects.filter(pk__in=ids, sent_at__isnull=True, attempts=0)
+    assert unsent.count() == 3
+    counting_mail.fail = False
+    assert deliver_outbox_messages(ids) == 3
+    assert deliver_outbox_messages(ids) == 0  # sent once
