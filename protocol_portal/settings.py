@@ -89,6 +89,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'p
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # CONN_MAX_AGE: seconds to keep database connections open (0 closes each request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before it is reused, so a database restart costs no failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The demo's web process and Celery worker share one SQLite file: wait rather than fail.
     # IMMEDIATE transactions take the write lock at the start, so a writer waits its turn

@@ -35,6 +35,28 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(("max_age", "checked"), [("60", "True"), ("0", "False")])
+def test_kept_database_connections_are_checked_before_reuse(max_age, checked):
+    """docker-compose.yml keeps connections for 60 s: each is checked before a request reuses
+    it, so a database restart costs no failed request; closed per request, nothing to check."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])",
+        ],
+        cwd=ROOT,
+        env=env | {"CONN_MAX_AGE": max_age, "DJANGO_SETTINGS_MODULE": "protocol_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == checked, result.stderr
+    assert 'CONN_MAX_AGE: "60"' in (ROOT / "docker-compose.yml").read_text()
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {
         k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
