@@ -218,6 +218,12 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[list[o
         get_history_manager_for_model(model).bulk_history_create(cases, update=True)
 
 
+def _has_update_from() -> bool:
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
+    )
+
+
 def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
     """Store each object's own values of these fields: `bulk_update` in one statement.
 
@@ -231,15 +237,11 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
         return
     model = type(objs[0])
     meta = model._meta
-    vendor = connection.vendor
-    if not (
-        vendor == "postgresql"
-        or (vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33))
-    ):
+    if not _has_update_from():
         model._default_manager.bulk_update(objs, names)
         return
     columns = [meta.pk, *(meta.get_field(name) for name in names)]
-    if vendor == "postgresql":  # VALUES columns take the type of their first row: say it
+    if connection.vendor == "postgresql":  # VALUES columns take their first row's type: say it
         cell = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
     else:
         cell = ", ".join("%s" for _ in columns)

@@ -285,10 +285,17 @@ def test_concurrent_overlapping_batches_on_postgresql_fire_each_rung_once():
 
 
 @pytest.mark.django_db
-def test_rows_update_stores_each_rows_own_values_in_one_statement():
+@pytest.mark.parametrize("update_from", [True, False], ids=["values-join", "bulk_update"])
+def test_rows_update_stores_each_rows_own_values_in_one_statement(update_from, monkeypatch):
     """The batch's UPDATE: each row gets its own values (a date, a time, a number, a post, and
-    NULL beside a value in the same column), other columns and other rows are untouched."""
+    NULL beside a value in the same column), other columns and other rows are untouched. A
+    database without UPDATE ... FROM (SQLite before 3.33) gets Django's bulk_update instead."""
+    from protocol_portal.casework import chasers
     from protocol_portal.casework.chasers import rows_update
+
+    if not update_from:
+        monkeypatch.setattr(chasers, "_has_update_from", lambda: False)
+    assert chasers._has_update_from() is update_from  # both databases here have it
 
     org = build_org()
     a, b, c = (log(org, AS_OF, subject=f"Leak at {n} Elm Street") for n in range(3))
