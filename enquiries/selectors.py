@@ -88,21 +88,19 @@ def may_view(*, user: Person) -> Q:
         codename=VIEW.split(".", 1)[1],
     ).values("pk")[:1]
     groups = Person.groups.through.objects.filter(person_id=user.pk).values("group_id")
-    if connection.vendor == "postgresql":
-        through_groups = EnquiryGroupObjectPermission.objects.filter(
-            permission_id=Subquery(permission), group_id__in=groups
-        ).values("content_object_id")
-        in_person = EnquiryUserObjectPermission.objects.filter(
-            permission_id=Subquery(permission), user_id=user.pk
-        ).values("content_object_id")
-        return Q(pk__in=through_groups.union(in_person))
     through_groups = EnquiryGroupObjectPermission.objects.filter(
-        content_object_id=OuterRef("pk"), permission_id=Subquery(permission), group_id__in=groups
+        permission_id=Subquery(permission), group_id__in=groups
     )
     in_person = EnquiryUserObjectPermission.objects.filter(
-        content_object_id=OuterRef("pk"), permission_id=Subquery(permission), user_id=user.pk
+        permission_id=Subquery(permission), user_id=user.pk
     )
-    return Q(Exists(through_groups)) | Q(Exists(in_person))
+    if connection.vendor == "postgresql":
+        ids = through_groups.values("content_object_id").union(
+            in_person.values("content_object_id")
+        )
+        return Q(pk__in=ids)
+    this_one = Q(content_object_id=OuterRef("pk"))
+    return Q(Exists(through_groups.filter(this_one))) | Q(Exists(in_person.filter(this_one)))
 
 
 def enquiries_visible_to(*, user: Person) -> QuerySet[Enquiry]:
