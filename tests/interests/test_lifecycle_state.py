@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
@@ -122,9 +123,8 @@ class ReturnMachine(CaseMachine):
 
 
 def _count(model, case, **filters) -> int:
-    return model.objects.filter(
-        case_id=case.pk, case_type__model=case._meta.model_name, **filters
-    ).count()
+    kind = ContentType.objects.get_for_model(case)
+    return model.objects.filter(case_type=kind, case_id=case.pk, **filters).count()
 
 
 class _Terminal:
