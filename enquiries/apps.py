@@ -8,8 +8,9 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Member enquiries"
 
     def ready(self) -> None:
-        from enquiries import services
+        from enquiries import permissions, services
         from enquiries.tasks import recompute_on_calendar_change
+        from protocol_portal.casework.access import declare
         from protocol_portal.casework.registry import CaseTypeSpec, register
         from protocol_portal.org.services import on_calendar_change
 
@@ -20,6 +21,7 @@ class EnquiriesConfig(AppConfig):
                 on_rungs=services.enquiry_on_rungs,
             )
         )
+        declare(permissions.ACCESS)
         on_calendar_change(recompute_on_calendar_change)
         if find_spec("protocol_portal.web.home") is not None:
             from enquiries.panels import member_panel, officer_panel

@@ -2,7 +2,8 @@
 
 The case shape (reference, owner post, clock, chaser position) comes from
 `protocol_portal.casework.models.Case`; this adds what an enquiry is about, the flags that
-decide its route, its attachments, who has been copied in, and the object-permission tables.
+decide its route, its attachments and who has been copied in. Who may see it is derived from
+it (`enquiries.permissions`, `casework.access`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import PurePosixPath
 
 from django.db import models
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from enquiries.states import OPEN, Status, Urgency
@@ -268,15 +268,3 @@ class WardNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enquiry} told {self.member}"
-
-
-class EnquiryUserObjectPermission(UserObjectPermissionBase):
-    """Direct-FK guardian table: per-person grants (the raising member, a permitted copy)."""
-
-    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
-
-
-class EnquiryGroupObjectPermission(GroupObjectPermissionBase):
-    """Direct-FK guardian table: per-post grants through the post's group."""
-
-    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)

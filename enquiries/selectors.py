@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
 
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -22,12 +20,11 @@ from enquiries.models import (
     Enquiry,
     EnquiryAttachment,
     EnquiryCopy,
-    EnquiryGroupObjectPermission,
-    EnquiryUserObjectPermission,
     WardNotice,
 )
 from enquiries.permissions import VIEW
 from enquiries.states import OPEN, Status
+from protocol_portal.casework.access import visible
 from protocol_portal.casework.models import CaseEvent
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.org.calendars import calendar_for
@@ -71,46 +68,15 @@ class Scope:
     }
 
 
-def may_view(*, user: Person) -> Q:
-    """The view grant on the direct-FK permission tables: through the groups of the posts the
-    person holds, or granted to them in person.
-
-    Equivalent to guardian's `get_objects_for_user` (superusers get no bypass), but guardian
-    writes `pk IN (SELECT CAST(content_object_id ...) ...)` over every enquiry the user may see,
-    which at 100,000 enquiries costs seconds on SQLite even when a queue wants 25 rows. On SQLite
-    it is two correlated EXISTS: the database checks only the rows the rest of the query selects,
-    each by index. PostgreSQL cannot turn an OR of two EXISTS into joins, and scanned the whole
-    table with both as hashed subplans (1.2 s for the dashboard at 100,000): there it is the ids
-    of the two grant tables' UNION, read by their unique indexes, that the enquiries are
-    semi-joined to (bench/README.md)."""
-    permission = Permission.objects.filter(
-        content_type=ContentType.objects.get_for_model(Enquiry),
-        codename=VIEW.split(".", 1)[1],
-    ).values("pk")[:1]
-    groups = Person.groups.through.objects.filter(person_id=user.pk).values("group_id")
-    through_groups = EnquiryGroupObjectPermission.objects.filter(
-        permission_id=Subquery(permission), group_id__in=groups
-    )
-    in_person = EnquiryUserObjectPermission.objects.filter(
-        permission_id=Subquery(permission), user_id=user.pk
-    )
-    if connection.vendor == "postgresql":
-        ids = through_groups.values("content_object_id").union(
-            in_person.values("content_object_id")
-        )
-        return Q(pk__in=ids)
-    this_one = Q(content_object_id=OuterRef("pk"))
-    return Q(Exists(through_groups.filter(this_one))) | Q(Exists(in_person.filter(this_one)))
-
-
 def enquiries_visible_to(*, user: Person) -> QuerySet[Enquiry]:
-    """The enquiries this person may open (object permissions; superusers get no bypass)."""
+    """The enquiries this person may open (their audiences, casework.access; superusers get no
+    bypass)."""
     if not (user.is_authenticated and user.is_active):
         return Enquiry.objects.none()
-    # Grants only ever reach posts and members of the enquiry's own council, so the councils
+    # Audiences are only ever posts and members of the enquiry's own council, so the councils
     # the person works for or sits on bound the rows to check (an index range, not the table).
     councils = Council.objects.filter(Q(posts__holder=user) | Q(members__person=user)).values("pk")
-    return Enquiry.objects.filter(council_id__in=councils).filter(may_view(user=user))
+    return visible(user, VIEW, Enquiry.objects.filter(council_id__in=councils))
 
 
 def hydrate(ids: Iterable[int]) -> list[Enquiry]:

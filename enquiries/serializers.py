@@ -127,6 +127,7 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
     """One enquiry as its reader may see it: the timeline is filtered by the view."""
 
     timeline = serializers.SerializerMethodField()
+    resident_reference = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     copies = serializers.SerializerMethodField()
     ward_members_told = serializers.SerializerMethodField()
@@ -158,6 +159,11 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
     @extend_schema_field(EnquiryEventSerializer(many=True))
     def get_timeline(self, obj):
         return EnquiryEventSerializer(self._page().events, many=True).data
+
+    @extend_schema_field(serializers.CharField())
+    def get_resident_reference(self, obj) -> str:
+        """Personal data for those handling the enquiry and its member, never for a copy."""
+        return obj.resident_reference if self.context.get("may_see_attachments") else ""
 
     @extend_schema_field(EnquiryAttachmentSerializer(many=True))
     def get_attachments(self, obj):

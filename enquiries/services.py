@@ -30,6 +30,7 @@ from enquiries.states import (
     Status,
     Urgency,
 )
+from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
 from protocol_portal.casework.services import (
@@ -311,7 +312,6 @@ def _copy_in(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list
                         "created_at": as_of,
                     },
                 )
-                permissions.grant_copy_person(enquiry=enquiry, person=member.person)
                 if created:
                     names.append(str(member))
             continue
@@ -323,7 +323,6 @@ def _copy_in(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list
             post=post,
             defaults={"reason": CopyReason.RULE, "source": placement.source, "created_at": as_of},
         )
-        permissions.grant_copy_post(enquiry=enquiry, post=post)
         if created:
             names.append(post.title)
     return names
@@ -339,9 +338,12 @@ def _place(enquiry: Enquiry, placement: Placement) -> None:
 
 
 def _grant_placement(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:
-    """The handling post and its management line may act; the rule's copies may read."""
-    permissions.grant_handling(enquiry=enquiry, post=placement.post)
-    return _copy_in(enquiry, placement, as_of=as_of)
+    """Record the rule's copies, then bring the enquiry's audiences up to date: the handling
+    post and its management line may act, the copies may read, and whoever it was passed from
+    no longer sees it (casework.access)."""
+    copies = _copy_in(enquiry, placement, as_of=as_of)
+    access_sync(enquiry, as_of=as_of)
+    return copies
 
 
 def _routed_summary(placement: Placement, copies: Sequence[str]) -> str:
@@ -490,8 +492,6 @@ def enquiry_create(
     )
     _save(enquiry, actor=actor, reason="logged by the member")
     copies = _grant_placement(enquiry, placement, as_of=as_of)
-    permissions.grant_member(enquiry=enquiry, person=member.person)
-    permissions.grant_triage(enquiry=enquiry)
     for upload in attachments:
         _attachment_store(enquiry, upload, actor=actor, as_of=as_of)
     _event(
@@ -632,7 +632,7 @@ def _reassign(enquiry: Enquiry, *, to_post: Post, reason: str, actor, as_of) -> 
     previous = enquiry.owner_post
     enquiry.owner_post = to_post
     _save(enquiry, actor=actor, reason=f"reassigned: {reason}")
-    permissions.grant_handling(enquiry=enquiry, post=to_post)
+    access_sync(enquiry, as_of=as_of)
     event = _event(
         enquiry,
         as_of=as_of,
@@ -1051,6 +1051,7 @@ def enquiry_mark_involved(
     if enquiry.involved_officers.filter(pk=officer.pk).exists():
         return enquiry
     enquiry.involved_officers.add(officer)
+    access_sync(enquiry, as_of=as_of)
     _event(
         enquiry,
         as_of=as_of,
@@ -1114,7 +1115,7 @@ def enquiry_share_with_member(
     )
     if not created:
         return copy
-    permissions.grant_copy_person(enquiry=enquiry, person=member.person)
+    access_sync(enquiry, as_of=as_of)
     _event(
         enquiry,
         as_of=as_of,
@@ -1172,14 +1173,14 @@ def enquiries_recompute_for_calendar(
 def enquiry_on_rung(case: Enquiry, rung: ChaserRung, posts: list[Post], as_of: datetime) -> None:
     """Called by the kernel inside the chaser's transaction: posts escalated to may see and act
     on the enquiry; a rung past the due date records the breach (000 §7.1)."""
-    permissions.grant_escalation(enquiry=case, posts=posts)
+    permissions.escalated_to([(case, posts)], as_of=as_of)
     _breach_on_rung(case, as_of)
 
 
 def enquiry_on_rungs(fired: list[tuple[Enquiry, ChaserRung, list[Post]]], as_of: datetime) -> None:
     """`enquiry_on_rung` for a batch of rungs the sweep fired together: the same grants, in two
     queries for the batch, and the same breaches (000 §7.1)."""
-    permissions.grant_escalations((case, posts) for case, _, posts in fired)
+    permissions.escalated_to([(case, posts) for case, _, posts in fired], as_of=as_of)
     for case, _, _ in fired:
         _breach_on_rung(case, as_of)
 

@@ -300,3 +300,61 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.person} by {self.requested_by}"
+
+
+class CaseAccess(models.Model):
+    """One audience's sight of one case, from `since` until `until` (open while null).
+
+    Written only by `casework.access` from what each case type's audiences derive, so the rows
+    are both the index lists filter on and the record of who could see the case, when."""
+
+    case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    case_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("case_type", "case_id")
+    audience = models.CharField(max_length=40)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    perms = models.CharField(max_length=300, help_text="Codenames, comma-separated.")
+    since = models.DateTimeField()
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "case access"
+        verbose_name_plural = "case access (who could see which case, when)"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=True) ^ models.Q(person__isnull=True),
+                name="case_access_post_or_person",
+            ),
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "audience", "post"],
+                condition=models.Q(until__isnull=True, post__isnull=False),
+                name="one_open_access_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "audience", "person"],
+                condition=models.Q(until__isnull=True, person__isnull=False),
+                name="one_open_access_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case_type", "case_id", "since"], name="case_access_history"),
+            models.Index(
+                fields=["post", "case_type", "case_id"],
+                name="case_access_open_by_post",
+                condition=models.Q(until__isnull=True, post__isnull=False),
+            ),
+            models.Index(
+                fields=["person", "case_type", "case_id"],
+                name="case_access_open_by_person",
+                condition=models.Q(until__isnull=True, person__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.post or self.person
+        return f"{self.audience}: {holder} ({self.since:%Y-%m-%d} – {self.until or 'now'})"

@@ -1,8 +1,9 @@
 """Object permissions through one helper (STYLE habit 10).
 
-Grants go to a post's group, so whoever holds the post (now or later) has them; a member's own
-cases are granted to the member's person. Views call `check_perm`; lists filter in selectors
-with `objects_for`.
+`check_perm` and `objects_for` are the one entry every view, endpoint, export and list uses. A
+case type that declares its audiences (`casework.access`) is answered from them: access derived
+from the case as it stands. The others are still answered from explicit guardian grants, made
+to a post's group (so whoever holds the post, now or later, has them) or to a person.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from django.db.models import Model, QuerySet
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
+from protocol_portal.casework import access
 from protocol_portal.org.models import Person, Post
 from protocol_portal.org.services import post_ensure_group
 
 
 def check_perm(user: Person, perm: str, obj: Model) -> bool:
-    """May this user do `perm` (e.g. "enquiries.view_enquiry") on this object?"""
+    """May this user do `perm` (e.g. "enquiries.view_enquiry") on this object? A case type
+    whose audiences are declared answers from them (casework.access); others from guardian."""
     if not (user.is_authenticated and user.is_active):
         return False
+    if access.governed(type(obj)):
+        return access.can(user, perm, obj)
     checker = _request_checker(user, perm, obj)
     if checker is None:
         return bool(user.has_perm(perm, obj))
@@ -110,6 +115,8 @@ request_finished.connect(_request_ends, dispatch_uid="portal-permission-memo-end
 
 def objects_for(user: Person, perm: str, queryset: QuerySet) -> QuerySet:
     """Only the objects the user holds `perm` on (constant queries at any volume)."""
+    if access.governed(queryset.model):
+        return access.visible(user, perm, queryset)
     return get_objects_for_user(
         user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
     )

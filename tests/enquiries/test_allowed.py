@@ -1,92 +1,18 @@
-"""`permissions.allowed` reads in one query the set guardian's checker reads in two, and the
-enquiry page's own read (`selectors.enquiry_for_page`) shows what the general one does."""
+"""The enquiry page's own read (`selectors.enquiry_for_page`) shows what the general one does.
+(What each reader may do is tested from the enquiry's audiences: tests/casework/test_access.py.)"""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from guardian.core import ObjectPermissionChecker
 
-from enquiries import permissions, selectors, services
-from enquiries.models import EnquiryAttachment, EnquiryGroupObjectPermission, WardNotice
-from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed
-from protocol_portal.org.models import Person
+from enquiries import selectors, services
+from enquiries.models import EnquiryAttachment, WardNotice
 from tests.enquiries.helpers import log
-from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def guardian_says(user: Person, enquiry) -> frozenset[str]:
-    codenames = ObjectPermissionChecker(user).get_perms(enquiry)
-    return frozenset(f"enquiries.{codename}" for codename in codenames)
-
-
-@pytest.fixture
-def people(org, as_of):
-    """An enquiry and one person for each way of holding (or not) permissions on it."""
-    enquiry = log(org, as_of)
-    other = log(org, as_of, subject="Bins not collected on Oak Road")
-    direct = PersonFactory(username="direct")
-    permissions.grant_copy_person(enquiry=enquiry, person=direct)
-    grouped = PersonFactory(username="grouped")
-    group = Group.objects.create(name="a post's group")
-    grouped.groups.add(group, Group.objects.create(name="a group with no grants"))
-    both = PersonFactory(username="both")
-    both.groups.add(group)
-    permissions.grant_to_person((FOLLOW_UP,), both, enquiry)
-    permissions.grant_to_person((ACT,), both, other)  # another enquiry's grant does not count
-    for codename in ("view_enquiry", "view_enquiry_attachments"):
-        EnquiryGroupObjectPermission.objects.create(
-            group=group,
-            permission=Permission.objects.get(codename=codename),
-            content_object=enquiry,
-        )
-    inactive = PersonFactory(username="inactive", is_active=False)
-    permissions.grant_copy_person(enquiry=enquiry, person=inactive)
-    return enquiry, {
-        "direct": direct,
-        "group": grouped,
-        "both": both,
-        "none": PersonFactory(username="nobody"),
-        "superuser": PersonFactory(username="root", is_superuser=True, is_staff=True),
-        "inactive": inactive,
-        "owner": org.housing_officer.holder,
-        "raiser": org.raiser.person,
-    }
-
-
-@pytest.mark.parametrize(
-    "who", ["direct", "group", "both", "none", "superuser", "inactive", "owner", "raiser"]
-)
-def test_allowed_is_what_guardian_says(people, who):
-    enquiry, by_kind = people
-    user = Person.objects.get(pk=by_kind[who].pk)  # fresh: no checker cache, no group cache
-    assert allowed(user, enquiry) == guardian_says(user, enquiry)
-
-
-def test_the_kinds_hold_what_they_were_given(people):
-    enquiry, by_kind = people
-    assert allowed(by_kind["direct"], enquiry) == {VIEW}
-    assert allowed(by_kind["group"], enquiry) == {VIEW, ATTACHMENTS}
-    assert allowed(by_kind["both"], enquiry) == {VIEW, ATTACHMENTS, FOLLOW_UP}
-    assert allowed(by_kind["none"], enquiry) == frozenset()
-    assert allowed(by_kind["inactive"], enquiry) == frozenset()
-    assert {VIEW, ACT, ATTACHMENTS, FOLLOW_UP} <= allowed(by_kind["superuser"], enquiry)
-
-
-def test_allowed_is_one_query(people, django_assert_num_queries):
-    enquiry, by_kind = people
-    with django_assert_num_queries(1):
-        allowed(by_kind["both"], enquiry)
-
-
-def test_the_anonymous_hold_nothing(people):
-    enquiry, _ = people
-    assert allowed(AnonymousUser(), enquiry) == frozenset()
 
 
 def test_the_page_read_shows_what_the_general_read_does(org, as_of):

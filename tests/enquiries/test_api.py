@@ -128,10 +128,15 @@ def test_flags_and_involved_officer(client, org, frozen):
     body = post(client, url + "flags/", {"relates_to_legal_proceedings": True}).json()
     assert body["concerning"] == "legal_proceedings"
     assert body["owner"] == org.housing_director.title
+    # Passed up to the Director, the enquiry is no longer the manager's to see (casework.access).
+    assert client.get(url).status_code == 404
+    client.force_login(org.housing_director.holder)
     assert post(client, url + "flags/", {"urgency": "urgent"}).status_code == 400
+    assert post(client, url + "involved/", {"officer": "nobody"}).status_code == 400
     response = post(client, url + "involved/", {"officer": org.housing_director.holder.username})
     assert response.json()["owner"] == org.ce.title
-    assert post(client, url + "involved/", {"officer": "nobody"}).status_code == 400
+    # An officer involved in the proceedings never sees the enquiry again (000 §13.5).
+    assert client.get(url).status_code == 404
 
 
 def test_share_only_by_the_requester(client, org, frozen):

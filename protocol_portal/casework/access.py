@@ -1,0 +1,307 @@
+"""Who may see and do what on a case, derived from the case itself: the one access policy.
+
+Each case type declares its *audiences* (`AccessSpec.audiences`): a function of the case as it
+stands now — the raiser, the post handling it and that post's line managers, the council's
+triage team, copied members and posts, the Monitoring Officer where the protocol says — each with
+what it may do (`perms`, the codenames the views check: "view_enquiry", "act_on_enquiry", ...).
+Some audiences are not a function of the case's columns but of what happened to it (the posts a
+chaser escalated to, say): services *record* them (`access_record`) and they last until the case
+is passed on, unless the spec keeps them (`kept_on_handover`).
+
+`access_sync` writes the derived audiences into `CaseAccess` rows, each with the moment it began
+and the moment it ended, so:
+- a page asks one indexed question (`perms_for`), and a list one semi-join (`visible`);
+- passing a case on ends the old handler's and their managers' sight in the same transaction,
+  with no row revoked by hand;
+- who could see a case, from when to when, stays on record (`access_history`) for the
+  Monitoring Officer.
+
+Nobody acts on a case they raised: a person who is in a case's raiser audience holds only what
+the raiser holds, whatever post they also hold (a councillor who is also a post-holder, F13).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete
+
+from protocol_portal.casework.models import CaseAccess
+from protocol_portal.org.models import Person, Post
+
+RAISER = "raiser"
+HANDLER = "handler"
+LINE_MANAGER = "line_manager"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One group of people with one set of permissions on a case.
+
+    `posts` are post ids (whoever holds the post, now or later, is in the audience); `people` are
+    person ids. `line` adds the posts' line managers, nearest first, as the `line_manager`
+    audience with `line_perms` (default: the same permissions)."""
+
+    name: str
+    perms: frozenset[str]
+    posts: tuple[int, ...] = ()
+    people: tuple[int, ...] = ()
+    line: bool = False
+    line_perms: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    label: str  # "enquiries.Enquiry"
+    audiences: Callable[[Model], Iterable[Audience]]
+    # Audiences services record as things happen (not derived from the case's columns), and
+    # those of them that survive a hand-over.
+    recorded: frozenset[str] = frozenset()
+    kept_on_handover: frozenset[str] = frozenset()
+    # Every permission a superuser holds (the site admin), as guardian's backend gave them.
+    all_perms: frozenset[str] = frozenset()
+    # Posts that may never be an audience of this case (nor reach it as a line manager).
+    barred_posts: Callable[[Model], frozenset[int]] | None = None
+
+
+_specs: dict[str, AccessSpec] = {}
+
+
+def declare(spec: AccessSpec) -> None:
+    _specs[spec.label] = spec
+    post_delete.connect(
+        _case_deleted, sender=spec.label, dispatch_uid=f"case-access-deleted:{spec.label}"
+    )
+
+
+def _case_deleted(sender, instance, **kwargs) -> None:
+    """A case deleted (by retention, say) takes its access record with it."""
+    CaseAccess.objects.filter(case_type=_content_type(sender), case_id=instance.pk).delete()
+
+
+def spec_of(obj_or_model) -> AccessSpec | None:
+    return _specs.get(obj_or_model._meta.label)
+
+
+def governed(model) -> bool:
+    """Whether this model's access is derived here (else it is an explicit guardian grant)."""
+    return model._meta.label in _specs
+
+
+def _content_type(model) -> ContentType:
+    return ContentType.objects.get_for_model(model)
+
+
+def _encode(perms: Iterable[str]) -> str:
+    return "," + ",".join(sorted(set(perms))) + ","
+
+
+def _decode(perms: str) -> frozenset[str]:
+    return frozenset(p for p in perms.split(",") if p)
+
+
+def management_line_ids(post_id: int) -> list[int]:
+    """The post's line managers, nearest first (a cycle in the chart stops the walk)."""
+    line: list[int] = []
+    seen = {post_id}
+    managers = dict(Post.objects.filter(council__posts=post_id).values_list("pk", "line_manager"))
+    manager = managers.get(post_id)
+    while manager is not None and manager not in seen:
+        line.append(manager)
+        seen.add(manager)
+        manager = managers.get(manager)
+    return line
+
+
+@dataclass
+class _Want:
+    rows: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict)
+
+    def add(self, audience: str, kind: str, holder: int, perms: frozenset[str]) -> None:
+        key = (audience, kind, holder)
+        self.rows[key] = self.rows.get(key, frozenset()) | perms
+
+
+def derived(obj: Model) -> dict[tuple[str, str, int], frozenset[str]]:
+    """The audiences the spec derives from the case as it stands: (audience, "post" or
+    "person", id) → permissions."""
+    spec = spec_of(obj)
+    want = _Want()
+    barred = spec.barred_posts(obj) if spec.barred_posts else frozenset()
+    for audience in spec.audiences(obj):
+        for post in audience.posts:
+            if post is None or post in barred:
+                continue
+            want.add(audience.name, "post", post, audience.perms)
+            if audience.line:
+                for manager in management_line_ids(post):
+                    if manager not in barred:
+                        perms = audience.line_perms or audience.perms
+                        want.add(LINE_MANAGER, "post", manager, perms)
+        for person in audience.people:
+            if person is not None:
+                want.add(audience.name, "person", person, audience.perms)
+    return want.rows
+
+
+def _key(row: CaseAccess) -> tuple[str, str, int]:
+    if row.post_id is not None:
+        return (row.audience, "post", row.post_id)
+    return (row.audience, "person", row.person_id)
+
+
+def access_sync(obj: Model, *, as_of: datetime) -> None:
+    """Make the case's open access rows what its audiences say now: rows no longer derived end
+    at `as_of`, new ones begin. Recorded audiences end when the handler changes (a hand-over),
+    unless the spec keeps them. Call it after every change that can move an audience."""
+    spec = spec_of(obj)
+    content_type = _content_type(type(obj))
+    want = derived(obj)
+    open_rows = list(
+        CaseAccess.objects.filter(case_type=content_type, case_id=obj.pk, until__isnull=True)
+    )
+    handlers_before = {r.post_id for r in open_rows if r.audience == HANDLER and r.post_id}
+    handlers_now = {holder for name, kind, holder in want if name == HANDLER and kind == "post"}
+    handed_over = bool(handlers_before) and handlers_before != handlers_now
+    ending: list[int] = []
+    have: dict[tuple[str, str, int], frozenset[str]] = {}
+    for row in open_rows:
+        key = _key(row)
+        if row.audience in spec.recorded:
+            if not handed_over or row.audience in spec.kept_on_handover:
+                have[key] = _decode(row.perms)
+                continue
+        elif want.get(key) == _decode(row.perms):
+            have[key] = want[key]
+            continue
+        ending.append(row.pk)
+    if ending:
+        CaseAccess.objects.filter(pk__in=ending).update(until=as_of)
+    _open(obj, content_type, {k: v for k, v in want.items() if have.get(k) != v}, as_of=as_of)
+
+
+def _open(obj, content_type, rows: dict[tuple[str, str, int], frozenset[str]], *, as_of) -> None:
+    if not rows:
+        return
+    CaseAccess.objects.bulk_create(
+        [
+            CaseAccess(
+                case_type=content_type,
+                case_id=obj.pk,
+                audience=audience,
+                post_id=holder if kind == "post" else None,
+                person_id=holder if kind == "person" else None,
+                perms=_encode(perms),
+                since=as_of,
+            )
+            for (audience, kind, holder), perms in sorted(rows.items())
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def access_record(
+    pairs: Iterable[tuple[Model, Iterable[Post | None]]],
+    *,
+    audience: str,
+    perms: Iterable[str],
+    as_of: datetime,
+) -> None:
+    """Add posts to a recorded audience of each case (the posts a chaser escalated to), in one
+    insert for the whole batch; a post already in that audience is left as it is."""
+    encoded = _encode(perms)
+    rows = []
+    for obj, posts in pairs:
+        content_type = _content_type(type(obj))
+        for post in {p.pk: p for p in posts if p is not None}.values():
+            rows.append(
+                CaseAccess(
+                    case_type=content_type,
+                    case_id=obj.pk,
+                    audience=audience,
+                    post_id=post.pk,
+                    perms=encoded,
+                    since=as_of,
+                )
+            )
+    if rows:
+        CaseAccess.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _holds(user: Person) -> Q:
+    return Q(person_id=user.pk) | Q(post__holder_id=user.pk)
+
+
+def perms_for(user: Person, obj: Model) -> frozenset[str]:
+    """Every permission codename the user holds on this case now, in one query. Nothing is
+    cached: a page that asks several questions reads the set once and asks it."""
+    if not (user.is_authenticated and user.is_active) or obj.pk is None:
+        return frozenset()
+    spec = spec_of(obj)
+    if user.is_superuser:
+        return spec.all_perms
+    rows = CaseAccess.objects.filter(
+        _holds(user),
+        case_type=_content_type(type(obj)),
+        case_id=obj.pk,
+        until__isnull=True,
+    ).values_list("audience", "perms")
+    rows = list(rows)
+    raised = [perms for audience, perms in rows if audience == RAISER]
+    return frozenset().union(*(_decode(p) for p in (raised or [p for _, p in rows])))
+
+
+def can(user: Person, perm: str, obj: Model) -> bool:
+    """May this user do `perm` ("enquiries.view_enquiry" or its codename) on this case?"""
+    return perm.rpartition(".")[2] in perms_for(user, obj)
+
+
+def visible(user: Person, perm: str, queryset: QuerySet) -> QuerySet:
+    """Only the cases on which the user holds `perm` now: one semi-join on the open access rows
+    of the posts they hold and of them in person, each read by a partial index. Superusers get
+    no bypass on lists (what a list shows is what its reader may open in their own right)."""
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    codename = perm.rpartition(".")[2]
+    rows = CaseAccess.objects.filter(
+        case_type=_content_type(queryset.model),
+        until__isnull=True,
+        perms__contains=f",{codename},",
+    )
+    posts = Post.objects.filter(holder_id=user.pk).values("pk")
+    through_posts = rows.filter(post_id__in=posts)
+    in_person = rows.filter(person_id=user.pk)
+    if connection.vendor == "postgresql":
+        ids = through_posts.values("case_id").union(in_person.values("case_id"))
+        return queryset.filter(pk__in=ids)
+    this_one = Q(case_id=OuterRef("pk"))
+    return queryset.filter(
+        Q(Exists(through_posts.filter(this_one))) | Q(Exists(in_person.filter(this_one)))
+    )
+
+
+def raised_by(user: Person, obj: Model) -> bool:
+    """Whether the user is in the case's raiser audience (so may never act on it)."""
+    return RAISER in {
+        audience
+        for audience in CaseAccess.objects.filter(
+            _holds(user), case_type=_content_type(type(obj)), case_id=obj.pk, until__isnull=True
+        ).values_list("audience", flat=True)
+    }
+
+
+def access_history(obj: Model) -> QuerySet[CaseAccess]:
+    """Who could see the case, from when to when (the Monitoring Officer's view)."""
+    return (
+        CaseAccess.objects.filter(case_type=_content_type(type(obj)), case_id=obj.pk)
+        .select_related("post__holder", "person")
+        .order_by("since", "pk")
+    )
