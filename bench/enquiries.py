@@ -140,10 +140,10 @@ class World:
         self.counters: Counter = Counter()
 
     def template(self, council, area, concerning: str):
-        """A real enquiry logged through the service: its route and grants are copied."""
-        from enquiries.models import EnquiryGroupObjectPermission
+        """A real enquiry logged through the service: its route and the posts of its audiences
+        (casework.access) are copied."""
         from enquiries.services import enquiry_create
-        from protocol_portal.casework.models import ReferenceCounter
+        from protocol_portal.casework.models import CaseAccess, ReferenceCounter
 
         # The route depends on the directorate the area maps to, not on the area itself.
         key = (council.pk, area.directorate_id, concerning)
@@ -169,9 +169,9 @@ class World:
                 as_of=self.as_of,
             )
             grants = list(
-                EnquiryGroupObjectPermission.objects.filter(
-                    content_object_id=enquiry.pk
-                ).values_list("group_id", "permission_id")
+                CaseAccess.objects.filter(
+                    case_id=enquiry.pk, case_type__model="enquiry", post__isnull=False
+                ).values_list("audience", "post_id", "perms")
             )
             self.templates[key] = (enquiry, grants)
             self.counters[(council.slug[:3], self.today.year)] += 1
@@ -279,22 +279,18 @@ def _row(world: World, rng: random.Random, weights: list[int]) -> tuple:
 
 def seed(world: World, count: int, rng: random.Random, batch: int = 5000) -> float:
     """Add `count` enquiries: 30% open (some paused, some breached), the rest answered or
-    closed over two years, each with its timeline and its object-permission rows."""
-    from django.contrib.auth.models import Permission
+    closed over two years, each with its timeline and its access rows (casework.access)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
-    from enquiries.models import Enquiry, EnquiryGroupObjectPermission, EnquiryUserObjectPermission
+    from enquiries.models import Enquiry
     from enquiries.permissions import MEMBER_PERMS
-    from protocol_portal.casework.models import CaseEvent, ReferenceCounter
+    from protocol_portal.casework.access import _encode
+    from protocol_portal.casework.models import CaseAccess, CaseEvent, ReferenceCounter
 
     started = time.perf_counter()
     content_type = ContentType.objects.get_for_model(Enquiry)
-    member_perm_ids = list(
-        Permission.objects.filter(
-            content_type=content_type, codename__in=[p.split(".")[1] for p in MEMBER_PERMS]
-        ).values_list("pk", flat=True)
-    )
+    member_perms = _encode(MEMBER_PERMS)
     weights = [len(world.members[c.pk]) for c in world.councils]
     done = 0
     while done < count:
@@ -322,23 +318,29 @@ def seed(world: World, count: int, rng: random.Random, batch: int = 5000) -> flo
                 ],
                 batch_size=2000,
             )
-            EnquiryGroupObjectPermission.objects.bulk_create(
+            CaseAccess.objects.bulk_create(
                 [
-                    EnquiryGroupObjectPermission(
-                        content_object_id=e.pk, group_id=group, permission_id=perm
+                    CaseAccess(
+                        case_type=content_type,
+                        case_id=e.pk,
+                        audience=audience,
+                        post_id=post,
+                        perms=perms,
+                        since=world.as_of,
                     )
                     for e, (_, grants, _) in zip(rows, extras, strict=True)
-                    for group, perm in grants
-                ],
-                batch_size=5000,
-            )
-            EnquiryUserObjectPermission.objects.bulk_create(
-                [
-                    EnquiryUserObjectPermission(
-                        content_object_id=e.pk, user_id=person, permission_id=perm
+                    for audience, post, perms in grants
+                ]
+                + [
+                    CaseAccess(
+                        case_type=content_type,
+                        case_id=e.pk,
+                        audience="raiser",
+                        person_id=person,
+                        perms=member_perms,
+                        since=world.as_of,
                     )
                     for e, (_, _, person) in zip(rows, extras, strict=True)
-                    for perm in member_perm_ids
                 ],
                 batch_size=5000,
             )

@@ -30,6 +30,7 @@ OFFICER_PERMS = _codenames(VIEW, ACT, ATTACHMENTS)
 MEMBER_PERMS = _codenames(VIEW, ATTACHMENTS, FOLLOW_UP)
 COPY_PERMS = _codenames(VIEW)
 ESCALATED = "escalated"
+REFERRED_FROM = "referred_from"
 LABEL = "enquiries.Enquiry"
 
 
@@ -72,7 +73,7 @@ def barred_posts(enquiry) -> frozenset[int]:
 ACCESS = AccessSpec(
     label=LABEL,
     audiences=audiences,
-    recorded=frozenset({ESCALATED}),
+    recorded=frozenset({ESCALATED, REFERRED_FROM}),
     all_perms=OFFICER_PERMS | MEMBER_PERMS,
     barred_posts=barred_posts,
 )
@@ -93,3 +94,15 @@ def escalated_to(escalations, *, as_of) -> None:
     """Posts a chaser escalated to may see and act on the enquiry to get it answered, until it
     is passed on; one insert for a whole batch of (enquiry, posts)."""
     access.access_record(escalations, audience=ESCALATED, perms=OFFICER_PERMS, as_of=as_of)
+
+
+def referred_from(enquiry, post: Post, *, as_of) -> None:
+    """The post that referred the enquiry on (to the Monitoring Officer, the Complaints Team or
+    FOI), and its line of management, keep it until it is passed on again."""
+    posts = [post, *Post.objects.filter(pk__in=access.management_line_ids(post.pk))]
+    access.access_record(
+        [(enquiry, posts)],
+        audience=REFERRED_FROM,
+        perms=OFFICER_PERMS,
+        as_of=as_of,
+    )

@@ -835,10 +835,15 @@ def enquiry_reopen(
 
 
 def _refer(enquiry, *, target: str, placement: Placement, actor, as_of, kind, summary, note):
+    referred_from = enquiry.owner_post
     enquiry.status = target
     _place(enquiry, placement)
     _save(enquiry, actor=actor, reason=kind)
     copies = _grant_placement(enquiry, placement, as_of=as_of)
+    if referred_from is not None and referred_from.pk != placement.post.pk:
+        # The officer who referred it, and their line, stay on it to answer once the referral
+        # is decided (000 §7.2b; 002 §76), until the enquiry is passed on again.
+        permissions.referred_from(enquiry, referred_from, as_of=as_of)
     detail = note.strip()
     event = _event(
         enquiry,

@@ -213,12 +213,15 @@ def access_record(
     as_of: datetime,
 ) -> None:
     """Add posts to a recorded audience of each case (the posts a chaser escalated to), in one
-    insert for the whole batch; a post already in that audience is left as it is."""
+    insert for the whole batch; a post already in that audience is left as it is, and a post
+    the case bars is never added."""
     encoded = _encode(perms)
     rows = []
     for obj, posts in pairs:
         content_type = _content_type(type(obj))
-        for post in {p.pk: p for p in posts if p is not None}.values():
+        spec = spec_of(obj)
+        barred = spec.barred_posts(obj) if spec.barred_posts else frozenset()
+        for post in {p.pk: p for p in posts if p is not None and p.pk not in barred}.values():
             rows.append(
                 CaseAccess(
                     case_type=content_type,

@@ -22,7 +22,7 @@ from enquiries import services
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.selectors import enquiries_visible_to
 from protocol_portal.casework.access import access_history
-from protocol_portal.casework.models import CaseAccess
+from protocol_portal.casework.models import CaseAccess, Notice, OutboxMessage
 from protocol_portal.org.models import Person, Post
 from protocol_portal.org.services import post_set_holder
 from tests.casework.lifecycle import LIFECYCLE, TALLY, CaseMachine
@@ -222,9 +222,26 @@ class AccessMachine(CaseMachine):
     start_at = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 
     def start(self):
-        self.escalated: set[int] = set()
+        self.escalated: set[int] = set()  # posts escalated to since the last hand-over
+        self.chased: set[int] = set()  # people a chaser rung went to since then
         self.involved: set[int] = set()
         return log(self.org, self.now)
+
+    def handed_over(self):
+        self.escalated.clear()
+        self.chased.clear()
+
+    @rule(wait=st.booleans())
+    def sweep(self, wait):
+        """The kernel's sweep, noting who each rung it fires goes to: a chaser escalates the
+        enquiry to them (000 §7.1)."""
+        rungs = OutboxMessage.objects.filter(case_id=self.case.pk).exclude(rung="")
+        before = set(rungs.values_list("pk", flat=True))
+        CaseMachine.sweep(self, wait)
+        fired = rungs.exclude(pk__in=before)
+        self.chased |= set(
+            Notice.objects.filter(message__in=fired).values_list("person", flat=True)
+        )
 
     def posts(self):
         o = self.org
@@ -247,7 +264,7 @@ class AccessMachine(CaseMachine):
             )
             and before != self.case.owner_post_id
         ):
-            self.escalated.clear()
+            self.handed_over()
 
     @rule(index=st.integers(0, 4))
     def escalate(self, index):
@@ -281,7 +298,7 @@ class AccessMachine(CaseMachine):
             ),
         )
         if before != self.case.owner_post_id:
-            self.escalated.clear()
+            self.handed_over()
 
     @rule(index=st.integers(0, 4))
     def involve(self, index):
@@ -295,7 +312,7 @@ class AccessMachine(CaseMachine):
         ):
             self.involved.add(officer.pk)
             if before != self.case.owner_post_id:
-                self.escalated.clear()
+                self.handed_over()
 
     @rule()
     def close(self):
@@ -334,7 +351,7 @@ class AccessMachine(CaseMachine):
             post = post.line_manager
         posts |= self.escalated
         holders = set(Post.objects.filter(pk__in=posts).values_list("holder", flat=True))
-        return (people | holders) - barred - {None}
+        return (people | holders | self.chased) - barred - {None}
 
     @invariant()
     def exactly_the_audiences_see_it(self):

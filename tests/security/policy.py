@@ -92,11 +92,15 @@ ENQUIRIES = CaseTypePolicy(
         "line_manager": "officer: the owner's manager (and so on up the line)",
         "triage": "officer: member services (triage) team",
         "monitoring_officer": "officer: Monitoring Officer",
+        "former_owner": "officer: had the enquiry before it was passed to another directorate",
+        "post_holding_member": "member: also holds a member services post",
+        "two_councils": "member here, and an officer of another council",
         "foreign_officer": "officer of another council",
         "anonymous": "not signed in",
     },
     grants={
         "raiser": {"*": E_MEMBER},
+        "post_holding_member": {"*": E_OFFICER},
         "copied_member": {"*": _f("view")},
         "owner": {"*": E_OFFICER},
         "line_manager": {"*": E_OFFICER},
@@ -119,6 +123,10 @@ ENQUIRIES = CaseTypePolicy(
         "flags": ("act", E_OPEN),
         "reply": ("follow_up", _f("awaiting_member", "in_progress")),
         "share": ("follow_up", E_ALL),
+        # Fields: the resident's reference is for those handling the enquiry and its member; an
+        # officer's internal notes (why it was passed on) for officers acting on it.
+        "resident-reference": ("attachments", E_ALL),
+        "internal-timeline": ("act", E_ALL),
         "reopen": ("act|follow_up", _f("received", "responded", "closed")),
     },
 )

@@ -172,8 +172,14 @@ def audit_of(case, actor):
 # --------------------------------------------------------------------------- enquiries
 
 
+RESIDENT_REFERENCE = "RES-SECRET-12345"
+INTERNAL_NOTE = "INTERNAL-NOTE-7731"
+FIELDS = {"resident-reference": RESIDENT_REFERENCE, "internal-timeline": INTERNAL_NOTE}
+
+
 def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901 (one table)
     from enquiries import services
+    from protocol_portal.casework.access import access_sync
     from tests.conftest import build_org
     from tests.enquiries.helpers import log
 
@@ -192,10 +198,25 @@ def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901
         "closed",
     ):
         upload = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
-        enquiry = log(org, as_of, attachments=[upload], subject=f"Boiler {state}")
+        enquiry = log(
+            org,
+            as_of,
+            attachments=[upload],
+            subject=f"Boiler {state}",
+            resident_reference=RESIDENT_REFERENCE,
+        )
         services.enquiry_share_with_member(
             enquiry=enquiry, member=org.south_member, actor=org.raiser.person, as_of=as_of
         )
+        # Passed to another directorate and back: its officers are former owners now.
+        for to in (org.env_officer, org.housing_officer):
+            services.enquiry_reassign(
+                enquiry=enquiry,
+                to_post=to,
+                reason=f"{INTERNAL_NOTE} to {to.title}",
+                actor=org.triage.holder,
+                as_of=as_of,
+            )
         owner = enquiry.owner_post.holder
         step = {
             "in_progress": lambda e, o=owner: services.enquiry_accept(
@@ -227,6 +248,21 @@ def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901
         cases[state] = enquiry
     first = cases["received"]
     owner_post = first.owner_post
+    desk = PostFactory(
+        council=org.council,
+        slug="member-services-2",
+        title="Member Services Officer",
+        kind=PostKind.MEMBER_SERVICES,
+        holder=PersonFactory(username="cllr-and-officer"),
+    )
+    MemberFactory(council=org.council, ward=org.north, group=org.blue, person=desk.holder)
+    two_hats = PersonFactory(username="two-councils")
+    MemberFactory(council=org.council, ward=org.south, group=org.blue, person=two_hats)
+    PostFactory(
+        council=away.council, slug="elsewhere-officer", kind=PostKind.OFFICER, holder=two_hats
+    )
+    for enquiry in cases.values():  # the new desk joins each enquiry's triage audience
+        access_sync(enquiry, as_of=as_of)
     peer = next(p for p in (org.housing_officer, org.housing_officer_2) if p.pk != owner_post.pk)
     people = {
         "raiser": org.raiser.person,
@@ -238,6 +274,9 @@ def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901
         "line_manager": org.housing_manager.holder,
         "triage": org.triage.holder,
         "monitoring_officer": org.mo.holder,
+        "former_owner": org.env_officer.holder,
+        "post_holding_member": desk.holder,
+        "two_councils": two_hats,
         "foreign_officer": away.ce.holder,
         "anonymous": None,
     }
@@ -254,6 +293,8 @@ def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901
 
     def browser(action: str, enquiry) -> Call:
         ref = enquiry.reference
+        if action in FIELDS:
+            return Call("GET", f"/enquiries/{ref}/", listed=FIELDS[action])
         if action == "view":
             return Call("GET", f"/enquiries/{ref}/")
         if action == "export":
@@ -275,6 +316,8 @@ def enquiries_world(as_of: datetime, settings, tmp_path) -> World:  # noqa: C901
 
     def api(action: str, enquiry) -> Call | None:
         base = f"/api/v1/enquiries/{enquiry.reference}/"
+        if action in FIELDS:
+            return Call("GET", base, api=True, listed=FIELDS[action])
         if action == "view":
             return Call("GET", base, api=True)
         if action == "export":
