@@ -28,6 +28,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router
 from protocol_portal.casework.files import SERVED_TYPES
+from protocol_portal.casework.references import reference_pattern
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Person, Post
 
@@ -121,7 +122,7 @@ class EnquiryViewSet(
     triaged or escalated to you as an officer."""
 
     lookup_field = "reference"
-    lookup_value_regex = r"[A-Za-z0-9]{1,3}-ENQ-[0-9]{4}-[0-9]{5}"
+    lookup_value_regex = reference_pattern(Enquiry.REFERENCE_PREFIX)
     filter_backends = [EnquiryFilterBackend]
     filterset_class = EnquiryFilter
     pagination_class = EnquiryPagination
