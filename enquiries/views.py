@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from enquiries import forms, selectors, services
@@ -557,6 +558,17 @@ def queue(request):
     )
 
 
+def _back_to(request, default: str) -> str:
+    """Where the form said to go back to (the queue page it was posted from), if that is a page
+    of this site; anywhere else (another site, a scheme like javascript:) gives `default`."""
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
+
+
 @login_required
 @require_POST
 def bulk_reassign(request):
@@ -590,7 +602,7 @@ def bulk_reassign(request):
                 messages.success(
                     request, f"{moved['n']} enquiries passed to {form.cleaned_data['to_post']}."
                 )
-                return redirect(request.POST.get("next") or reverse("enquiries:queue"))
+                return redirect(_back_to(request, reverse("enquiries:queue")))
     return render(request, "enquiries/enquiry_bulk.html", {"form": form}, status=400)
 
 
