@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
+from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Person
 
@@ -104,7 +104,7 @@ def index(request):
         return redirect("enquiries:queue")
     today = timezone.localdate()
     mine = selectors.enquiries_for_member(user=request.user).values_list("pk", flat=True)
-    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     shared = selectors.hydrate(
         selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True)[:20]
     )
@@ -535,7 +535,7 @@ def queue(request):
         request.GET or None, queryset=base, council_ids=council_ids, today=today
     )
     enquiries = filters.qs if filters.is_bound else base
-    page = Paginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
+    page = BoundedPaginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = _rows(selectors.hydrate(page.object_list), today)

@@ -587,3 +587,129 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
             f"re-rendered and kept; need-to-know API: {api} malformed or foreign bodies and ids, "
             f"0 server errors; {shown} pages show accepted hostile text escaped"
         )
+
+
+# --------------------------------------------------------------------- bounds (probe F8, F10)
+
+HUGE_PAGES = [2**62, 2**63, 10**19, 10**17, 1_000_001, -(2**63), 0, "1e400", "NaN", "\x00"]
+
+
+def _api_lists() -> list[str]:
+    """Every list the API router serves: /api/v1/<prefix>/."""
+    import protocol_portal.urls  # noqa: F401 - the case apps register their viewsets
+    from protocol_portal.api import router
+
+    return [
+        f"/api/v1/{prefix}/" for prefix, viewset, _ in router.registry if hasattr(viewset, "list")
+    ]
+
+
+def test_every_list_answers_a_huge_page_number_without_an_error(frozen_world, client, capsys):
+    """Security probe F8: `?page=2**62` reached the database as an OFFSET past a 64-bit integer
+    (a 500). Every API list answers a page past the end or past the bound with 404 "Invalid
+    page.", and every list page on the site shows a page, as officer and as member."""
+    world = frozen_world("enquiries")
+    org = world.extra["org"]
+    case = world.cases["received"]
+    lists = _api_lists()
+    assert len(lists) >= 10, lists
+    pages = [
+        "/",
+        "/enquiries/",
+        "/enquiries/queue/",
+        "/enquiries/queue/?scope=triage",
+        "/enquiries/dashboard/",
+        "/complaints/",
+        "/interests/",
+        "/access-requests/",
+    ]
+    examples = 0
+    for person in (case.owner_post.holder, org.raiser.person, org.ce.holder):
+        client.force_login(person)
+        for url in lists:
+            for page in HUGE_PAGES:
+                examples += 1
+                response = client.get(url, {"page": page})
+                assert response.status_code in (200, 403, 404), (url, page, response.status_code)
+                if response.status_code == 404:
+                    assert response.json() == {"detail": "Invalid page."}, (url, page)
+                if isinstance(page, int) and page > 1:
+                    assert response.status_code != 200, (url, page, "past the end: no page")
+        for url in pages:
+            for page in HUGE_PAGES:
+                examples += 1
+                response = client.get(url, {"page": page}, follow=True)
+                assert response.status_code in (200, 403), (url, page, response.status_code)
+    with capsys.disabled():
+        print(f"\n[bad input] {examples} huge or malformed page numbers, 0 server errors")
+
+
+def _nested(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+def _deep_lists(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_every_api_endpoint_refuses_json_nested_too_deeply(frozen_world, client, capsys):
+    """Security probe F8: JSON nested 5,000 deep raised RecursionError in the parser (a 500).
+    Every route the API router serves that takes a body parses it with the bounded parser, so
+    5,000 deep (and 33, past the bound) is a 400 with its reason; and over HTTP the create
+    endpoints of every case type say so."""
+    from rest_framework.exceptions import ParseError
+    from rest_framework.test import APIRequestFactory
+
+    import protocol_portal.urls  # noqa: F401 - the case apps register their viewsets
+    from protocol_portal.api import router
+    from protocol_portal.api_parsers import JSON_DEPTH_MOST, TOO_DEEP
+
+    world = frozen_world("enquiries")
+    org = world.extra["org"]
+    factory = APIRequestFactory()
+    routes = 0
+    for pattern in router.urls:
+        view = pattern.callback
+        actions = getattr(view, "actions", None) or {}
+        for method in set(actions) & {"post", "put", "patch"}:
+            for body in (_nested(5_000), _deep_lists(5_000), _nested(JSON_DEPTH_MOST + 1)):
+                instance = view.cls(**view.initkwargs)
+                instance.action_map = actions
+                instance.action = actions[method]
+                request = instance.initialize_request(
+                    getattr(factory, method)("/", body, content_type="application/json")
+                )
+                with pytest.raises(ParseError, match="nested too deeply"):
+                    request.data  # noqa: B018 - parsing is what is tested
+            # A body at the bound still parses.
+            request = instance.initialize_request(
+                getattr(factory, method)(
+                    "/", _nested(JSON_DEPTH_MOST), content_type="application/json"
+                )
+            )
+            assert request.data
+            routes += 1
+    assert routes >= 30, routes
+
+    client.force_login(org.raiser.person)
+    answered = 0
+    for url in (
+        "/api/v1/enquiries/",
+        "/api/v1/complaints/",
+        "/api/v1/interests/register-entries/",
+        "/api/v1/interests/relationships/",
+        "/api/v1/interests/acting-against-notices/",
+        "/api/v1/interests/advice-requests/",
+        "/api/v1/interests/conflict-check/",
+        "/api/v1/access-requests/",
+    ):
+        for body in (_nested(5_000), _deep_lists(5_000)):
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 400, (url, response.status_code)
+            assert response.json() == {"detail": TOO_DEEP}, url
+            answered += 1
+    with capsys.disabled():
+        print(
+            f"\n[bad input] JSON 5,000 deep: {routes} API routes with a body refuse it; "
+            f"{answered} HTTP posts answered 400 with the reason"
+        )
