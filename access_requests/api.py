@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from access_requests import permissions as perms
@@ -25,6 +25,7 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
 from protocol_portal.api import router
+from protocol_portal.api_parsers import JSONParser
 from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.transitions import TransitionError
 

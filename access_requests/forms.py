@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from access_requests.selectors import Ask
 from access_requests.states import Ground, Outcome, Part, Purpose
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
 from protocol_portal.web.forms import GovukDateField
 
@@ -132,6 +133,9 @@ class RequestForm(forms.Form):
             matter_ward=d.get("matter_ward"),
             **{key: key in contains for key, _ in CONTAINS},
         )
+
+    def clean_meeting_date(self):
+        return bounds.MEETING_DATE.clean(self.cleaned_data.get("meeting_date"))
 
 
 class DecideForm(forms.Form):

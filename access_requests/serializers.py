@@ -9,6 +9,7 @@ from rest_framework import serializers
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release, ReleaseOpening
 from access_requests.states import Ground, Outcome, Part, Purpose
 from protocol_portal.api import SlugRelatedField
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
 
 
@@ -192,6 +193,9 @@ class AskSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def validate_meeting_date(self, value):
+        return bounds.MEETING_DATE.clean(value)
 
 
 class PreviewSerializer(serializers.Serializer):

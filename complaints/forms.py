@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post, PostKind
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
@@ -151,6 +152,9 @@ class AcknowledgeForm(forms.Form):
             "invalid": "Enter a real date, for example 27/11/2026.",
         },
     )
+
+    def clean_outcome_due_on(self):
+        return bounds.COMPLAINT_OUTCOME_DUE.clean(self.cleaned_data.get("outcome_due_on"))
 
 
 class InvestigatorForm(forms.Form):
@@ -321,3 +325,11 @@ class SummaryForm(forms.Form):
     def __init__(self, *args, councils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = councils
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") and data.get("quarter"):
+            message = bounds.quarter_error(data["year"], data["quarter"])
+            if message:
+                self.add_error("quarter", message)
+        return data

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
 from protocol_portal.api import SlugRelatedField
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post
 
 
@@ -185,6 +186,9 @@ class AcknowledgeSerializer(serializers.Serializer):
     message = serializers.CharField()
     outcome_due_on = serializers.DateField()
 
+    def validate_outcome_due_on(self, value):
+        return bounds.COMPLAINT_OUTCOME_DUE.clean(value)
+
 
 class InvestigatorSerializer(serializers.Serializer):
     investigator_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -237,6 +241,12 @@ class SummaryGenerateSerializer(serializers.Serializer):
     council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
+
+    def validate(self, attrs):
+        message = bounds.quarter_error(attrs["year"], attrs["quarter"])
+        if message:
+            raise serializers.ValidationError({"quarter": message})
+        return attrs
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Count, Window
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -18,7 +18,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from enquiries import selectors, services
@@ -27,7 +27,10 @@ from enquiries.filters import EnquiryFilter
 from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router
+from protocol_portal.api_parsers import JSONParser
+from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.files import SERVED_TYPES
+from protocol_portal.casework.references import reference_pattern
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Person, Post
 
@@ -48,17 +51,19 @@ class EnquiryFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class OnePassPaginator(Paginator):
+class OnePassPaginator(BoundedPaginator):
     """Django's paginator over a queryset of enquiries, giving the page's ids; the total comes
     with the page's rows (COUNT(*) OVER ()), so one pass over what the caller may see answers
     both, where `count()` and then the page took two (bench/README.md). Only a page past the
-    end is counted on its own, to answer "invalid page" as before."""
+    end is counted on its own, to answer "invalid page" as before, and a page number past
+    PAGE_MOST is refused before the database sees its OFFSET (security probe F8)."""
 
     def page(self, number) -> Page:
         try:
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        self.refuse_past_bound(number)
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
@@ -121,7 +126,7 @@ class EnquiryViewSet(
     triaged or escalated to you as an officer."""
 
     lookup_field = "reference"
-    lookup_value_regex = r"[A-Za-z0-9]{1,3}-ENQ-[0-9]{4}-[0-9]{5}"
+    lookup_value_regex = reference_pattern(Enquiry.REFERENCE_PREFIX)
     filter_backends = [EnquiryFilterBackend]
     filterset_class = EnquiryFilter
     pagination_class = EnquiryPagination

@@ -1,9 +1,12 @@
 from django.urls import path, re_path
 
 from enquiries import views
+from enquiries.models import Enquiry
+from protocol_portal.casework.references import reference_pattern
 
 app_name = "enquiries"
-REFERENCE = r"(?P<reference>[A-Za-z0-9]{1,3}-ENQ-[0-9]{4}-[0-9]{5})"
+# Any reference a council's code allows (VOWH-ENQ-2026-00001 as well as HAC-ENQ-2026-00042).
+REFERENCE = rf"(?P<reference>{reference_pattern(Enquiry.REFERENCE_PREFIX)})"
 
 urlpatterns = [
     path("", views.index, name="index"),

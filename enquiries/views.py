@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from enquiries import forms, selectors, services
@@ -27,6 +27,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
+from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Person
 
@@ -103,7 +104,7 @@ def index(request):
         return redirect("enquiries:queue")
     today = timezone.localdate()
     mine = selectors.enquiries_for_member(user=request.user).values_list("pk", flat=True)
-    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     shared = selectors.hydrate(
         selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True)[:20]
     )
@@ -534,7 +535,7 @@ def queue(request):
         request.GET or None, queryset=base, council_ids=council_ids, today=today
     )
     enquiries = filters.qs if filters.is_bound else base
-    page = Paginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
+    page = BoundedPaginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = _rows(selectors.hydrate(page.object_list), today)
@@ -555,6 +556,17 @@ def queue(request):
             "dashboard": selectors.may_see_dashboard(held=held),
         },
     )
+
+
+def _back_to(request, default: str) -> str:
+    """Where the form said to go back to (the queue page it was posted from), if that is a page
+    of this site; anywhere else (another site, a scheme like javascript:) gives `default`."""
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
 
 
 @login_required
@@ -590,7 +602,7 @@ def bulk_reassign(request):
                 messages.success(
                     request, f"{moved['n']} enquiries passed to {form.cleaned_data['to_post']}."
                 )
-                return redirect(request.POST.get("next") or reverse("enquiries:queue"))
+                return redirect(_back_to(request, reverse("enquiries:queue")))
     return render(request, "enquiries/enquiry_bulk.html", {"form": form}, status=400)
 
 

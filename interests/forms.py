@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Person
 
 
@@ -96,6 +97,9 @@ class RelationshipDeclareForm(CouncilForm):
             .order_by("last_name", "first_name", "username")
         )
 
+    def clean_since(self):
+        return bounds.RELATIONSHIP_SINCE.clean(self.cleaned_data.get("since"))
+
 
 class RelationshipDecideForm(forms.Form):
     decision = forms.CharField(
@@ -153,9 +157,11 @@ class InterestForm(CouncilForm):
         label="Estimated value in pounds (gifts and hospitality)",
         required=False,
         min_value=0,
+        max_value=bounds.MONEY_MOST_POUNDS,
         error_messages={
             "invalid": "Enter the value as a whole number of pounds",
             "min_value": "The value cannot be negative",
+            "max_value": bounds.money_too_much_message(),
         },
     )
     donor = forms.CharField(
@@ -188,6 +194,12 @@ class InterestForm(CouncilForm):
     def __init__(self, *args, **kwargs):
         kwargs["members_only"] = True
         super().__init__(*args, **kwargs)
+
+    def clean_received_on(self):
+        return bounds.GIFT_RECEIVED.clean(self.cleaned_data.get("received_on"))
+
+    def clean_became_aware_on(self):
+        return bounds.BECAME_AWARE.clean(self.cleaned_data.get("became_aware_on"))
 
 
 class ActingAgainstForm(CouncilForm):
@@ -222,6 +234,9 @@ class ActingAgainstForm(CouncilForm):
     def __init__(self, *args, **kwargs):
         kwargs["members_only"] = True
         super().__init__(*args, **kwargs)
+
+    def clean_expected_on(self):
+        return bounds.ACTING_AGAINST_START.clean(self.cleaned_data.get("expected_on"))
 
 
 class AdviceRequestForm(CouncilForm):

@@ -17,6 +17,7 @@ from interests.models import (
     Whose,
 )
 from protocol_portal.api import SlugRelatedField
+from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Directorate, Person, Post
 
 WITHHELD_STATEMENT = (
@@ -83,6 +84,9 @@ class RelationshipDeclareSerializer(serializers.Serializer):
     since = serializers.DateField(required=False, allow_null=True, default=None)
     details = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
+    def validate_since(self, value):
+        return bounds.RELATIONSHIP_SINCE.clean(value)
+
 
 class RelationshipDecisionSerializer(serializers.Serializer):
     decision = serializers.CharField(max_length=4000)
@@ -133,7 +137,12 @@ class InterestCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=4000)
     names = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     value_pounds = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=bounds.MONEY_MOST_POUNDS,
+        error_messages={"max_value": bounds.money_too_much_message()},
     )
     donor = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -142,6 +151,12 @@ class InterestCreateSerializer(serializers.Serializer):
     sensitive_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=2000
     )
+
+    def validate_received_on(self, value):
+        return bounds.GIFT_RECEIVED.clean(value)
+
+    def validate_became_aware_on(self, value):
+        return bounds.BECAME_AWARE.clean(value)
 
 
 class InterestSensitivitySerializer(serializers.Serializer):
@@ -206,6 +221,9 @@ class ActingAgainstCreateSerializer(serializers.Serializer):
     capacity = serializers.ChoiceField(choices=Capacity.choices)
     action = serializers.CharField(max_length=4000)
     expected_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_expected_on(self, value):
+        return bounds.ACTING_AGAINST_START.clean(value)
 
 
 class NoticeAcknowledgeSerializer(serializers.Serializer):

@@ -4,6 +4,11 @@ Rungs are fired a batch of cases at a time: one transaction locks the batch and 
 case's rung with a fixed number of queries, whatever the batch's size (ladders, posts and their
 holders, outbox, timeline, hooks, history), so the cost of a rung falls as the batch grows
 (bench/README.md). `chaser_fire` is the same code with a batch of one.
+
+A sweep sends only the rung due now. When earlier rungs' moments passed while no sweep ran
+(the beat was down), they are not sent late, one stale rung per sweep: the latest rung whose
+moment has come is sent, and the ones passed over are written on the case's timeline as
+skipped, in one line; the case moves past them, so no later sweep sends them.
 """
 
 from __future__ import annotations
@@ -26,11 +31,16 @@ from protocol_portal.casework.services import (
     event_row,
     holders,
     ladders_for,
+    local_morning,
     outbox_write_many,
 )
+from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import ChaserRung, Post, PostKind
 from protocol_portal.org.services import acting_post, kinds_for
 
+# The timeline kind of the line that records rungs skipped after a missed sweep (a rung's own
+# line is "chaser:<key>"; a rung key is a slug, so it cannot be this).
+SKIPPED_KIND = "chasers_skipped"
 # Cases fired in one transaction at most: bounds how long the batch's row locks are held and
 # the size of its statements.
 BATCH_MOST = 250
@@ -143,17 +153,45 @@ def rung_posts(*, case: Case, rung: ChaserRung, org: OrgPosts) -> list[Post]:
 
 @dataclass
 class _Firing:
-    """One case's due rung, worked out in memory before anything is written."""
+    """One case's due rung, worked out in memory before anything is written, and the rungs
+    before it that came due while no sweep ran (skipped, never sent)."""
 
     case: Case
     ladder: list[ChaserRung]
     rung: ChaserRung
     posts: list[Post]
     draft: OutboxDraft
+    index: int
+    skipped: list[tuple[ChaserRung, datetime]]
 
 
-def _plan(spec: CaseTypeSpec, case: Case, ladder: list[ChaserRung], org: OrgPosts) -> _Firing:
-    rung = ladder[case.next_rung]
+def rung_moment(case: Case, rung: ChaserRung) -> datetime:
+    """When a rung of the case's ladder is due: 07:00 on its working day from the due date."""
+    day = calendar_for(case.council, case.CLOCK_CALENDAR).offset(
+        case.due_on, rung.offset_working_days
+    )
+    return local_morning(day)
+
+
+def rung_due_now(case: Case, ladder: list[ChaserRung], as_of: datetime) -> int:
+    """The rung to send: the last of the case's remaining rungs whose moment has come by
+    `as_of` (the next rung itself when the sweep ran on time)."""
+    index = case.next_rung
+    if case.due_on is None:
+        return index
+    for later in range(case.next_rung + 1, len(ladder)):
+        if rung_moment(case, ladder[later]) > as_of:
+            break
+        index = later
+    return index
+
+
+def _plan(
+    spec: CaseTypeSpec, case: Case, ladder: list[ChaserRung], org: OrgPosts, as_of: datetime
+) -> _Firing:
+    index = rung_due_now(case, ladder, as_of)
+    rung = ladder[index]
+    skipped = [(r, rung_moment(case, r)) for r in ladder[case.next_rung : index]]
     posts = rung_posts(case=case, rung=rung, org=org)
     people = holders(posts)
     if "raiser" in rung.notify and getattr(case, "raiser_person", None) is not None:
@@ -170,7 +208,15 @@ def _plan(spec: CaseTypeSpec, case: Case, ladder: list[ChaserRung], org: OrgPost
         recipients=people,
         rung=rung.key,
     )
-    return _Firing(case=case, ladder=ladder, rung=rung, posts=posts, draft=draft)
+    return _Firing(
+        case=case,
+        ladder=ladder,
+        rung=rung,
+        posts=posts,
+        draft=draft,
+        index=index,
+        skipped=skipped,
+    )
 
 
 def _event(firing: _Firing, as_of: datetime) -> CaseEvent:
@@ -182,6 +228,30 @@ def _event(firing: _Firing, as_of: datetime) -> CaseEvent:
         kind=f"chaser:{firing.rung.key}",
         summary=f"Chaser '{firing.rung.key}' sent to {names}",
         detail=firing.rung.source,
+        visible_to_raiser=False,
+    )
+
+
+def _skipped_event(firing: _Firing, as_of: datetime) -> CaseEvent:
+    """One timeline line naming the rungs passed over because the sweep did not run."""
+    keys = [f"'{rung.key}'" for rung, _ in firing.skipped]
+    names = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+    one = len(firing.skipped) == 1
+    summary = (
+        f"Chaser {'step' if one else 'steps'} {names} not sent: the reminder sweep did not run "
+        f"when {'it was' if one else 'they were'} due, so only '{firing.rung.key}', due now, "
+        "was sent"
+    )
+    detail = "; ".join(
+        f"'{r.key}' was due {moment:%-d %B %Y %H:%M} ({r.source})" for r, moment in firing.skipped
+    )
+    return event_row(
+        case=firing.case,
+        at=as_of,
+        actor=None,
+        kind=SKIPPED_KIND,
+        summary=summary[:300],
+        detail=detail,
         visible_to_raiser=False,
     )
 
@@ -282,6 +352,8 @@ def _lock_due(model: type[Case], pks: Iterable[int], as_of: datetime) -> list[Ca
 
 def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> dict[int, str]:
     """Fire each case's due rung once: outbox message, timeline line, next rung scheduled.
+    After a missed sweep only the latest rung due is sent; those passed over are recorded on
+    the timeline as skipped and never sent.
 
     One transaction and a fixed number of queries for the batch. Cases no longer due (gone,
     closed, paused, taken by another worker) are skipped. Returns the rung key fired, by case.
@@ -298,7 +370,7 @@ def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> 
         for case in cases:
             ladder = ladders[case.council_id]
             if case.next_rung < len(ladder):
-                firings.append(_plan(spec, case, ladder, org))
+                firings.append(_plan(spec, case, ladder, org, as_of))
             else:  # the ladder is done: nothing more is due (rare: a ladder shortened)
                 case.next_action_at = None
                 case.save(update_fields=["next_action_at"])
@@ -308,10 +380,17 @@ def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> 
         written = outbox_write_many(drafts=[f.draft for f in firings], at=as_of)
         # A message already written (a redelivered batch whose save was lost) is not repeated.
         fired = [f for f in firings if f.draft.key in written]
-        CaseEvent.objects.bulk_create([_event(f, as_of) for f in fired])
+        CaseEvent.objects.bulk_create(
+            [
+                event
+                for f in fired
+                for event in ([_skipped_event(f, as_of)] if f.skipped else []) + [_event(f, as_of)]
+            ]
+        )
         _hooks_run(spec, fired, as_of)
         for firing in firings:
-            firing.case.next_rung += 1
+            # Past the rung sent and every rung skipped: none of them is sent later.
+            firing.case.next_rung = firing.index + 1
             clock_schedule(case=firing.case, ladder=firing.ladder)
             firing.case._change_reason = f"chaser {firing.rung.key}"
         _save_with_history(spec.model, [f.case for f in firings], before)

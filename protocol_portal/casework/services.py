@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
+from protocol_portal.casework.references import reference_format
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import (
     ChaserRung,
@@ -38,7 +39,7 @@ def reference_next(*, council: Council, prefix: str, year: int) -> str:
     ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
     code = council.reference_code or council_code_from_slug(council.slug)
-    return f"{code}-{prefix}-{year}-{counter.last:05d}"
+    return reference_format(code=code, prefix=prefix, year=year, number=counter.last)
 
 
 def event_record(

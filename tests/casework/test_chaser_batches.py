@@ -25,6 +25,8 @@ from protocol_portal.casework.chasers import (
 )
 from protocol_portal.casework.models import CaseEvent, OutboxMessage
 from protocol_portal.casework.registry import spec_for
+from protocol_portal.casework.services import ladder_for
+from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import Post, PostKind
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import (
@@ -65,9 +67,15 @@ def _world():
         corg = build_complaint_org(slug=slug)
         complaints += [raise_about_officer(corg) for _ in range(3)]
     # Different rungs due at once: the reminder, the chase, the Director's or CE's escalation.
+    # Each case's due date is put where its rung is the latest due at LATE (an earlier one
+    # would be skipped as missed, not sent).
     for n, case in enumerate([*enquiries, *complaints]):
+        rung = ladder_for(council=case.council, case_type=case.CASE_TYPE)[n % 3]
+        calendar = calendar_for(case.council, case.CLOCK_CALENDAR)
         type(case).objects.filter(pk=case.pk).update(
-            next_rung=n % 3, next_action_at=LATE - timedelta(hours=1)
+            next_rung=n % 3,
+            next_action_at=LATE - timedelta(hours=1),
+            due_on=calendar.offset(LATE.date(), -rung.offset_working_days),
         )
     return org, enquiries, complaints
 
@@ -196,7 +204,10 @@ def test_a_batch_costs_the_same_queries_whatever_its_size():
     # One enquiry alone (chaser_fire) costs no more than a batch either.
     one = _due_enquiries(org, 1)
     with CaptureQueriesContext(connection) as ctx:
-        assert chaser_fire(spec=spec_for(ENQUIRIES), pk=one[0], as_of=LATE) == "reminder"
+        # LATE is past every rung: the last is sent, the three before it recorded as skipped.
+        assert chaser_fire(spec=spec_for(ENQUIRIES), pk=one[0], as_of=LATE) == (
+            "escalate-chief-executive"
+        )
     assert len(ctx.captured_queries) <= small
 
 

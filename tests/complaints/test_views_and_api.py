@@ -176,7 +176,7 @@ def test_someone_with_no_council_cannot_raise(client, corg):
             "handler",
             {"intent": "will_act", "message": "m", "outcome_due_on": "01/01/2026"},
             "outcome_due_on",
-            "cannot be in the past",
+            "The date for the outcome must be today or in the future",
         ),
         ("acknowledge", "handler", {}, "message", "Write the acknowledgement"),
         (

@@ -95,17 +95,16 @@ def test_every_rung_fires_at_its_moment_and_only_then(org, as_of):
     assert not any(e.visible_to_raiser for e in events)
 
 
-def test_repeated_sweeps_long_after_catch_up_one_rung_at_a_time_exactly_once(org, as_of):
+def test_repeated_sweeps_long_after_send_only_the_rung_due_now_exactly_once(org, as_of):
+    """After the beat was down past every rung, the first sweep sends the last rung only and
+    records the three passed over; the nine sweeps after it send nothing (issue 12, item 6)."""
     enquiry = log(org, as_of)
     late = at(date(2026, 4, 20))
     sweep(late, times=10)
-    assert rung_messages(enquiry) == [
-        "reminder",
-        "chase",
-        "escalate-director",
-        "escalate-chief-executive",
-    ]
-    assert OutboxMessage.objects.filter(case_id=enquiry.pk, rung="chase").count() == 1
+    assert rung_messages(enquiry) == ["escalate-chief-executive"]
+    skipped = CaseEvent.objects.get(case_id=enquiry.pk, kind="chasers_skipped")
+    assert "'reminder', 'chase' and 'escalate-director' not sent" in skipped.summary
+    assert not OutboxMessage.objects.filter(case_id=enquiry.pk, rung="chase").exists()
 
 
 def test_firing_the_same_rung_again_is_a_no_op(org, as_of):

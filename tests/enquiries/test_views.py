@@ -293,6 +293,32 @@ def test_bulk_reassign_from_the_queue(client, org, frozen):
     assert set(Enquiry.objects.values_list("owner_post", flat=True)) == {org.housing_officer_2.pk}
 
 
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "/\\evil.example/phish",
+        "javascript:alert(1)",
+        "http://testserver.evil.example/",
+    ],
+)
+def test_bulk_reassign_goes_back_only_to_a_page_of_this_site(client, org, frozen, wanted):
+    """Security probe F9: the `next` the queue posts is followed only within this site."""
+    first = log(org, frozen)
+    client.force_login(org.housing_manager.holder)
+    data = {"enquiries": [first.pk], "to_post": org.housing_officer_2.pk, "reason": "Cover"}
+    response = client.post(reverse("enquiries:bulk-reassign"), data | {"next": wanted})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enquiries:queue")
+    back = reverse("enquiries:queue") + "?scope=triage&page=2"
+    response = client.post(
+        reverse("enquiries:bulk-reassign"),
+        data | {"to_post": org.housing_officer.pk, "next": back},
+    )
+    assert response["Location"] == back
+
+
 def test_bulk_reassign_refuses_enquiries_the_officer_cannot_see(client, org, frozen):
     hidden = log(org, frozen, subject="Bins", service_area=org.waste)
     client.force_login(org.housing_manager.holder)

@@ -240,6 +240,9 @@ def test_without_rungs_in_its_file_a_council_gets_the_documented_default_ladder(
         ("overdue", 1, ["raiser", "monitoring_officer"]),
     ]
     assert all("default" in r.source for r in rungs)
+    # Each rung at its moment (a sweep that ran only after both would send just the overdue
+    # one and record the reminder as skipped: casework/chasers.py).
+    sweep_due_chasers(as_of=ret.next_action_at.isoformat())
     for _ in range(3):
         sweep_due_chasers(as_of=at(date(2026, 7, 1), 7).isoformat())
     assert messages_for(ret) == ["overdue", "reminder"]

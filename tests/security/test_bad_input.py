@@ -587,3 +587,445 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
             f"re-rendered and kept; need-to-know API: {api} malformed or foreign bodies and ids, "
             f"0 server errors; {shown} pages show accepted hostile text escaped"
         )
+
+
+# --------------------------------------------------------------------- bounds (probe F8, F10)
+
+HUGE_PAGES = [2**62, 2**63, 10**19, 10**17, 1_000_001, -(2**63), 0, "1e400", "NaN", "\x00"]
+
+
+def _api_lists() -> list[str]:
+    """Every list the API router serves: /api/v1/<prefix>/."""
+    import protocol_portal.urls  # noqa: F401 - the case apps register their viewsets
+    from protocol_portal.api import router
+
+    return [
+        f"/api/v1/{prefix}/" for prefix, viewset, _ in router.registry if hasattr(viewset, "list")
+    ]
+
+
+def test_every_list_answers_a_huge_page_number_without_an_error(frozen_world, client, capsys):
+    """Security probe F8: `?page=2**62` reached the database as an OFFSET past a 64-bit integer
+    (a 500). Every API list answers a page past the end or past the bound with 404 "Invalid
+    page.", and every list page on the site shows a page, as officer and as member."""
+    world = frozen_world("enquiries")
+    org = world.extra["org"]
+    case = world.cases["received"]
+    lists = _api_lists()
+    assert len(lists) >= 10, lists
+    pages = [
+        "/",
+        "/enquiries/",
+        "/enquiries/queue/",
+        "/enquiries/queue/?scope=triage",
+        "/enquiries/dashboard/",
+        "/complaints/",
+        "/interests/",
+        "/access-requests/",
+    ]
+    examples = 0
+    for person in (case.owner_post.holder, org.raiser.person, org.ce.holder):
+        client.force_login(person)
+        for url in lists:
+            for page in HUGE_PAGES:
+                examples += 1
+                response = client.get(url, {"page": page})
+                assert response.status_code in (200, 403, 404), (url, page, response.status_code)
+                if response.status_code == 404:
+                    assert response.json() == {"detail": "Invalid page."}, (url, page)
+                if isinstance(page, int) and page > 1:
+                    assert response.status_code != 200, (url, page, "past the end: no page")
+        for url in pages:
+            for page in HUGE_PAGES:
+                examples += 1
+                response = client.get(url, {"page": page}, follow=True)
+                assert response.status_code in (200, 403), (url, page, response.status_code)
+    with capsys.disabled():
+        print(f"\n[bad input] {examples} huge or malformed page numbers, 0 server errors")
+
+
+def _nested(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+def _deep_lists(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_every_api_endpoint_refuses_json_nested_too_deeply(frozen_world, client, capsys):
+    """Security probe F8: JSON nested 5,000 deep raised RecursionError in the parser (a 500).
+    Every route the API router serves that takes a body parses it with the bounded parser, so
+    5,000 deep (and 33, past the bound) is a 400 with its reason; and over HTTP the create
+    endpoints of every case type say so."""
+    from rest_framework.exceptions import ParseError
+    from rest_framework.test import APIRequestFactory
+
+    import protocol_portal.urls  # noqa: F401 - the case apps register their viewsets
+    from protocol_portal.api import router
+    from protocol_portal.api_parsers import JSON_DEPTH_MOST, TOO_DEEP
+
+    world = frozen_world("enquiries")
+    org = world.extra["org"]
+    factory = APIRequestFactory()
+    routes = 0
+    for pattern in router.urls:
+        view = pattern.callback
+        actions = getattr(view, "actions", None) or {}
+        for method in set(actions) & {"post", "put", "patch"}:
+            for body in (_nested(5_000), _deep_lists(5_000), _nested(JSON_DEPTH_MOST + 1)):
+                instance = view.cls(**view.initkwargs)
+                instance.action_map = actions
+                instance.action = actions[method]
+                request = instance.initialize_request(
+                    getattr(factory, method)("/", body, content_type="application/json")
+                )
+                with pytest.raises(ParseError, match="nested too deeply"):
+                    request.data  # noqa: B018 - parsing is what is tested
+            # A body at the bound still parses.
+            request = instance.initialize_request(
+                getattr(factory, method)(
+                    "/", _nested(JSON_DEPTH_MOST), content_type="application/json"
+                )
+            )
+            assert request.data
+            routes += 1
+    assert routes >= 30, routes
+
+    client.force_login(org.raiser.person)
+    answered = 0
+    for url in (
+        "/api/v1/enquiries/",
+        "/api/v1/complaints/",
+        "/api/v1/interests/register-entries/",
+        "/api/v1/interests/relationships/",
+        "/api/v1/interests/acting-against-notices/",
+        "/api/v1/interests/advice-requests/",
+        "/api/v1/interests/conflict-check/",
+        "/api/v1/access-requests/",
+    ):
+        for body in (_nested(5_000), _deep_lists(5_000)):
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 400, (url, response.status_code)
+            assert response.json() == {"detail": TOO_DEEP}, url
+            answered += 1
+    with capsys.disabled():
+        print(
+            f"\n[bad input] JSON 5,000 deep: {routes} API routes with a body refuse it; "
+            f"{answered} HTTP posts answered 400 with the reason"
+        )
+
+
+MONEY_TOO_MUCH = "Enter an amount of £1,000,000 or less"
+
+
+def _refused(response, field: str, message: str, *, api: bool) -> None:
+    """A 400 that names the field with the GOV.UK message (API) or shows it (page)."""
+    assert response.status_code == 400, (field, response.status_code)
+    if api:
+        assert message in str(response.json().get(field)), (field, response.json())
+    else:
+        from django.utils.html import escape
+
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert escape(message) in page, (field, message)
+
+
+def _accepted(response) -> None:
+    assert response.status_code in (200, 201, 302), response.status_code
+
+
+def test_money_has_a_bound_with_a_govuk_message(frozen_world, capsys):
+    """Security probe F8: a gift worth 2**70 pounds was a 500 (OverflowError) and 2**40 was
+    published. The register form and API refuse anything over £1,000,000, which also keeps
+    every value inside PostgreSQL's integer column (2**31 - 1)."""
+    from django.test import Client
+
+    from tests.security.worlds import interests_cast
+
+    assert frozen_world
+    o, _, people = interests_cast(AS_OF)
+    client = Client()
+    client.force_login(people["member"])
+    gift = {
+        "category": "gift",
+        "whose": "member",
+        "description": "Dinner at the Ritz",
+        "donor": "Acme Ltd",
+        "received_on": "2026-02-20",
+    }
+    examples = 0
+    for value in (1180591620717411303424, 2**63, 2**40, 2**31, 1_000_001):
+        examples += 2
+        form = gift | {"council": o.council.pk, "value_pounds": value}
+        response, _ = run_rolled_back(Call("POST", "/interests/register/", form), client)
+        _refused(response, "value_pounds", MONEY_TOO_MUCH, api=False)
+        body = gift | {"council": o.council.slug, "value_pounds": value}
+        url = "/api/v1/interests/register-entries/"
+        response, _ = run_rolled_back(Call("POST", url, body, api=True), client)
+        _refused(response, "value_pounds", MONEY_TOO_MUCH, api=True)
+    # The bound itself is a value a member may declare.
+    form = gift | {"council": o.council.pk, "value_pounds": 1_000_000}
+    _accepted(run_rolled_back(Call("POST", "/interests/register/", form), client)[0])
+    body = gift | {"council": o.council.slug, "value_pounds": 1_000_000}
+    url = "/api/v1/interests/register-entries/"
+    _accepted(run_rolled_back(Call("POST", url, body, api=True), client)[0])
+    with capsys.disabled():
+        print(f"\n[bad input] {examples} sums past £1,000,000 refused with the GOV.UK message")
+
+
+# Relative to AS_OF, Monday 2 March 2026.
+NEVER = ["9999-12-31", "0001-01-01"]
+
+
+def _date_cases(world_names):  # noqa: C901 - one table of every date a person types
+    """(who, form url, form data, api url, api body, field, {value: message or None}): None
+    means accepted. Every form and endpoint that takes a date."""
+    from tests.security.worlds import interests_cast
+
+    cases = []
+    if "complaints" in world_names:
+        world = world_names["complaints"]
+        o = world.extra["org"]
+        handler, mo = world.people["handler"], o.mo.holder
+        received = world.cases["received"]
+        ack = {"intent": "needs_time", "message": "We are looking into it."}
+        outcome = "The date for the outcome"
+        cases.append(
+            (
+                handler,
+                f"/complaints/{received.pk}/acknowledge/",
+                ack,
+                f"/api/v1/complaints/{received.pk}/acknowledge/",
+                ack,
+                "outcome_due_on",
+                {
+                    "9999-12-31": f"{outcome} must be the same as or before 2 June 2026",
+                    "2026-06-03": f"{outcome} must be the same as or before 2 June 2026",
+                    "0001-01-01": f"{outcome} must be today or in the future",
+                    "2026-06-02": None,
+                    "2026-03-02": None,
+                },
+            )
+        )
+        started = "Choose a quarter that has started: the latest is quarter 1 of 2026"
+        for year, quarter, message in ((2100, 4, started), (2026, 2, started), (2026, 1, None)):
+            cases.append(
+                (
+                    mo,
+                    "/complaints/summaries/",
+                    {"council": o.council.pk, "quarter": quarter},
+                    "/api/v1/complaint-summaries/generate/",
+                    {"council": o.council.slug, "quarter": quarter},
+                    ("year", "quarter"),
+                    {year: message},
+                )
+            )
+    if "interests" in world_names:
+        o, _, people = interests_cast(AS_OF)
+        member = people["member"]
+        related = people["related_person"]
+        relationship = {"other_person": related.pk, "nature": "family"}
+        began = "The date the relationship began"
+        cases.append(
+            (
+                member,
+                "/interests/relationships/new/",
+                relationship | {"council": o.council.pk},
+                "/api/v1/interests/relationships/",
+                relationship | {"council": o.council.slug},
+                "since",
+                {
+                    "9999-12-31": f"{began} must be today or in the past",
+                    "2026-03-03": f"{began} must be today or in the past",
+                    "0001-01-01": f"{began} must be the same as or after 1 January 1900",
+                    "1899-12-31": f"{began} must be the same as or after 1 January 1900",
+                    "1900-01-01": None,
+                },
+            )
+        )
+        gift = {
+            "category": "gift",
+            "whose": "member",
+            "description": "Dinner",
+            "donor": "Acme Ltd",
+            "value_pounds": 120,
+        }
+        for field, what in (
+            ("received_on", "The date received"),
+            ("became_aware_on", "The date you became aware of it"),
+        ):
+            cases.append(
+                (
+                    member,
+                    "/interests/register/",
+                    gift | {"council": o.council.pk},
+                    "/api/v1/interests/register-entries/",
+                    gift | {"council": o.council.slug},
+                    field,
+                    {
+                        "9999-12-31": f"{what} must be today or in the past",
+                        "0001-01-01": f"{what} must be the same as or after 1 January 1900",
+                        "2026-03-01": None,
+                    },
+                )
+            )
+        notice = {"acting_party": "self", "capacity": "private", "action": "Judicial review"}
+        start = "The date it will start"
+        cases.append(
+            (
+                member,
+                "/interests/acting-against/new/",
+                notice | {"council": o.council.pk},
+                "/api/v1/interests/acting-against-notices/",
+                notice | {"council": o.council.slug},
+                "expected_on",
+                {
+                    "0001-01-01": f"{start} must be the same as or after 2 March 2025",
+                    "2025-03-01": f"{start} must be the same as or after 2 March 2025",
+                    "9999-12-31": f"{start} must be the same as or before 2 March 2028",
+                    "2028-03-03": f"{start} must be the same as or before 2 March 2028",
+                    "2025-03-02": None,
+                    "2028-03-02": None,
+                },
+            )
+        )
+    if "access_requests" in world_names:
+        world = world_names["access_requests"]
+        cast = world.extra["cast"]
+        ask = {
+            "what": "Planning Committee report",
+            "purpose": "other",
+            "justification": "It is on the agenda.",
+            "part": "part_1",
+        }
+        meeting = "The date of the meeting"
+        cases.append(
+            (
+                world.people["requester"],
+                "/access-requests/new/",
+                ask
+                | {
+                    "council": cast.council.pk,
+                    "directorate": cast.housing.pk,
+                    "for_meeting": "yes",
+                    "committee": cast.planning.pk,
+                    "action": "submit",
+                },
+                "/api/v1/access-requests/",
+                ask
+                | {
+                    "council": cast.council.slug,
+                    "directorate": cast.housing.slug,
+                    "for_meeting": True,
+                    "committee": cast.planning.slug,
+                },
+                "meeting_date",
+                {
+                    "9999-12-31": f"{meeting} must be the same as or before 2 March 2027",
+                    "2027-03-03": f"{meeting} must be the same as or before 2 March 2027",
+                    "0001-01-01": f"{meeting} must be the same as or after 2 March 2025",
+                    "2027-03-02": None,
+                },
+            )
+        )
+    return cases
+
+
+def _form_value(url: str, field, value) -> dict:
+    """The field as the page posts it: a GOV.UK day/month/year date on the need-to-know form,
+    a year and quarter on the summary form, else the ISO date of a date input."""
+    if isinstance(field, tuple):
+        return {"year": value}
+    if url.startswith("/access-requests/"):
+        year, month, day = value.split("-")
+        return {f"{field}_day": day, f"{field}_month": month, f"{field}_year": year}
+    return {field: value}
+
+
+def test_every_date_a_person_types_is_bounded(frozen_world, capsys):
+    """Security probe F10: an outcome due on 31 December 9999 was accepted (so never chased),
+    an acting-against notice starting on 1 January 0001, a summary of 2100's last quarter.
+    Every form and endpoint that takes a date refuses one outside its window with GOV.UK's
+    date message, and takes one at the window's edge."""
+    from django.test import Client
+
+    worlds = {name: frozen_world(name) for name in ("complaints", "access_requests")}
+    worlds["interests"] = True
+    refused = accepted = 0
+    client = Client()
+    for who, form_url, form, api_url, body, field, values in _date_cases(worlds):
+        client.force_login(who)
+        key = "quarter" if isinstance(field, tuple) else field
+        for value, message in values.items():
+            page, _ = run_rolled_back(
+                Call("POST", form_url, form | _form_value(form_url, field, value)), client
+            )
+            api_value = {"year": value} if isinstance(field, tuple) else {field: value}
+            answer, _ = run_rolled_back(Call("POST", api_url, body | api_value, api=True), client)
+            if message is None:
+                _accepted(page)
+                _accepted(answer)
+                accepted += 2
+            else:
+                _refused(page, key, message, api=False)
+                _refused(answer, key, message, api=True)
+                refused += 2
+    assert refused >= 40, refused
+    with capsys.disabled():
+        print(
+            f"\n[bad input] dates: {refused} out-of-window dates refused with GOV.UK messages, "
+            f"{accepted} at the edges accepted, over every form and endpoint that takes one"
+        )
+
+
+def test_the_latest_outcome_date_accepted_is_still_chased(frozen_world):
+    """No date a form accepts stops a clock: a complaint given the latest outcome date
+    allowed is chased at that date's rungs (a date in 9999 never was)."""
+    from datetime import date, timedelta
+
+    from complaints import services
+    from protocol_portal.casework.chasers import chasers_fire, rung_moment
+    from protocol_portal.casework.registry import spec_for
+    from protocol_portal.casework.services import ladder_for
+
+    world = frozen_world("complaints")
+    complaint = world.cases["received"]
+    latest = date(2026, 6, 2)
+    services.complaint_acknowledge(
+        complaint=complaint,
+        actor=world.people["handler"],
+        intent="needs_time",
+        message="We are looking into it.",
+        outcome_due_on=latest,
+        as_of=AS_OF,
+    )
+    complaint.refresh_from_db()
+    assert complaint.due_on == latest
+    assert complaint.next_action_at is not None
+    ladder = ladder_for(council=complaint.council, case_type=complaint.CASE_TYPE)
+    last = rung_moment(complaint, ladder[-1])
+    assert last - AS_OF < timedelta(days=120)
+    fired = chasers_fire(spec=spec_for("complaints.Complaint"), pks=[complaint.pk], as_of=last)
+    assert fired == {complaint.pk: ladder[-1].key}
+
+
+def test_a_date_window_answers_any_date_without_raising():
+    from datetime import date
+
+    from protocol_portal.casework import bounds
+
+    windows = [
+        bounds.COMPLAINT_OUTCOME_DUE,
+        bounds.RELATIONSHIP_SINCE,
+        bounds.GIFT_RECEIVED,
+        bounds.BECAME_AWARE,
+        bounds.ACTING_AGAINST_START,
+        bounds.MEETING_DATE,
+    ]
+    today = date(2026, 3, 2)
+    for window in windows:
+        assert window.error(date.max, today)
+        assert window.error(date.min, today)
+        assert window.error(today, today) is None
+        assert window.error(None, today) is None

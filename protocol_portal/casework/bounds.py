@@ -1,0 +1,153 @@
+"""Bounds on what a person may type, shared by every case type's forms, serializers and lists
+(security probe F8, F10): page numbers, sums of money and dates. A value past a bound gets a
+clear message in GOV.UK words (a 404 "Invalid page" for a page), never a 500 from the database
+or the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.utils import timezone
+
+# No list in the portal has this many pages (a million cases a council at 20 a page is 50,000);
+# a larger number would only reach the database as an OFFSET it cannot hold (2**62 × 50 is past
+# a 64-bit integer: a 500 on SQLite and PostgreSQL alike).
+PAGE_MOST = 1_000_000
+
+
+class BoundedPaginator(Paginator):
+    """Django's paginator, refusing a page number past PAGE_MOST as it refuses one past the end
+    ("That page contains no results"; the API answers 404 "Invalid page."; a page on the site
+    shows the last page) before the database is asked anything."""
+
+    def validate_number(self, number):
+        self.refuse_past_bound(number)
+        return super().validate_number(number)
+
+    def refuse_past_bound(self, number) -> None:
+        """EmptyPage for a page number past PAGE_MOST; anything else is left to Django."""
+        try:
+            too_far = int(number) > PAGE_MOST
+        except (TypeError, ValueError, OverflowError):
+            too_far = False  # Django refuses it as "not a number" (PageNotAnInteger)
+        if too_far:
+            raise EmptyPage(self.error_messages["no_results"])
+
+
+# ---- money
+
+# The most a declared gift or hospitality may be worth, in whole pounds. Registers ask for gifts
+# of £50 or more (the council's threshold); nothing given to a member in office comes near a
+# million pounds, so a larger figure is a slip of the keyboard. It also keeps every sum far
+# inside the database's column (a PostgreSQL integer holds up to 2,147,483,647; SQLite refused
+# 2**70 with OverflowError, a 500).
+MONEY_MOST_POUNDS = 1_000_000
+
+
+def money_too_much_message(most: int = MONEY_MOST_POUNDS) -> str:
+    """GOV.UK's wording for an amount over the limit."""
+    return f"Enter an amount of £{most:,} or less"
+
+
+# ---- dates
+
+# The earliest date anything a person declares can have happened: a relationship (often
+# family, from birth) or a gift. Nothing earlier is a real answer, and date.min arithmetic is
+# where calendars raise.
+EARLIEST = date(1900, 1, 1)
+
+
+def _day(value: date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates a field accepts, counted from today: from `back` before it (or EARLIEST) to
+    `ahead` after it. Every accepted date is near today, so no clock computed from one runs
+    off the end of a calendar (year 9999, probe F10). Messages follow GOV.UK's date pattern."""
+
+    what: str  # the field in a sentence: "The date for the outcome"
+    ahead: relativedelta
+    back: relativedelta | None = None
+
+    def limits(self, today: date) -> tuple[date, date]:
+        earliest = EARLIEST if self.back is None else today - self.back
+        return earliest, today + self.ahead
+
+    def error(self, value: date | None, today: date | None = None) -> str | None:
+        """The message for a date outside the window, else None (an empty date is allowed)."""
+        if value is None:
+            return None
+        today = timezone.localdate() if today is None else today
+        earliest, latest = self.limits(today)
+        if value < earliest:
+            if earliest == today:
+                return f"{self.what} must be today or in the future"
+            return f"{self.what} must be the same as or after {_day(earliest)}"
+        if value > latest:
+            if latest == today:
+                return f"{self.what} must be today or in the past"
+            return f"{self.what} must be the same as or before {_day(latest)}"
+        return None
+
+    def clean(self, value: date | None) -> date | None:
+        """The value, or a ValidationError with the message: a form's `clean_<field>` and a
+        serializer's `validate_<field>` (DRF reports it against the field) both call this."""
+        message = self.error(value)
+        if message:
+            raise ValidationError(message, code="out_of_range")
+        return value
+
+
+NOW = relativedelta()
+
+# Complaint acknowledgement, "how long you need" (004 §11.3): the Director says within three
+# days whether action will be taken or how long is needed, and the protocol sets no longest
+# time. Three months from today is allowed: long enough for a preliminary investigation and a
+# report back (003 §67), while the ladder still chases the date it is given (a date in 9999 was
+# never chased, probe F10). Not before today (the service already refused a date past).
+COMPLAINT_OUTCOME_DUE = DateWindow(
+    "The date for the outcome", back=NOW, ahead=relativedelta(months=3)
+)
+
+# Things that have already happened: when a declared relationship began, when a gift was
+# received, when the member became aware of an interest (the register's 28-day duty counts
+# from it, Localism Act 2011 s.30). From EARLIEST to today.
+RELATIONSHIP_SINCE = DateWindow("The date the relationship began", ahead=NOW)
+GIFT_RECEIVED = DateWindow("The date received", ahead=NOW)
+BECAME_AWARE = DateWindow("The date you became aware of it", ahead=NOW)
+
+# An acting-against notice (002 §110–111): the member tells the Monitoring Officer in writing
+# when they act, or will act, against the council. The start may have passed (a notice can be
+# late, but by months, not years: one year back) or be planned (two years ahead: further off,
+# nothing is yet in hand to notify).
+ACTING_AGAINST_START = DateWindow(
+    "The date it will start", back=relativedelta(years=1), ahead=relativedelta(years=2)
+)
+
+# The meeting a need-to-know request is for (001 §5.3.8; 002 §79): a council sets its meetings
+# a municipal year ahead, and papers of a meeting held are asked for soon after it. One year
+# either side of today.
+MEETING_DATE = DateWindow(
+    "The date of the meeting", back=relativedelta(years=1), ahead=relativedelta(years=1)
+)
+
+# A quarter's summary for the Standards Committee (004 §15.4) is of a quarter that has begun;
+# the portal's records start in 2000.
+SUMMARY_FIRST_YEAR = 2000
+
+
+def quarter_error(year: int, quarter: int, today: date | None = None) -> str | None:
+    """The message for a quarter that has not begun yet, else None."""
+    today = timezone.localdate() if today is None else today
+    current = (today.year, (today.month - 1) // 3 + 1)
+    if (year, quarter) > current:
+        return (
+            f"Choose a quarter that has started: the latest is quarter {current[1]} of {current[0]}"
+        )
+    return None
