@@ -222,7 +222,15 @@ class DecideSerializer(serializers.Serializer):
     )
     reasons = serializers.CharField(allow_blank=True)
     consulted = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True, default=None
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        # Not "invalid pk": an id that is nobody's reads like one who may not be consulted.
+        error_messages={
+            "does_not_exist": "Record whom you consulted: the Leader, or the Chair of the "
+            "committee concerned."
+        },
     )
     consulted_view = serializers.CharField(required=False, allow_blank=True, default="")
     referred_to_body = serializers.CharField(required=False, allow_blank=True, default="")

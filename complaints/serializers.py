@@ -131,14 +131,26 @@ class SubjectComplaintSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# An id that is not anyone's gets the same words as another council's (the services' own), so
+# an error never confirms that an id exists.
+SUBJECT_POST_NOT_FOUND = "Choose the officer the concern is about."
+SUBJECT_MEMBER_NOT_FOUND = "Choose the member the complaint is about."
+
+
 class ComplaintCreateSerializer(serializers.Serializer):
     council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     subject_post = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.all(), required=False, allow_null=True
+        queryset=Post.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": SUBJECT_POST_NOT_FOUND},
     )
     subject_member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": SUBJECT_MEMBER_NOT_FOUND},
     )
     summary = serializers.CharField(max_length=200, required=False, default="")
     details = serializers.CharField(required=False, default="")
@@ -150,10 +162,16 @@ class ComplaintPreviewInputSerializer(serializers.Serializer):
     council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     subject_post = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.all(), required=False, allow_null=True
+        queryset=Post.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": SUBJECT_POST_NOT_FOUND},
     )
     subject_member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": SUBJECT_MEMBER_NOT_FOUND},
     )
 
 
@@ -191,7 +209,10 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class InvestigatorSerializer(serializers.Serializer):
-    investigator_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
+    investigator_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.all(),
+        error_messages={"does_not_exist": "Choose a manager of this council."},
+    )
 
 
 class OutcomeSerializer(serializers.Serializer):

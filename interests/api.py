@@ -23,10 +23,10 @@ from interests import selectors, services
 from interests import serializers as s
 from interests.models import Interest
 from protocol_portal.api import router
-from protocol_portal.casework.conflicts import Matter
+from protocol_portal.casework.conflicts import Matter, conflict_check_ask, conflict_check_refuse
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.transitions import TransitionError
-from protocol_portal.org.models import Council, Post
+from protocol_portal.org.models import Council
 
 
 class StatusConflict(APIException):
@@ -299,19 +299,22 @@ class AdviceRequestViewSet(
         return Response(s.AdviceRequestSerializer(advice).data)
 
 
-GENERIC_REASON = (
-    "This person has a declared relationship or registered interest that conflicts with the "
-    "matter; the details are visible only to them and the Monitoring Officer."
+ONLY_YOUR_OWN = (
+    "You can check only whether you yourself may act. Ask the Monitoring Officer whether "
+    "someone else may."
 )
 
 
 class ConflictCheckViewSet(viewsets.GenericViewSet):
-    """Would this person be conflicted on this matter? Asked before someone acts.
+    """May I act on this matter? Asked by the person about to act, about their own act.
 
-    Anyone may check themselves. An officer of the council may check anyone, and is told whether
-    and why (the paragraph) the person is conflicted; the details of a relationship or interest
-    are shown only to the person themselves and the Monitoring Officer. Members may check only
-    themselves.
+    The answer is whether the asker is barred (a "must not"), should think first (a warning) or
+    is clear, with the paragraph and a plain reason. `person` may be left out (it is the asker);
+    naming anyone else is refused with 403 before the id is looked up, so the answer is the same
+    whether or not that person exists, unless the asker is the council's Monitoring Officer, who
+    advises members on their interests. Even then an interest withheld under the Localism Act
+    2011 s.32(2) is counted only for the member themselves: nobody can test guesses about it.
+    Every call, refusals included, is recorded (`casework.ConflictCheck`).
     """
 
     serializer_class = s.ConflictQuerySerializer
@@ -323,35 +326,35 @@ class ConflictCheckViewSet(viewsets.GenericViewSet):
     def create(self, request):
         data = _valid(s.ConflictQuerySerializer, request)
         council: Council = data["council"]
-        person = data["person"]
-        full = person.pk == request.user.pk or _is_monitoring_officer(request.user, council)
-        if (
-            not full
-            and not Post.objects.filter(
-                holder=request.user, council_id__in=selectors.staff_councils(council=council)
-            ).exists()
-        ):
-            raise PermissionDenied("Members may check only themselves.")
         matter = Matter(
             council=council,
             kind=data["kind"],
-            people=frozenset(p.pk for p in data["people"]),
-            posts=frozenset(p.pk for p in data["posts"]),
+            people=frozenset(data["people"]),
+            posts=frozenset(data["posts"]),
             directorate_id=data["directorate"].pk if data["directorate"] else None,
             committee_id=data["committee"],
             description=data["description"],
         )
-        conflicts = services.conflict_check(person=person, matter=matter)
+        asked = data["person"]
+        if asked is None or asked == request.user.pk:
+            person = request.user
+        elif _is_monitoring_officer(request.user, council):
+            person = selectors.people_in_council(council=council).filter(pk=asked).first()
+            if person is None:
+                raise ApiValidationError({"person": [s.NOT_IN_COUNCIL]})
+        else:
+            conflict_check_refuse(
+                asked_by=request.user, person_asked=asked, matter=matter, as_of=timezone.now()
+            )
+            return Response({"detail": ONLY_YOUR_OWN}, status=status.HTTP_403_FORBIDDEN)
+        conflicts = conflict_check_ask(
+            asked_by=request.user, person=person, matter=matter, as_of=timezone.now()
+        )
         answer = {
             "conflicted": bool(conflicts),
             "blocking": any(c.blocking for c in conflicts),
             "conflicts": [
-                {
-                    "reason": c.reason if full else GENERIC_REASON,
-                    "source": c.source,
-                    "blocking": c.blocking,
-                }
-                for c in conflicts
+                {"reason": c.reason, "source": c.source, "blocking": c.blocking} for c in conflicts
             ],
         }
         return Response(s.ConflictAnswerSerializer(answer).data)

@@ -4,6 +4,10 @@ Registered with `protocol_portal.casework.conflicts.register_checker` in `Intere
 so complaints pass over a conflicted handler, need-to-know requests flag a member's own interest
 and appointments warn or block — without any case app importing another.
 
+A conflict that comes from an interest withheld from the public register (Localism Act 2011
+s.32(2)) is marked `withheld`: services act on it, but the kernel tells it to nobody but the
+member themselves (`casework.conflicts.conflict_check_ask`).
+
 What each protocol says a related person "must not" do is a small table keyed by the protocol
 text the council follows (`Council.protocol`, set from its reviewed fixture file): the protocol
 is the data, and each row cites its paragraph.
@@ -315,6 +319,7 @@ def _interest_conflict(
             f"be refused; seek the Monitoring Officer's advice first.{silent}",
             source,
             False,
+            withheld=interest.withheld,
         )
     if matter.kind == COMMITTEE_DECISION and interest.is_dpi:
         return Conflict(
@@ -323,6 +328,7 @@ def _interest_conflict(
             "take part in its discussion or vote.",
             "Localism Act 2011 s.31(4)",
             True,
+            withheld=interest.withheld,
         )
     source = (
         "Localism Act 2011 s.31" if interest.is_dpi else INTEREST_PARAGRAPH.get(protocol, "default")
@@ -332,4 +338,5 @@ def _interest_conflict(
         f"{what}, which this matter concerns: consider declaring it, and seek advice.",
         source,
         False,
+        withheld=interest.withheld,
     )

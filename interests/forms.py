@@ -100,6 +100,21 @@ class RelationshipDeclareForm(CouncilForm):
     def clean_since(self):
         return bounds.RELATIONSHIP_SINCE.clean(self.cleaned_data.get("since"))
 
+    def clean(self):
+        """Someone of another of the user's councils gets the field's own message, not the
+        service's sentence naming them and the council."""
+        data = super().clean()
+        council, other = data.get("council"), data.get("other_person")
+        if (
+            council is not None
+            and other is not None
+            and not selectors.people_in_council(council=council).filter(pk=other.pk).exists()
+        ):
+            self.add_error(
+                "other_person", self.fields["other_person"].error_messages["invalid_choice"]
+            )
+        return data
+
 
 class RelationshipDecideForm(forms.Form):
     decision = forms.CharField(

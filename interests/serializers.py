@@ -16,10 +16,13 @@ from interests.models import (
     Relationship,
     Whose,
 )
+from interests.selectors import people_in_council
 from protocol_portal.api import SlugRelatedField
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Directorate, Person, Post
 
+# The largest id any database here stores; a bigger number is bad input (400), never a 500.
+MAX_ID = 2**63 - 1
 WITHHELD_STATEMENT = (
     "The member has an interest the details of which are withheld under section 32(2) of the "
     "Localism Act 2011."
@@ -74,18 +77,27 @@ class RelationshipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+OTHER_PERSON_NOT_IN_COUNCIL = "Choose a member or officer of this council."
+
+
 class RelationshipDeclareSerializer(serializers.Serializer):
     council = CouncilField()
-    other_person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.filter(is_active=True),
-        error_messages={"does_not_exist": "No person with id {pk_value}."},
-    )
+    other_person = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     nature = serializers.ChoiceField(choices=Nature.choices)
     since = serializers.DateField(required=False, allow_null=True, default=None)
     details = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
     def validate_since(self, value):
         return bounds.RELATIONSHIP_SINCE.clean(value)
+
+    def validate(self, attrs):
+        """The other person is looked up among the council's people only: an id outside it gets
+        the same message whether or not it exists, and never a name (F11)."""
+        other = people_in_council(council=attrs["council"]).filter(pk=attrs["other_person"])
+        attrs["other_person"] = other.first()
+        if attrs["other_person"] is None:
+            raise serializers.ValidationError({"other_person": OTHER_PERSON_NOT_IN_COUNCIL})
+        return attrs
 
 
 class RelationshipDecisionSerializer(serializers.Serializer):
@@ -275,37 +287,63 @@ MATTER_KINDS = [
 ]
 
 
+NOT_IN_COUNCIL = "Choose people who are members or officers of this council."
+POST_NOT_IN_COUNCIL = "Choose posts of this council."
+DIRECTORATE_NOT_IN_COUNCIL = "Choose a directorate of this council."
+
+
 class ConflictQuerySerializer(serializers.Serializer):
-    """Would this person be conflicted on this matter?"""
+    """May I act on this matter? `person` defaults to the asker; naming anyone else is for the
+    Monitoring Officer only, and the view decides that before any id is looked up."""
 
     council = CouncilField()
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(),
-        error_messages={"does_not_exist": "No person with id {pk_value}."},
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
     )
     kind = serializers.ChoiceField(choices=MATTER_KINDS)
-    people = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), many=True, required=False, default=list
+    people = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=50,
     )
-    posts = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.all(), many=True, required=False, default=list
+    posts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=50,
     )
     directorate = serializers.PrimaryKeyRelatedField(
-        queryset=Directorate.objects.all(), required=False, allow_null=True, default=None
+        queryset=Directorate.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"does_not_exist": DIRECTORATE_NOT_IN_COUNCIL},
     )
-    committee = serializers.IntegerField(required=False, allow_null=True, default=None)
+    committee = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
     description = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=8000
     )
 
     def validate(self, attrs):
+        """Ids outside the council get one message whether or not they exist: the answer never
+        says who or what an id is (F11)."""
         council = attrs["council"]
-        wrong = [p.pk for p in attrs["posts"] if p.council_id != council.pk]
-        if wrong:
-            raise serializers.ValidationError({"posts": f"Posts {wrong} are not {council}'s."})
+        people = set(attrs["people"])
+        known = set(
+            people_in_council(council=council).filter(pk__in=people).values_list("pk", flat=True)
+        )
+        if people - known:
+            raise serializers.ValidationError({"people": NOT_IN_COUNCIL})
+        posts = set(attrs["posts"])
+        ours = Post.objects.filter(pk__in=posts, council=council)
+        if posts - set(ours.values_list("pk", flat=True)):
+            raise serializers.ValidationError({"posts": POST_NOT_IN_COUNCIL})
         directorate = attrs["directorate"]
         if directorate is not None and directorate.council_id != council.pk:
-            raise serializers.ValidationError({"directorate": f"Not a directorate of {council}."})
+            raise serializers.ValidationError({"directorate": DIRECTORATE_NOT_IN_COUNCIL})
         return attrs
 
 

@@ -4,13 +4,23 @@ The interests app registers the real checker (declared relationships and registe
 complaints use it to pass over a conflicted handler, need-to-know requests to flag a member's own
 interest, appointments and committee decisions to warn or block. The kernel only defines the
 shape, so case apps never import each other.
+
+`conflicts_for` is the services' question and sees everything, withheld interests included.
+What a person is *told* when they ask (the conflict-check API) is `conflict_check_ask`: only
+about their own act (the Monitoring Officer may ask about others), never a conflict that comes
+from an interest withheld under the Localism Act 2011 s.32(2) unless it is the asker's own, and
+every question is written to `ConflictCheck` (refusals too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.db import transaction
+
+from protocol_portal.casework.models import ConflictCheck, ConflictCheckAnswer
 from protocol_portal.org.models import Council, Person
 
 
@@ -35,6 +45,9 @@ class Conflict:
     reason: str
     source: str  # the protocol paragraph, e.g. "004 §3.3"
     blocking: bool  # True where the protocol says "must not"; False: warn before acting
+    # True when it comes from an interest withheld from the public register (Localism Act 2011
+    # s.32(2)): told to nobody but the person themselves (services still act on it).
+    withheld: bool = False
 
 
 ConflictChecker = Callable[[Person, Matter], list[Conflict]]
@@ -62,3 +75,63 @@ def conflicts_for(*, person: Person, matter: Matter) -> list[Conflict]:
 
 def is_blocked(*, person: Person, matter: Matter) -> bool:
     return any(c.blocking for c in conflicts_for(person=person, matter=matter))
+
+
+def _record(
+    *, asked_by: Person, matter: Matter, person: Person | None, person_asked, answer, sources, at
+) -> ConflictCheck:
+    return ConflictCheck.objects.create(
+        at=at,
+        council=matter.council,
+        asked_by=asked_by,
+        person=person,
+        person_asked=person_asked,
+        kind=matter.kind,
+        description=matter.description,
+        people=sorted(matter.people),
+        posts=sorted(matter.posts),
+        answer=answer,
+        sources="; ".join(sources)[:500],
+    )
+
+
+@transaction.atomic
+def conflict_check_ask(
+    *, asked_by: Person, person: Person, matter: Matter, as_of: datetime
+) -> list[Conflict]:
+    """What the asker is told about the person's conflicts on the matter, recorded: a withheld
+    (s.32(2)) interest counts only when the person asks about their own act, so nobody can
+    test guesses about another member's withheld interest (Localism Act 2011 s.32)."""
+    found = conflicts_for(person=person, matter=matter)
+    if person.pk != asked_by.pk:
+        found = [c for c in found if not c.withheld]
+    if any(c.blocking for c in found):
+        answer = ConflictCheckAnswer.BARRED
+    else:
+        answer = ConflictCheckAnswer.WARNING if found else ConflictCheckAnswer.CLEAR
+    _record(
+        asked_by=asked_by,
+        matter=matter,
+        person=person,
+        person_asked=person.pk,
+        answer=answer,
+        sources=list(dict.fromkeys(c.source for c in found)),
+        at=as_of,
+    )
+    return found
+
+
+@transaction.atomic
+def conflict_check_refuse(
+    *, asked_by: Person, person_asked: int | None, matter: Matter, as_of: datetime
+) -> ConflictCheck:
+    """Record a check the asker was not allowed to make (about someone else's act)."""
+    return _record(
+        asked_by=asked_by,
+        matter=matter,
+        person=None,
+        person_asked=person_asked,
+        answer=ConflictCheckAnswer.REFUSED,
+        sources=[],
+        at=as_of,
+    )

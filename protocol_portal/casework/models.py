@@ -358,3 +358,46 @@ class CaseAccess(models.Model):
     def __str__(self) -> str:
         holder = self.post or self.person
         return f"{self.audience}: {holder} ({self.since:%Y-%m-%d} – {self.until or 'now'})"
+
+
+class ConflictCheckAnswer(models.TextChoices):
+    REFUSED = "refused", "Refused: the asker may check only their own act"
+    CLEAR = "clear", "No conflict"
+    WARNING = "warning", "Conflicted: think first (warning)"
+    BARRED = "barred", "Barred: must not act"
+
+
+class ConflictCheck(models.Model):
+    """The audit line for each conflict check asked through the API: who asked, about whose
+    act, on what matter, when, and what they were told — refusals too, so the Monitoring
+    Officer can see anyone testing guesses."""
+
+    at = models.DateTimeField()
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose act was checked; empty when the check was refused.",
+    )
+    person_asked = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The person id as the asker sent it."
+    )
+    kind = models.CharField(max_length=30)
+    description = models.TextField(blank=True)
+    people = models.JSONField(default=list, blank=True, help_text="Person ids the matter names.")
+    posts = models.JSONField(default=list, blank=True, help_text="Post ids the matter names.")
+    answer = models.CharField(max_length=10, choices=ConflictCheckAnswer.choices)
+    sources = models.CharField(
+        max_length=500, blank=True, help_text="The paragraphs the answer cited."
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["council", "-at"], name="conflict_check_council_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.asked_by} {self.kind}: {self.answer}"

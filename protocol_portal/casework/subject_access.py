@@ -1,13 +1,20 @@
 """Subject access (UK GDPR Art. 15): everything the portal holds about one person, as JSON.
 
-Records are found generically: every model in the portal's own apps with a link (foreign key or
-many-to-many) to the person or to one of their memberships — their cases as member, raiser,
+Records are found generically: every model in the portal's own apps (the kernel's, and every app
+with a case type: a model subclassing `Case`, or a registered `CaseTypeSpec`) with a link (foreign
+key or many-to-many) to the person or to one of their memberships — their cases as member, raiser,
 subject, declarer or requester, the other side of a relationship, determinations they issued,
 timeline lines they wrote, notices sent to them, register entries, posts held. Case records carry
 their timeline. Other people are third parties: a link to one reads "[third party]", and their
 names and email addresses are struck out of free text. The Monitoring Officer reviews the file
 for exemptions (DPA 2018 Schedule 2) before it is sent; attachments are listed, not included,
 because their contents cannot be redacted automatically.
+
+A row is exported only because one of its links points at the person or at one of their
+memberships in the exporter's councils: a model whose only links are to memberships gives nothing
+for someone with no seat there (never "every row", as an empty filter would). A record reaches its
+council through one or more foreign keys (a release opening → its release → the request's
+council); a model with no way to a council is left out of a council-limited export.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 
+from protocol_portal.casework import registry
 from protocol_portal.casework.models import (
     Case,
     CaseEvent,
@@ -31,9 +39,13 @@ from protocol_portal.casework.models import (
 )
 from protocol_portal.org.models import Council, Member, Person, Post, PostKind
 
-PORTAL_APPS = ("org", "casework", "enquiries", "complaints", "interests", "access_requests")
+KERNEL_PACKAGE = __name__.split(".", 1)[0]  # "protocol_portal": org, casework, web
+COUNCIL_HOPS = 3  # the longest chain of foreign keys followed to find a record's council
 SKIP_MODELS = {
     "casework.SubjectAccessExport",  # the audit of exports is the council's, not the person's
+    # Like it, the audit of conflict checks is the council's: it holds what askers typed
+    # about other people's acts (the Monitoring Officer reads it in the admin).
+    "casework.ConflictCheck",
     "casework.RetentionRecord",
     # Exported once, as messages below with their subject and body.
     "casework.Notice",
@@ -87,10 +99,25 @@ def _person_links(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
+def portal_app_labels() -> frozenset[str]:
+    """The portal's own apps, found without naming them: the kernel's apps and every app that
+    holds a case type (a model subclassing `Case`, or a `CaseTypeSpec` registered with the
+    kernel) — so a new case type is exported without editing this module."""
+    labels = {
+        config.label
+        for config in apps.get_app_configs()
+        if config.name.split(".", 1)[0] == KERNEL_PACKAGE
+    }
+    labels |= {m._meta.app_label for m in apps.get_models() if issubclass(m, Case)}
+    labels |= {spec.label.split(".", 1)[0] for spec in registry.all_specs()}
+    return frozenset(labels)
+
+
 def _candidate_models() -> Iterable[type[models.Model]]:
+    portal = portal_app_labels()
     for model in apps.get_models():
         label = model._meta.label
-        if model._meta.app_label not in PORTAL_APPS or label in SKIP_MODELS:
+        if model._meta.app_label not in portal or label in SKIP_MODELS:
             continue
         if model.__name__.startswith("Historical") or model is Person:
             continue
@@ -101,29 +128,52 @@ def _candidate_models() -> Iterable[type[models.Model]]:
             yield model
 
 
-def _council_path(model: type[models.Model]) -> str | None:
-    """How to reach the council from this model: "council", "complaint__council", or None."""
-    names = {f.name: f for f in model._meta.concrete_fields}
-    if "council" in names:
-        return "council"
-    for field in model._meta.concrete_fields:
-        if field.many_to_one and any(
-            f.name == "council" for f in field.related_model._meta.concrete_fields
-        ):
-            return f"{field.name}__council"
+def _has_council(model: type[models.Model]) -> bool:
+    return any(
+        f.name == "council" and f.many_to_one and f.related_model is Council
+        for f in model._meta.concrete_fields
+    )
+
+
+def council_path(model: type[models.Model]) -> str | None:
+    """How to reach the council from this model, the fewest foreign keys first: "council",
+    "complaint__council", "release__request__council"; None if no chain of up to
+    `COUNCIL_HOPS` foreign keys reaches one (people are not followed: a person has no council)."""
+    frontier: list[tuple[type[models.Model], str]] = [(model, "")]
+    seen = {model}
+    for _ in range(COUNCIL_HOPS + 1):
+        following = []
+        for current, prefix in frontier:
+            if _has_council(current):
+                return f"{prefix}council"
+            for field in current._meta.concrete_fields:
+                target = field.related_model
+                if field.many_to_one and target is not Person and target not in seen:
+                    seen.add(target)
+                    following.append((target, f"{prefix}{field.name}__"))
+        frontier = following
     return None
 
 
 def _records(model, person: Person, member_ids: list[int], councils) -> QuerySet:
-    match = Q()
+    """The model's rows that link to the person, or to one of their memberships, in these
+    councils (None: all). No link that can match means no rows, never every row."""
+    conditions = []
     for field in _person_links(model):
         if field.related_model is Person:
-            match |= Q(**{field.name: person})
+            conditions.append(Q(**{field.name: person}))
         elif member_ids:
-            match |= Q(**{f"{field.name}__in": member_ids})
+            conditions.append(Q(**{f"{field.name}__in": member_ids}))
+    if not conditions:
+        return model._base_manager.none()
+    match = conditions[0]
+    for condition in conditions[1:]:
+        match |= condition
     rows = model._base_manager.filter(match)
-    path = _council_path(model)
-    if councils is not None and path is not None:
+    if councils is not None:
+        path = council_path(model)
+        if path is None:
+            return model._base_manager.none()  # cannot show it is of the exporter's councils
         rows = rows.filter(**{f"{path}__in": councils})
     return rows.distinct().order_by("pk")
 

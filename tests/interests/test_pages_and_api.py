@@ -681,14 +681,26 @@ def test_a_member_asks_whether_they_may_handle_a_complaint(member_client, org, r
     assert data["conflicts"][0]["source"] == "001 §5.3.2.2; 001 §5.3.3.3"
 
 
-def test_an_officer_checking_someone_else_is_told_whether_but_not_the_details(client, org, related):
+def test_an_officer_may_not_check_someone_else_and_learns_nothing(client, org, related):
+    """The check answers for the asker's own act: an officer asking about a member is refused,
+    in the same words whether the member is conflicted or not (F2)."""
     client.force_login(org.person("officer_finance"))
-    data = api_post(
+    conflicted = api_post(
         client, "/api/v1/interests/conflict-check/", conflict_query(org, "red_member")
-    ).json()
-    assert data["blocking"] is True
-    assert related.reference not in str(data)
-    assert "Dir" not in data["conflicts"][0]["reason"]
+    )
+    clear = api_post(
+        client, "/api/v1/interests/conflict-check/", conflict_query(org, "blue_member")
+    )
+    assert conflicted.status_code == clear.status_code == 403
+    assert conflicted.json() == clear.json()
+    assert related.reference not in conflicted.content.decode()
+
+
+def test_the_person_may_be_left_out_and_is_then_the_asker(member_client, org, related):
+    query = conflict_query(org, "red_member")
+    del query["person"]
+    data = api_post(member_client, "/api/v1/interests/conflict-check/", query).json()
+    assert (data["conflicted"], data["blocking"]) == (True, True)
 
 
 def test_the_monitoring_officer_sees_the_details(client, org, related):
@@ -718,7 +730,8 @@ def test_no_conflict_answers_plainly(member_client, org):
     ("extra", "field"),
     [
         ({"kind": "coup"}, "kind"),
-        ({"person": 999999}, "person"),
+        ({"person": "someone"}, "person"),
+        ({"person": 2**64}, "person"),
         ({"people": [999999]}, "people"),
         ({"council": "nowhere"}, "council"),
     ],
