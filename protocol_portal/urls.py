@@ -23,6 +23,12 @@ urlpatterns = [
     path("interests/", include("interests.urls")),
     path("access-requests/", include("access_requests.urls")),
     path("subject-access/", casework_views.subject_access, name="subject-access"),
+    path("case-access/", casework_views.case_access_lookup, name="case-access"),
+    path(
+        "case-access/<str:reference>/",
+        casework_views.case_access_history,
+        name="case-access-history",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

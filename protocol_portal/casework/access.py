@@ -308,3 +308,56 @@ def access_history(obj: Model) -> QuerySet[CaseAccess]:
         .select_related("post__holder", "person")
         .order_by("since", "pk")
     )
+
+
+AUDIENCE_WORDS = {
+    RAISER: "raised it",
+    HANDLER: "handling it",
+    LINE_MANAGER: "line manager of a post handling it",
+    "triage": "member services (triage)",
+    "copied_member": "copied in (a member)",
+    "copied_post": "copied in (a post)",
+    "escalated": "chased or escalated to",
+    "referred_from": "referred it on, kept on to answer",
+}
+
+
+def case_by_reference(reference: str) -> Model | None:
+    """The case of any governed type with this reference (references are unique per type and
+    carry the type's prefix, so at most one matches)."""
+    from django.apps import apps
+
+    for label in _specs:
+        model = apps.get_model(label)
+        found = model.objects.filter(reference=reference).first()
+        if found is not None:
+            return found
+    return None
+
+
+def may_read_history(user: Person, obj: Model) -> bool:
+    """The Monitoring Officer (or deputy) of the case's council, or a site admin."""
+    from protocol_portal.org.models import PostKind
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return Post.objects.filter(
+        holder_id=user.pk,
+        council_id=obj.council_id,
+        kind__in=(PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER),
+    ).exists()
+
+
+def access_rebuild(*, as_of: datetime, labels: Iterable[str] | None = None) -> int:
+    """Bring every case's audiences up to date with the organisation as it is now (a new member
+    services post, a changed line manager); returns how many cases were read."""
+    from django.apps import apps
+
+    count = 0
+    for label in labels or list(_specs):
+        for obj in apps.get_model(label).objects.iterator(chunk_size=500):
+            access_sync(obj, as_of=as_of)
+            count += 1
+    return count

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from protocol_portal.casework import access
 from protocol_portal.casework.models import SubjectAccessExport
 from protocol_portal.casework.subject_access import (
     may_export,
@@ -63,3 +64,35 @@ def subject_access(request):
         requested_by=request.user
     )[:10]
     return render(request, "casework/subject_access.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_access_lookup(request):
+    """The Monitoring Officer types a reference to see who could open that case."""
+    if not may_export(user=request.user):
+        raise Http404("This page is for the Monitoring Officer.")
+    reference = request.GET.get("reference", "").strip().upper()
+    if reference:
+        return redirect("case-access-history", reference=reference[:40])
+    return render(request, "casework/case_access_lookup.html")
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_access_history(request, reference: str):
+    """Who could see a case, from when to when: for the council's Monitoring Officer."""
+    case = access.case_by_reference(reference)
+    if case is None or not access.may_read_history(request.user, case):
+        raise Http404("No such case.")
+    rows = [
+        {
+            "who": row.post.title if row.post_id else str(row.person),
+            "holder": row.post.holder if row.post_id else None,
+            "audience": access.AUDIENCE_WORDS.get(row.audience, row.audience.replace("_", " ")),
+            "since": row.since,
+            "until": row.until,
+        }
+        for row in access.access_history(case)
+    ]
+    return render(request, "casework/case_access.html", {"case": case, "rows": rows})

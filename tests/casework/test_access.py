@@ -23,7 +23,7 @@ from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, ca
 from enquiries.selectors import enquiries_visible_to
 from protocol_portal.casework.access import access_history
 from protocol_portal.casework.models import CaseAccess, Notice, OutboxMessage
-from protocol_portal.org.models import Person, Post
+from protocol_portal.org.models import Person, Post, PostKind
 from protocol_portal.org.services import post_set_holder
 from tests.casework.lifecycle import LIFECYCLE, TALLY, CaseMachine
 from tests.conftest import LONDON, build_org
@@ -371,3 +371,50 @@ def test_the_people_who_see_an_enquiry_are_exactly_its_audiences(capsys):
     with capsys.disabled():
         print(f"\n[access state machine] {dict(TALLY)}")
     assert TALLY["steps"] > 0
+
+
+def test_the_monitoring_officer_sees_who_could_see_a_case_and_when(org, as_of):
+    enquiry = log(org, as_of)
+    services.enquiry_reassign(
+        enquiry=enquiry,
+        to_post=org.env_officer,
+        reason="bins",
+        actor=org.housing_officer.holder,
+        as_of=as_of + timedelta(days=1),
+    )
+    url = f"/case-access/{enquiry.reference}/"
+    page = api(org.mo.holder).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Housing Officer" in text
+    assert "Environment Officer" in text
+    assert "2 March 2026" in text
+    assert "3 March 2026" in text
+    assert "Now" in text
+    lookup = api(org.mo.holder).get("/case-access/", {"reference": enquiry.reference.lower()})
+    assert lookup.status_code == 302
+    assert lookup["Location"] == url
+    # Nobody else may read the record, not even those handling the case.
+    for person in (org.env_officer.holder, org.ce.holder, org.raiser.person):
+        assert api(person).get(url).status_code == 404
+    assert api(org.mo.holder).get("/case-access/NOPE-ENQ-2026-00001/").status_code == 404
+
+
+def test_a_rebuild_brings_open_cases_up_to_date_with_the_organisation(org, as_of):
+    from django.core.management import call_command
+
+    from tests.factories import PostFactory
+
+    enquiry = log(org, as_of)
+    desk = PostFactory(
+        council=org.council,
+        slug="member-services-2",
+        kind=PostKind.MEMBER_SERVICES,
+        holder=PersonFactory(username="second-desk"),
+    )
+    assert not can(desk.holder, VIEW, enquiry)
+    call_command("access_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert can(desk.holder, ACT, enquiry)
+    before = CaseAccess.objects.count()
+    call_command("access_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert CaseAccess.objects.count() == before  # idempotent
