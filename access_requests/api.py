@@ -7,7 +7,6 @@ bad input answers 400 with the reason per field; a move the status table forbids
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +23,8 @@ from access_requests import serializers as s
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
-from protocol_portal.api import router
+from protocol_portal.api import router, valid_data
 from protocol_portal.casework.files import SERVED_TYPES
-from protocol_portal.casework.transitions import TransitionError
 
 ERRORS = {
     400: OpenApiResponse(description="Bad input: the reason, per field."),
@@ -36,17 +34,6 @@ ERRORS = {
         s.AccessErrorSerializer, description="Not allowed from its current status."
     ),
 }
-
-
-def _service_response(call, shape):
-    try:
-        result = call()
-    except ValidationError as exc:
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    except TransitionError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    return shape(result)
 
 
 def _ask(data: dict) -> Ask:
@@ -131,12 +118,6 @@ class AccessRequestViewSet(
         )
         return Response(s.AccessRequestSerializer(item).data, status=code)
 
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return dict(serializer.validated_data)
-
     @extend_schema(responses={200: s.AccessRequestSerializer, 404: ERRORS[404]})
     def retrieve(self, request, pk=None):
         item, _ = self._request(pk)
@@ -147,45 +128,36 @@ class AccessRequestViewSet(
     def preview(self, request):
         """How the request would be treated and why (each result names its paragraph), who
         decides and by when — before anything is written."""
-        data = self._valid(s.AskSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.access_request_preview(
-                council=data["council"],
-                requester=request.user,
-                ask=_ask(data),
-                as_of=timezone.now(),
-            ),
-            lambda plan: Response(s.PreviewSerializer(_plan_data(plan)).data),
+        data = valid_data(s.AskSerializer, self.request)
+        plan = services.access_request_preview(
+            council=data["council"],
+            requester=request.user,
+            ask=_ask(data),
+            as_of=timezone.now(),
         )
+        return Response(s.PreviewSerializer(_plan_data(plan)).data)
 
     @extend_schema(
         request=s.AskSerializer, responses={201: s.AccessRequestSerializer, 400: ERRORS[400]}
     )
     def create(self, request):
-        data = self._valid(s.AskSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.access_request_submit(
-                council=data["council"],
-                requester=request.user,
-                ask=_ask(data),
-                wants_foi=data["wants_foi"],
-                as_of=timezone.now(),
-            ),
-            lambda item: self._full(item, status.HTTP_201_CREATED),
+        data = valid_data(s.AskSerializer, self.request)
+        item = services.access_request_submit(
+            council=data["council"],
+            requester=request.user,
+            ask=_ask(data),
+            wants_foi=data["wants_foi"],
+            as_of=timezone.now(),
         )
+        return self._full(item, status.HTTP_201_CREATED)
 
     def _act(self, pk, need: str, serializer_class, call):
         item, lens = self._request(pk)
         if not any(getattr(lens, n) for n in need.split("|")):
             raise PermissionDenied("You cannot do that on this request.")
-        data = self._valid(serializer_class)
-        if isinstance(data, Response):
-            return data
-        return _service_response(lambda: call(item, data), lambda _: self._full(item))
+        data = valid_data(serializer_class, self.request)
+        call(item, data)
+        return self._full(item)
 
     @extend_schema(
         request=s.DecideSerializer,
@@ -333,18 +305,14 @@ class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         foi = self.get_object()
         if not perms.can(request.user, perms.FOI_ANSWER, foi):
             raise PermissionDenied("You cannot answer this FOI request.")
-        serializer = s.FoiAnswerSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return _service_response(
-            lambda: services.foi_answer(
-                foi=foi,
-                actor=request.user,
-                response=serializer.validated_data["response"],
-                as_of=timezone.now(),
-            ),
-            lambda done: Response(s.FoiRequestSerializer(done).data),
+        data = valid_data(s.FoiAnswerSerializer, request)
+        done = services.foi_answer(
+            foi=foi,
+            actor=request.user,
+            response=data["response"],
+            as_of=timezone.now(),
         )
+        return Response(s.FoiRequestSerializer(done).data)
 
 
 router.register("access-requests", AccessRequestViewSet, basename="access-request")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -21,8 +20,7 @@ from rest_framework.response import Response
 from complaints import selectors, services
 from complaints import serializers as s
 from complaints.models import Complaint, Determination, QuarterlySummary
-from protocol_portal.api import router
-from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.api import router, valid_data
 
 _TEXT = {"type": "string", "readOnly": True}
 _MAYBE = {"type": "string", "readOnly": True, "nullable": True}
@@ -54,17 +52,6 @@ ERRORS = {
     404: OpenApiResponse(s.ErrorSerializer, description="No such complaint that you may see."),
     409: OpenApiResponse(s.ErrorSerializer, description="Not allowed from its current status."),
 }
-
-
-def _service_response(call, serializer_for):
-    try:
-        result = call()
-    except ValidationError as exc:
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    except TransitionError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    return serializer_for(result)
 
 
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -132,9 +119,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={201: s.ComplaintSerializer, 400: ERRORS[400]},
     )
     def create(self, request):
-        data = self._valid(s.ComplaintCreateSerializer)
-        if isinstance(data, Response):
-            return data
+        data = valid_data(s.ComplaintCreateSerializer, self.request)
 
         def done(complaint):
             return Response(
@@ -142,16 +127,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 status=status.HTTP_201_CREATED,
             )
 
-        return _service_response(
-            lambda: services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data),
-            done,
-        )
-
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return dict(serializer.validated_data)
+        return done(services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data))
 
     @extend_schema(
         request=s.ComplaintPreviewInputSerializer,
@@ -160,9 +136,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """Which route applies and why, before anything is written."""
-        data = self._valid(s.ComplaintPreviewInputSerializer)
-        if isinstance(data, Response):
-            return data
+        data = valid_data(s.ComplaintPreviewInputSerializer, self.request)
 
         def shape(result):
             plan, _ = result
@@ -187,17 +161,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 }
             )
 
-        return _service_response(
-            lambda: services.complaint_preview(raiser=request.user, **data), shape
-        )
+        return shape(services.complaint_preview(raiser=request.user, **data))
 
     def _act(self, pk, what, serializer_class, call):
         complaint, lens = self._complaint(pk)
         self._need(lens, what)
-        data = self._valid(serializer_class)
-        if isinstance(data, Response):
-            return data
-        return _service_response(lambda: call(complaint, data), self._full)
+        data = valid_data(serializer_class, self.request)
+        return self._full(call(complaint, data))
 
     @extend_schema(
         request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
@@ -308,17 +278,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """The Monitoring Officer's determination (004 §15.2–15.5); never edited afterwards."""
         complaint, lens = self._complaint(pk)
         self._need(lens, "determine")
-        data = self._valid(s.DeterminationInputSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.determination_issue(
-                complaint=complaint, actor=request.user, as_of=timezone.now(), **data
-            ),
-            lambda det: Response(
-                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
-            ),
+        data = valid_data(s.DeterminationInputSerializer, self.request)
+        det = services.determination_issue(
+            complaint=complaint, actor=request.user, as_of=timezone.now(), **data
         )
+        return Response(s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED)
 
 
 class DeterminationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -341,20 +305,14 @@ class DeterminationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         lens = selectors.complaint_lens(user=request.user, complaint=determination.complaint)
         if not lens.determine:
             raise PermissionDenied("Only the Monitoring Officer can supersede a determination.")
-        serializer = s.SupersedeSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return _service_response(
-            lambda: services.determination_supersede(
-                determination=determination,
-                actor=request.user,
-                as_of=timezone.now(),
-                **serializer.validated_data,
-            ),
-            lambda det: Response(
-                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
-            ),
+        data = valid_data(s.SupersedeSerializer, request)
+        det = services.determination_supersede(
+            determination=determination,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
         )
+        return Response(s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED)
 
 
 class QuarterlySummaryViewSet(
@@ -374,10 +332,7 @@ class QuarterlySummaryViewSet(
     @action(detail=False, methods=["post"])
     def generate(self, request):
         """Make (or remake) a quarter's summary now: the MO or the CE of that council."""
-        serializer = s.SummaryGenerateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        data = serializer.validated_data
+        data = valid_data(s.SummaryGenerateSerializer, request)
         if (
             not selectors.summary_councils_for(user=request.user)
             .filter(pk=data["council"].pk)
@@ -385,14 +340,10 @@ class QuarterlySummaryViewSet(
         ):
             raise PermissionDenied("Only the Monitoring Officer or the Chief Executive can.")
         start, end = selectors.quarter_bounds(date(data["year"], (data["quarter"] - 1) * 3 + 1, 1))
-        return _service_response(
-            lambda: services.summary_generate(
-                council=data["council"], start=start, end=end, as_of=timezone.now()
-            ),
-            lambda summary: Response(
-                s.QuarterlySummarySerializer(summary).data, status=status.HTTP_201_CREATED
-            ),
+        summary = services.summary_generate(
+            council=data["council"], start=start, end=end, as_of=timezone.now()
         )
+        return Response(s.QuarterlySummarySerializer(summary).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: ERRORS[404]})
     @action(detail=True, methods=["get"])

@@ -1,7 +1,22 @@
-"""The JSON API under /api/v1/: each case app registers its viewsets on this one router."""
+"""The JSON API under /api/v1/: each case app registers its viewsets on this one router, and
+every app's errors answer through one handler (`exception_handler`), in one shape:
 
-from rest_framework import serializers
+- 400: `{"<field>": ["<reason>", ...], ...}`, reasons not about one field under
+  `"non_field_errors"`, whether a serializer or a service (Django `ValidationError`) refused;
+- 403, 404, 405, 409, 429 ...: `{"detail": "<reason>"}`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from protocol_portal.casework.transitions import TransitionError
 
 
 class Router(DefaultRouter):
@@ -12,6 +27,43 @@ class Router(DefaultRouter):
 
 
 router = Router()
+
+
+class Conflict(exceptions.APIException):
+    """409: the case's current status does not allow the move (STYLE habit 4: loud on conflict)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Not allowed from the case's current status."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """`REST_FRAMEWORK["EXCEPTION_HANDLER"]`: a service's refusal becomes the same answer in
+    every app, so a viewset calls services without wrapping them.
+
+    - Django `ValidationError` (a service refusing the input) -> 400, the reasons per field;
+    - `Http404`, or an object that does not exist -> 404 "Not found." (never saying whether it
+      exists but is hidden, so ids and references cannot be enumerated);
+    - Django `PermissionDenied` (may see the case, may not do this) -> 403 with its reason;
+    - the kernel's `TransitionError` (the status table forbids the move) -> 409 with its reason.
+    Everything else is DRF's own handling (its 400s, 401/403, 405, 415, 429 ...).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TransitionError):
+        exc = Conflict(str(exc))
+    return drf_exception_handler(exc, context)
+
+
+def valid_data(serializer_class, request, **context) -> dict:
+    """The request's validated input, or a 400 naming each field's reasons (raised)."""
+    serializer = serializer_class(data=request.data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class SlugRelatedField(serializers.SlugRelatedField):

@@ -205,6 +205,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # One answer for a service's refusal in every app: 400 per field, 403, 404, 409.
+    "EXCEPTION_HANDLER": "protocol_portal.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Protocol Portal API",
