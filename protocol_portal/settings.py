@@ -158,6 +158,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "attachments")))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# SOURCE_ARCHIVE: a zip of the site's code (`git archive --format=zip HEAD`) for /source-code.zip
+# where the site runs without its git repository (the Docker image); empty: built from git.
+SOURCE_ARCHIVE = env.str("SOURCE_ARCHIVE", default="")
+
 # Email: EMAIL_URL such as smtp+tls://user:pass@smtp.example.org:587 (GOV.UK Notify's SMTP relay
 # or the council's own); default prints mail to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
