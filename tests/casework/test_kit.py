@@ -175,3 +175,28 @@ def test_navigation_comes_from_the_specs(rf, roles, enquiries_link):
         "Need to know",
     ]
     assert apps.is_installed("enquiries")
+
+
+def test_a_site_with_no_conflict_checker_fails_its_system_check():
+    """Code review A3: removing the app that registers the checker made every conflict check
+    answer "none" silently (fail open); `manage.py check` now fails instead."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from protocol_portal.casework.checks import conflict_checker_registered
+    from protocol_portal.casework.conflicts import register_checker, unregister_checker
+
+    assert conflict_checker_registered() == []
+    call_command("check")
+    registered = list(_checkers)
+    for checker in registered:
+        unregister_checker(checker)
+    try:
+        errors = conflict_checker_registered()
+        assert [e.id for e in errors] == ["casework.E001"]
+        with pytest.raises(SystemCheckError, match="No conflict checker is registered"):
+            call_command("check")
+    finally:
+        for checker in registered:
+            register_checker(checker)
+    assert conflict_checker_registered() == []
