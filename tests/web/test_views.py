@@ -276,6 +276,7 @@ def test_home_answers_in_a_constant_number_of_queries(
 ):
     # The shell's own queries; each case app's panel is held to the same rule in its own tests.
     monkeypatch.setattr(home, "_panels", [])
+    monkeypatch.setattr(home, "case_apps", list)  # the case apps' specs' panels
     client.force_login(person)
     _give_work(person, council, 1)
     with CaptureQueriesContext(connection) as some:
