@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from access_requests import permissions as perms
 from access_requests import selectors, services
 from access_requests import serializers as s
+from access_requests.filters import AccessRequestFilter, FoiRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
@@ -85,7 +86,7 @@ class AccessRequestViewSet(
 
     serializer_class = s.AccessRequestListSerializer
     queryset = AccessRequest.objects.none()
-    filterset_fields = ["status", "presumption", "stage"]
+    filterset_class = AccessRequestFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
@@ -291,6 +292,7 @@ class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = s.FoiRequestSerializer
     queryset = FoiRequest.objects.none()
+    filterset_class = FoiRequestFilter
 
     def get_queryset(self):
         return (

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from access_requests import forms, presumptions, selectors, services
 from access_requests import permissions as perms
+from access_requests.filters import AccessRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.web.actions import attempt, case_action, posted
+from protocol_portal.web.lists import filtered, page_of
 
-PAGE_SIZE = 50
 HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
 
 
@@ -56,19 +57,26 @@ def _rows(items) -> list[list]:
 
 @login_required
 def request_list(request):
-    """Requests you made, and requests your posts hold, decide or advise on."""
+    """Requests you made, and requests your posts hold, decide or advise on: each list
+    filtered the same way and paged on its own, never cut short."""
     user = request.user
     visible = selectors.requests_visible_to(user=user)
-    mine = visible.filter(requester_person=user)[:PAGE_SIZE]
-    others = visible.exclude(requester_person=user)[:PAGE_SIZE]
+    filterset = filtered(AccessRequestFilter, request, visible)
+    narrowed = filterset.qs
+    mine = page_of(request, narrowed.filter(requester_person=user))
+    others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
+    foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
     return render(
         request,
         "access_requests/accessrequest_list.html",
         {
             "head": HEAD,
+            "filter": filterset,
             "mine_rows": _rows(mine),
+            "mine_page": mine,
             "other_rows": _rows(others),
-            "foi": list(selectors.foi_visible_to(user=user)[:PAGE_SIZE]),
+            "others_page": others,
+            "foi": foi,
             "is_member": selectors.councils_of_member(user=user).exists(),
         },
     )

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from complaints import selectors, services
 from complaints import serializers as s
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from protocol_portal.api import router, valid_data
 
@@ -59,7 +60,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = s.ComplaintListSerializer
     queryset = Complaint.objects.none()
-    filterset_fields = ["status", "stage", "level", "kind"]
+    filterset_class = ComplaintFilter
 
     def get_queryset(self):
         return (

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from complaints import forms, selectors, services
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
 from protocol_portal.web.actions import attempt, case_action, posted
-
-PAGE_SIZE = 50
+from protocol_portal.web.lists import filtered, page_of
 
 
 def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
@@ -29,10 +28,6 @@ def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
     if not lens.any:
         raise Http404("No such complaint.")
     return complaint, lens
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _rows(page) -> list[list]:
@@ -59,20 +54,30 @@ HEAD = ["Reference", "Summary", "Council", "Handled by", "Stage", "Status", "Due
 
 @login_required
 def complaint_list(request):
-    """Complaints you raised, those routed to your posts, and those released to you."""
+    """Complaints you raised, those routed to your posts, and those released to you: each list
+    filtered the same way and paged on its own, never cut short."""
     user = request.user
-    raised = _page(request, selectors.complaints_visible_to(user=user).filter(raiser_person=user))
-    handling = selectors.complaints_visible_to(user=user).exclude(raiser_person=user)
-    released = selectors.complaints_released_to(user=user)
+    visible = selectors.complaints_visible_to(user=user)
+    lists = {
+        "raised": visible.filter(raiser_person=user),
+        "handling": visible.exclude(raiser_person=user),
+        "released": selectors.complaints_released_to(user=user),
+    }
+    filterset = filtered(ComplaintFilter, request, visible)
+    pages = {
+        name: page_of(request, ComplaintFilter(filterset.data, queryset=qs).qs, param=param)
+        for (name, qs), param in zip(
+            lists.items(), ("page", "handling_page", "released_page"), strict=True
+        )
+    }
     return render(
         request,
         "complaints/complaint_list.html",
         {
             "head": HEAD,
-            "raised_rows": _rows(raised),
-            "raised_page": raised,
-            "handling_rows": _rows(handling[:PAGE_SIZE]),
-            "released_rows": _rows(released[:PAGE_SIZE]),
+            "filter": filterset,
+            **{f"{name}_rows": _rows(page) for name, page in pages.items()},
+            **{f"{name}_page": page for name, page in pages.items()},
             "is_mo": selectors.holds_monitoring_post(user=user),
         },
     )
@@ -346,7 +351,7 @@ def mo_desk(request):
     """The Monitoring Officer's desk: reports to determine and escalated complaints."""
     if not selectors.holds_monitoring_post(user=request.user):
         raise Http404("This page is for the Monitoring Officer.")
-    page = _page(request, selectors.mo_desk(user=request.user))
+    page = page_of(request, selectors.mo_desk(user=request.user))
     return render(
         request, "complaints/mo_desk.html", {"head": HEAD, "rows": _rows(page), "page_obj": page}
     )
@@ -380,6 +385,7 @@ def summary_list(request):
         if done:
             return redirect("complaints:summary", pk=done.result.pk)
     status = 400 if request.method == "POST" and form.errors else 200
+    page = page_of(request, summaries)
     rows = [
         [
             {"text": s.label, "href": reverse("complaints:summary", args=[s.pk])},
@@ -387,7 +393,7 @@ def summary_list(request):
             {"text": str(s.totals.get("count", 0)), "numeric": True},
             s.generated_at.strftime("%-d %b %Y %H:%M"),
         ]
-        for s in summaries[:PAGE_SIZE]
+        for s in page
     ]
     return render(
         request,
@@ -395,6 +401,7 @@ def summary_list(request):
         {
             "form": form,
             "rows": rows,
+            "page_obj": page,
             "can_generate": councils.exists(),
             "head": ["Quarter", "Council", {"text": "Alleged breaches", "numeric": True}, "Made"],
         },

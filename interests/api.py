@@ -17,8 +17,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from interests import filters, selectors, services
 from interests import permissions as perms
-from interests import selectors, services
 from interests import serializers as s
 from interests.models import Interest
 from protocol_portal.api import router, valid_data
@@ -47,6 +47,8 @@ class RelationshipViewSet(
     Monitoring Officer) all of the council's."""
 
     serializer_class = s.RelationshipSerializer
+
+    filterset_class = filters.RelationshipFilter
 
     def get_queryset(self):
         return selectors.relationships_visible_to(user=self.request.user)
@@ -102,6 +104,8 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = s.InterestSerializer
 
+    filterset_class = filters.InterestFilter
+
     def get_queryset(self):
         return selectors.interests_visible_to(user=self.request.user)
 
@@ -145,6 +149,8 @@ class RegisterReturnViewSet(
 
     serializer_class = s.RegisterReturnSerializer
 
+    filterset_class = filters.RegisterReturnFilter
+
     def get_queryset(self):
         return selectors.returns_visible_to(user=self.request.user)
 
@@ -163,6 +169,8 @@ class ActingAgainstNoticeViewSet(
     """Written notices to the Monitoring Officer of action against the council (002 §111)."""
 
     serializer_class = s.ActingAgainstNoticeSerializer
+
+    filterset_class = filters.NoticeFilter
 
     def get_queryset(self):
         return selectors.notices_visible_to(user=self.request.user)
@@ -212,6 +220,8 @@ class AdviceRequestViewSet(
     """Requests for advice on declaring an interest (001 §5.3.6.1, 002 §89)."""
 
     serializer_class = s.AdviceRequestSerializer
+
+    filterset_class = filters.AdviceFilter
 
     def get_queryset(self):
         return selectors.advice_visible_to(user=self.request.user)

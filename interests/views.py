@@ -19,6 +19,7 @@ from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member
 from protocol_portal.web.actions import attempt, case_action, posted
+from protocol_portal.web.lists import page_of
 
 
 def _visible(user, perm: str, obj):
@@ -39,14 +40,19 @@ def _refused(request, error: TransitionError, *, back: str):
 
 @login_required
 def index(request):
-    """My declarations, notices and advice requests, and what has been notified to me."""
+    """My declarations, notices and advice requests, and what has been notified to me: each
+    list paged on its own, never cut short."""
     user = request.user
+    lists = {
+        "relationships": selectors.relationships_visible_to(user=user),
+        "notices": selectors.notices_visible_to(user=user),
+        "advice": selectors.advice_visible_to(user=user),
+        "returns": selectors.returns_visible_to(user=user),
+        "sensitive": selectors.interests_awaiting_sensitivity(user=user),
+    }
     context = {
-        "relationships": list(selectors.relationships_visible_to(user=user)[:200]),
-        "notices": list(selectors.notices_visible_to(user=user)[:200]),
-        "advice": list(selectors.advice_visible_to(user=user)[:200]),
-        "returns": list(selectors.returns_visible_to(user=user)[:200]),
-        "sensitive": list(selectors.interests_awaiting_sensitivity(user=user)[:200]),
+        name: page_of(request, qs, param="page" if name == "relationships" else f"{name}_page")
+        for name, qs in lists.items()
     }
     return render(request, "interests/index.html", context)
 
