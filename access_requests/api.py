@@ -7,7 +7,6 @@ bad input answers 400 with the reason per field; a move the status table forbids
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -24,7 +23,7 @@ from access_requests.filters import AccessRequestFilter, FoiRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
-from protocol_portal.api import router, valid_data
+from protocol_portal.api import case_by_key, router, valid_data
 from protocol_portal.casework.files import SERVED_TYPES
 
 ERRORS = {
@@ -84,6 +83,7 @@ class AccessRequestViewSet(
 ):
     """Need-to-know requests you made, or that your posts hold, decide or advise on."""
 
+    lookup_field = "reference"
     serializer_class = s.AccessRequestListSerializer
     queryset = AccessRequest.objects.none()
     filterset_class = AccessRequestFilter
@@ -97,16 +97,14 @@ class AccessRequestViewSet(
             .order_by("-received_on", "-pk")
         )
 
-    def _request(self, pk) -> tuple[AccessRequest, selectors.Lens]:
-        item = selectors.request_by_pk(pk=int(pk)) if str(pk).isdigit() else None
-        lens = (
-            selectors.request_lens(user=self.request.user, request=item)
-            if item is not None
-            else selectors.Lens()
+    def _request(self, reference: str) -> tuple[AccessRequest, selectors.Lens]:
+        return case_by_key(
+            self.request,
+            reference,
+            model=AccessRequest,
+            by_pk=selectors.request_by_pk,
+            lens_for=lambda r: selectors.request_lens(user=self.request.user, request=r),
         )
-        if not lens.any:
-            raise Http404("No such request.")
-        return item, lens
 
     def _full(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
         item = (
@@ -120,8 +118,8 @@ class AccessRequestViewSet(
         return Response(s.AccessRequestSerializer(item).data, status=code)
 
     @extend_schema(responses={200: s.AccessRequestSerializer, 404: ERRORS[404]})
-    def retrieve(self, request, pk=None):
-        item, _ = self._request(pk)
+    def retrieve(self, request, reference=None):
+        item, _ = self._request(reference)
         return self._full(item)
 
     @extend_schema(request=s.AskSerializer, responses={200: s.PreviewSerializer, 400: ERRORS[400]})
@@ -152,8 +150,8 @@ class AccessRequestViewSet(
         )
         return self._full(item, status.HTTP_201_CREATED)
 
-    def _act(self, pk, need: str, serializer_class, call):
-        item, lens = self._request(pk)
+    def _act(self, reference, need: str, serializer_class, call):
+        item, lens = self._request(reference)
         if not any(getattr(lens, n) for n in need.split("|")):
             raise PermissionDenied("You cannot do that on this request.")
         data = valid_data(serializer_class, self.request)
@@ -165,11 +163,11 @@ class AccessRequestViewSet(
         responses={200: s.AccessRequestSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, reference=None):
         """Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome is
         final and records whom the Chief Executive consulted or the body it went to."""
         return self._act(
-            pk,
+            reference,
             "decide",
             s.DecideSerializer,
             lambda item, d: services.access_request_decide(
@@ -181,10 +179,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
+    def refer(self, request, reference=None):
         """The holder doubts a presumed need to know: refer it to the determiner."""
         return self._act(
-            pk,
+            reference,
             "decide",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_refer(
@@ -196,10 +194,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def dispute(self, request, pk=None):
+    def dispute(self, request, reference=None):
         """The member disputes a refusal."""
         return self._act(
-            pk,
+            reference,
             "respond",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_dispute(
@@ -211,9 +209,9 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, reference=None):
         return self._act(
-            pk,
+            reference,
             "respond",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_withdraw(
@@ -225,10 +223,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def foi(self, request, pk=None):
+    def foi(self, request, reference=None):
         """Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days."""
         return self._act(
-            pk,
+            reference,
             "respond|decide",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_to_foi(
@@ -241,10 +239,10 @@ class AccessRequestViewSet(
         responses={200: s.AccessRequestSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def release(self, request, pk=None):
+    def release(self, request, reference=None):
         """Release with conditions: what, what was redacted and why, the confidential marking."""
         return self._act(
-            pk,
+            reference,
             "release",
             s.ReleaseInputSerializer,
             lambda item, d: services.release_create(
@@ -262,9 +260,9 @@ class AccessRequestViewSet(
     )
     # Found by the API fuzz: the log is one list, not a page of one (the schema said a page).
     @action(detail=True, methods=["get"], url_path="access-log", pagination_class=None)
-    def access_log(self, request, pk=None):
+    def access_log(self, request, reference=None):
         """Every opening of a released document (officers releasing it see this)."""
-        item, lens = self._request(pk)
+        item, lens = self._request(reference)
         if not lens.release:
             raise PermissionDenied("Only the officers releasing it see the access log.")
         return Response(s.OpeningSerializer(selectors.openings_for(request=item), many=True).data)
@@ -281,9 +279,9 @@ class AccessRequestViewSet(
         methods=["get"],
         url_path=r"releases/(?P<release_pk>[0-9]+)/file",
     )
-    def release_file(self, request, pk=None, release_pk=None):
+    def release_file(self, request, reference=None, release_pk=None):
         """Download a released document; every opening is logged."""
-        item, _ = self._request(pk)
+        item, _ = self._request(reference)
         return release_response(item, int(release_pk), request.user)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,7 +21,7 @@ from complaints import selectors, services
 from complaints import serializers as s
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
-from protocol_portal.api import router, valid_data
+from protocol_portal.api import case_by_key, router, valid_data
 
 _TEXT = {"type": "string", "readOnly": True}
 _MAYBE = {"type": "string", "readOnly": True, "nullable": True}
@@ -58,6 +58,7 @@ ERRORS = {
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints and concerns you raised, handle, were copied into or may oversee."""
 
+    lookup_field = "reference"
     serializer_class = s.ComplaintListSerializer
     queryset = Complaint.objects.none()
     filterset_class = ComplaintFilter
@@ -70,16 +71,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             .order_by("-received_on", "-pk")
         )
 
-    def _complaint(self, pk) -> tuple[Complaint, selectors.Lens]:
-        complaint = selectors.complaint_by_pk(pk=int(pk)) if str(pk).isdigit() else None
-        lens = (
-            selectors.complaint_lens(user=self.request.user, complaint=complaint)
-            if complaint is not None
-            else selectors.Lens()
+    def _complaint(self, reference: str) -> tuple[Complaint, selectors.Lens]:
+        return case_by_key(
+            self.request,
+            reference,
+            model=Complaint,
+            by_pk=selectors.complaint_by_pk,
+            lens_for=lambda c: selectors.complaint_lens(user=self.request.user, complaint=c),
         )
-        if not lens.any:
-            raise Http404("No such complaint.")
-        return complaint, lens
 
     def _need(self, lens: selectors.Lens, what: str) -> None:
         if not getattr(lens, what):
@@ -111,8 +110,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             404: ERRORS[404],
         }
     )
-    def retrieve(self, request, pk=None):
-        complaint, lens = self._complaint(pk)
+    def retrieve(self, request, reference=None):
+        complaint, lens = self._complaint(reference)
         return Response(self._output(complaint, lens))
 
     @extend_schema(
@@ -164,8 +163,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
         return shape(services.complaint_preview(raiser=request.user, **data))
 
-    def _act(self, pk, what, serializer_class, call):
-        complaint, lens = self._complaint(pk)
+    def _act(self, reference, what, serializer_class, call):
+        complaint, lens = self._complaint(reference)
         self._need(lens, what)
         data = valid_data(serializer_class, self.request)
         return self._full(call(complaint, data))
@@ -174,10 +173,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
+    def acknowledge(self, request, reference=None):
         """Acknowledge; say whether you will act or how long you need (004 §11.3)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.AcknowledgeSerializer,
             lambda c, d: services.complaint_acknowledge(
@@ -189,10 +188,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.InvestigatorSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="nominate-investigator")
-    def nominate_investigator(self, request, pk=None):
+    def nominate_investigator(self, request, reference=None):
         """Nominate a manager to investigate (003 §67)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.InvestigatorSerializer,
             lambda c, d: services.complaint_nominate_investigator(
@@ -204,10 +203,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.OutcomeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def outcome(self, request, pk=None):
+    def outcome(self, request, reference=None):
         """Give the outcome with reasons and whether action was taken (004 §11.4)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.OutcomeSerializer,
             lambda c, d: services.complaint_give_outcome(
@@ -220,10 +219,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={200: s.HandlerComplaintSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="disciplinary-notes")
-    def disciplinary_notes(self, request, pk=None):
+    def disciplinary_notes(self, request, reference=None):
         """Disciplinary notes, seen only by handler-side roles (004 §11.5)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.DisciplinaryNotesSerializer,
             lambda c, d: services.complaint_note_disciplinary(
@@ -233,10 +232,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.RespondSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
+    def respond(self, request, reference=None):
         """The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied."""
         return self._act(
-            pk,
+            reference,
             "respond",
             s.RespondSerializer,
             lambda c, d: services.complaint_respond(
@@ -246,9 +245,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.WithdrawSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, reference=None):
         return self._act(
-            pk,
+            reference,
             "respond",
             s.WithdrawSerializer,
             lambda c, d: services.complaint_withdraw(
@@ -260,10 +259,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.ReleaseSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="release-to-subject")
-    def release_to_subject(self, request, pk=None):
+    def release_to_subject(self, request, reference=None):
         """Release to the person concerned what natural justice requires."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.ReleaseSerializer,
             lambda c, d: services.complaint_release_to_subject(
@@ -275,9 +274,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.DeterminationInputSerializer, responses={201: s.DeterminationSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def determine(self, request, pk=None):
+    def determine(self, request, reference=None):
         """The Monitoring Officer's determination (004 §15.2–15.5); never edited afterwards."""
-        complaint, lens = self._complaint(pk)
+        complaint, lens = self._complaint(reference)
         self._need(lens, "determine")
         data = valid_data(s.DeterminationInputSerializer, self.request)
         det = services.determination_issue(

@@ -3,7 +3,8 @@ every app's errors answer through one handler (`exception_handler`), in one shap
 
 - 400: `{"<field>": ["<reason>", ...], ...}`, reasons not about one field under
   `"non_field_errors"`, whether a serializer or a service (Django `ValidationError`) refused;
-- 403, 404, 405, 409, 429 ...: `{"detail": "<reason>"}`.
+- 403, 404, 405, 409, 429 ...: `{"detail": "<reason>"}`;
+- 308 (a case's old numeric URL, see `case_by_key`): `{"detail": ...}` and `Location`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,41 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Moved(exceptions.APIException):
+    """308: the case is at another address (its reference), with the same method and body."""
+
+    status_code = status.HTTP_308_PERMANENT_REDIRECT
+    default_code = "moved"
+
+    def __init__(self, location: str):
+        super().__init__(f"This case's address is its reference: {location}")
+        self.location = location
+
+
+def case_by_key(request, key: str, *, model, by_pk, lens_for):
+    """The case an API URL names, with what the caller may do on it (a lens with `.any`).
+
+    The key is the case's reference. A URL with the old numeric id answers 308 to the
+    reference's URL, but only for a case the caller may see: any other key, and any case they
+    may not see, is the same 404, so neither ids nor references can be enumerated.
+    """
+    if "\x00" in key:  # PostgreSQL refuses NUL in text: it names nothing
+        raise exceptions.NotFound()
+    pk = (
+        int(key)
+        if key.isdigit()
+        else model.objects.filter(reference=key).values_list("pk", flat=True).first()
+    )
+    case = by_pk(pk=pk) if pk is not None and pk < 2**63 else None
+    lens = lens_for(case) if case is not None else None
+    if lens is None or not lens.any:
+        raise exceptions.NotFound()
+    if key.isdigit():
+        path = request.get_full_path()
+        raise Moved(path.replace(f"/{key}/", f"/{case.reference}/", 1))
+    return case, lens
+
+
 def exception_handler(exc, context):
     """`REST_FRAMEWORK["EXCEPTION_HANDLER"]`: a service's refusal becomes the same answer in
     every app, so a viewset calls services without wrapping them.
@@ -56,7 +92,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, TransitionError):
         exc = Conflict(str(exc))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, Moved) and response is not None:
+        response["Location"] = exc.location
+    return response
 
 
 def valid_data(serializer_class, request, **context) -> dict:
