@@ -524,7 +524,7 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
     ):
         api += _api_never_errors(
             client_,
-            f"{base}{cases[case].pk}/{name}/",
+            f"{base}{cases[case].reference}/{name}/",
             _typed(typed),
             foreign=[{"outcome": "refused", "reasons": "No.", "consulted": away.member.pk}]
             if name == "decide" and case == "disputed"
@@ -535,8 +535,8 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
     release = granted.releases.get()
     for url in (
         f"{base}not-a-number/",
-        f"{base}{granted.pk}/releases/{release.pk}x/file/",
-        f"{base}{other.pk}/releases/{release.pk}/file/",
+        f"{base}{granted.reference}/releases/{release.pk}x/file/",
+        f"{base}{other.reference}/releases/{release.pk}/file/",
         f"{base}{10**12}/access-log/",
         f"/access-requests/{other.pk}/releases/{release.pk}/",
         f"{base}?status=<script>&presumption=1&stage[]=x",
