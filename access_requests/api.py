@@ -7,8 +7,6 @@ bad input answers 400 with the reason per field; a move the status table forbids
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,13 +19,13 @@ from rest_framework.response import Response
 from access_requests import permissions as perms
 from access_requests import selectors, services
 from access_requests import serializers as s
+from access_requests.filters import AccessRequestFilter, FoiRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
-from protocol_portal.api import router
+from protocol_portal.api import case_by_key, router, valid_data
 from protocol_portal.api_parsers import JSONParser
 from protocol_portal.casework.files import SERVED_TYPES
-from protocol_portal.casework.transitions import TransitionError
 
 ERRORS = {
     400: OpenApiResponse(description="Bad input: the reason, per field."),
@@ -37,17 +35,6 @@ ERRORS = {
         s.AccessErrorSerializer, description="Not allowed from its current status."
     ),
 }
-
-
-def _service_response(call, shape):
-    try:
-        result = call()
-    except ValidationError as exc:
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    except TransitionError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    return shape(result)
 
 
 def _ask(data: dict) -> Ask:
@@ -97,9 +84,10 @@ class AccessRequestViewSet(
 ):
     """Need-to-know requests you made, or that your posts hold, decide or advise on."""
 
+    lookup_field = "reference"
     serializer_class = s.AccessRequestListSerializer
     queryset = AccessRequest.objects.none()
-    filterset_fields = ["status", "presumption", "stage"]
+    filterset_class = AccessRequestFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
@@ -110,16 +98,14 @@ class AccessRequestViewSet(
             .order_by("-received_on", "-pk")
         )
 
-    def _request(self, pk) -> tuple[AccessRequest, selectors.Lens]:
-        item = selectors.request_by_pk(pk=int(pk)) if str(pk).isdigit() else None
-        lens = (
-            selectors.request_lens(user=self.request.user, request=item)
-            if item is not None
-            else selectors.Lens()
+    def _request(self, reference: str) -> tuple[AccessRequest, selectors.Lens]:
+        return case_by_key(
+            self.request,
+            reference,
+            model=AccessRequest,
+            by_pk=selectors.request_by_pk,
+            lens_for=lambda r: selectors.request_lens(user=self.request.user, request=r),
         )
-        if not lens.any:
-            raise Http404("No such request.")
-        return item, lens
 
     def _full(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
         item = (
@@ -132,15 +118,9 @@ class AccessRequestViewSet(
         )
         return Response(s.AccessRequestSerializer(item).data, status=code)
 
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return dict(serializer.validated_data)
-
     @extend_schema(responses={200: s.AccessRequestSerializer, 404: ERRORS[404]})
-    def retrieve(self, request, pk=None):
-        item, _ = self._request(pk)
+    def retrieve(self, request, reference=None):
+        item, _ = self._request(reference)
         return self._full(item)
 
     @extend_schema(request=s.AskSerializer, responses={200: s.PreviewSerializer, 400: ERRORS[400]})
@@ -148,56 +128,47 @@ class AccessRequestViewSet(
     def preview(self, request):
         """How the request would be treated and why (each result names its paragraph), who
         decides and by when — before anything is written."""
-        data = self._valid(s.AskSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.access_request_preview(
-                council=data["council"],
-                requester=request.user,
-                ask=_ask(data),
-                as_of=timezone.now(),
-            ),
-            lambda plan: Response(s.PreviewSerializer(_plan_data(plan)).data),
+        data = valid_data(s.AskSerializer, self.request)
+        plan = services.access_request_preview(
+            council=data["council"],
+            requester=request.user,
+            ask=_ask(data),
+            as_of=timezone.now(),
         )
+        return Response(s.PreviewSerializer(_plan_data(plan)).data)
 
     @extend_schema(
         request=s.AskSerializer, responses={201: s.AccessRequestSerializer, 400: ERRORS[400]}
     )
     def create(self, request):
-        data = self._valid(s.AskSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.access_request_submit(
-                council=data["council"],
-                requester=request.user,
-                ask=_ask(data),
-                wants_foi=data["wants_foi"],
-                as_of=timezone.now(),
-            ),
-            lambda item: self._full(item, status.HTTP_201_CREATED),
+        data = valid_data(s.AskSerializer, self.request)
+        item = services.access_request_submit(
+            council=data["council"],
+            requester=request.user,
+            ask=_ask(data),
+            wants_foi=data["wants_foi"],
+            as_of=timezone.now(),
         )
+        return self._full(item, status.HTTP_201_CREATED)
 
-    def _act(self, pk, need: str, serializer_class, call):
-        item, lens = self._request(pk)
+    def _act(self, reference, need: str, serializer_class, call):
+        item, lens = self._request(reference)
         if not any(getattr(lens, n) for n in need.split("|")):
             raise PermissionDenied("You cannot do that on this request.")
-        data = self._valid(serializer_class)
-        if isinstance(data, Response):
-            return data
-        return _service_response(lambda: call(item, data), lambda _: self._full(item))
+        data = valid_data(serializer_class, self.request)
+        call(item, data)
+        return self._full(item)
 
     @extend_schema(
         request=s.DecideSerializer,
         responses={200: s.AccessRequestSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, reference=None):
         """Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome is
         final and records whom the Chief Executive consulted or the body it went to."""
         return self._act(
-            pk,
+            reference,
             "decide",
             s.DecideSerializer,
             lambda item, d: services.access_request_decide(
@@ -209,10 +180,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
+    def refer(self, request, reference=None):
         """The holder doubts a presumed need to know: refer it to the determiner."""
         return self._act(
-            pk,
+            reference,
             "decide",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_refer(
@@ -224,10 +195,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def dispute(self, request, pk=None):
+    def dispute(self, request, reference=None):
         """The member disputes a refusal."""
         return self._act(
-            pk,
+            reference,
             "respond",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_dispute(
@@ -239,9 +210,9 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, reference=None):
         return self._act(
-            pk,
+            reference,
             "respond",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_withdraw(
@@ -253,10 +224,10 @@ class AccessRequestViewSet(
         request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def foi(self, request, pk=None):
+    def foi(self, request, reference=None):
         """Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days."""
         return self._act(
-            pk,
+            reference,
             "respond|decide",
             s.ReasonsSerializer,
             lambda item, d: services.access_request_to_foi(
@@ -269,10 +240,10 @@ class AccessRequestViewSet(
         responses={200: s.AccessRequestSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def release(self, request, pk=None):
+    def release(self, request, reference=None):
         """Release with conditions: what, what was redacted and why, the confidential marking."""
         return self._act(
-            pk,
+            reference,
             "release",
             s.ReleaseInputSerializer,
             lambda item, d: services.release_create(
@@ -290,9 +261,9 @@ class AccessRequestViewSet(
     )
     # Found by the API fuzz: the log is one list, not a page of one (the schema said a page).
     @action(detail=True, methods=["get"], url_path="access-log", pagination_class=None)
-    def access_log(self, request, pk=None):
+    def access_log(self, request, reference=None):
         """Every opening of a released document (officers releasing it see this)."""
-        item, lens = self._request(pk)
+        item, lens = self._request(reference)
         if not lens.release:
             raise PermissionDenied("Only the officers releasing it see the access log.")
         return Response(s.OpeningSerializer(selectors.openings_for(request=item), many=True).data)
@@ -309,9 +280,9 @@ class AccessRequestViewSet(
         methods=["get"],
         url_path=r"releases/(?P<release_pk>[0-9]+)/file",
     )
-    def release_file(self, request, pk=None, release_pk=None):
+    def release_file(self, request, reference=None, release_pk=None):
         """Download a released document; every opening is logged."""
-        item, _ = self._request(pk)
+        item, _ = self._request(reference)
         return release_response(item, int(release_pk), request.user)
 
 
@@ -320,6 +291,7 @@ class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = s.FoiRequestSerializer
     queryset = FoiRequest.objects.none()
+    filterset_class = FoiRequestFilter
 
     def get_queryset(self):
         return (
@@ -334,18 +306,14 @@ class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         foi = self.get_object()
         if not perms.can(request.user, perms.FOI_ANSWER, foi):
             raise PermissionDenied("You cannot answer this FOI request.")
-        serializer = s.FoiAnswerSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return _service_response(
-            lambda: services.foi_answer(
-                foi=foi,
-                actor=request.user,
-                response=serializer.validated_data["response"],
-                as_of=timezone.now(),
-            ),
-            lambda done: Response(s.FoiRequestSerializer(done).data),
+        data = valid_data(s.FoiAnswerSerializer, request)
+        done = services.foi_answer(
+            foi=foi,
+            actor=request.user,
+            response=data["response"],
+            as_of=timezone.now(),
         )
+        return Response(s.FoiRequestSerializer(done).data)
 
 
 router.register("access-requests", AccessRequestViewSet, basename="access-request")

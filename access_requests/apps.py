@@ -6,19 +6,27 @@ class AccessRequestsConfig(AppConfig):
     verbose_name = "Need-to-know requests"
 
     def ready(self) -> None:
-        from access_requests.services import access_request_on_rung, foi_on_rung
-        from protocol_portal.casework.registry import CaseTypeSpec, register
-
-        # The need-to-know and FOI clocks join the kernel's chaser sweep.
-        register(CaseTypeSpec("access_requests.AccessRequest", on_rung=access_request_on_rung))
-        register(CaseTypeSpec("access_requests.FoiRequest", on_rung=foi_on_rung))
-
-        from access_requests.home import access_requests_panel
-        from protocol_portal.web.home import register_panel
-
-        register_panel(access_requests_panel)
-
         from access_requests.demo import seed_access_requests
-        from protocol_portal.org.demo import register_demo_hook
+        from access_requests.home import access_requests_panel
+        from access_requests.services import access_request_on_rung, foi_on_rung
+        from protocol_portal.casework.models import RetentionAction
+        from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
+        from protocol_portal.org.models import CaseType
 
-        register_demo_hook(seed_access_requests)
+        routine = (24, RetentionAction.ANONYMISE, "Routine casework: 2 years")
+        register(
+            CaseTypeSpec(
+                # The need-to-know clock, and the FOI clock beside it, join the kernel's sweep.
+                "access_requests.AccessRequest",
+                on_rung=access_request_on_rung,
+                also=(CaseTypeSpec("access_requests.FoiRequest", on_rung=foi_on_rung),),
+                nav=NavEntry("Need to know", "access_requests:list", "access_requests"),
+                panels=(access_requests_panel,),
+                retention={
+                    "access_requests.AccessRequest": routine,
+                    "access_requests.FoiRequest": routine,
+                },
+                routing_case_types=(CaseType.ACCESS_REQUEST, CaseType.FOI),
+                demo=seed_access_requests,
+            )
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from access_requests.selectors import Ask
 from access_requests.states import Ground, Outcome, Part, Purpose
@@ -20,17 +19,6 @@ CONTAINS = [
     ("personal_records", "Someone's personal records"),
     ("draft_policy_papers", "A draft policy document or a draft committee report"),
 ]
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the field it names (or at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class RequestForm(forms.Form):

@@ -3,11 +3,9 @@ render what the selectors decided each person may see; a request you may not see
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,28 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from access_requests import forms, presumptions, selectors, services
 from access_requests import permissions as perms
+from access_requests.filters import AccessRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.web.actions import attempt, case_action, posted
+from protocol_portal.web.lists import filtered, page_of
 
-PAGE_SIZE = 50
 HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _run(form, call: Callable[[], object]) -> object | None:
-    """Call the service; put its refusal next to the field it concerns."""
-    try:
-        return call()
-    except ValidationError as exc:
-        forms.apply_errors(form, exc)
-    except TransitionError as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
@@ -73,19 +57,26 @@ def _rows(items) -> list[list]:
 
 @login_required
 def request_list(request):
-    """Requests you made, and requests your posts hold, decide or advise on."""
+    """Requests you made, and requests your posts hold, decide or advise on: each list
+    filtered the same way and paged on its own, never cut short."""
     user = request.user
     visible = selectors.requests_visible_to(user=user)
-    mine = visible.filter(requester_person=user)[:PAGE_SIZE]
-    others = visible.exclude(requester_person=user)[:PAGE_SIZE]
+    filterset = filtered(AccessRequestFilter, request, visible)
+    narrowed = filterset.qs
+    mine = page_of(request, narrowed.filter(requester_person=user))
+    others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
+    foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
     return render(
         request,
         "access_requests/accessrequest_list.html",
         {
             "head": HEAD,
+            "filter": filterset,
             "mine_rows": _rows(mine),
+            "mine_page": mine,
             "other_rows": _rows(others),
-            "foi": list(selectors.foi_visible_to(user=user)[:PAGE_SIZE]),
+            "others_page": others,
+            "foi": foi,
             "is_member": selectors.councils_of_member(user=user).exists(),
         },
     )
@@ -112,19 +103,19 @@ def request_create(request):
     if not councils.exists():
         raise PermissionDenied("Only members can make need-to-know requests.")
     form = forms.RequestForm(
-        _data(request), councils=councils, initial=_initial(request.user, councils)
+        posted(request), councils=councils, initial=_initial(request.user, councils)
     )
     plan = None
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data["council"]
-        plan = _run(
+        plan = attempt(
             form,
             lambda: services.access_request_preview(
                 council=council, requester=request.user, ask=form.ask(), as_of=timezone.now()
             ),
-        )
+        ).result
         if plan is not None and request.POST.get("action") == "submit":
-            item = _run(
+            done = attempt(
                 form,
                 lambda: services.access_request_submit(
                     council=council,
@@ -134,7 +125,8 @@ def request_create(request):
                     as_of=timezone.now(),
                 ),
             )
-            if item is not None:
+            if done:
+                item = done.result
                 messages.success(
                     request, f"Your request {item.reference} has gone to the {item.handler_title}."
                 )
@@ -205,18 +197,15 @@ def _action(
             f"{title}: not possible while the request is {item.get_status_display().lower()}.",
         )
         return redirect("access_requests:detail", pk=item.pk)
-    form = form_class(_data(request), request.FILES or None, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: call(item, form.cleaned_data))
-        if done is not None:
-            messages.success(request, success)
-            return redirect("access_requests:detail", pk=item.pk)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
+    return case_action(
         request,
-        "access_requests/accessrequest_action.html",
-        {"item": item, "form": form, "title": title},
-        status=status,
+        may=True,
+        form=form_class(posted(request), request.FILES or None, **(form_kwargs or {})),
+        call=lambda data, form: call(item, data),
+        success=success,
+        done_url=reverse("access_requests:detail", args=[item.pk]),
+        template="access_requests/accessrequest_action.html",
+        context={"item": item, "title": title},
     )
 
 
@@ -395,25 +384,16 @@ def foi_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def foi_answer(request, pk: int):
     foi = _foi(request, pk)
-    if not perms.can(request.user, perms.FOI_ANSWER, foi):
-        raise PermissionDenied("You cannot answer this FOI request.")
-    form = forms.FoiAnswerForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        done = _run(
-            form,
-            lambda: services.foi_answer(
-                foi=foi,
-                actor=request.user,
-                response=form.cleaned_data["response"],
-                as_of=timezone.now(),
-            ),
-        )
-        if done is not None:
-            messages.success(request, "Response recorded.")
-            return redirect("access_requests:foi-detail", pk=foi.pk)
-    return render(
+    return case_action(
         request,
-        "access_requests/foirequest_answer.html",
-        {"foi": foi, "form": form},
-        status=400 if form.errors else 200,
+        may=perms.can(request.user, perms.FOI_ANSWER, foi),
+        refused="You cannot answer this FOI request.",
+        form=forms.FoiAnswerForm(posted(request)),
+        call=lambda data, form: services.foi_answer(
+            foi=foi, actor=request.user, response=data["response"], as_of=timezone.now()
+        ),
+        success="Response recorded.",
+        done_url=reverse("access_requests:foi-detail", args=[foi.pk]),
+        template="access_requests/foirequest_answer.html",
+        context={"foi": foi},
     )

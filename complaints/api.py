@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,9 +19,9 @@ from rest_framework.response import Response
 
 from complaints import selectors, services
 from complaints import serializers as s
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
-from protocol_portal.api import router
-from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.api import case_by_key, router, valid_data
 
 _TEXT = {"type": "string", "readOnly": True}
 _MAYBE = {"type": "string", "readOnly": True, "nullable": True}
@@ -56,23 +55,13 @@ ERRORS = {
 }
 
 
-def _service_response(call, serializer_for):
-    try:
-        result = call()
-    except ValidationError as exc:
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    except TransitionError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    return serializer_for(result)
-
-
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints and concerns you raised, handle, were copied into or may oversee."""
 
+    lookup_field = "reference"
     serializer_class = s.ComplaintListSerializer
     queryset = Complaint.objects.none()
-    filterset_fields = ["status", "stage", "level", "kind"]
+    filterset_class = ComplaintFilter
 
     def get_queryset(self):
         return (
@@ -82,16 +71,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             .order_by("-received_on", "-pk")
         )
 
-    def _complaint(self, pk) -> tuple[Complaint, selectors.Lens]:
-        complaint = selectors.complaint_by_pk(pk=int(pk)) if str(pk).isdigit() else None
-        lens = (
-            selectors.complaint_lens(user=self.request.user, complaint=complaint)
-            if complaint is not None
-            else selectors.Lens()
+    def _complaint(self, reference: str) -> tuple[Complaint, selectors.Lens]:
+        return case_by_key(
+            self.request,
+            reference,
+            model=Complaint,
+            by_pk=selectors.complaint_by_pk,
+            lens_for=lambda c: selectors.complaint_lens(user=self.request.user, complaint=c),
         )
-        if not lens.any:
-            raise Http404("No such complaint.")
-        return complaint, lens
 
     def _need(self, lens: selectors.Lens, what: str) -> None:
         if not getattr(lens, what):
@@ -123,8 +110,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             404: ERRORS[404],
         }
     )
-    def retrieve(self, request, pk=None):
-        complaint, lens = self._complaint(pk)
+    def retrieve(self, request, reference=None):
+        complaint, lens = self._complaint(reference)
         return Response(self._output(complaint, lens))
 
     @extend_schema(
@@ -132,9 +119,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={201: s.ComplaintSerializer, 400: ERRORS[400]},
     )
     def create(self, request):
-        data = self._valid(s.ComplaintCreateSerializer)
-        if isinstance(data, Response):
-            return data
+        data = valid_data(s.ComplaintCreateSerializer, self.request)
 
         def done(complaint):
             return Response(
@@ -142,16 +127,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 status=status.HTTP_201_CREATED,
             )
 
-        return _service_response(
-            lambda: services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data),
-            done,
-        )
-
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return dict(serializer.validated_data)
+        return done(services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data))
 
     @extend_schema(
         request=s.ComplaintPreviewInputSerializer,
@@ -160,9 +136,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """Which route applies and why, before anything is written."""
-        data = self._valid(s.ComplaintPreviewInputSerializer)
-        if isinstance(data, Response):
-            return data
+        data = valid_data(s.ComplaintPreviewInputSerializer, self.request)
 
         def shape(result):
             plan, _ = result
@@ -187,26 +161,22 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 }
             )
 
-        return _service_response(
-            lambda: services.complaint_preview(raiser=request.user, **data), shape
-        )
+        return shape(services.complaint_preview(raiser=request.user, **data))
 
-    def _act(self, pk, what, serializer_class, call):
-        complaint, lens = self._complaint(pk)
+    def _act(self, reference, what, serializer_class, call):
+        complaint, lens = self._complaint(reference)
         self._need(lens, what)
-        data = self._valid(serializer_class)
-        if isinstance(data, Response):
-            return data
-        return _service_response(lambda: call(complaint, data), self._full)
+        data = valid_data(serializer_class, self.request)
+        return self._full(call(complaint, data))
 
     @extend_schema(
         request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
+    def acknowledge(self, request, reference=None):
         """Acknowledge; say whether you will act or how long you need (004 §11.3)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.AcknowledgeSerializer,
             lambda c, d: services.complaint_acknowledge(
@@ -218,10 +188,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.InvestigatorSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="nominate-investigator")
-    def nominate_investigator(self, request, pk=None):
+    def nominate_investigator(self, request, reference=None):
         """Nominate a manager to investigate (003 §67)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.InvestigatorSerializer,
             lambda c, d: services.complaint_nominate_investigator(
@@ -233,10 +203,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.OutcomeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def outcome(self, request, pk=None):
+    def outcome(self, request, reference=None):
         """Give the outcome with reasons and whether action was taken (004 §11.4)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.OutcomeSerializer,
             lambda c, d: services.complaint_give_outcome(
@@ -249,10 +219,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={200: s.HandlerComplaintSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="disciplinary-notes")
-    def disciplinary_notes(self, request, pk=None):
+    def disciplinary_notes(self, request, reference=None):
         """Disciplinary notes, seen only by handler-side roles (004 §11.5)."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.DisciplinaryNotesSerializer,
             lambda c, d: services.complaint_note_disciplinary(
@@ -262,10 +232,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.RespondSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
+    def respond(self, request, reference=None):
         """The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied."""
         return self._act(
-            pk,
+            reference,
             "respond",
             s.RespondSerializer,
             lambda c, d: services.complaint_respond(
@@ -275,9 +245,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.WithdrawSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, reference=None):
         return self._act(
-            pk,
+            reference,
             "respond",
             s.WithdrawSerializer,
             lambda c, d: services.complaint_withdraw(
@@ -289,10 +259,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.ReleaseSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="release-to-subject")
-    def release_to_subject(self, request, pk=None):
+    def release_to_subject(self, request, reference=None):
         """Release to the person concerned what natural justice requires."""
         return self._act(
-            pk,
+            reference,
             "act",
             s.ReleaseSerializer,
             lambda c, d: services.complaint_release_to_subject(
@@ -304,21 +274,15 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=s.DeterminationInputSerializer, responses={201: s.DeterminationSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def determine(self, request, pk=None):
+    def determine(self, request, reference=None):
         """The Monitoring Officer's determination (004 §15.2–15.5); never edited afterwards."""
-        complaint, lens = self._complaint(pk)
+        complaint, lens = self._complaint(reference)
         self._need(lens, "determine")
-        data = self._valid(s.DeterminationInputSerializer)
-        if isinstance(data, Response):
-            return data
-        return _service_response(
-            lambda: services.determination_issue(
-                complaint=complaint, actor=request.user, as_of=timezone.now(), **data
-            ),
-            lambda det: Response(
-                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
-            ),
+        data = valid_data(s.DeterminationInputSerializer, self.request)
+        det = services.determination_issue(
+            complaint=complaint, actor=request.user, as_of=timezone.now(), **data
         )
+        return Response(s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED)
 
 
 class DeterminationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -341,20 +305,14 @@ class DeterminationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         lens = selectors.complaint_lens(user=request.user, complaint=determination.complaint)
         if not lens.determine:
             raise PermissionDenied("Only the Monitoring Officer can supersede a determination.")
-        serializer = s.SupersedeSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return _service_response(
-            lambda: services.determination_supersede(
-                determination=determination,
-                actor=request.user,
-                as_of=timezone.now(),
-                **serializer.validated_data,
-            ),
-            lambda det: Response(
-                s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED
-            ),
+        data = valid_data(s.SupersedeSerializer, request)
+        det = services.determination_supersede(
+            determination=determination,
+            actor=request.user,
+            as_of=timezone.now(),
+            **data,
         )
+        return Response(s.DeterminationSerializer(det).data, status=status.HTTP_201_CREATED)
 
 
 class QuarterlySummaryViewSet(
@@ -374,10 +332,7 @@ class QuarterlySummaryViewSet(
     @action(detail=False, methods=["post"])
     def generate(self, request):
         """Make (or remake) a quarter's summary now: the MO or the CE of that council."""
-        serializer = s.SummaryGenerateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        data = serializer.validated_data
+        data = valid_data(s.SummaryGenerateSerializer, request)
         if (
             not selectors.summary_councils_for(user=request.user)
             .filter(pk=data["council"].pk)
@@ -385,14 +340,10 @@ class QuarterlySummaryViewSet(
         ):
             raise PermissionDenied("Only the Monitoring Officer or the Chief Executive can.")
         start, end = selectors.quarter_bounds(date(data["year"], (data["quarter"] - 1) * 3 + 1, 1))
-        return _service_response(
-            lambda: services.summary_generate(
-                council=data["council"], start=start, end=end, as_of=timezone.now()
-            ),
-            lambda summary: Response(
-                s.QuarterlySummarySerializer(summary).data, status=status.HTTP_201_CREATED
-            ),
+        summary = services.summary_generate(
+            council=data["council"], start=start, end=end, as_of=timezone.now()
         )
+        return Response(s.QuarterlySummarySerializer(summary).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: ERRORS[404]})
     @action(detail=True, methods=["get"])

@@ -20,6 +20,7 @@ from complaints.states import (
     Status,
 )
 from protocol_portal.casework.conflicts import Matter, conflicts_for
+from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.org.models import (
@@ -638,13 +639,6 @@ CSV_COLUMNS = (
     ("received_on", "Received"),
     ("days_taken", "Days taken"),
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def summary_csv(*, summary: QuarterlySummary) -> str:

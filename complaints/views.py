@@ -3,11 +3,9 @@ the selectors decided each person may see; a complaint you may not see answers 4
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,17 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from complaints import forms, selectors, services
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
-from protocol_portal.casework.bounds import BoundedPaginator
-from protocol_portal.casework.transitions import TransitionError
-
-PAGE_SIZE = 50
-
-
-def _data(request):
-    """The posted data, even when empty (an empty POST must still show its errors)."""
-    return request.POST if request.method == "POST" else None
+from protocol_portal.web.actions import attempt, case_action, posted
+from protocol_portal.web.lists import filtered, page_of
 
 
 def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
@@ -36,21 +28,6 @@ def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
     if not lens.any:
         raise Http404("No such complaint.")
     return complaint, lens
-
-
-def _run(form, call: Callable[[], object]) -> object | None:
-    """Call the service; put its refusal next to the field it concerns."""
-    try:
-        return call()
-    except ValidationError as exc:
-        forms.apply_errors(form, exc)
-    except TransitionError as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
-def _page(request, queryset):
-    return BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _rows(page) -> list[list]:
@@ -77,20 +54,30 @@ HEAD = ["Reference", "Summary", "Council", "Handled by", "Stage", "Status", "Due
 
 @login_required
 def complaint_list(request):
-    """Complaints you raised, those routed to your posts, and those released to you."""
+    """Complaints you raised, those routed to your posts, and those released to you: each list
+    filtered the same way and paged on its own, never cut short."""
     user = request.user
-    raised = _page(request, selectors.complaints_visible_to(user=user).filter(raiser_person=user))
-    handling = selectors.complaints_visible_to(user=user).exclude(raiser_person=user)
-    released = selectors.complaints_released_to(user=user)
+    visible = selectors.complaints_visible_to(user=user)
+    lists = {
+        "raised": visible.filter(raiser_person=user),
+        "handling": visible.exclude(raiser_person=user),
+        "released": selectors.complaints_released_to(user=user),
+    }
+    filterset = filtered(ComplaintFilter, request, visible)
+    pages = {
+        name: page_of(request, ComplaintFilter(filterset.data, queryset=qs).qs, param=param)
+        for (name, qs), param in zip(
+            lists.items(), ("page", "handling_page", "released_page"), strict=True
+        )
+    }
     return render(
         request,
         "complaints/complaint_list.html",
         {
             "head": HEAD,
-            "raised_rows": _rows(raised),
-            "raised_page": raised,
-            "handling_rows": _rows(handling[:PAGE_SIZE]),
-            "released_rows": _rows(released[:PAGE_SIZE]),
+            "filter": filterset,
+            **{f"{name}_rows": _rows(page) for name, page in pages.items()},
+            **{f"{name}_page": page for name, page in pages.items()},
             "is_mo": selectors.holds_monitoring_post(user=user),
         },
     )
@@ -104,14 +91,14 @@ def complaint_create(request):
     if not councils.exists():
         raise PermissionDenied("Only members and officers of a council can raise complaints.")
     form = forms.ComplaintRaiseForm(
-        _data(request), councils=councils, initial={"council": councils.first()}
+        posted(request), councils=councils, initial={"council": councils.first()}
     )
     plan = None
     if request.method == "POST" and form.is_valid():
-        plan = _run(form, lambda: _preview(request, form))
+        plan = attempt(form, lambda: _preview(request, form)).result
         if plan is not None and request.POST.get("action") == "submit":
             data = form.cleaned_data
-            complaint = _run(
+            done = attempt(
                 form,
                 lambda: services.complaint_raise(
                     raiser=request.user,
@@ -123,7 +110,8 @@ def complaint_create(request):
                     **form.service_kwargs(),
                 ),
             )
-            if complaint is not None:
+            if done:
+                complaint = done.result
                 messages.success(
                     request,
                     f"Your complaint {complaint.reference} has been sent "
@@ -167,21 +155,16 @@ def _action(
     request, pk, *, need: str, form_class, template_title, call, form_kwargs=None, success: str
 ):
     complaint, lens = _complaint(request, pk)
-    if not getattr(lens, need):
-        raise PermissionDenied("You cannot do that on this complaint.")
-    kwargs = (form_kwargs or (lambda c: {}))(complaint)
-    form = form_class(_data(request), **kwargs)
-    if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: call(request, complaint, form.cleaned_data, form))
-        if done is not None:
-            messages.success(request, success)
-            return redirect("complaints:detail", pk=complaint.pk)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
+    return case_action(
         request,
-        "complaints/complaint_action.html",
-        {"complaint": complaint, "form": form, "title": template_title},
-        status=status,
+        may=getattr(lens, need),
+        form=form_class(posted(request), **(form_kwargs or (lambda c: {}))(complaint)),
+        call=lambda data, form: call(request, complaint, data, form),
+        success=success,
+        done_url=reverse("complaints:detail", args=[complaint.pk]),
+        template="complaints/complaint_action.html",
+        context={"complaint": complaint, "title": template_title},
+        refused="You cannot do that on this complaint.",
     )
 
 
@@ -368,7 +351,7 @@ def mo_desk(request):
     """The Monitoring Officer's desk: reports to determine and escalated complaints."""
     if not selectors.holds_monitoring_post(user=request.user):
         raise Http404("This page is for the Monitoring Officer.")
-    page = _page(request, selectors.mo_desk(user=request.user))
+    page = page_of(request, selectors.mo_desk(user=request.user))
     return render(
         request, "complaints/mo_desk.html", {"head": HEAD, "rows": _rows(page), "page_obj": page}
     )
@@ -384,7 +367,7 @@ def summary_list(request):
         raise Http404("This page is for the Monitoring Officer and the Chief Executive.")
     today = timezone.localdate()
     form = forms.SummaryForm(
-        _data(request),
+        posted(request),
         councils=councils,
         initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
     )
@@ -393,15 +376,16 @@ def summary_list(request):
         start, end = selectors.quarter_bounds(
             today.replace(year=data["year"], month=(data["quarter"] - 1) * 3 + 1, day=1)
         )
-        summary = _run(
+        done = attempt(
             form,
             lambda: services.summary_generate(
                 council=data["council"], start=start, end=end, as_of=timezone.now()
             ),
         )
-        if summary is not None:
-            return redirect("complaints:summary", pk=summary.pk)
+        if done:
+            return redirect("complaints:summary", pk=done.result.pk)
     status = 400 if request.method == "POST" and form.errors else 200
+    page = page_of(request, summaries)
     rows = [
         [
             {"text": s.label, "href": reverse("complaints:summary", args=[s.pk])},
@@ -409,7 +393,7 @@ def summary_list(request):
             {"text": str(s.totals.get("count", 0)), "numeric": True},
             s.generated_at.strftime("%-d %b %Y %H:%M"),
         ]
-        for s in summaries[:PAGE_SIZE]
+        for s in page
     ]
     return render(
         request,
@@ -417,6 +401,7 @@ def summary_list(request):
         {
             "form": form,
             "rows": rows,
+            "page_obj": page,
             "can_generate": councils.exists(),
             "head": ["Quarter", "Council", {"text": "Alleged breaches", "numeric": True}, "Made"],
         },

@@ -5,8 +5,6 @@ an action on an enquiry they may read but not act on answers 403; a refused move
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Count, Window
 from django.http import FileResponse, Http404
@@ -26,12 +24,11 @@ from enquiries import serializers as s
 from enquiries.filters import EnquiryFilter
 from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
-from protocol_portal.api import router
+from protocol_portal.api import router, valid_data
 from protocol_portal.api_parsers import JSONParser
 from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.references import reference_pattern
-from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Person, Post
 
 NOT_FOUND = OpenApiResponse(s.EnquiryErrorSerializer, description="No such enquiry you may see.")
@@ -84,24 +81,6 @@ class EnquiryPagination(PageNumberPagination):
     django_paginator_class = OnePassPaginator
 
 
-class ConflictError(Exception):
-    pass
-
-
-def _run(call):
-    """Run a service; its refusals become 400 (bad input), 403 or 409 with a reason."""
-    try:
-        return call()
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        ) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except TransitionError as exc:
-        raise ConflictError(str(exc)) from exc
-
-
 def _action_schema(request, summary: str):
     return extend_schema(
         summary=summary,
@@ -133,11 +112,6 @@ class EnquiryViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = s.EnquiryListSerializer
     queryset = Enquiry.objects.none()
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ConflictError):
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
 
     def council_ids(self) -> set[int]:
         user = self.request.user
@@ -190,11 +164,6 @@ class EnquiryViewSet(
             raise PermissionDenied("You may read this enquiry but not do that.")
         return enquiry
 
-    def _valid(self, serializer_class, **context):
-        serializer = serializer_class(data=self.request.data, context=context)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     @extend_schema(summary="Enquiries you may see, soonest due first")
     def list(self, request, *args, **kwargs):
         # The page is chosen as ids on the enquiry table, with the total in the same pass
@@ -233,10 +202,8 @@ class EnquiryViewSet(
         memberships = selectors.memberships(user=request.user)
         if not memberships:
             raise PermissionDenied("Only members log enquiries.")
-        data = self._valid(s.EnquiryCreateSerializer, memberships=memberships)
-        enquiry = _run(
-            lambda: services.enquiry_create(**data, actor=request.user, as_of=timezone.now())
-        )
+        data = valid_data(s.EnquiryCreateSerializer, request, memberships=memberships)
+        enquiry = services.enquiry_create(**data, actor=request.user, as_of=timezone.now())
         response = self._detail(enquiry)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -248,27 +215,21 @@ class EnquiryViewSet(
     def accept(self, request, reference=None):
         enquiry = self._for(ACT)
         return self._detail(
-            _run(
-                lambda: services.enquiry_accept(
-                    enquiry=enquiry, actor=request.user, as_of=timezone.now()
-                )
-            )
+            services.enquiry_accept(enquiry=enquiry, actor=request.user, as_of=timezone.now())
         )
 
     @_action_schema(s.EnquiryReassignSerializer, "Pass the enquiry to another post")
     @action(detail=True, methods=["post"])
     def reassign(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryReassignSerializer, council_ids=enquiry.council_id)
+        data = valid_data(s.EnquiryReassignSerializer, request, council_ids=enquiry.council_id)
         return self._detail(
-            _run(
-                lambda: services.enquiry_reassign(
-                    enquiry=enquiry,
-                    to_post=data["to_post"],
-                    reason=data["reason"],
-                    actor=request.user,
-                    as_of=timezone.now(),
-                )
+            services.enquiry_reassign(
+                enquiry=enquiry,
+                to_post=data["to_post"],
+                reason=data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
             )
         )
 
@@ -276,15 +237,13 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def clarify(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryQuestionSerializer)
+        data = valid_data(s.EnquiryQuestionSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_request_clarification(
-                    enquiry=enquiry,
-                    question=data["question"],
-                    actor=request.user,
-                    as_of=timezone.now(),
-                )
+            services.enquiry_request_clarification(
+                enquiry=enquiry,
+                question=data["question"],
+                actor=request.user,
+                as_of=timezone.now(),
             )
         )
 
@@ -292,15 +251,13 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def respond(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryResponseSerializer)
+        data = valid_data(s.EnquiryResponseSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_respond(
-                    enquiry=enquiry,
-                    response=data["response"],
-                    actor=request.user,
-                    as_of=timezone.now(),
-                )
+            services.enquiry_respond(
+                enquiry=enquiry,
+                response=data["response"],
+                actor=request.user,
+                as_of=timezone.now(),
             )
         )
 
@@ -308,12 +265,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryCloseSerializer)
+        data = valid_data(s.EnquiryCloseSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_close(
-                    enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_close(
+                enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -324,16 +279,14 @@ class EnquiryViewSet(
         perms = allowed(request.user, enquiry)
         if ACT not in perms and FOLLOW_UP not in perms:
             raise PermissionDenied("You may read this enquiry but not reopen it.")
-        data = self._valid(s.EnquiryReasonSerializer)
+        data = valid_data(s.EnquiryReasonSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_reopen(
-                    enquiry=enquiry,
-                    reason=data["reason"],
-                    actor=request.user,
-                    as_of=timezone.now(),
-                    by_member=ACT not in perms,
-                )
+            services.enquiry_reopen(
+                enquiry=enquiry,
+                reason=data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
+                by_member=ACT not in perms,
             )
         )
 
@@ -341,12 +294,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"], url_path="refer-complaint")
     def refer_complaint(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryNoteSerializer)
+        data = valid_data(s.EnquiryNoteSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_refer_complaint(
-                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_refer_complaint(
+                enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -354,12 +305,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"], url_path="refer-foi")
     def refer_foi(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryNoteSerializer)
+        data = valid_data(s.EnquiryNoteSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_refer_foi(
-                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_refer_foi(
+                enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -367,12 +316,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"], url_path="refer-access")
     def refer_access(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryNoteSerializer)
+        data = valid_data(s.EnquiryNoteSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_refer_access(
-                    enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_refer_access(
+                enquiry=enquiry, note=data["note"], actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -380,12 +327,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def flags(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryFlagsSerializer)
+        data = valid_data(s.EnquiryFlagsSerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_set_flags(
-                    enquiry=enquiry, actor=request.user, as_of=timezone.now(), **data
-                )
+            services.enquiry_set_flags(
+                enquiry=enquiry, actor=request.user, as_of=timezone.now(), **data
             )
         )
 
@@ -393,17 +338,15 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def involved(self, request, reference=None):
         enquiry = self._for(ACT)
-        data = self._valid(s.EnquiryInvolvedSerializer)
+        data = valid_data(s.EnquiryInvolvedSerializer, request)
         officer = Person.objects.filter(
             username=data["officer"], posts__council_id=enquiry.council_id
         ).first()
         if officer is None:
             raise ValidationError({"officer": ["No officer of the council has that username."]})
         return self._detail(
-            _run(
-                lambda: services.enquiry_mark_involved(
-                    enquiry=enquiry, officer=officer, actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_mark_involved(
+                enquiry=enquiry, officer=officer, actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -417,7 +360,7 @@ class EnquiryViewSet(
     )
     @action(detail=False, methods=["post"], url_path="bulk-reassign")
     def bulk_reassign(self, request):
-        data = self._valid(s.EnquiryBulkReassignSerializer)
+        data = valid_data(s.EnquiryBulkReassignSerializer, request)
         post = Post.objects.filter(council__slug=data["council"], slug=data["to_post"]).first()
         if post is None:
             raise ValidationError({"to_post": ["No such post in that council."]})
@@ -432,14 +375,12 @@ class EnquiryViewSet(
         ]
         if refused:
             raise ValidationError({"references": [f"You cannot act on: {', '.join(refused)}."]})
-        moved = _run(
-            lambda: services.enquiries_bulk_reassign(
-                enquiries=list(found.values()),
-                to_post=post,
-                reason=data["reason"],
-                actor=request.user,
-                as_of=timezone.now(),
-            )
+        moved = services.enquiries_bulk_reassign(
+            enquiries=list(found.values()),
+            to_post=post,
+            reason=data["reason"],
+            actor=request.user,
+            as_of=timezone.now(),
         )
         return Response({"moved": moved})
 
@@ -449,12 +390,10 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def reply(self, request, reference=None):
         enquiry = self._for(FOLLOW_UP)
-        data = self._valid(s.EnquiryReplySerializer)
+        data = valid_data(s.EnquiryReplySerializer, request)
         return self._detail(
-            _run(
-                lambda: services.enquiry_reply(
-                    enquiry=enquiry, text=data["text"], actor=request.user, as_of=timezone.now()
-                )
+            services.enquiry_reply(
+                enquiry=enquiry, text=data["text"], actor=request.user, as_of=timezone.now()
             )
         )
 
@@ -462,16 +401,14 @@ class EnquiryViewSet(
     @action(detail=True, methods=["post"])
     def share(self, request, reference=None):
         enquiry = self._for(FOLLOW_UP)
-        data = self._valid(s.EnquiryShareSerializer)
+        data = valid_data(s.EnquiryShareSerializer, request)
         member = Member.objects.filter(
             council_id=enquiry.council_id, person__username=data["member"]
         ).first()
         if member is None:
             raise ValidationError({"member": ["No member of the council has that username."]})
-        _run(
-            lambda: services.enquiry_share_with_member(
-                enquiry=enquiry, member=member, actor=request.user, as_of=timezone.now()
-            )
+        services.enquiry_share_with_member(
+            enquiry=enquiry, member=member, actor=request.user, as_of=timezone.now()
         )
         return self._detail(enquiry)
 

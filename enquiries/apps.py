@@ -1,6 +1,17 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
+
+
+def recompute_on_calendar_change(council, day, why, actor) -> int:
+    """A closure day was added or removed (org.services.on_calendar_change): open enquiries not
+    yet due get their due dates recomputed, within the caller's transaction. The moment of the
+    change is read here, at the boundary, and passed in."""
+    from django.utils import timezone
+
+    from enquiries.services import enquiries_recompute_for_calendar
+
+    return enquiries_recompute_for_calendar(
+        council=council, day=day, why=why, actor=actor, as_of=timezone.now()
+    )
 
 
 class EnquiriesConfig(AppConfig):
@@ -9,23 +20,33 @@ class EnquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from enquiries import permissions, services
-        from enquiries.tasks import recompute_on_calendar_change
-        from protocol_portal.casework.access import declare
-        from protocol_portal.casework.registry import CaseTypeSpec, register
-        from protocol_portal.org.services import on_calendar_change
+        from enquiries.home import member_panel, officer_panel
+        from protocol_portal.casework.models import RetentionAction
+        from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
+        from protocol_portal.org.models import CaseType
 
         register(
             CaseTypeSpec(
                 services.LABEL,
                 on_rung=services.enquiry_on_rung,
                 on_rungs=services.enquiry_on_rungs,
+                # A member's own enquiries; an officer's queue.
+                nav=NavEntry(
+                    "Enquiries",
+                    "enquiries:index",
+                    "enquiries",
+                    by_role=(("member", "enquiries:index"), ("officer", "enquiries:queue")),
+                ),
+                panels=(member_panel, officer_panel),
+                retention={
+                    services.LABEL: (
+                        24,
+                        RetentionAction.ANONYMISE,
+                        "Routine casework: 2 years after closure",
+                    )
+                },
+                routing_case_types=(CaseType.ENQUIRY,),
+                on_calendar_change=recompute_on_calendar_change,
+                access=permissions.ACCESS,
             )
         )
-        declare(permissions.ACCESS)
-        on_calendar_change(recompute_on_calendar_change)
-        if find_spec("protocol_portal.web.home") is not None:
-            from enquiries.panels import member_panel, officer_panel
-            from protocol_portal.web.home import register_panel
-
-            register_panel(member_panel)
-            register_panel(officer_panel)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,8 +28,9 @@ from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, ca
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
 from protocol_portal.casework.bounds import BoundedPaginator
-from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Person
+from protocol_portal.web.actions import attempt, posted
 
 PAGE_SIZE = 25
 STATUS_COLOURS = {
@@ -71,28 +72,6 @@ def _rows(enquiries, today) -> list:
     return enquiries
 
 
-def _posted(request):
-    """The POST data if this is a POST (even an empty one), so the form is bound."""
-    return request.POST if request.method == "POST" else None
-
-
-def _apply(request, form, call: Callable[[], object]) -> bool:
-    """Run the service; its refusals become errors on the form, keeping what was typed."""
-    try:
-        call()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-        return False
-    except TransitionError as exc:
-        form.add_error(None, str(exc))
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- member pages
 
 
@@ -128,7 +107,7 @@ def new(request):
     member = next(
         (m for m in memberships if m.council.slug == request.GET.get("council")), memberships[0]
     )
-    form = forms.EnquiryForm(_posted(request), request.FILES or None, member=member)
+    form = forms.EnquiryForm(posted(request), request.FILES or None, member=member)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("confirm_not_duplicate")
@@ -139,7 +118,7 @@ def new(request):
                 member=member, **data, actor=request.user, as_of=timezone.now()
             )
 
-        if _apply(request, form, create):
+        if attempt(form, create):
             enquiry = result["enquiry"]
             messages.success(
                 request,
@@ -270,12 +249,6 @@ def attachment(request, reference: str, pk: int):
         filename=item.original_name,
         content_type=item.content_type,
     )
-
-
-def csv_safe(value: object) -> str:
-    """Stop spreadsheet formula injection: cells starting = + - @ (or tab/CR) get a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
@@ -451,12 +424,11 @@ def act(request, reference: str, name: str):
     if spec is None:
         raise Http404("No such action.")
     enquiry = _enquiry_or_404(request.user, reference, spec.perm)
-    form = spec.form(enquiry, _posted(request), initial=_initial(name, enquiry))
+    form = spec.form(enquiry, posted(request), initial=_initial(name, enquiry))
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
-            request,
+        and attempt(
             form,
             lambda: spec.run(enquiry, form.cleaned_data, request.user, timezone.now()),
         )
@@ -482,12 +454,11 @@ def reopen(request, reference: str):
     enquiry, perms = _enquiry_and_perms(request.user, reference)
     if ACT not in perms and FOLLOW_UP not in perms:
         raise PermissionDenied("You may read this enquiry but not reopen it.")
-    form = forms.ReasonForm(_posted(request))
+    form = forms.ReasonForm(posted(request))
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
-            request,
+        and attempt(
             form,
             lambda: services.enquiry_reopen(
                 enquiry=enquiry,
@@ -598,7 +569,7 @@ def bulk_reassign(request):
                     as_of=timezone.now(),
                 )
 
-            if _apply(request, form, run):
+            if attempt(form, run):
                 messages.success(
                     request, f"{moved['n']} enquiries passed to {form.cleaned_data['to_post']}."
                 )

@@ -7,33 +7,24 @@ input answers 400 with the reason per field.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from interests import filters, selectors, services
 from interests import permissions as perms
-from interests import selectors, services
 from interests import serializers as s
 from interests.models import Interest
-from protocol_portal.api import router
+from protocol_portal.api import router, valid_data
 from protocol_portal.casework.conflicts import Matter, conflict_check_ask, conflict_check_refuse
 from protocol_portal.casework.permissions import check_perm
-from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council
-
-
-class StatusConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Not allowed from the case's current status."
-    default_code = "conflict"
-
 
 _DETAIL = inline_serializer("InterestsErrorSerializer", {"detail": serializers.CharField()})
 ERRORS = {
@@ -44,27 +35,9 @@ ERRORS = {
 }
 
 
-def _call(service, **kwargs):
-    """Run a service; its ValidationError becomes a 400 naming the fields, and a move the
-    status does not allow a 409 saying why."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        raise ApiValidationError(detail) from error
-    except TransitionError as error:
-        raise StatusConflict(str(error)) from error
-
-
 def _require(user, perm: str, obj) -> None:
     if not check_perm(user, perm, obj):
         raise PermissionDenied("You may not do this on this case.")
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class RelationshipViewSet(
@@ -75,6 +48,8 @@ class RelationshipViewSet(
 
     serializer_class = s.RelationshipSerializer
 
+    filterset_class = filters.RelationshipFilter
+
     def get_queryset(self):
         return selectors.relationships_visible_to(user=self.request.user)
 
@@ -82,9 +57,9 @@ class RelationshipViewSet(
         request=s.RelationshipDeclareSerializer, responses={201: s.RelationshipSerializer}
     )
     def create(self, request):
-        data = _valid(s.RelationshipDeclareSerializer, request)
-        relationship = _call(
-            services.relationship_declare, declarer=request.user, as_of=timezone.now(), **data
+        data = valid_data(s.RelationshipDeclareSerializer, request)
+        relationship = services.relationship_declare(
+            declarer=request.user, as_of=timezone.now(), **data
         )
         return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
@@ -96,13 +71,9 @@ class RelationshipViewSet(
     def decide(self, request, pk=None):
         relationship = self.get_object()
         _require(request.user, perms.DECIDE_RELATIONSHIP, relationship)
-        data = _valid(s.RelationshipDecisionSerializer, request)
-        _call(
-            services.relationship_decide,
-            relationship=relationship,
-            actor=request.user,
-            as_of=timezone.now(),
-            **data,
+        data = valid_data(s.RelationshipDecisionSerializer, request)
+        services.relationship_decide(
+            relationship=relationship, actor=request.user, as_of=timezone.now(), **data
         )
         return Response(s.RelationshipSerializer(relationship).data)
 
@@ -123,8 +94,8 @@ class RelationshipViewSet(
     def _close(self, request, service):
         relationship = self.get_object()
         _require(request.user, perms.CHANGE_RELATIONSHIP, relationship)
-        data = _valid(s.RelationshipReasonSerializer, request)
-        _call(service, relationship=relationship, actor=request.user, as_of=timezone.now(), **data)
+        data = valid_data(s.RelationshipReasonSerializer, request)
+        service(relationship=relationship, actor=request.user, as_of=timezone.now(), **data)
         return Response(s.RelationshipSerializer(relationship).data)
 
 
@@ -133,21 +104,19 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = s.InterestSerializer
 
+    filterset_class = filters.InterestFilter
+
     def get_queryset(self):
         return selectors.interests_visible_to(user=self.request.user)
 
     @extend_schema(request=s.InterestCreateSerializer, responses={201: s.InterestSerializer})
     def create(self, request):
-        data = _valid(s.InterestCreateSerializer, request)
+        data = valid_data(s.InterestCreateSerializer, request)
         member = selectors.member_of(person=request.user, council=data.pop("council"))
         if member is None:
             raise ApiValidationError({"council": ["You are not a member of this council."]})
-        interest = _call(
-            services.interest_register,
-            member=member,
-            actor=request.user,
-            as_of=timezone.now(),
-            **data,
+        interest = services.interest_register(
+            member=member, actor=request.user, as_of=timezone.now(), **data
         )
         return Response(s.InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
 
@@ -156,7 +125,7 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def remove(self, request, pk=None):
         interest = self.get_object()
         _require(request.user, perms.CHANGE_INTEREST, interest)
-        _call(services.interest_remove, interest=interest, actor=request.user, as_of=timezone.now())
+        services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
         return Response(s.InterestSerializer(interest).data)
 
     @extend_schema(
@@ -166,13 +135,9 @@ class InterestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def sensitivity(self, request, pk=None):
         interest = self.get_object()
         _require(request.user, perms.DECIDE_SENSITIVITY, interest)
-        data = _valid(s.InterestSensitivitySerializer, request)
-        _call(
-            services.interest_sensitivity_decide,
-            interest=interest,
-            actor=request.user,
-            as_of=timezone.now(),
-            **data,
+        data = valid_data(s.InterestSensitivitySerializer, request)
+        services.interest_sensitivity_decide(
+            interest=interest, actor=request.user, as_of=timezone.now(), **data
         )
         return Response(s.InterestSerializer(interest).data)
 
@@ -184,6 +149,8 @@ class RegisterReturnViewSet(
 
     serializer_class = s.RegisterReturnSerializer
 
+    filterset_class = filters.RegisterReturnFilter
+
     def get_queryset(self):
         return selectors.returns_visible_to(user=self.request.user)
 
@@ -192,7 +159,7 @@ class RegisterReturnViewSet(
     def submit(self, request, pk=None):
         ret = self.get_object()
         _require(request.user, perms.CHANGE_RETURN, ret)
-        _call(services.register_return_submit, ret=ret, actor=request.user, as_of=timezone.now())
+        services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
         return Response(s.RegisterReturnSerializer(ret).data)
 
 
@@ -203,6 +170,8 @@ class ActingAgainstNoticeViewSet(
 
     serializer_class = s.ActingAgainstNoticeSerializer
 
+    filterset_class = filters.NoticeFilter
+
     def get_queryset(self):
         return selectors.notices_visible_to(user=self.request.user)
 
@@ -210,16 +179,12 @@ class ActingAgainstNoticeViewSet(
         request=s.ActingAgainstCreateSerializer, responses={201: s.ActingAgainstNoticeSerializer}
     )
     def create(self, request):
-        data = _valid(s.ActingAgainstCreateSerializer, request)
+        data = valid_data(s.ActingAgainstCreateSerializer, request)
         member = selectors.member_of(person=request.user, council=data.pop("council"))
         if member is None:
             raise ApiValidationError({"council": ["You are not a member of this council."]})
-        notice = _call(
-            services.acting_against_notify,
-            member=member,
-            actor=request.user,
-            as_of=timezone.now(),
-            **data,
+        notice = services.acting_against_notify(
+            member=member, actor=request.user, as_of=timezone.now(), **data
         )
         return Response(
             s.ActingAgainstNoticeSerializer(notice).data, status=status.HTTP_201_CREATED
@@ -233,13 +198,9 @@ class ActingAgainstNoticeViewSet(
     def acknowledge(self, request, pk=None):
         notice = self.get_object()
         _require(request.user, perms.ACKNOWLEDGE_NOTICE, notice)
-        data = _valid(s.NoticeAcknowledgeSerializer, request)
-        _call(
-            services.acting_against_acknowledge,
-            notice=notice,
-            actor=request.user,
-            as_of=timezone.now(),
-            **data,
+        data = valid_data(s.NoticeAcknowledgeSerializer, request)
+        services.acting_against_acknowledge(
+            notice=notice, actor=request.user, as_of=timezone.now(), **data
         )
         return Response(s.ActingAgainstNoticeSerializer(notice).data)
 
@@ -249,12 +210,7 @@ class ActingAgainstNoticeViewSet(
         """The member will not act after all; repeating it changes nothing."""
         notice = self.get_object()
         _require(request.user, perms.CHANGE_NOTICE, notice)
-        _call(
-            services.acting_against_withdraw,
-            notice=notice,
-            actor=request.user,
-            as_of=timezone.now(),
-        )
+        services.acting_against_withdraw(notice=notice, actor=request.user, as_of=timezone.now())
         return Response(s.ActingAgainstNoticeSerializer(notice).data)
 
 
@@ -265,15 +221,15 @@ class AdviceRequestViewSet(
 
     serializer_class = s.AdviceRequestSerializer
 
+    filterset_class = filters.AdviceFilter
+
     def get_queryset(self):
         return selectors.advice_visible_to(user=self.request.user)
 
     @extend_schema(request=s.AdviceCreateSerializer, responses={201: s.AdviceRequestSerializer})
     def create(self, request):
-        data = _valid(s.AdviceCreateSerializer, request)
-        advice = _call(
-            services.advice_request, requester=request.user, as_of=timezone.now(), **data
-        )
+        data = valid_data(s.AdviceCreateSerializer, request)
+        advice = services.advice_request(requester=request.user, as_of=timezone.now(), **data)
         return Response(s.AdviceRequestSerializer(advice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -283,10 +239,8 @@ class AdviceRequestViewSet(
     def advise(self, request, pk=None):
         advice = self.get_object()
         _require(request.user, perms.ADVISE, advice)
-        data = _valid(s.AdviceGiveSerializer, request)
-        _call(
-            services.advice_give, request=advice, actor=request.user, as_of=timezone.now(), **data
-        )
+        data = valid_data(s.AdviceGiveSerializer, request)
+        services.advice_give(request=advice, actor=request.user, as_of=timezone.now(), **data)
         return Response(s.AdviceRequestSerializer(advice).data)
 
     @extend_schema(request=None, responses={200: s.AdviceRequestSerializer, **ERRORS})
@@ -295,7 +249,7 @@ class AdviceRequestViewSet(
         """The member no longer needs the advice; repeating it changes nothing."""
         advice = self.get_object()
         _require(request.user, perms.CHANGE_ADVICE, advice)
-        _call(services.advice_withdraw, request=advice, actor=request.user, as_of=timezone.now())
+        services.advice_withdraw(request=advice, actor=request.user, as_of=timezone.now())
         return Response(s.AdviceRequestSerializer(advice).data)
 
 
@@ -324,7 +278,7 @@ class ConflictCheckViewSet(viewsets.GenericViewSet):
         responses={200: s.ConflictAnswerSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request):
-        data = _valid(s.ConflictQuerySerializer, request)
+        data = valid_data(s.ConflictQuerySerializer, request)
         council: Council = data["council"]
         matter = Matter(
             council=council,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
@@ -23,15 +22,6 @@ class CouncilChoiceField(forms.ModelChoiceField):
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (the rest at the top)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class CouncilForm(forms.Form):

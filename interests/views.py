@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,31 +18,14 @@ from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member
-
-
-def _posted(request):
-    """The submitted data on a POST (even an empty one), None on a GET: bound or unbound form."""
-    return request.POST if request.method == "POST" else None
+from protocol_portal.web.actions import attempt, case_action, posted
+from protocol_portal.web.lists import page_of
 
 
 def _visible(user, perm: str, obj):
     if obj is None or not check_perm(user, perm, obj):
         raise Http404("No such page")
     return obj
-
-
-def _run(form, call) -> bool:
-    """Call the service; put its ValidationError next to the fields, and a move the status
-    does not allow at the top of the form. True on success."""
-    try:
-        call()
-    except ValidationError as error:
-        forms.apply_service_errors(form, error)
-        return False
-    except TransitionError as error:
-        form.add_error(None, str(error))
-        return False
-    return True
 
 
 def _refused(request, error: TransitionError, *, back: str):
@@ -58,14 +40,19 @@ def _refused(request, error: TransitionError, *, back: str):
 
 @login_required
 def index(request):
-    """My declarations, notices and advice requests, and what has been notified to me."""
+    """My declarations, notices and advice requests, and what has been notified to me: each
+    list paged on its own, never cut short."""
     user = request.user
+    lists = {
+        "relationships": selectors.relationships_visible_to(user=user),
+        "notices": selectors.notices_visible_to(user=user),
+        "advice": selectors.advice_visible_to(user=user),
+        "returns": selectors.returns_visible_to(user=user),
+        "sensitive": selectors.interests_awaiting_sensitivity(user=user),
+    }
     context = {
-        "relationships": list(selectors.relationships_visible_to(user=user)[:200]),
-        "notices": list(selectors.notices_visible_to(user=user)[:200]),
-        "advice": list(selectors.advice_visible_to(user=user)[:200]),
-        "returns": list(selectors.returns_visible_to(user=user)[:200]),
-        "sensitive": list(selectors.interests_awaiting_sensitivity(user=user)[:200]),
+        name: page_of(request, qs, param="page" if name == "relationships" else f"{name}_page")
+        for name, qs in lists.items()
     }
     return render(request, "interests/index.html", context)
 
@@ -76,13 +63,12 @@ def index(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def relationship_declare(request):
-    form = forms.RelationshipDeclareForm(_posted(request), user=request.user)
+    form = forms.RelationshipDeclareForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = {}
-
-        def call():
-            created["obj"] = services.relationship_declare(
+        done = attempt(
+            form,
+            lambda: services.relationship_declare(
                 council=data["council"],
                 declarer=request.user,
                 other_person=data["other_person"],
@@ -90,11 +76,11 @@ def relationship_declare(request):
                 since=data["since"],
                 details=data["details"],
                 as_of=timezone.now(),
-            )
-
-        if _run(form, call):
-            messages.success(request, f"Relationship declared: {created['obj'].reference}")
-            return redirect("interests:relationship-detail", pk=created["obj"].pk)
+            ),
+        )
+        if done:
+            messages.success(request, f"Relationship declared: {done.result.reference}")
+            return redirect("interests:relationship-detail", pk=done.result.pk)
     return render(request, "interests/relationship_form.html", {"form": form}, status=_status(form))
 
 
@@ -117,7 +103,7 @@ def relationship_detail(request, pk: int):
     if decide_form.is_bound:
         if not can_decide:
             raise Http404("No such page")
-        if decide_form.is_valid() and _run(
+        if decide_form.is_valid() and attempt(
             decide_form,
             lambda: services.relationship_decide(
                 relationship=relationship,
@@ -155,7 +141,7 @@ def relationship_close(request, pk: int, action: str):
     )
     if service is None:
         raise Http404("No such action")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         form,
         lambda: service(
             relationship=relationship,
@@ -189,11 +175,11 @@ def register_mine(request):
     )
     if not memberships:
         raise Http404("Only members keep a register of interests")
-    form = forms.InterestForm(_posted(request), user=request.user)
+    form = forms.InterestForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         member = next(m for m in memberships if m.council_id == data.pop("council").pk)
-        if _run(
+        if attempt(
             form,
             lambda: services.interest_register(
                 member=member, actor=request.user, as_of=timezone.now(), **data
@@ -240,27 +226,17 @@ def interest_sensitivity(request, pk: int):
         perms.DECIDE_SENSITIVITY,
         Interest.objects.select_related("member__person", "council").filter(pk=pk).first(),
     )
-    form = forms.SensitivityForm(_posted(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.interest_sensitivity_decide(
-                interest=interest,
-                actor=request.user,
-                agreed=form.cleaned_data["agreed"],
-                as_of=timezone.now(),
-            ),
-        )
-    ):
-        messages.success(request, "Decision recorded")
-        return redirect("interests:index")
-    return render(
+    return case_action(
         request,
-        "interests/interest_sensitivity.html",
-        {"interest": interest, "form": form},
-        status=_status(form),
+        may=True,
+        form=forms.SensitivityForm(posted(request)),
+        call=lambda data, form: services.interest_sensitivity_decide(
+            interest=interest, actor=request.user, agreed=data["agreed"], as_of=timezone.now()
+        ),
+        success="Decision recorded",
+        done_url=reverse("interests:index"),
+        template="interests/interest_sensitivity.html",
+        context={"interest": interest},
     )
 
 
@@ -295,21 +271,20 @@ def register_public(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def acting_against_new(request):
-    form = forms.ActingAgainstForm(_posted(request), user=request.user)
+    form = forms.ActingAgainstForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         council = data.pop("council")
         member = selectors.member_of(person=request.user, council=council)
-        created = {}
-
-        def call():
-            created["obj"] = services.acting_against_notify(
+        done = attempt(
+            form,
+            lambda: services.acting_against_notify(
                 member=member, actor=request.user, as_of=timezone.now(), **data
-            )
-
-        if _run(form, call):
-            messages.success(request, f"Notice sent: {created['obj'].reference}")
-            return redirect("interests:acting-against-detail", pk=created["obj"].pk)
+            ),
+        )
+        if done:
+            messages.success(request, f"Notice sent: {done.result.reference}")
+            return redirect("interests:acting-against-detail", pk=done.result.pk)
     return render(
         request, "interests/acting_against_form.html", {"form": form}, status=_status(form)
     )
@@ -328,11 +303,11 @@ def acting_against_detail(request, pk: int):
         .first(),
     )
     can_ack = check_perm(request.user, perms.ACKNOWLEDGE_NOTICE, notice)
-    form = forms.AcknowledgeForm(_posted(request))
+    form = forms.AcknowledgeForm(posted(request))
     if request.method == "POST":
         if not can_ack:
             raise Http404("No such page")
-        if form.is_valid() and _run(
+        if form.is_valid() and attempt(
             form,
             lambda: services.acting_against_acknowledge(
                 notice=notice, actor=request.user, as_of=timezone.now(), **form.cleaned_data
@@ -388,18 +363,17 @@ def acting_against_withdraw(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def advice_new(request):
-    form = forms.AdviceRequestForm(_posted(request), user=request.user)
+    form = forms.AdviceRequestForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        created = {}
-
-        def call():
-            created["obj"] = services.advice_request(
+        done = attempt(
+            form,
+            lambda: services.advice_request(
                 requester=request.user, as_of=timezone.now(), **form.cleaned_data
-            )
-
-        if _run(form, call):
-            messages.success(request, f"Request sent: {created['obj'].reference}")
-            return redirect("interests:advice-detail", pk=created["obj"].pk)
+            ),
+        )
+        if done:
+            messages.success(request, f"Request sent: {done.result.reference}")
+            return redirect("interests:advice-detail", pk=done.result.pk)
     return render(request, "interests/advice_form.html", {"form": form}, status=_status(form))
 
 
@@ -414,11 +388,11 @@ def advice_detail(request, pk: int):
         .first(),
     )
     can_advise = check_perm(request.user, perms.ADVISE, advice)
-    form = forms.AdviceGiveForm(_posted(request))
+    form = forms.AdviceGiveForm(posted(request))
     if request.method == "POST":
         if not can_advise:
             raise Http404("No such page")
-        if form.is_valid() and _run(
+        if form.is_valid() and attempt(
             form,
             lambda: services.advice_give(
                 request=advice, actor=request.user, as_of=timezone.now(), **form.cleaned_data

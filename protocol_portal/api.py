@@ -1,7 +1,23 @@
-"""The JSON API under /api/v1/: each case app registers its viewsets on this one router."""
+"""The JSON API under /api/v1/: each case app registers its viewsets on this one router, and
+every app's errors answer through one handler (`exception_handler`), in one shape:
 
-from rest_framework import serializers
+- 400: `{"<field>": ["<reason>", ...], ...}`, reasons not about one field under
+  `"non_field_errors"`, whether a serializer or a service (Django `ValidationError`) refused;
+- 403, 404, 405, 409, 429 ...: `{"detail": "<reason>"}`;
+- 308 (a case's old numeric URL, see `case_by_key`): `{"detail": ...}` and `Location`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from protocol_portal.casework.transitions import TransitionError
 
 
 class Router(DefaultRouter):
@@ -12,6 +28,81 @@ class Router(DefaultRouter):
 
 
 router = Router()
+
+
+class Conflict(exceptions.APIException):
+    """409: the case's current status does not allow the move (STYLE habit 4: loud on conflict)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Not allowed from the case's current status."
+    default_code = "conflict"
+
+
+class Moved(exceptions.APIException):
+    """308: the case is at another address (its reference), with the same method and body."""
+
+    status_code = status.HTTP_308_PERMANENT_REDIRECT
+    default_code = "moved"
+
+    def __init__(self, location: str):
+        super().__init__(f"This case's address is its reference: {location}")
+        self.location = location
+
+
+def case_by_key(request, key: str, *, model, by_pk, lens_for):
+    """The case an API URL names, with what the caller may do on it (a lens with `.any`).
+
+    The key is the case's reference. A URL with the old numeric id answers 308 to the
+    reference's URL, but only for a case the caller may see: any other key, and any case they
+    may not see, is the same 404, so neither ids nor references can be enumerated.
+    """
+    if "\x00" in key:  # PostgreSQL refuses NUL in text: it names nothing
+        raise exceptions.NotFound()
+    pk = (
+        int(key)
+        if key.isdigit()
+        else model.objects.filter(reference=key).values_list("pk", flat=True).first()
+    )
+    case = by_pk(pk=pk) if pk is not None and pk < 2**63 else None
+    lens = lens_for(case) if case is not None else None
+    if lens is None or not lens.any:
+        raise exceptions.NotFound()
+    if key.isdigit():
+        path = request.get_full_path()
+        raise Moved(path.replace(f"/{key}/", f"/{case.reference}/", 1))
+    return case, lens
+
+
+def exception_handler(exc, context):
+    """`REST_FRAMEWORK["EXCEPTION_HANDLER"]`: a service's refusal becomes the same answer in
+    every app, so a viewset calls services without wrapping them.
+
+    - Django `ValidationError` (a service refusing the input) -> 400, the reasons per field;
+    - `Http404`, or an object that does not exist -> 404 "Not found." (never saying whether it
+      exists but is hidden, so ids and references cannot be enumerated);
+    - Django `PermissionDenied` (may see the case, may not do this) -> 403 with its reason;
+    - the kernel's `TransitionError` (the status table forbids the move) -> 409 with its reason.
+    Everything else is DRF's own handling (its 400s, 401/403, 405, 415, 429 ...).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TransitionError):
+        exc = Conflict(str(exc))
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, Moved) and response is not None:
+        response["Location"] = exc.location
+    return response
+
+
+def valid_data(serializer_class, request, **context) -> dict:
+    """The request's validated input, or a 400 naming each field's reasons (raised)."""
+    serializer = serializer_class(data=request.data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class SlugRelatedField(serializers.SlugRelatedField):

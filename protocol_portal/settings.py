@@ -158,6 +158,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "attachments")))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# SOURCE_ARCHIVE: a zip of the site's code (`git archive --format=zip HEAD`) for /source-code.zip
+# where the site runs without its git repository (the Docker image); empty: built from git.
+SOURCE_ARCHIVE = env.str("SOURCE_ARCHIVE", default="")
+
 # Email: EMAIL_URL such as smtp+tls://user:pass@smtp.example.org:587 (GOV.UK Notify's SMTP relay
 # or the council's own); default prints mail to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -211,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # One answer for a service's refusal in every app: 400 per field, 403, 404, 409.
+    "EXCEPTION_HANDLER": "protocol_portal.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Protocol Portal API",

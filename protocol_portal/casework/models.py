@@ -197,8 +197,8 @@ class RetentionAction(models.TextChoices):
 class RetentionPolicy(models.Model):
     """How long one council keeps one case type after it closes, and what happens then.
 
-    `case_type` is the model label ("complaints.Complaint"); without a row the defaults in
-    `protocol_portal.casework.retention.DEFAULTS` apply.
+    `case_type` is the model label ("app_label.ModelName"); without a row the defaults its case
+    app registered apply (`CaseTypeSpec.retention`, read by `casework.retention`).
     """
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")

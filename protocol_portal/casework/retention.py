@@ -1,9 +1,9 @@
 """Retention: closed cases past their council's retention period are anonymised or deleted.
 
 UK GDPR Article 5(1)(e) says personal data is kept no longer than necessary. Each council sets a
-period per case type in the admin (`RetentionPolicy`); where it has not, `DEFAULTS` apply. They
-are the periods councils' retention schedules commonly use (compare the IRMS Retention
-Guidelines for Local Authorities):
+period per case type in the admin (`RetentionPolicy`); where it has not, the defaults its case
+app registered apply (`CaseTypeSpec.retention`). They are the periods councils' retention
+schedules commonly use (compare the IRMS Retention Guidelines for Local Authorities):
 
 - complaints and concerns, relationship declarations, register returns, notices of acting
   against the council and advice on interests: six years after closure (the Limitation Act 1980
@@ -48,19 +48,12 @@ from protocol_portal.casework.models import (
     RetentionRecord,
     RetentionRun,
 )
+from protocol_portal.casework.registry import case_apps
 from protocol_portal.org.models import Council, Member, Person
 
-# model label -> (months after closure, action, why)
-DEFAULTS: dict[str, tuple[int, str, str]] = {
-    "enquiries.Enquiry": (24, RetentionAction.ANONYMISE, "Routine casework: 2 years after closure"),
-    "complaints.Complaint": (72, RetentionAction.ANONYMISE, "Limitation Act 1980: 6 years"),
-    "interests.Relationship": (72, RetentionAction.ANONYMISE, "Personnel record: 6 years"),
-    "interests.RegisterReturn": (72, RetentionAction.ANONYMISE, "Register: 6 years"),
-    "interests.ActingAgainstNotice": (72, RetentionAction.ANONYMISE, "6 years after closure"),
-    "interests.AdviceRequest": (72, RetentionAction.ANONYMISE, "6 years after closure"),
-}
+# Each case app's spec gives the defaults for its case models (CaseTypeSpec.retention); a case
+# model none of them lists gets this.
 FALLBACK = (72, RetentionAction.ANONYMISE, "Default: 6 years after closure")
-ACCESS_REQUESTS_DEFAULT = (24, RetentionAction.ANONYMISE, "Routine casework: 2 years")
 
 # Text fields that describe the route or the case's shape, never a person: kept on anonymising.
 KEEP_TEXT = frozenset(
@@ -102,11 +95,10 @@ def case_models() -> list[type[Case]]:
 
 
 def retention_default(label: str) -> tuple[int, str, str]:
-    """The suggested period for a case type a council has not set."""
-    if label in DEFAULTS:
-        return DEFAULTS[label]
-    if label.startswith("access_requests."):
-        return ACCESS_REQUESTS_DEFAULT
+    """The suggested period for a case type a council has not set: its app's spec says."""
+    for spec in case_apps():
+        if label in spec.retention:
+            return spec.retention[label]
     return FALLBACK
 
 

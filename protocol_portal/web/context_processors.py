@@ -7,6 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
+from protocol_portal.casework.registry import case_apps
 from protocol_portal.web.selectors import councils_and_roles_of
 
 
@@ -30,15 +31,6 @@ def portal(request) -> dict:
     return context
 
 
-# Case areas every signed-in person may open: (text, URL name, namespace). Each page is
-# reachable from here as well as from the home page's panels (WCAG 2.4.5, multiple ways).
-CASE_AREAS = (
-    ("Complaints", "complaints:list", "complaints"),
-    ("Interests", "interests:index", "interests"),
-    ("Need to know", "access_requests:list", "access_requests"),
-)
-
-
 def _navigation(request, user, councils) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
@@ -50,12 +42,12 @@ def _navigation(request, user, councils) -> list[dict]:
         for role in ("member", "officer", "monitoring")
     }
     items = [{"text": "Home", "href": _href("home"), "current": current == "home"}]
-    if facts["member"] or facts["officer"]:
-        # A member's own enquiries; an officer's queue.
-        name = "enquiries:index" if facts["member"] else "enquiries:queue"
-        items.append(_item("Enquiries", name, namespace == "enquiries"))
-    for text, name, area in CASE_AREAS:
-        items.append(_item(text, name, namespace == area))
+    # Each case app's area, as its spec says (casework.registry): every page is reachable from
+    # here as well as from the home page's panels (WCAG 2.4.5, multiple ways).
+    for nav in (spec.nav for spec in case_apps() if spec.nav is not None):
+        name = nav.url_name_for(facts)
+        if name is not None:
+            items.append(_item(nav.text, name, namespace == nav.namespace))
     if facts["monitoring"] or user.is_superuser:
         items.append(_item("Subject access", "subject-access", current == "subject-access"))
     items = [i for i in items if i is not None]

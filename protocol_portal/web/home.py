@@ -1,18 +1,16 @@
 """Home-page panels: each case app says what is the signed-in person's to do.
 
-A case app registers a function when it loads (e.g. in its `AppConfig.ready`)::
+A case app lists its panel functions in its `CaseTypeSpec(panels=...)` (casework.registry);
+`register_panel` adds one from elsewhere (a test, a plug-in). A panel function::
 
-    from protocol_portal.web.home import register_panel
-
-    @register_panel
-    def enquiries_to_answer(request):
-        page = enquiries_assigned_to(person=request.user, limit=5)  # a selector, constant queries
+    def cases_to_answer(request):
+        page = cases_assigned_to(person=request.user, limit=5)  # a selector, constant queries
         if not page.total:
             return None  # nothing to do: no panel
         return {
-            "title": "Enquiries to answer",
+            "title": "Cases to answer",
             "count": page.total,
-            "url": reverse("enquiries:queue"),
+            "url": reverse("cases:queue"),
             "items": [{"text": e.reference, "url": e.get_absolute_url(), "hint": e.subject,
                        "tag": "Overdue", "tag_colour": "red"} for e in page.items],
         }
@@ -27,6 +25,8 @@ from collections.abc import Callable
 from typing import NotRequired, TypedDict
 
 from django.http import HttpRequest
+
+from protocol_portal.casework.registry import case_apps
 
 
 class PanelItem(TypedDict):
@@ -62,9 +62,10 @@ def unregister_panel(fn: PanelFunction) -> None:
 
 
 def panels_for(request: HttpRequest) -> list[dict]:
-    """The panels that have something for this person, in the order they were registered."""
+    """The panels that have something for this person: the case apps' (in the order the apps
+    are installed), then any registered here."""
     panels = []
-    for fn in _panels:
+    for fn in [*(fn for spec in case_apps() for fn in spec.panels), *_panels]:
         panel = fn(request)
         if panel:
             panels.append(panel)

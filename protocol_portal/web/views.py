@@ -7,6 +7,8 @@ Nothing here writes: the pages read through selectors and the organisation's rou
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -112,48 +114,55 @@ def accessibility(request):
     return render(request, "web/accessibility.html")
 
 
-# What the running site is made of; never var/ (the database, uploads), environments or caches.
-SOURCE_PARTS = (
-    "LICENSE",
-    "README.md",
-    "pyproject.toml",
-    "package.json",
-    "package-lock.json",
-    "manage.py",
-    "conftest.py",
-    "Dockerfile",
-    "docker-compose.yml",
-    ".dockerignore",
-    "bin",
-    "docs",
-    "fixtures",
-    "templates",
-    "protocol_portal",
-    "enquiries",
-    "complaints",
-    "interests",
-    "access_requests",
-    "tests",
-    "bench",
-)
+class SourceUnavailableError(Exception):
+    """This copy of the site was not installed from git, so which files are its source is not
+    known: offering the working tree could ship local secrets (security probe F12)."""
+
+
+def _tracked_files(root: Path) -> list[str]:
+    """The files git tracks in the repository at `root` (never untracked or ignored ones)."""
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        raise SourceUnavailableError
+    try:
+        listed = subprocess.run(
+            [git, "-C", str(root), "ls-files", "-z", "--cached"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SourceUnavailableError from exc
+    return sorted(name for name in listed.decode().split("\0") if name)
 
 
 @cache
 def _source_archive(root: Path) -> bytes:
+    """A zip of the files git tracks, as they are in the working copy (the code that runs,
+    local edits to tracked files included); or a prebuilt zip (`SOURCE_ARCHIVE`) where the site
+    was installed without its git history, as the Docker image is."""
+    prebuilt = getattr(settings, "SOURCE_ARCHIVE", "")
+    if prebuilt:
+        try:
+            return Path(prebuilt).read_bytes()
+        except OSError as exc:
+            raise SourceUnavailableError from exc
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part in SOURCE_PARTS:
-            path = root / part
-            files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
-            for file in files:
-                if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
-                    archive.write(file, Path("protocol-portal") / file.relative_to(root))
+        for name in _tracked_files(root):
+            file = root / name
+            if file.is_file() and not file.is_symlink():  # a tracked file deleted locally: gone
+                archive.write(file, Path("protocol-portal") / name)
     return buffer.getvalue()
 
 
 def source_code(request):
     """The Corresponding Source of this site, offered to everyone who uses it (AGPL-3.0 §13):
     a zip of the code it runs, built once per process."""
-    response = HttpResponse(_source_archive(settings.BASE_DIR), content_type="application/zip")
+    try:
+        archive = _source_archive(settings.BASE_DIR)
+    except SourceUnavailableError:
+        return render(request, "web/source_unavailable.html", status=503)
+    response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="protocol-portal-source.zip"'
     return response

@@ -176,7 +176,7 @@ def test_member_with_a_business_interest_in_a_contract(slug, frozen):
     request = AccessRequest.objects.get(pk=data["id"])
     determiner = request.owner_post.holder
     decided = _client(determiner).post(
-        f"/api/v1/access-requests/{request.pk}/decide/",
+        f"/api/v1/access-requests/{request.reference}/decide/",
         {
             "outcome": Outcome.REFUSED,
             "grounds": [Ground.OWN_INTEREST],
@@ -185,7 +185,7 @@ def test_member_with_a_business_interest_in_a_contract(slug, frozen):
         format="json",
     )
     assert decided.status_code == 200, decided.json()
-    seen = client.get(f"/api/v1/access-requests/{request.pk}/").json()
+    seen = client.get(f"/api/v1/access-requests/{request.reference}/").json()
     assert seen["status"] == Status.REFUSED
     assert seen["decisions"][0]["grounds"] == [Ground.OWN_INTEREST]
     assert seen["decisions"][0]["ground_sources"][0]

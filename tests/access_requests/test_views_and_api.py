@@ -60,7 +60,7 @@ def test_visibility_matrix_browser_and_api(client, th):
         assert page.status_code == (200 if sees else 404), label
         api = APIClient()
         api.force_authenticate(person)
-        one = api.get(f"/api/v1/access-requests/{request.pk}/")
+        one = api.get(f"/api/v1/access-requests/{request.reference}/")
         assert one.status_code == (200 if sees else 404), label
         listed = [r["id"] for r in api.get("/api/v1/access-requests/").json()["results"]]
         assert (request.pk in listed) == sees, label
@@ -144,7 +144,7 @@ def test_officers_cannot_ask_and_the_requester_cannot_decide(client, th):
     api = APIClient()
     api.force_authenticate(member.person)
     denied = api.post(
-        f"/api/v1/access-requests/{request.pk}/decide/",
+        f"/api/v1/access-requests/{request.reference}/decide/",
         {"outcome": "granted", "reasons": "Me."},
         format="json",
     )
@@ -171,7 +171,7 @@ def test_api_errors_are_400_and_409(th):
     api = APIClient()
     api.force_authenticate(request.owner_post.holder)
     bad = api.post(
-        f"/api/v1/access-requests/{request.pk}/decide/",
+        f"/api/v1/access-requests/{request.reference}/decide/",
         {"outcome": "refused", "reasons": ""},
         format="json",
     )
@@ -180,7 +180,7 @@ def test_api_errors_are_400_and_409(th):
     services.access_request_withdraw(request=request, actor=member.person, reason="", as_of=AS_OF)
     mine = APIClient()
     mine.force_authenticate(member.person)
-    late = mine.post(f"/api/v1/access-requests/{request.pk}/dispute/", {"reasons": "x"})
+    late = mine.post(f"/api/v1/access-requests/{request.reference}/dispute/", {"reasons": "x"})
     assert late.status_code == 409
 
 
@@ -193,7 +193,7 @@ def test_released_document_is_served_only_to_those_entitled_and_logged(client, t
     api = APIClient()
     api.force_authenticate(holder)
     released = api.post(
-        f"/api/v1/access-requests/{request.pk}/release/",
+        f"/api/v1/access-requests/{request.reference}/release/",
         {
             "title": "Tenancy file",
             "redactions": "Third parties' names",
@@ -215,20 +215,22 @@ def test_released_document_is_served_only_to_those_entitled_and_logged(client, t
     mine = APIClient()
     mine.force_authenticate(member.person)
     assert (
-        mine.get(f"/api/v1/access-requests/{request.pk}/releases/{release['id']}/file/").status_code
+        mine.get(
+            f"/api/v1/access-requests/{request.reference}/releases/{release['id']}/file/"
+        ).status_code
         == 200
     )
     assert ReleaseOpening.objects.filter(person=member.person).count() == 2
-    log = api.get(f"/api/v1/access-requests/{request.pk}/access-log/").json()
+    log = api.get(f"/api/v1/access-requests/{request.reference}/access-log/").json()
     assert len(log) == 2
-    assert mine.get(f"/api/v1/access-requests/{request.pk}/access-log/").status_code == 403
+    assert mine.get(f"/api/v1/access-requests/{request.reference}/access-log/").status_code == 403
 
 
 def test_schema_lists_the_api(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    assert "/api/v1/access-requests/{id}/decide/" in text
+    assert "/api/v1/access-requests/{reference}/decide/" in text
     assert "/api/v1/foi-requests/" in text
 
 

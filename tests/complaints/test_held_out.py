@@ -304,19 +304,19 @@ def run_through_api(council, raiser, payload: dict, expect: Expect, subject) -> 
 
     handler = api(complaint.handler_person)
     ack = handler.post(
-        f"/api/v1/complaints/{complaint.pk}/acknowledge/",
+        f"/api/v1/complaints/{complaint.reference}/acknowledge/",
         {"intent": "needs_time", "message": "Looking into it.", "outcome_due_on": "2026-03-20"},
         format="json",
     )
     assert ack.status_code == 200, ack.content
     outcome = handler.post(
-        f"/api/v1/complaints/{complaint.pk}/outcome/",
+        f"/api/v1/complaints/{complaint.reference}/outcome/",
         {"outcome": "not_upheld", "reasons": "No fault found.", "action_taken": False},
         format="json",
     )
     assert outcome.status_code == 200, outcome.content
     escalate = client.post(
-        f"/api/v1/complaints/{complaint.pk}/respond/",
+        f"/api/v1/complaints/{complaint.reference}/respond/",
         {"choice": "escalate", "reason": "I am not satisfied."},
         format="json",
     )
@@ -324,7 +324,7 @@ def run_through_api(council, raiser, payload: dict, expect: Expect, subject) -> 
         assert escalate.status_code == 400, escalate.content
         assert "final stage" in str(escalate.json())
         closed = client.post(
-            f"/api/v1/complaints/{complaint.pk}/respond/",
+            f"/api/v1/complaints/{complaint.reference}/respond/",
             {"choice": "close", "reason": "Still not satisfied."},
             format="json",
         )
@@ -461,7 +461,7 @@ def test_a_handler_related_to_the_director_is_passed_over(slug):
     assert any("passed over" in s for s in handler_side), handler_side
     # The conflicted post keeps no sight of the case.
     client = api(named)
-    assert client.get(f"/api/v1/complaints/{complaint.pk}/").status_code == 404
+    assert client.get(f"/api/v1/complaints/{complaint.reference}/").status_code == 404
 
 
 # ---- immutability of issued determinations -----------------------------------------------
@@ -486,14 +486,14 @@ def test_determinations_cannot_be_edited_only_superseded_with_a_reason(slug):
     mo = api(complaint.handler_person)
     assert (
         mo.post(
-            f"/api/v1/complaints/{complaint.pk}/acknowledge/",
+            f"/api/v1/complaints/{complaint.reference}/acknowledge/",
             {"intent": "needs_time", "message": "m", "outcome_due_on": "2026-03-20"},
             format="json",
         ).status_code
         == 200
     )
     issued = mo.post(
-        f"/api/v1/complaints/{complaint.pk}/determine/",
+        f"/api/v1/complaints/{complaint.reference}/determine/",
         {"outcome": "informal_resolution", "reasons": "An apology was agreed."},
         format="json",
     )
@@ -552,7 +552,7 @@ def test_visibility_of_a_complaint_about_a_director(client, slug):
         notes="Hearing on Tuesday.",
         as_of=AS_OF,
     )
-    url = f"/api/v1/complaints/{complaint.pk}/"
+    url = f"/api/v1/complaints/{complaint.reference}/"
     officer = (
         Post.objects.filter(council=council, kind="officer", holder__isnull=False)
         .exclude(holder__in=[subject.holder_id, complaint.handler_person_id])

@@ -127,7 +127,7 @@ def test_browser_act(client, corg, case, role):
 def test_api_view(client, corg, case, role):
     release(corg, case, role)
     view, _, disciplinary = ROLES[role]
-    response = login(client, person_for(corg, role)).get(f"/api/v1/complaints/{case.pk}/")
+    response = login(client, person_for(corg, role)).get(f"/api/v1/complaints/{case.reference}/")
     if role == "anonymous":
         assert response.status_code == 403
         return
@@ -150,7 +150,7 @@ def test_api_act(client, corg, case, role):
     release(corg, case, role)
     view, act, _ = ROLES[role]
     response = login(client, person_for(corg, role)).post(
-        f"/api/v1/complaints/{case.pk}/acknowledge/",
+        f"/api/v1/complaints/{case.reference}/acknowledge/",
         {"intent": "will_act", "message": "On it.", "outcome_due_on": "2026-03-20"},
         content_type="application/json",
     )
@@ -203,7 +203,7 @@ def test_a_member_is_told_the_outcome_and_whether_action_was_taken_not_the_disci
     assert "We agree." in body
     assert "Action taken" in body
     assert SECRET not in body
-    data = client.get(f"/api/v1/complaints/{case.pk}/").json()
+    data = client.get(f"/api/v1/complaints/{case.reference}/").json()
     assert data["action_taken"] is True
     assert data["outcome"] == "upheld"
     assert "disciplinary_notes" not in data

@@ -390,7 +390,7 @@ def test_api_actions_bad_input_is_400_with_the_reason(client, corg, action, body
             as_of=AS_OF,
         )
     client.force_login(corg.director.holder)
-    response = api_post(client, f"/api/v1/complaints/{complaint.pk}/{action}/", body)
+    response = api_post(client, f"/api/v1/complaints/{complaint.reference}/{action}/", body)
     assert response.status_code == 400, response.content
     assert response.json()[field]
 
@@ -400,7 +400,7 @@ def test_api_illegal_move_is_409(client, corg):
     client.force_login(corg.director.holder)
     response = api_post(
         client,
-        f"/api/v1/complaints/{complaint.pk}/outcome/",
+        f"/api/v1/complaints/{complaint.reference}/outcome/",
         {"outcome": "upheld", "reasons": "r", "action_taken": True},
     )
     assert response.status_code == 409
@@ -412,19 +412,21 @@ def test_api_respond_and_final_stage(client, corg):
     client.force_login(corg.ce.holder)
     api_post(
         client,
-        f"/api/v1/complaints/{complaint.pk}/acknowledge/",
+        f"/api/v1/complaints/{complaint.reference}/acknowledge/",
         {"intent": "will_act", "message": "m", "outcome_due_on": "2026-03-20"},
     )
     api_post(
         client,
-        f"/api/v1/complaints/{complaint.pk}/outcome/",
+        f"/api/v1/complaints/{complaint.reference}/outcome/",
         {"outcome": "upheld", "reasons": "r", "action_taken": True},
     )
     client.force_login(corg.complainant.person)
-    bad = api_post(client, f"/api/v1/complaints/{complaint.pk}/respond/", {"choice": "escalate"})
+    bad = api_post(
+        client, f"/api/v1/complaints/{complaint.reference}/respond/", {"choice": "escalate"}
+    )
     assert bad.status_code == 400
     assert "final stage" in bad.json()["choice"][0]
-    ok = api_post(client, f"/api/v1/complaints/{complaint.pk}/respond/", {"choice": "close"})
+    ok = api_post(client, f"/api/v1/complaints/{complaint.reference}/respond/", {"choice": "close"})
     assert ok.status_code == 200
     assert ok.json()["status"] == "closed"
 
@@ -433,20 +435,20 @@ def test_api_determination_and_supersede(client, corg):
     complaint = code_report(corg)
     client.force_login(corg.mo.holder)
     bad = api_post(
-        client, f"/api/v1/complaints/{complaint.pk}/determine/", {"outcome": "investigation"}
+        client, f"/api/v1/complaints/{complaint.reference}/determine/", {"outcome": "investigation"}
     )
     assert bad.status_code == 400
     assert "reasons" in bad.json()
     made = api_post(
         client,
-        f"/api/v1/complaints/{complaint.pk}/determine/",
+        f"/api/v1/complaints/{complaint.reference}/determine/",
         {"outcome": "investigation", "reasons": "Serious."},
     )
     assert made.status_code == 201
     det_id = made.json()["id"]
     again = api_post(
         client,
-        f"/api/v1/complaints/{complaint.pk}/determine/",
+        f"/api/v1/complaints/{complaint.reference}/determine/",
         {"outcome": "no_further_action", "reasons": "r"},
     )
     assert again.status_code == 400
@@ -612,11 +614,11 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
         _load_enum_name_overrides.cache_clear()
     schema = target.read_text()
     for path in (
-        "/api/v1/complaints/{id}/acknowledge/",
+        "/api/v1/complaints/{reference}/acknowledge/",
         "/api/v1/complaints/preview/",
         "/api/v1/complaint-determinations/{id}/supersede/",
         "/api/v1/complaint-summaries/{id}/csv/",
-        "/api/v1/complaints/{id}/determine/",
+        "/api/v1/complaints/{reference}/determine/",
     ):
         assert path in schema
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from enquiries import services
 from enquiries.models import Enquiry
 from enquiries.states import Status
-from enquiries.views import csv_safe
+from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.files import attachment_check
 from tests.enquiries.helpers import log
 
@@ -376,6 +376,15 @@ def test_csv_cells_cannot_carry_formulas(client, org, frozen):
         "'@x",
         "ok",
     ]
+
+
+def test_enquiry_csv_escapes_what_the_complaints_csv_escapes(client, org, frozen):
+    # One csv_safe for every export: the enquiry export had its own copy that let a cell
+    # starting "|" (a DDE call in older Excel) or "%" through, where the complaints one did not.
+    enquiry = log(org, frozen, subject="|cmd /c calc")
+    client.force_login(org.raiser.person)
+    text = client.get(reverse("enquiries:export", args=[enquiry.reference])).content.decode()
+    assert "'|cmd /c calc" in text
 
 
 # ------------------------------------------------------------------ home panel

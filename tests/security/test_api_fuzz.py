@@ -183,7 +183,9 @@ def _seed_complaints(org, now) -> dict:
         council=council, start=now.date().replace(day=1), end=now.date(), as_of=now
     )
     return {
-        "/api/v1/complaints/": {"id": [c.pk for c in (received, acknowledged, outcome, conduct)]},
+        "/api/v1/complaints/": {
+            "reference": [c.reference for c in (received, acknowledged, outcome, conduct)]
+        },
         "/api/v1/complaint-determinations/": {"id": [determination.pk]},
         "/api/v1/complaint-summaries/": {"id": [summary.pk]},
     }
@@ -319,7 +321,7 @@ def _seed_access_requests(org, now) -> dict:
     foi = submit(4, wants_foi=True).foi
     return {
         "/api/v1/access-requests/": {
-            "id": [r.pk for r in (waiting, granted, refused, foi.access_request)],
+            "reference": [r.reference for r in (waiting, granted, refused, foi.access_request)],
             "release_pk": [release.pk],
         },
         "/api/v1/foi-requests/": {"id": [foi.pk]},

@@ -164,7 +164,7 @@ def test_complaint_forms_and_api_handle_hostile_input(frozen_world, client, caps
     forms += 1
 
     api = 0
-    base = f"/api/v1/complaints/{received.pk}/"
+    base = f"/api/v1/complaints/{received.reference}/"
     api += _api_never_errors(
         client,
         f"{base}acknowledge/",
@@ -173,13 +173,13 @@ def test_complaint_forms_and_api_handle_hostile_input(frozen_world, client, caps
     )
     api += _api_never_errors(
         client,
-        f"/api/v1/complaints/{world.cases['acknowledged'].pk}/nominate-investigator/",
+        f"/api/v1/complaints/{world.cases['acknowledged'].reference}/nominate-investigator/",
         _typed(["investigator_post"]),
         foreign=[{"investigator_post": away.ce.pk}, {"investigator_post": away.ce.slug}],
     )
     api += _api_never_errors(
         client,
-        f"/api/v1/complaints/{world.cases['investigating'].pk}/outcome/",
+        f"/api/v1/complaints/{world.cases['investigating'].reference}/outcome/",
         _typed(["outcome", "reasons", "action_taken", "disciplinary_notes"]),
         foreign=[],
     )
@@ -202,7 +202,7 @@ def test_complaint_forms_and_api_handle_hostile_input(frozen_world, client, caps
     )
     api += _api_never_errors(
         client,
-        f"/api/v1/complaints/{world.cases['outcome_issued'].pk}/respond/",
+        f"/api/v1/complaints/{world.cases['outcome_issued'].reference}/respond/",
         _typed(["choice", "reason"]),
         foreign=[],
     )
@@ -476,7 +476,7 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
         assert "govuk-error-summary" in text
         assert SCRIPT not in text
         assert escape(SCRIPT) in text, "the title typed is kept"
-        api_url = f"/api/v1/access-requests/{cases['granted'].pk}/release/"
+        api_url = f"/api/v1/access-requests/{cases['granted'].reference}/release/"
         answer = _upload(holder, api_url, name, content, {"title": "Contract"}, api=True)
         assert answer.status_code == 400, (name, answer.status_code)
         assert "file" in answer.json()
@@ -524,7 +524,7 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
     ):
         api += _api_never_errors(
             client_,
-            f"{base}{cases[case].pk}/{name}/",
+            f"{base}{cases[case].reference}/{name}/",
             _typed(typed),
             foreign=[{"outcome": "refused", "reasons": "No.", "consulted": away.member.pk}]
             if name == "decide" and case == "disputed"
@@ -535,8 +535,8 @@ def test_access_request_forms_and_api_handle_hostile_input(frozen_world, capsys)
     release = granted.releases.get()
     for url in (
         f"{base}not-a-number/",
-        f"{base}{granted.pk}/releases/{release.pk}x/file/",
-        f"{base}{other.pk}/releases/{release.pk}/file/",
+        f"{base}{granted.reference}/releases/{release.pk}x/file/",
+        f"{base}{other.reference}/releases/{release.pk}/file/",
         f"{base}{10**12}/access-log/",
         f"/access-requests/{other.pk}/releases/{release.pk}/",
         f"{base}?status=<script>&presumption=1&stage[]=x",

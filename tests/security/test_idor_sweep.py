@@ -205,8 +205,16 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
     def pk(obj, **extra):
         return {"pk": obj.pk, **extra}, {"pk": MISSING, **extra}
 
-    request = {"pk": o.access_request.pk, "release_pk": o.release.pk}
-    request_missing = {"pk": MISSING, "release_pk": MISSING}
+    request = {
+        "pk": o.access_request.pk,
+        "reference": o.access_request.reference,
+        "release_pk": o.release.pk,
+    }
+    request_missing = {
+        "pk": MISSING,
+        "reference": o.access_request.reference[:-5] + "99999",
+        "release_pk": MISSING,
+    }
     return [
         ("enquiries:", "enquiries", enquiry, enquiry_missing),
         ("enquiry-", "enquiries", enquiry, enquiry_missing),
@@ -220,7 +228,12 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
             {"pk": MISSING, "determination_pk": MISSING},
         ),
         ("complaints:", "complaints", *pk(o.complaint)),
-        ("complaint-", "complaints", *pk(o.complaint)),
+        (
+            "complaint-",
+            "complaints",
+            {"pk": o.complaint.pk, "reference": o.complaint.reference},
+            {"pk": MISSING, "reference": o.complaint.reference[:-5] + "99999"},
+        ),
         ("interests:relationship-", "interests", *pk(o.relationship)),
         ("interests-relationship-", "interests", *pk(o.relationship)),
         ("interests:interest-", "interests", *pk(o.interest)),

@@ -470,7 +470,7 @@ def complaints_world(as_of: datetime, settings, tmp_path) -> World:
         return Call("POST", f"/complaints/{complaint.pk}/{browser_paths[action]}/", form[action])
 
     def api(action: str, complaint) -> Call:
-        base = f"/api/v1/complaints/{complaint.pk}/"
+        base = f"/api/v1/complaints/{complaint.reference}/"
         if action == "view":
             return Call("GET", base, api=True)
         return Call("POST", f"{base}{api_paths[action]}/", json_body[action], api=True)
@@ -938,7 +938,9 @@ def access_requests_world(as_of: datetime, settings, tmp_path) -> World:
 
     def call(action: str, request, *, api: bool) -> Call | None:
         base = (
-            f"/api/v1/access-requests/{request.pk}/" if api else f"/access-requests/{request.pk}/"
+            f"/api/v1/access-requests/{request.reference}/"
+            if api
+            else f"/access-requests/{request.pk}/"
         )
         if action == "list":
             url = "/api/v1/access-requests/" if api else "/access-requests/"

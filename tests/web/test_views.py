@@ -2,6 +2,7 @@
 
 import io
 import re
+import subprocess
 import zipfile
 from datetime import timedelta
 
@@ -275,6 +276,7 @@ def test_home_answers_in_a_constant_number_of_queries(
 ):
     # The shell's own queries; each case app's panel is held to the same rule in its own tests.
     monkeypatch.setattr(home, "_panels", [])
+    monkeypatch.setattr(home, "case_apps", list)  # the case apps' specs' panels
     client.force_login(person)
     _give_work(person, council, 1)
     with CaptureQueriesContext(connection) as some:
@@ -454,28 +456,56 @@ def test_accessibility_statement_is_public(client):
     _scripts_and_styles_are_external(html)
 
 
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
 def test_the_source_code_is_offered_to_everyone_who_uses_the_site(client, settings, tmp_path):
-    """AGPL-3.0 §13: the footer offers the code the site runs, and the zip never carries the
-    local database, uploads, environments or caches."""
+    """AGPL-3.0 §13: the footer offers the code the site runs, built from git: the zip never
+    carries an untracked or git-ignored file (security probe F12: the local database, an .env,
+    bench results), only the tracked files, as they are in the working copy."""
     assert reverse("source-code") in client.get(reverse("accessibility")).content.decode()
-    (tmp_path / "var").mkdir()
-    (tmp_path / "var" / "portal.sqlite3").write_bytes(b"SQLite format 3")
+    _git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("var/\n.env\n__pycache__/\n")
     for name in ("LICENSE", "manage.py"):
         (tmp_path / name).write_text(name)
-    (tmp_path / "enquiries" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "enquiries").mkdir()
     (tmp_path / "enquiries" / "models.py").write_text("# models")
-    (tmp_path / "enquiries" / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"x")
-    (tmp_path / ".env").write_text("SECRET_KEY=x")
+    _git(tmp_path, "add", ".gitignore", "LICENSE", "manage.py", "enquiries/models.py")
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "portal.sqlite3").write_bytes(b"SQLite format 3")  # ignored
+    (tmp_path / ".env").write_text("SECRET_KEY=x")  # ignored
+    (tmp_path / "enquiries" / "notes.py").write_text("# a stray, untracked file")
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    (tmp_path / "bench" / "results" / "run.json").write_text("{}")  # untracked
+    (tmp_path / "manage.py").write_text("# edited locally, as it runs")
     settings.BASE_DIR = tmp_path
     response = client.get(reverse("source-code"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
-    assert names == {
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert set(archive.namelist()) == {
+        "protocol-portal/.gitignore",
         "protocol-portal/LICENSE",
         "protocol-portal/manage.py",
         "protocol-portal/enquiries/models.py",
     }
+    assert archive.read("protocol-portal/manage.py") == b"# edited locally, as it runs"
+
+
+def test_without_git_the_source_is_never_zipped_from_the_working_tree(client, settings, tmp_path):
+    (tmp_path / "manage.py").write_text("manage.py")
+    (tmp_path / ".env").write_text("SECRET_KEY=x")
+    settings.BASE_DIR = tmp_path
+    response = client.get(reverse("source-code"))
+    assert response.status_code == 503
+    assert "cannot be downloaded from this server" in response.content.decode()
+    prebuilt = tmp_path / "source.zip"
+    prebuilt.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip, as git archive makes
+    settings.SOURCE_ARCHIVE = str(prebuilt)
+    response = client.get(reverse("source-code"))
+    assert response.status_code == 200
+    assert response.content == prebuilt.read_bytes()
 
 
 def test_not_found_page_uses_the_portal_layout(client):

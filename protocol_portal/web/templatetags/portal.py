@@ -104,6 +104,15 @@ def page_items(page: Page, on_each_side: int = 2, on_ends: int = 1) -> list[dict
     return items
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, page: Page, number: int) -> str:
+    """The current query string with this list's page number set (`page.param`, set by
+    web.lists.page_of; "page" otherwise), so filters and the other lists' pages are kept."""
+    params = context["request"].GET.copy()
+    params[getattr(page, "param", "page")] = number
+    return f"?{params.urlencode()}"
+
+
 @register.filter
 def duration(delta: timedelta | None) -> str:
     """A lock-out or wait period in words: "1 hour", "30 minutes", "1 hour 30 minutes"."""

@@ -1,0 +1,99 @@
+"""One web action view for every case type: a form on GET; on POST the form is validated, one
+service is called (views never write, STYLE habit 1), and its refusal is shown next to the field
+it concerns with what was typed kept (DESIGN: "nothing a user typed is lost").
+
+A case app's view finds the case (404 if the person may not see it), decides whether they may
+act, and hands the rest here::
+
+    return case_action(
+        request,
+        may=lens.act,
+        form=forms.AcknowledgeForm(posted(request)),
+        call=lambda data, form: services.complaint_acknowledge(complaint=complaint, ...),
+        success="Acknowledged. The complainant has been told.",
+        done_url=reverse("complaints:detail", args=[complaint.pk]),
+        template="complaints/complaint_action.html",
+        context={"complaint": complaint, "title": "Acknowledge the complaint"},
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from protocol_portal.casework.transitions import TransitionError
+
+
+def posted(request: HttpRequest):
+    """The POST data on a POST, even an empty one (so an empty form still shows its errors);
+    None on a GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names (the rest at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a service call came to: true if it did the work, with what it returned."""
+
+    ok: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def attempt(form: forms.Form, call: Callable[[], object]) -> Attempt:
+    """Call the service. A ValidationError goes next to the fields it names, a move the case's
+    status does not allow (TransitionError) to the top of the form; both leave `ok` false."""
+    try:
+        return Attempt(ok=True, result=call())
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    except TransitionError as exc:
+        form.add_error(None, str(exc))
+    return Attempt(ok=False)
+
+
+def case_action(
+    request: HttpRequest,
+    *,
+    may: bool,
+    form: forms.Form,
+    call: Callable[[dict, forms.Form], object],
+    success: str,
+    done_url: str,
+    template: str,
+    context: dict,
+    refused: str = "You cannot do that on this case.",
+) -> HttpResponse:
+    """The form (GET), or the service's answer to it (POST): on success a message and back to
+    the case; otherwise the form again with the reasons, answering 400 so a client can tell."""
+    if not may:
+        raise PermissionDenied(refused)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, lambda: call(form.cleaned_data, form))
+    ):
+        messages.success(request, success)
+        return redirect(done_url)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, {**context, "form": form}, status=status)

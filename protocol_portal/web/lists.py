@@ -1,0 +1,48 @@
+"""Every list page is filtered (django-filter) and paginated the same way, and never silently
+cut: what the person may see is all reachable, page by page (code review A8)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from protocol_portal.casework.bounds import BoundedPaginator
+
+PAGE_SIZE = 50
+
+
+class _Paginator(BoundedPaginator):
+    """Django's, with page numbers bounded (casework.bounds), except that a first page holding
+    the whole list is counted from its rows: a page with several short lists then costs one
+    query per list, not two."""
+
+    def get_page(self, number) -> Page:
+        try:
+            first = int(number) <= 1
+        except (TypeError, ValueError, OverflowError):
+            first = True
+        if first:
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.count = len(rows)  # `count` is a cached property: no COUNT query
+                return self._get_page(rows, 1, self)
+        return super().get_page(number)
+
+
+def page_of(
+    request: HttpRequest, queryset, *, param: str = "page", per_page: int = PAGE_SIZE
+) -> Page:
+    """One page of a list, numbered by `?<param>=` so a page with several lists pages each on
+    its own. A number that is not one gives the first page, one past the end the last."""
+    page = _Paginator(queryset, per_page).get_page(request.GET.get(param))
+    page.param = param  # read by components/pagination.html
+    return page
+
+
+def filtered(filterset_class, request: HttpRequest, queryset: QuerySet, **kwargs):
+    """The FilterSet over what the person may see: its `.qs` only ever narrows `queryset`; an
+    invalid choice is ignored (the form shows why) rather than widening or failing."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, **kwargs)
+    filterset.is_valid()
+    return filterset
