@@ -6,6 +6,7 @@ class AccessRequestsConfig(AppConfig):
     verbose_name = "Need-to-know requests"
 
     def ready(self) -> None:
+        from access_requests import permissions
         from access_requests.demo import seed_access_requests
         from access_requests.home import access_requests_panel
         from access_requests.services import access_request_on_rung, foi_on_rung
@@ -19,7 +20,14 @@ class AccessRequestsConfig(AppConfig):
                 # The need-to-know clock, and the FOI clock beside it, join the kernel's sweep.
                 "access_requests.AccessRequest",
                 on_rung=access_request_on_rung,
-                also=(CaseTypeSpec("access_requests.FoiRequest", on_rung=foi_on_rung),),
+                also=(
+                    CaseTypeSpec(
+                        "access_requests.FoiRequest",
+                        on_rung=foi_on_rung,
+                        access=permissions.FOI_ACCESS,
+                    ),
+                ),
+                access=permissions.ACCESS,
                 nav=NavEntry("Need to know", "access_requests:list", "access_requests"),
                 panels=(access_requests_panel,),
                 retention={

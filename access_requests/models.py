@@ -10,7 +10,6 @@ every time a released document was opened. A request that is not need-to-know be
 from __future__ import annotations
 
 from django.db import models
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from access_requests.states import FoiStatus, Outcome, Part, Presumption, Purpose, Status
@@ -113,14 +112,6 @@ class AccessRequest(Case):
     @property
     def is_presumed(self) -> bool:
         return self.presumption in (Presumption.STATUTORY, Presumption.PRIMA_FACIE)
-
-
-class AccessRequestUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(AccessRequest, on_delete=models.CASCADE)
-
-
-class AccessRequestGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(AccessRequest, on_delete=models.CASCADE)
 
 
 class Decision(models.Model):
@@ -250,11 +241,3 @@ class FoiRequest(Case):
     @property
     def raiser_person(self) -> Person:
         return self.requester_person
-
-
-class FoiRequestUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(FoiRequest, on_delete=models.CASCADE)
-
-
-class FoiRequestGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(FoiRequest, on_delete=models.CASCADE)

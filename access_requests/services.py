@@ -29,6 +29,7 @@ from access_requests.states import (
     Outcome,
     Status,
 )
+from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.services import (
     clock_schedule,
@@ -43,7 +44,6 @@ from protocol_portal.org.models import CalendarKind, Council, Member, Person
 
 LABEL = "access_requests.AccessRequest"
 FOI_LABEL = "access_requests.FoiRequest"
-HANDLER_PERMS = (perms.VIEW, perms.DECIDE, perms.RELEASE)
 
 
 def _today(as_of: datetime) -> date:
@@ -119,13 +119,6 @@ def access_request_preview(
     )
 
 
-def _grant_stage(request: AccessRequest, plan_handler, advisers, holder) -> None:
-    perms.grant_posts(HANDLER_PERMS, [plan_handler], request)
-    perms.grant_posts([perms.VIEW, perms.RELEASE], [holder], request)
-    perms.grant_posts([perms.VIEW], advisers, request)
-    perms.grant_posts([perms.VIEW], selectors.monitoring_posts(council=request.council), request)
-
-
 @transaction.atomic
 def access_request_submit(
     *,
@@ -181,8 +174,7 @@ def access_request_submit(
     clock_start(case=request, received_on=_today(as_of), days=council.need_to_know_working_days)
     _save(request, actor=requester, reason="submitted")
     request.advisers.add(*plan.advisers)
-    perms.grant_person([perms.VIEW, perms.RESPOND], requester, request)
-    _grant_stage(request, plan.handler_post, plan.advisers, plan.holder_post)
+    access_sync(request, as_of=as_of)
     _event(
         request,
         actor=requester,
@@ -381,7 +373,7 @@ def _reroute(request: AccessRequest, stage: str, *, actor, as_of) -> None:
         directorate=request.directorate,
         exclude=frozenset({request.requester_person_id}),
     )
-    perms.revoke_post([perms.DECIDE], request.owner_post, request)
+    perms.passed_on(request, request.owner_post, as_of=as_of)
     request.stage = stage
     request.rule_key = route.rule_key
     request.rule_source = route.source[:120]
@@ -397,7 +389,7 @@ def _reroute(request: AccessRequest, stage: str, *, actor, as_of) -> None:
     request.next_rung = 0
     clock_schedule(case=request)
     request.advisers.add(*advisers)
-    _grant_stage(request, handler, advisers, request.holder_post)
+    access_sync(request, as_of=as_of)
 
 
 @transaction.atomic
@@ -543,8 +535,7 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         calendar=CalendarKind.FOI,
     )
     _save(foi, actor=actor, reason="opened from a need-to-know request")
-    perms.grant_person([perms.FOI_VIEW], request.requester_person, foi)
-    perms.grant_posts([perms.FOI_VIEW, perms.FOI_ANSWER], [handler], foi)
+    access_sync(foi, as_of=as_of)
     request.status = Status.FOI
     request.closed_at = as_of
     _stop_clock(request)
@@ -716,10 +707,10 @@ def access_request_on_rung(case, rung, posts, as_of: datetime) -> None:
     the request."""
     if rung.offset_working_days > 0 and case.breached_on is None:
         case.breached_on = _today(as_of)
-    perms.grant_posts([perms.VIEW], posts, case)
+    perms.escalated_to(case, posts, perms=perms.READ, as_of=as_of)
 
 
 def foi_on_rung(case, rung, posts, as_of: datetime) -> None:
     if rung.offset_working_days > 0 and case.breached_on is None:
         case.breached_on = _today(as_of)
-    perms.grant_posts([perms.FOI_VIEW], posts, case)
+    perms.escalated_to(case, posts, perms=perms.FOI_READ, as_of=as_of)

@@ -94,6 +94,10 @@ def governed(model) -> bool:
 
 
 def _content_type(model) -> ContentType:
+    if isinstance(model, str):
+        from django.apps import apps
+
+        model = apps.get_model(model)
     return ContentType.objects.get_for_model(model)
 
 
@@ -291,6 +295,23 @@ def visible(user: Person, perm: str, queryset: QuerySet) -> QuerySet:
     )
 
 
+def notices_visible(user: Person) -> Q:
+    """A notice about a case is shown only while its reader may still see the case: one passed
+    on from them no longer lists its reference on their home page (for `Notice` rows)."""
+    governed_types = [_content_type(spec.label) for spec in _specs.values()]
+    sees = CaseAccess.objects.filter(
+        _holds(user),
+        case_type_id=OuterRef("message__case_type_id"),
+        case_id=OuterRef("message__case_id"),
+        until__isnull=True,
+    )
+    return (
+        Q(message__case_type__isnull=True)
+        | ~Q(message__case_type__in=governed_types)
+        | Q(Exists(sees))
+    )
+
+
 def raised_by(user: Person, obj: Model) -> bool:
     """Whether the user is in the case's raiser audience (so may never act on it)."""
     return RAISER in {
@@ -361,3 +382,16 @@ def access_rebuild(*, as_of: datetime, labels: Iterable[str] | None = None) -> i
             access_sync(obj, as_of=as_of)
             count += 1
     return count
+
+
+class AccessBackend:
+    """`user.has_perm(perm, case)` answers from the case's audiences, as `check_perm` does, so
+    the admin and any code asking Django's way get the same answer as the views."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user, perm: str, obj=None) -> bool:
+        if obj is None or not governed(type(obj)):
+            return False
+        return can(user, perm, obj)

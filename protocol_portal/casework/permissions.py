@@ -55,6 +55,7 @@ _BACKENDS = (
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    "protocol_portal.casework.access.AccessBackend",
 )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
 
+from protocol_portal.casework.access import notices_visible
 from protocol_portal.casework.models import Notice
 from protocol_portal.org.models import Council, Member, MemberRole, Person, Post, PostKind
 
@@ -69,16 +70,22 @@ def councils_and_roles_of(*, person: Person) -> list[CouncilRoles]:
 
 
 def unread_notices_for(*, person: Person, limit: int = 10) -> list[Notice]:
-    """A person's newest unread portal notices, with the message each one copies (one query)."""
+    """A person's newest unread portal notices, with the message each one copies (one query);
+    a notice about a case they may no longer see is not shown (casework.access)."""
     return list(
         Notice.objects.filter(person=person, read_at__isnull=True)
+        .filter(notices_visible(person))
         .select_related("message", "message__council")
         .order_by("-message__created_at", "-pk")[:limit]
     )
 
 
 def unread_notice_count(*, person: Person) -> int:
-    return Notice.objects.filter(person=person, read_at__isnull=True).count()
+    return (
+        Notice.objects.filter(person=person, read_at__isnull=True)
+        .filter(notices_visible(person))
+        .count()
+    )
 
 
 def posts_of(*, person: Person) -> list[Post]:

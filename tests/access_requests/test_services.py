@@ -291,7 +291,9 @@ def test_withdraw_twice_is_a_no_op_and_a_withdrawn_request_cannot_be_disputed():
         )
 
 
-def test_chaser_ladder_reminds_chases_and_escalates_exactly_once():
+def test_a_late_sweep_escalates_once_and_skips_the_stale_rungs():
+    """The beat was down past every rung: the sweep sends only the rung due now (the Chief
+    Executive's escalation), once, and the reminder and chase are recorded as skipped."""
     council = load("south-oxfordshire")
     member = h.backbencher(council)
     request = _submit(council, member, h.ward_ask(council, member))
@@ -302,7 +304,7 @@ def test_chaser_ladder_reminds_chases_and_escalates_exactly_once():
     assert not ce.has_perm("access_requests.view_accessrequest", request)
     late = datetime(2026, 3, 20, 8, 0, tzinfo=LONDON)
     fired = [chaser_fire(spec=spec, pk=request.pk, as_of=late) for _ in range(4)]
-    assert fired == ["reminder", "chase", "escalate-chief-executive", None]
+    assert fired == ["escalate-chief-executive", None, None, None]
     request.refresh_from_db()
     assert request.breached_on == date(2026, 3, 20)
     assert ce.has_perm("access_requests.view_accessrequest", request)
@@ -311,7 +313,7 @@ def test_chaser_ladder_reminds_chases_and_escalates_exactly_once():
             rung__in=["reminder", "chase", "escalate-chief-executive"]
         ).values_list("key", flat=True)
     )
-    assert len(keys) == 3
+    assert len(keys) == 1
 
 
 def test_interest_never_leaves_a_request_presumed():

@@ -217,6 +217,7 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
     }
     return [
         ("enquiries:", "enquiries", enquiry, enquiry_missing),
+        ("case-access-history", "enquiries", enquiry, enquiry_missing),
         ("enquiry-", "enquiries", enquiry, enquiry_missing),
         ("complaints:summary", "complaints", *pk(o.summary)),
         ("complaint-summary-", "complaints", *pk(o.summary)),
