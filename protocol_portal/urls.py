@@ -11,6 +11,7 @@ import enquiries.api  # noqa: F401
 import interests.api  # noqa: F401
 from protocol_portal.api import router
 from protocol_portal.casework import views as casework_views
+from protocol_portal.ops.health import MonitoringHealthCheckView
 
 # JSON under /api/, the GOV.UK pages elsewhere (protocol_portal/api.py).
 handler404 = "protocol_portal.api.not_found"
@@ -26,5 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Signed-in people only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); Swagger UI from this site.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The council's monitoring only (protocol_portal/ops/health.py); 404 for anyone else.
+    path("health/", MonitoringHealthCheckView.as_view(), name="health"),
 ]
