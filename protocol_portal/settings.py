@@ -252,15 +252,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # A ceiling on API requests per signed-in person and per address, counted in CACHES.
-    # API_THROTTLE_USER / API_THROTTLE_ANON: DRF rates such as 1200/hour.
+    # A ceiling on API requests per signed-in person and per address, counted in CACHES: far
+    # above what a person or a council's integration needs, low enough to stop a runaway script.
+    # API_THROTTLE_USER / API_THROTTLE_ANON: DRF rates such as 3000/hour.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": env.str("API_THROTTLE_USER", default="1200/hour"),
-        "anon": env.str("API_THROTTLE_ANON", default="120/hour"),
+        "user": env.str("API_THROTTLE_USER", default="3000/hour"),
+        "anon": env.str("API_THROTTLE_ANON", default="300/hour"),
     },
     # Where the client's address comes from (PROXY_COUNT above): never a client-written header.
     "NUM_PROXIES": PROXY_COUNT,

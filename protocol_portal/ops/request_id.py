@@ -15,6 +15,8 @@ import uuid
 
 from celery import signals
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 HEADER = "X-Request-ID"
 TASK_HEADER = "portal_request_id"
@@ -41,13 +43,17 @@ class RequestIdMiddleware:
         trusted = settings.REQUEST_ID_TRUST_HEADER and _ACCEPTABLE.fullmatch(incoming)
         request_id = incoming if trusted else _new_id()
         request.request_id = request_id
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the response is finished (not reset on the way out): Django logs a 4xx or
+        # 5xx after the middleware has returned.
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+@receiver(request_finished)
+def _request_done(**kwargs):
+    _current.set("-")
 
 
 class RequestIdFilter(logging.Filter):
@@ -69,7 +75,12 @@ _task_tokens: dict[str, contextvars.Token] = {}
 
 @signals.task_prerun.connect
 def _restore_request_id(task_id=None, task=None, **kwargs):
-    carried = getattr(task.request, TASK_HEADER, None) if task is not None else None
+    carried = None
+    if task is not None:
+        # A worker puts custom headers on the request itself; an inline run keeps them apart.
+        carried = getattr(task.request, TASK_HEADER, None) or (
+            getattr(task.request, "headers", None) or {}
+        ).get(TASK_HEADER)
     _task_tokens[task_id] = _current.set(carried or _new_id())
 
 
