@@ -190,6 +190,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="protocol-portal@loca
 # for tests (a local fake) or a Notify-compatible service. NOTIFY_RETRY_MAX_SECONDS: the longest
 # wait between retries after a temporary failure (5xx, 429, no connection); kept below
 # CELERY_VISIBILITY_TIMEOUT so Redis never hands a waiting retry to a second worker.
+# NOTIFY_MAX_RETRIES: retries before a temporarily failing message is left for the five-minute
+# sweep of unsent messages (deliver_pending_outbox) to try again.
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
