@@ -6,8 +6,8 @@ GUNICORN_WORKERS: processes (default 2 per CPU + 1). GUNICORN_THREADS: threads p
 GUNICORN_TIMEOUT: seconds before a silent worker is killed and replaced (default 30; the longest
 page, a CSV export, takes a few seconds). GUNICORN_MAX_REQUESTS (+ _JITTER): a worker is
 replaced after about this many requests, so a slow leak never builds up, and not all at once.
-FORWARDED_ALLOW_IPS: the proxies whose X-Forwarded-* headers gunicorn believes (default
-127.0.0.1; Django reads the client address itself, see PROXY_COUNT in settings.py).
+FORWARDED_ALLOW_IPS: the proxies whose X-Forwarded-Proto gunicorn believes (default 127.0.0.1),
+and only when PROXY_COUNT says a proxy is in front; Django reads the client address itself.
 GUNICORN_BIND: default 0.0.0.0:8000.
 """
 
@@ -28,6 +28,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+if _int("PROXY_COUNT", 0) == 0:
+    # No proxy in front: gunicorn must not take HTTPS from a client's X-Forwarded-Proto either
+    # (it would tell Django the request is secure and skip the redirect; security probe F14).
+    secure_scheme_headers = {}
 # Workers are forked after the application is imported: less memory, faster restarts.
 preload_app = True
 

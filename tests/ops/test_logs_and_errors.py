@@ -221,3 +221,18 @@ def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
     assert _run(ask).stdout.split() == ["False", "None", "None"]
     started = _run(ask, SENTRY_DSN="https://public@127.0.0.1:9/1")
     assert started.stdout.split() == ["True", "False", "sentry_scrub"], started.stderr[-2000:]
+
+
+def _gunicorn_setting(name: str, **env: str) -> str:
+    code = f"import runpy; print(runpy.run_path('gunicorn.conf.py').get({name!r}))"
+    environment = {k: v for k, v in os.environ.items() if k != "PROXY_COUNT"} | env
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    return result.stdout.strip()
+
+
+def test_without_a_proxy_gunicorn_takes_no_https_from_a_client_header():
+    """F14 at gunicorn's level: its default believes X-Forwarded-Proto from 127.0.0.1."""
+    assert _gunicorn_setting("secure_scheme_headers") == "{}"
+    assert _gunicorn_setting("secure_scheme_headers", PROXY_COUNT="1") == "None"  # the default
