@@ -8,7 +8,7 @@ only after the transaction that asked for it commits.
 import os
 from datetime import timedelta
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protocol_portal.settings")
@@ -25,6 +25,22 @@ app.conf.update(
     worker_enable_remote_control=os.environ.get("CELERY_BROKER_URL", "filesystem://")
     != "filesystem://",
 )
+
+
+@signals.setup_logging.connect
+def _log_as_the_site_does(**kwargs):
+    """Workers and beat log through settings.LOGGING (JSON lines with the request id), not
+    Celery's own format; LOG_LEVEL sets the level, as for the site."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+
+
+# The request id travels in each task's headers (publish) and is restored while it runs.
+import protocol_portal.ops.request_id  # noqa: E402, F401
+
 app.autodiscover_tasks(
     ["protocol_portal.casework", "enquiries", "complaints", "interests", "access_requests"]
 )

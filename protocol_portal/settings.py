@@ -3,6 +3,7 @@
 With nothing set you get the embedded default a fresh laptop needs: DEBUG on, SQLite in ./var,
 and a Celery broker on the filesystem (./var/celery), so no server is needed. Production sets
 DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false (see docker-compose.yml).
+The README's Configuration section lists every variable in one table.
 """
 
 from pathlib import Path
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "drf_spectacular_sidecar",
+    "health_check",
     "protocol_portal.org",
     "protocol_portal.casework",
     "protocol_portal.web",
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (even a redirect's) carries its id.
+    "protocol_portal.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,10 +127,26 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Lock an account after repeated failed logins (django-axes).
+# The proxy in front. PROXY_COUNT: how many reverse proxies (load balancer, nginx, Azure
+# Application Gateway ...) stand between the internet and gunicorn, each appending the address it
+# saw to X-Forwarded-For. 0 (the default) means nothing is in front: the client's address is the
+# connection's (REMOTE_ADDR) and X-Forwarded-For, which any client can write, is ignored. With
+# N > 0 the client is the Nth address from the right of X-Forwarded-For (the one the outermost
+# proxy saw), and the proxy's X-Forwarded-Proto: https is believed (SECURE_PROXY_SSL_HEADER
+# below). Set it only when gunicorn cannot be reached except through the proxy.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise environ.ImproperlyConfigured("PROXY_COUNT is the number of proxies in front: 0 or more.")
+
+# Pause signing in after repeated failures (django-axes). The lock is on the username AND the
+# address together: five wrong passwords for the Monitoring Officer from one address pause that
+# pair only, so nobody can lock a named officer out from elsewhere (security probe F6).
+# AXES_FAILURE_LIMIT: failures before the pause; AXES_COOLOFF_HOURS: how long it lasts.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same client address as the API's throttling and the health check's allow list (PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "protocol_portal.ops.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
@@ -164,10 +185,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # where the site runs without its git repository (the Docker image); empty: built from git.
 SOURCE_ARCHIVE = env.str("SOURCE_ARCHIVE", default="")
 
-# Email: EMAIL_URL such as smtp+tls://user:pass@smtp.example.org:587 (GOV.UK Notify's SMTP relay
-# or the council's own); default prints mail to the console.
+# Email by SMTP (the default): EMAIL_URL such as smtp+tls://user:pass@smtp.example.org:587, the
+# council's own relay; the default prints mail to the console. GOV.UK Notify has no SMTP relay,
+# only an HTTP API: set NOTIFY_API_KEY below to send through it instead.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="protocol-portal@localhost")
+# GOV.UK Notify. NOTIFY_API_KEY: a "live" (or "team") key from the service's API integration page;
+# when set, outbox messages go through Notify's API instead of SMTP. NOTIFY_TEMPLATE_ID: one
+# email template whose subject is ((subject)) and whose body is ((body)). NOTIFY_BASE_URL: only
+# for tests (a local fake) or a Notify-compatible service. NOTIFY_RETRY_MAX_SECONDS: the longest
+# wait between retries after a temporary failure (5xx, 429, no connection); kept below
+# CELERY_VISIBILITY_TIMEOUT so Redis never hands a waiting retry to a second worker.
+# NOTIFY_MAX_RETRIES: retries before a temporarily failing message is left for the five-minute
+# sweep of unsent messages (deliver_pending_outbox) to try again.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_RETRY_MAX_SECONDS = env.int("NOTIFY_RETRY_MAX_SECONDS", default=300)
+NOTIFY_MAX_RETRIES = env.int("NOTIFY_MAX_RETRIES", default=12)
+if NOTIFY_API_KEY and not NOTIFY_TEMPLATE_ID:
+    raise environ.ImproperlyConfigured("Set NOTIFY_TEMPLATE_ID with NOTIFY_API_KEY.")
 # PORTAL_BASE_URL: absolute address used in links inside emails.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -202,6 +239,18 @@ PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
 # at least 8 batches, up to 250 cases each, but not into batches smaller than this).
 CHASER_BATCH_LEAST = env.int("CHASER_BATCH_LEAST", default=25)
 
+# The shared cache: API throttling counts here, so every web process must see the same one.
+# CACHE_URL (or REDIS_URL): e.g. redis://redis:6379/1 in production (a database apart from the
+# broker's); the default is each process's own memory, right for the one-process laptop demo.
+_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        env.cache_url_config(_cache_url)
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -219,12 +268,31 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # One answer for a service's refusal in every app: 400 per field, 403, 404, 409.
     "EXCEPTION_HANDLER": "protocol_portal.api.exception_handler",
+    # A ceiling on API requests per signed-in person and per address, counted in CACHES: far
+    # above what a person or a council's integration needs, low enough to stop a runaway script.
+    # API_THROTTLE_USER / API_THROTTLE_ANON: DRF rates such as 3000/hour.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="3000/hour"),
+        "anon": env.str("API_THROTTLE_ANON", default="300/hour"),
+    },
+    # Where the client's address comes from (PROXY_COUNT above): never a client-written header.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Protocol Portal API",
     "DESCRIPTION": "Member enquiries, complaints, declarations and need-to-know requests.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are for signed-in people only; Swagger UI is served from this
+    # site (drf-spectacular-sidecar), not a CDN, so it runs under the site's own CSP.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # One schema name per choice set, so clients get stable, readable enum types.
     "ENUM_NAME_OVERRIDES": {
         "EnquiryStatusEnum": "enquiries.states.Status",
@@ -253,8 +321,12 @@ SPECTACULAR_SETTINGS = {
 
 # Security headers. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a redirect to HTTPS;
 # SECURE_SSL_REDIRECT can be turned off when TLS ends at a proxy that already redirects.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only when a proxy is in front (PROXY_COUNT > 0): otherwise any
+# client could send it to skip the redirect (security probe F14).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The monitoring probe asks for /health/ over plain HTTP inside the host or cluster.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -277,10 +349,60 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The council's monitoring. HEALTH_CHECK_ALLOWED_NETWORKS: comma-separated networks whose
+# addresses may read /health/ (the client address, as PROXY_COUNT defines it); default this host
+# only. HEALTH_CHECK_TOKEN: a secret a monitor elsewhere sends as "Authorization: Bearer <token>".
+# Anyone else gets 404. HEALTH_CHECK_CELERY: also ask a live Celery worker (default: whenever the
+# broker is Redis; the laptop's filesystem broker cannot answer pings).
+HEALTH_CHECK_ALLOWED_NETWORKS = env.list(
+    "HEALTH_CHECK_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]
+)
+HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
+HEALTH_CHECK_CELERY = env.bool(
+    "HEALTH_CHECK_CELERY", default=CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+)
+
+# Logs go to standard error, one line per event. LOG_FORMAT: "json" (the default when DEBUG is
+# off: one JSON object a line for the council's log collector) or "text". LOG_LEVEL: INFO by
+# default. Every line carries the request id (X-Request-ID, also sent back on each response and
+# carried into the Celery tasks the request publishes). REQUEST_ID_TRUST_HEADER: take an incoming
+# X-Request-ID from the proxy instead of making one (only when PROXY_COUNT > 0).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+REQUEST_ID_TRUST_HEADER = env.bool("REQUEST_ID_TRUST_HEADER", default=bool(PROXY_COUNT))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "protocol_portal.ops.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Error tracking. SENTRY_DSN: when set, errors from the site and the worker go to Sentry (or a
+# Sentry-compatible service such as GlitchTip) with no personal data: no request bodies, cookies,
+# headers that identify, or user names and emails (protocol_portal/ops/sentry.py).
+# SENTRY_ENVIRONMENT: e.g. production or staging. SENTRY_TRACES_SAMPLE_RATE: 0 (the default) to
+# send errors only.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from protocol_portal.ops.sentry import sentry_start
+
+    sentry_start(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

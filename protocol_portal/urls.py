@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 # Each case app registers its viewsets on the shared router when its api module is imported.
 import access_requests.api  # noqa: F401
@@ -11,6 +11,7 @@ import enquiries.api  # noqa: F401
 import interests.api  # noqa: F401
 from protocol_portal.api import router
 from protocol_portal.casework import views as casework_views
+from protocol_portal.ops.health import MonitoringHealthCheckView
 
 # JSON under /api/, the GOV.UK pages elsewhere (protocol_portal/api.py).
 handler404 = "protocol_portal.api.not_found"
@@ -32,5 +33,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in people only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]). Swagger UI comes from
+    # this site (drf-spectacular-sidecar) and its start-up script from ?script, not inline, so
+    # the page runs under the site's CSP (script-src 'self').
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The council's monitoring only (protocol_portal/ops/health.py); 404 for anyone else.
+    path("health/", MonitoringHealthCheckView.as_view(), name="health"),
 ]

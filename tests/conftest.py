@@ -56,6 +56,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the API's throttling counts requests there per
+    person id, and ids repeat from test to test (each test's database is rolled back)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def as_of() -> datetime:
     """Monday 2 March 2026, 10:00 UK time: the moment tests act at unless they move it."""

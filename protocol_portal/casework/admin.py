@@ -1,11 +1,13 @@
 """Data protection in the admin: retention periods per council and case type (editable), and
-the record of each retention run and subject-access export (read only)."""
+the record of each retention run and subject-access export (read only); the outbox's delivery
+record (read only), with a filter for the messages GOV.UK Notify refused."""
 
 from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from protocol_portal.casework.models import (
+    OutboxMessage,
     RetentionPolicy,
     RetentionRecord,
     RetentionRun,
@@ -89,3 +91,24 @@ class RetentionRecordAdmin(ReadOnlyAdmin):
 class SubjectAccessExportAdmin(ReadOnlyAdmin):
     list_display = ["at", "person", "requested_by", "councils", "record_count"]
     search_fields = ["person__username", "requested_by__username"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """How each notification's delivery went: "Failed" lists what Notify refused (a bad address,
+    a wrong key or template) with its reason; those are not retried."""
+
+    list_display = [
+        "created_at",
+        "key",
+        "council",
+        "delivery_status",
+        "attempts",
+        "sent_at",
+        "delivery_error",
+    ]
+    list_filter = ["delivery_status", "council"]
+    search_fields = ["key", "provider_id"]
+    date_hierarchy = "created_at"
+    # The body may quote a case's details: the delivery record is enough here.
+    exclude = ["body"]

@@ -132,11 +132,19 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (will not be retried)"
+
+
 class OutboxMessage(models.Model):
     """A notification written in the same transaction as the change that caused it.
 
     `key` is the business key (case, cycle, rung or event): the unique constraint is what
     makes each chaser exactly-once however often the sweep runs or a task is redelivered.
+    The delivery fields record how sending went: `attempts` counts tries, `delivery_error` the
+    last refusal or temporary failure, `provider_id` GOV.UK Notify's notification ids.
     """
 
     key = models.CharField(max_length=200, unique=True)
@@ -151,6 +159,11 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    delivery_error = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=400, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -178,6 +191,9 @@ class Notice(models.Model):
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="notices")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
     read_at = models.DateTimeField(null=True, blank=True)
+    # GOV.UK Notify's id for the email to this recipient: a retry after a temporary failure
+    # sends only to the recipients that have none, so nobody gets the message twice.
+    provider_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [

@@ -13,7 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from protocol_portal.casework.chasers import cases_due, chaser_fire, chasers_fire, sweep_batches
-from protocol_portal.casework.models import OutboxMessage
+from protocol_portal.casework.models import DeliveryStatus, OutboxMessage
+from protocol_portal.casework.notify import (
+    TemporaryDeliveryError,
+    notify_client,
+    outbox_deliver_by_notify,
+)
 from protocol_portal.casework.registry import all_specs, spec_for
 from protocol_portal.casework.retention import retention_apply_all
 
@@ -63,12 +68,51 @@ def fire_chaser(label: str, pk: int, as_of: str | None = None) -> str | None:
     return chaser_fire(spec=spec_for(label), pk=pk, as_of=_as_of(as_of))
 
 
+# A temporary failure of GOV.UK Notify is retried with exponential backoff (with jitter), never
+# waiting longer than NOTIFY_RETRY_MAX_SECONDS, which stays below the broker's visibility
+# timeout (tests/casework/test_notify.py checks it).
+_RETRIED = {
+    "autoretry_for": (TemporaryDeliveryError,),
+    "retry_backoff": True,
+    "retry_backoff_max": settings.NOTIFY_RETRY_MAX_SECONDS,
+    "retry_jitter": True,
+    "max_retries": settings.NOTIFY_MAX_RETRIES,
+}
+
+
 def _deliver(message_ids: list[int]) -> int:
+    """Send these outbox messages not yet sent, each once: through GOV.UK Notify when
+    NOTIFY_API_KEY is set, else by SMTP; how many were sent."""
+    if settings.NOTIFY_API_KEY:
+        return _deliver_by_notify(message_ids)
+    return _deliver_by_smtp(message_ids)
+
+
+def _deliver_by_notify(message_ids: list[int]) -> int:
+    """Each message in its own transaction; a temporary failure of one does not hold back the
+    rest, and is raised at the end so the task is retried (the sent ones are skipped then)."""
+    client = notify_client()
+    sent, temporary = 0, None
+    for pk in sorted(message_ids):
+        try:
+            sent += (
+                outbox_deliver_by_notify(message_id=pk, client=client, at=timezone.now())
+                == DeliveryStatus.SENT
+            )
+        except TemporaryDeliveryError as exc:
+            temporary = exc
+    if temporary is not None:
+        raise temporary
+    return sent
+
+
+def _deliver_by_smtp(message_ids: list[int]) -> int:
     """Email these outbox messages not yet sent, each once; how many were sent."""
     with transaction.atomic():
         messages = list(
             OutboxMessage.objects.select_for_update()
             .filter(pk__in=message_ids, sent_at__isnull=True)
+            .exclude(delivery_status=DeliveryStatus.FAILED)
             .prefetch_related("recipients")
             .order_by("pk")
         )
@@ -90,18 +134,21 @@ def _deliver(message_ids: list[int]) -> int:
             get_connection(fail_silently=False).send_messages(emails)
         if messages:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
-                sent_at=timezone.now(), attempts=F("attempts") + 1
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                delivery_status=DeliveryStatus.SENT,
+                delivery_error="",
             )
         return len(messages)
 
 
-@shared_task
+@shared_task(**_RETRIED)
 def deliver_outbox_message(message_id: int) -> bool:
     """Email one outbox message to its recipients, once."""
     return _deliver([message_id]) == 1
 
 
-@shared_task
+@shared_task(**_RETRIED)
 def deliver_outbox_messages(message_ids: list[int]) -> int:
     """Email a batch of outbox messages (a chaser batch's), each once."""
     return _deliver(message_ids)
@@ -112,9 +159,9 @@ def deliver_pending_outbox() -> int:
     """Send what was written but never sent (e.g. the broker was down when it committed)."""
     cutoff = timezone.now() - timedelta(minutes=2)
     pending = list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
-            "pk", flat=True
-        )[:1000]
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        .exclude(delivery_status=DeliveryStatus.FAILED)
+        .values_list("pk", flat=True)[:1000]
     )
     for pk in pending:
         deliver_outbox_message.delay(pk)
