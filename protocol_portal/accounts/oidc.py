@@ -28,6 +28,19 @@ log = logging.getLogger(__name__)
 UNKNOWN_SESSION_KEY = "portal_sso_unknown"
 
 
+class NoPortalAccountError(Exception):
+    """The provider signed someone in whom no portal account is linked to.
+
+    Raised rather than returned as None: Django would then send `user_login_failed`, and
+    django-axes would count it against the client's address, so a few people without an
+    account would lock single sign-on for their whole office. Nobody guessed a password here.
+    """
+
+    def __init__(self, details: dict):
+        super().__init__("no portal account for this subject")
+        self.details = details
+
+
 class PortalOIDCBackend(OIDCAuthenticationBackend):
     """Signs in only a person an admin has linked to the provider's subject."""
 
@@ -52,12 +65,13 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token, id_token, payload):
         outcome = services.sso_sign_in(claims=payload, as_of=timezone.now())
         if outcome.person is None:
-            self.request.portal_sso_unknown = {
-                "issuer": outcome.issuer,
-                "subject": outcome.subject,
-                "name": payload.get("name") or payload.get("preferred_username") or "",
-            }
-            return None
+            raise NoPortalAccountError(
+                {
+                    "issuer": outcome.issuer,
+                    "subject": outcome.subject,
+                    "name": payload.get("name") or payload.get("preferred_username") or "",
+                }
+            )
         services.sso_groups_apply(person=outcome.person, claims=payload)
         return outcome.person
 
@@ -80,6 +94,9 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
             raise Http404("Single sign-on is not set up on this site.")
         try:
             return super().dispatch(request, *args, **kwargs)
+        except NoPortalAccountError as unknown:
+            request.session[UNKNOWN_SESSION_KEY] = unknown.details
+            return HttpResponseRedirect(reverse("accounts:no-account"))
         except requests.RequestException as exc:
             log.warning("single sign-on: the provider could not be reached: %s", exc)
             messages.error(
@@ -98,10 +115,6 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
             return HttpResponseRedirect(reverse("login"))
 
     def login_failure(self):
-        unknown = getattr(self.request, "portal_sso_unknown", None)
-        if unknown is not None:
-            self.request.session[UNKNOWN_SESSION_KEY] = unknown
-            return HttpResponseRedirect(reverse("accounts:no-account"))
         user = getattr(self, "user", None)
         if user is not None and not user.is_active:
             text = (

@@ -47,3 +47,11 @@ def two_step_state(*, person: Person, backend: str) -> str:
     if settings.MFA_REQUIRED and is_staff_account(person=person):
         return TwoStep.ENROL
     return TwoStep.NONE
+
+
+def two_step_owed(request) -> bool:
+    """Signed in with a password, and a code is still to be given (the pages show no
+    navigation until it is)."""
+    state = request.session.get(TWO_STEP_SESSION_KEY)
+    verified = getattr(request.user, "is_verified", None)
+    return state in (TwoStep.VERIFY, TwoStep.ENROL) and not (verified and verified())

@@ -64,7 +64,10 @@ def test_a_post_holder_must_set_up_before_any_page(client, officer, required):
     assert api.status_code == 403
     assert "two-step verification" in api.json()["detail"]
     # What a half-signed-in person may still open.
-    assert client.get("/account/two-step/set-up/").status_code == 200
+    set_up = client.get("/account/two-step/set-up/")
+    assert set_up.status_code == 200
+    # No navigation to pages that would only send them back here.
+    assert "govuk-service-navigation__link" not in set_up.content.decode()
     assert client.get("/accessibility/").status_code == 200
 
 
@@ -88,7 +91,9 @@ def test_enrolment_then_the_next_sign_in_asks_for_a_code(client, officer, requir
     assert done["Location"] == "/account/two-step/backup-codes/?next=%2F"
     page = client.get(done["Location"]).content.decode()
     assert page.count('<li><code class="portal-code">') == 10
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "govuk-service-navigation__link" in home.content.decode()
     client.post("/logout/")
 
     sign_in(client, officer)

@@ -155,3 +155,31 @@ def test_with_local_passwords_off_only_the_provider_signs_in(
     provider_sign_in(page, "dev")
     page.wait_for_url(f"{live_server.url}/")
     assert page.is_visible(".portal-header >> text=Dev Doyle")
+
+
+def test_people_without_an_account_do_not_lock_out_their_office(page, live_server, officer, sso):
+    """Finding no portal account is not a failed login: django-axes (five failures) must not
+    count it, or a few people without accounts would lock their whole office out."""
+    for _ in range(6):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.click("text=Sign in with the test council")
+        provider_sign_in(page, "stranger")
+        page.wait_for_url(f"{live_server.url}/sign-in/no-account/")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.click("text=Sign in with the test council")
+    provider_sign_in(page, "dev")
+    page.wait_for_url(f"{live_server.url}/", timeout=10_000)
+
+
+def test_a_switched_off_account_is_told_so(page, live_server, officer, sso):
+    officer.is_active = False
+    officer.save()
+    page.goto(f"{live_server.url}/login/")
+    page.click("text=Sign in with the test council")
+    provider_sign_in(page, "dev")
+    page.wait_for_url(f"{live_server.url}/login/")
+    assert page.is_visible("text=This account has been switched off")
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/login/")
