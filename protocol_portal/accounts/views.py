@@ -92,7 +92,7 @@ def two_step_verify(request):
             "The code is not right. Enter the code your app shows now, or an unused backup "
             "code. After several wrong codes you must wait a little before trying again.",
         )
-    context = {"form": form, "next": _next_url(request)}
+    context = {"form": form, "next": _next_url(request), **sign_in_help()}
     return render(request, "accounts/two_step_verify.html", context)
 
 

@@ -134,11 +134,25 @@ def test_link_on_first_sign_in_by_username_then_by_object_id_only(
 
 
 def test_with_local_passwords_off_only_the_provider_signs_in(
-    page, live_server, officer, sso, settings, axe_check, shot
+    browser, page, live_server, officer, sso, settings, axe_check, shot
 ):
-    settings.LOCAL_PASSWORDS = False
     officer.set_password("a-long-password-1")
     officer.save()
+    # A password form left open in a tab while the site switches passwords off is refused.
+    # (Its own tab: the 403 is expected, and `page` fails a test on any error response.)
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/login/")
+    settings.LOCAL_PASSWORDS = False
+    tab.fill("#id_username", "dev.doyle")
+    tab.fill("#id_password", "a-long-password-1")
+    with tab.expect_response(f"{live_server.url}/login/") as posted:
+        tab.click("button:has-text('Sign in')")
+    assert posted.value.status == 403
+    assert tab.is_visible("text=This site does not accept passwords")
+    tab.goto(f"{live_server.url}/")
+    assert tab.url.startswith(f"{live_server.url}/login/")  # not signed in
+    context.close()
 
     page.goto(f"{live_server.url}/login/")
     assert page.locator("#id_password").count() == 0
