@@ -135,6 +135,9 @@ LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 # verification (an authenticator app, with backup codes), and the admin asks everyone for it.
 # On wherever DEBUG is off; the laptop demo leaves it off so its logins work at once.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=not DEBUG)
+# django-otp's own admin pages never show a device's secret or backup codes, so nobody (admins
+# included) can copy another person's second step; an admin resets it instead.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The name authenticator apps show for the portal's codes.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Protocol Portal")
 # Whom people ask about their account (shown when the provider knows someone the portal does

@@ -187,3 +187,20 @@ def test_the_deploy_check_warns_when_staff_need_no_second_step(settings):
     assert "accounts.W001" in ids
     settings.MFA_REQUIRED = True
     assert "accounts.W001" not in {m.id for m in run_checks(include_deployment_checks=True)}
+
+
+def test_the_admin_never_shows_a_secret_or_a_backup_code(client, officer, settings):
+    settings.MFA_REQUIRED = False
+    device, codes = services.mfa_enrol(
+        person=officer, key_hex=KEY_HEX, code=code(), now=time.time()
+    )
+    client.force_login(PersonFactory(is_staff=True, is_superuser=True))
+    totp_page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert totp_page.status_code == 200
+    assert KEY_HEX not in totp_page.content.decode()
+    for view in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code == 403
+    backup = officer.staticdevice_set.get()
+    static_page = client.get(f"/admin/otp_static/staticdevice/{backup.pk}/change/")
+    assert static_page.status_code == 200
+    assert not any(c in static_page.content.decode() for c in codes)
