@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 # Post groups (org/services.py post_ensure_group) belong to whoever holds the post; no claim
@@ -60,7 +61,6 @@ class PendingIdentityLink(models.Model):
     claim_value = models.CharField(
         "username at the provider",
         max_length=255,
-        unique=True,
         help_text="For example a.adeyemi@council.gov.uk. Used once, at the first sign-in.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +68,14 @@ class PendingIdentityLink(models.Model):
 
     class Meta:
         verbose_name = "link on first sign-in"
+        constraints = [
+            # Names are compared without case at sign-in, so they are unique without case too.
+            models.UniqueConstraint(
+                Lower("claim_value"),
+                name="accounts_pendingidentitylink_one_name",
+                violation_error_message="Another person is waiting to be linked by this name",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.claim_value

@@ -176,3 +176,10 @@ def test_an_id_token_for_another_app_or_issuer_is_refused(signing_key, claims):
 def test_an_id_token_with_the_wrong_nonce_is_refused(signing_key):
     with pytest.raises(SuspiciousOperation):
         PortalOIDCBackend().verify_token(_token(signing_key), nonce="other")
+
+
+def test_a_name_waits_for_one_person_only_whatever_its_case():
+    PendingIdentityLink.objects.create(person=PersonFactory(), claim_value="ada@council.example")
+    second = PendingIdentityLink(person=PersonFactory(), claim_value="ADA@council.example")
+    with pytest.raises(ValidationError, match="Another person is waiting"):
+        second.full_clean()
