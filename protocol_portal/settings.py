@@ -44,7 +44,12 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular_sidecar",
     "health_check",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "protocol_portal.org",
+    "protocol_portal.accounts",
     "protocol_portal.casework",
     "protocol_portal.web",
     "enquiries",
@@ -62,7 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "protocol_portal.web.middleware.ActiveUserMiddleware",
+    "protocol_portal.accounts.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,10 +116,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's own, except that it refuses every password when LOCAL_PASSWORDS is off.
+    "protocol_portal.accounts.backends.LocalPasswordBackend",
     "guardian.backends.ObjectPermissionBackend",
     # Cases whose audiences are derived (casework/access.py) answer `has_perm` from them.
     "protocol_portal.casework.access.AccessBackend",
+    # Single sign-on; does nothing until OIDC_RP_CLIENT_ID is set.
+    "protocol_portal.accounts.oidc.PortalOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -123,6 +133,69 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---- Signing in (protocol_portal/accounts/README.md) ----
+# LOCAL_PASSWORDS: false signs everyone in through the council's identity provider only: no
+# password form, no password reset, and the admin signs in the same way.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+# MFA_REQUIRED: staff (admins and post holders) who sign in with a password must use two-step
+# verification (an authenticator app, with backup codes), and the admin asks everyone for it.
+# On wherever DEBUG is off; the laptop demo leaves it off so its logins work at once.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=not DEBUG)
+# django-otp's own admin pages never show a device's secret or backup codes, so nobody (admins
+# included) can copy another person's second step; an admin resets it instead.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The name authenticator apps show for the portal's codes.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Protocol Portal")
+# Whom people ask about their account (shown when the provider knows someone the portal does
+# not, and on the two-step pages).
+SIGN_IN_HELP_TEAM = env.str(
+    "SIGN_IN_HELP_TEAM",
+    default="your council’s member services team (councillors) or IT service desk (officers)",
+)
+SIGN_IN_HELP_EMAIL = env.str("SIGN_IN_HELP_EMAIL", default="")
+
+# Single sign-on by OpenID Connect (mozilla-django-oidc), authorization code flow with PKCE.
+# OIDC_RP_CLIENT_ID: the application (client) id at the provider; empty turns single sign-on off.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+# OIDC_RP_CLIENT_SECRET: the client secret (a secret: from the environment, never a file).
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+# OIDC_ENTRA_TENANT_ID: for Microsoft Entra ID, the directory (tenant) id; it fills in the
+# endpoints and issuer below and matches people on the `tid` and `oid` claims.
+_ENTRA = env.str("OIDC_ENTRA_TENANT_ID", default="")
+_ENTRA_BASE = f"https://login.microsoftonline.com/{_ENTRA}"
+# The provider's endpoints (from its /.well-known/openid-configuration) and issuer (`iss`).
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    default=f"{_ENTRA_BASE}/oauth2/v2.0/authorize" if _ENTRA else "",
+)
+OIDC_OP_TOKEN_ENDPOINT = env.str(
+    "OIDC_OP_TOKEN_ENDPOINT", default=f"{_ENTRA_BASE}/oauth2/v2.0/token" if _ENTRA else ""
+)
+OIDC_OP_JWKS_ENDPOINT = env.str(
+    "OIDC_OP_JWKS_ENDPOINT", default=f"{_ENTRA_BASE}/discovery/v2.0/keys" if _ENTRA else ""
+)
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default=f"{_ENTRA_BASE}/v2.0" if _ENTRA else "")
+# Not used: people are matched on the signed ID token's claims, never on userinfo.
+OIDC_OP_USER_ENDPOINT = ""
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# Which claims say who someone is: issuer (or tenant) and stable subject. Entra ID: tid + oid.
+OIDC_ISSUER_CLAIM = env.str("OIDC_ISSUER_CLAIM", default="tid" if _ENTRA else "iss")
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="oid" if _ENTRA else "sub")
+# OIDC_GROUPS_CLAIM: the claim listing the person's groups (admin: Group claim mappings).
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# OIDC_LINK_CLAIM: e.g. preferred_username lets an admin link a person once, at their first
+# sign-in, by that name (admin: "link on first sign-in"); empty (the default) switches it off.
+OIDC_LINK_CLAIM = env.str("OIDC_LINK_CLAIM", default="")
+# OIDC_PROVIDER_NAME: the button says "Sign in with <this>".
+OIDC_PROVIDER_NAME = env.str(
+    "OIDC_PROVIDER_NAME", default="Microsoft" if _ENTRA else "your council account"
+)
 # guardian: no anonymous user object; anonymous visitors see only public pages.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

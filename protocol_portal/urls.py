@@ -9,6 +9,8 @@ import access_requests.api  # noqa: F401
 import complaints.api  # noqa: F401
 import enquiries.api  # noqa: F401
 import interests.api  # noqa: F401
+from protocol_portal.accounts import oidc
+from protocol_portal.accounts import views as accounts_views
 from protocol_portal.api import router
 from protocol_portal.casework import views as casework_views
 from protocol_portal.ops.health import MonitoringHealthCheckView
@@ -30,6 +32,13 @@ urlpatterns = [
         casework_views.case_access_history,
         name="case-access-history",
     ),
+    path("", include("protocol_portal.accounts.urls")),
+    # Single sign-on: the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", oidc.SignInStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
+    # One sign-in page for the whole site, with its two-step verification (and none at all
+    # when local passwords are off): the admin's own password form is not used.
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

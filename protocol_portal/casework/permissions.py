@@ -50,12 +50,14 @@ def check_perm(user: Person, perm: str, obj: Model) -> bool:
 #   write reads the database again;
 # - it answers only what guardian's backend would answer by the same checker: an active user who
 #   is not a superuser, a permission of the object's own app, and the portal's own backends
-#   (neither ModelBackend nor Axes grants object permissions); anything else asks `has_perm`.
+#   (neither the password, single sign-on nor Axes backends grant object permissions, and the
+#   access backend answers only for cases with audiences); anything else asks `has_perm`.
 _BACKENDS = (
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "protocol_portal.accounts.backends.LocalPasswordBackend",
     "guardian.backends.ObjectPermissionBackend",
     "protocol_portal.casework.access.AccessBackend",
+    "protocol_portal.accounts.oidc.PortalOIDCBackend",
 )
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
+from protocol_portal.accounts.policy import two_step_owed
 from protocol_portal.casework.registry import case_apps
 from protocol_portal.web.selectors import councils_and_roles_of
 
@@ -32,7 +33,7 @@ def portal(request) -> dict:
 
 
 def _navigation(request, user, councils) -> list[dict]:
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or two_step_owed(request):
         return []
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else None

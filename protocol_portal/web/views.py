@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from protocol_portal.accounts.policy import local_passwords_on, sso_enabled
 from protocol_portal.org import routing
 from protocol_portal.org.models import Council, Post, RoutingRule
 from protocol_portal.web import explainer, selectors
@@ -30,9 +31,27 @@ FACT_FIELDS = ("case_type", "raised_by", "concerning", "stage", "directorate", "
 
 
 class SignInView(auth_views.LoginView):
+    """The sign-in page: the council's single sign-on button, the password form, or both
+    (LOCAL_PASSWORDS and OIDC_RP_CLIENT_ID; protocol_portal/accounts/README.md)."""
+
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not local_passwords_on():
+            context = self.get_context_data(form=None, passwords_refused=True)
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso"] = sso_enabled()
+        context["sso_name"] = settings.OIDC_PROVIDER_NAME
+        context["local_passwords"] = local_passwords_on()
+        if not context["local_passwords"]:
+            context["form"] = None
+        return context
 
 
 @login_required

@@ -76,6 +76,8 @@ def ids_for(o) -> dict[str, list[dict]]:
         "interests:advice-detail": [{"pk": o.advice.pk}],
         "interests:acting-against-withdraw": [{"pk": o.acting.pk}],
         "interests:advice-withdraw": [{"pk": o.advice.pk}],
+        # A reset link that is not valid: the "link has expired" page.
+        "accounts:password-reset-confirm": [{"uidb64": "MQ", "token": "abc-123"}],
     }
     requests = [o.access_request.pk, o.granted_request.pk, o.refused_request.pk]
     for name in ("detail", "decide", "refer", "dispute", "foi", "withdraw", "release"):
