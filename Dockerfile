@@ -20,6 +20,12 @@ COPY interests ./interests
 COPY access_requests ./access_requests
 RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 COPY . .
+# /source-code.zip (AGPL s.13) for a site with no git repository: the image's own source as
+# copied above (.dockerignore keeps history, environments, data and secrets out), zipped before
+# anything is installed or built beside it.
+RUN python -c "import shutil; shutil.make_archive('/tmp/source-code', 'zip', '/app')" \
+ && mv /tmp/source-code.zip /app/source-code.zip
+ENV SOURCE_ARCHIVE=/app/source-code.zip
 COPY --from=frontend /app/node_modules ./node_modules
 RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost STATIC_ROOT=/app/var/static \
     python manage.py collectstatic --no-input \
