@@ -52,6 +52,7 @@ def two_step_state(*, person: Person, backend: str) -> str:
 def two_step_owed(request) -> bool:
     """Signed in with a password, and a code is still to be given (the pages show no
     navigation until it is)."""
-    state = request.session.get(TWO_STEP_SESSION_KEY)
-    verified = getattr(request.user, "is_verified", None)
+    session = getattr(request, "session", None)  # none on a request built without middleware
+    state = session.get(TWO_STEP_SESSION_KEY) if session is not None else None
+    verified = getattr(getattr(request, "user", None), "is_verified", None)
     return state in (TwoStep.VERIFY, TwoStep.ENROL) and not (verified and verified())

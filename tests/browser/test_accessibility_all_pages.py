@@ -24,7 +24,8 @@ from tests.browser.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SKIP_PREFIXES = ("admin/", "api/")
+# /health/ is for the council's monitoring (JSON or plain text), not a page for people.
+SKIP_PREFIXES = ("admin/", "api/", "health/")
 # Apps still being built whose id-taking pages have no seed yet: listed, not failed.
 PENDING_SEEDS: set[str] = set()
 ROLES = ("anonymous", "member", "officer", "monitoring officer", "admin")
@@ -87,6 +88,7 @@ def ids_for(o) -> dict[str, list[dict]]:
         one[f"access_requests:{name}"] = [{"pk": o.foi.pk}]
     for name in ("detail", "export", "reopen"):
         one[f"enquiries:{name}"] = [{"reference": ref}]
+    one["case-access-history"] = [{"reference": ref}]
     for name in ("detail", "acknowledge", "nominate", "outcome", "disciplinary", "respond"):
         one[f"complaints:{name}"] = [{"pk": pk} for pk in complaints]
     for name in ("withdraw", "release", "determine"):

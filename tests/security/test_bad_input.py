@@ -796,7 +796,7 @@ def _date_cases(world_names):  # noqa: C901 - one table of every date a person t
                 handler,
                 f"/complaints/{received.pk}/acknowledge/",
                 ack,
-                f"/api/v1/complaints/{received.pk}/acknowledge/",
+                f"/api/v1/complaints/{received.reference}/acknowledge/",
                 ack,
                 "outcome_due_on",
                 {

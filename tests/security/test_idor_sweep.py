@@ -24,7 +24,12 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Keyword arguments that are not object ids.
 NOT_IDS = {"format", "name", "action"}
 # Public by design: the published register of interests, looked up by the council's slug.
-PUBLIC = {"interests:register-public", "interests-public-register-detail"}
+# Public pages: the register, and the password-reset link (its ids are the signed token itself).
+PUBLIC = {
+    "interests:register-public",
+    "interests-public-register-detail",
+    "accounts:password-reset-confirm",
+}
 MISSING = 99999999
 
 

@@ -14,7 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("labels", nargs="*", help="Case types, e.g. enquiries.Enquiry")
+        parser.add_argument(
+            "labels",
+            nargs="*",
+            help="Case models as app_label.ModelName (default: every case type with audiences)",
+        )
 
     def handle(self, *args, labels, **options):
         with transaction.atomic():
