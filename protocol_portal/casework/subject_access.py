@@ -47,6 +47,12 @@ SKIP_MODELS = {
     # about other people's acts (the Monitoring Officer reads it in the admin).
     "casework.ConflictCheck",
     "casework.RetentionRecord",
+    # Who could see which case, when: the council's access record (the Monitoring Officer reads
+    # it at /case-access/), as the audit of exports is.
+    "casework.CaseAccess",
+    # A sign-in credential (the provider's subject), like the password hash the profile leaves
+    # out: not a record about the person's dealings with any council.
+    "accounts.IdentityLink",
     # Exported once, as messages below with their subject and body.
     "casework.Notice",
     "casework.OutboxMessage",

@@ -14,7 +14,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enquiries import panels, services
+from enquiries import home as panels
+from enquiries import services
 from enquiries.models import EnquiryAttachment, WardNotice
 from protocol_portal.casework.registry import all_specs
 from protocol_portal.casework.services import event_record
