@@ -9,6 +9,13 @@ pytestmark = pytest.mark.django_db
 TOKEN = "monitoring-token-0123456789abcdef"
 
 
+@pytest.fixture(autouse=True)
+def _no_worker_ping(settings):
+    """Who may ask is tested here, whatever the broker: whether a live worker answers is the
+    services test's business (test_health_services.py), with a worker it starts itself."""
+    settings.HEALTH_CHECK_CELERY = False
+
+
 def _health(client, **extra):
     return client.get(reverse("health"), HTTP_ACCEPT="application/json", **extra)
 
