@@ -40,12 +40,16 @@ def admin_person(settings):
 
 def password_sign_in(page, live_server, next_path: str = "/admin/") -> None:
     page.goto(f"{live_server.url}/login/?next={next_path}")
+    # Nothing from the page before may still be setting cookies: a late response's CSRF cookie
+    # would no longer match this form's token (seen once in CI as a 403).
+    page.wait_for_load_state("networkidle")
     page.fill("#id_username", "ada")
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
 
 
 def sign_out(page) -> None:
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
 
 
