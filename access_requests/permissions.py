@@ -9,7 +9,7 @@ chased — never by another member or group (000 §7.19). Grants go through
 from __future__ import annotations
 
 from protocol_portal.casework import access
-from protocol_portal.casework.access import AccessSpec, Audience
+from protocol_portal.casework.access import AccessSpec, Audience, codenames
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.org.models import Person, Post, PostKind
 
@@ -28,14 +28,10 @@ def can(user: Person, perm: str, obj) -> bool:
     return check_perm(user, perm, obj)
 
 
-def _codenames(*perms: str) -> frozenset[str]:
-    return frozenset(perm.rpartition(".")[2] for perm in perms)
-
-
-REQUESTER_PERMS = _codenames(VIEW, RESPOND)
-HANDLER_PERMS = _codenames(VIEW, DECIDE, RELEASE)
-HOLDER_PERMS = _codenames(VIEW, RELEASE)
-READ = _codenames(VIEW)
+REQUESTER_PERMS = codenames(VIEW, RESPOND)
+HANDLER_PERMS = codenames(VIEW, DECIDE, RELEASE)
+HOLDER_PERMS = codenames(VIEW, RELEASE)
+READ = codenames(VIEW)
 FORMER_HANDLER = "former_handler"
 ESCALATED = "escalated"
 
@@ -71,8 +67,8 @@ ACCESS = AccessSpec(
     all_perms=HANDLER_PERMS | REQUESTER_PERMS,
 )
 
-FOI_READ = _codenames(FOI_VIEW)
-FOI_HANDLER_PERMS = _codenames(FOI_VIEW, FOI_ANSWER)
+FOI_READ = codenames(FOI_VIEW)
+FOI_HANDLER_PERMS = codenames(FOI_VIEW, FOI_ANSWER)
 
 
 def foi_audiences(foi) -> list[Audience]:

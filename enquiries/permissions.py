@@ -12,7 +12,7 @@ in legal proceedings about it never see it (000 §13.5), whoever in their team h
 from __future__ import annotations
 
 from protocol_portal.casework import access
-from protocol_portal.casework.access import AccessSpec, Audience
+from protocol_portal.casework.access import AccessSpec, Audience, codenames
 from protocol_portal.org.models import Person, Post, PostKind
 
 VIEW = "enquiries.view_enquiry"
@@ -22,13 +22,9 @@ ATTACHMENTS = "enquiries.view_enquiry_attachments"
 FOLLOW_UP = "enquiries.follow_up_enquiry"
 
 
-def _codenames(*perms: str) -> frozenset[str]:
-    return frozenset(perm.rpartition(".")[2] for perm in perms)
-
-
-OFFICER_PERMS = _codenames(VIEW, ACT, ATTACHMENTS)
-MEMBER_PERMS = _codenames(VIEW, ATTACHMENTS, FOLLOW_UP)
-COPY_PERMS = _codenames(VIEW)
+OFFICER_PERMS = codenames(VIEW, ACT, ATTACHMENTS)
+MEMBER_PERMS = codenames(VIEW, ATTACHMENTS, FOLLOW_UP)
+COPY_PERMS = codenames(VIEW)
 ESCALATED = "escalated"
 REFERRED_FROM = "referred_from"
 LABEL = "enquiries.Enquiry"

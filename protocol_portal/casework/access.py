@@ -101,6 +101,11 @@ def _content_type(model) -> ContentType:
     return ContentType.objects.get_for_model(model)
 
 
+def codenames(*perms: str) -> frozenset[str]:
+    """The codenames of permissions named "app.codename" (what audiences and rows hold)."""
+    return frozenset(perm.rpartition(".")[2] for perm in perms)
+
+
 def _encode(perms: Iterable[str]) -> str:
     return "," + ",".join(sorted(set(perms))) + ","
 
@@ -310,16 +315,6 @@ def notices_visible(user: Person) -> Q:
         | ~Q(message__case_type__in=governed_types)
         | Q(Exists(sees))
     )
-
-
-def raised_by(user: Person, obj: Model) -> bool:
-    """Whether the user is in the case's raiser audience (so may never act on it)."""
-    return RAISER in {
-        audience
-        for audience in CaseAccess.objects.filter(
-            _holds(user), case_type=_content_type(type(obj)), case_id=obj.pk, until__isnull=True
-        ).values_list("audience", flat=True)
-    }
 
 
 def access_history(obj: Model) -> QuerySet[CaseAccess]:
