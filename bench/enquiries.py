@@ -565,6 +565,33 @@ def measure_sweep(world: World, ks: list[int], rng: random.Random, direct: bool 
 # --------------------------------------------------------------------------- report
 
 
+def access_rows_per_enquiry(total: int) -> tuple[float, float]:
+    """casework.CaseAccess rows per enquiry: those open now, and all (ended ones too)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from enquiries.models import Enquiry
+    from protocol_portal.casework.models import CaseAccess
+
+    rows = CaseAccess.objects.filter(case_type=ContentType.objects.get_for_model(Enquiry))
+    if not total:
+        return 0.0, 0.0
+    return rows.filter(until__isnull=True).count() / total, rows.count() / total
+
+
+def guardian_rows_on_enquiries() -> int:
+    """Explicit guardian grants left on enquiries (0: access is derived from the case)."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from enquiries.models import Enquiry
+
+    ct = ContentType.objects.get_for_model(Enquiry)
+    return sum(
+        model.objects.filter(content_type=ct).count()
+        for model in (GroupObjectPermission, UserObjectPermission)
+    )
+
+
 def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f}"
 
@@ -698,6 +725,7 @@ def run(args, ks: list[int], vendor: str) -> list[str]:
     paused = Enquiry.objects.filter(clock_paused_on__isnull=False, status__in=OPEN).count()
     breached = Enquiry.objects.filter(breached_on__isnull=False, status__in=OPEN).count()
     events = CaseEvent.objects.count()
+    rows_open, rows_all = access_rows_per_enquiry(total)
     db_version = (
         connection.Database.sqlite_version
         if vendor == "SQLite"
@@ -712,6 +740,9 @@ def run(args, ks: list[int], vendor: str) -> list[str]:
         f"officer {users['officer'].username} ({users['officer_open']} open in their queue), "
         f"member {users['member'].username} ({users['member_total']} enquiries), triage "
         f"{users['triage'].username} ({users['triage_council'].name})",
+        f"permission rows per enquiry: {rows_open:.1f} open access rows "
+        f"({rows_all:.1f} with ended ones); guardian object-permission rows on enquiries: "
+        f"{guardian_rows_on_enquiries()}",
         "",
     ]
     return [
