@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -80,7 +81,7 @@ def council_code_from_slug(slug: str) -> str:
     words = [w for w in slug.split("-") if w]
     if len(words) > 1:
         return "".join(w if w.isdigit() else w[0] for w in words).upper()[:8]
-    return slug[:3].upper()
+    return "".join(words)[:3].upper()
 
 
 class Council(models.Model):
@@ -91,8 +92,15 @@ class Council(models.Model):
         unique=True,
         blank=True,
         null=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_]+\Z",
+                "Enter a code of letters and numbers only, like HAC or VOWH",
+            )
+        ],
         help_text="Starts every case reference, e.g. HAC in HAC-ENQ-2026-00042. Left blank, it "
-        "is made from the short name; it must differ from every other council's.",
+        "is made from the short name; it must differ from every other council's. Letters, "
+        "numbers and underscores only, at most 8.",
     )
     nation = models.CharField(
         max_length=20,

@@ -121,3 +121,25 @@ def test_every_code_made_from_a_slug_is_matched(slug):
     """Whatever slug a council has, the code made from it fits the URL pattern."""
     reference = f"{council_code_from_slug(slug)}-ENQ-2026-00042"
     assert re.fullmatch(reference_pattern("ENQ"), reference), reference
+
+
+@pytest.mark.parametrize("code", ["HA-C", "HAC/1", "HAC ", "HÄC", "ABCDEFGHI", "H.C"])
+def test_the_schema_refuses_a_code_no_reference_could_be_routed_by(org, code):
+    """The council's code is validated (admin form, full_clean) to what reference URLs match,
+    so no council can be given a code whose cases would never open."""
+    from django.core.exceptions import ValidationError
+
+    org.council.reference_code = code
+    with pytest.raises(ValidationError) as caught:
+        org.council.full_clean()
+    assert "reference_code" in caught.value.message_dict
+
+
+@given(code=st.from_regex(r"\A[A-Za-z0-9_]{1,8}\Z"))
+def test_every_code_the_schema_allows_is_matched(code):
+    from protocol_portal.org.models import Council
+
+    field = Council._meta.get_field("reference_code")
+    for validator in field.validators:
+        validator(code)
+    assert re.fullmatch(reference_pattern("ENQ"), f"{code}-ENQ-2026-00042")
