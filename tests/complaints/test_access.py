@@ -243,3 +243,18 @@ def test_a_referral_to_a_member_handler_ends_the_determiners_sight(corg):
     assert holds(corg.standards_chair.person, complaint) == HANDLER
     assert holds(corg.mo.holder, complaint) == {perms.VIEW}
     assert holds(corg.dce.holder, complaint) == set()
+
+
+def test_a_complaint_carries_a_handful_of_access_rows(corg, capsys):
+    """One row per audience member: the complainant, the handling post, its line manager and the
+    copy (the guardian grants were a row per permission: eight for the same complaint)."""
+    complaint = raise_about_officer(corg)
+    rows = CaseAccess.objects.filter(case_id=complaint.pk, until__isnull=True)
+    assert sorted(rows.values_list("audience", flat=True)) == [
+        "copied_post",
+        "handler",
+        "line_manager",
+        "raiser",
+    ]
+    with capsys.disabled():
+        print(f"\n[access] open access rows for a first-stage complaint: {rows.count()}")
