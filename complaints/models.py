@@ -95,6 +95,13 @@ class Complaint(Case):
         help_text="Who the current stage is copied to, by role (e.g. 'Leader of the Council'); "
         "the complainant is shown this list: there are no silent copies.",
     )
+    passed_over = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="+",
+        help_text="Passed over for a conflicting declared relationship or interest, at any stage: "
+        "like the person complained about, never given sight of the complaint.",
+    )
     determination_required = models.BooleanField(
         default=False, help_text="The Monitoring Officer determines it (a member's conduct)."
     )
@@ -153,14 +160,6 @@ class Complaint(Case):
     @property
     def stage_label(self) -> str:
         return "first stage" if self.stage == "first" else self.stage.replace("-", " ")
-
-
-class ComplaintUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Complaint, on_delete=models.CASCADE)
-
-
-class ComplaintGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Complaint, on_delete=models.CASCADE)
 
 
 class IssuedDeterminationError(ValidationError):

@@ -1,23 +1,24 @@
-"""Who may do what to a complaint: the grants services make, and the one check views use.
+"""Who may see and act on a complaint: its audiences, derived from the complaint as it stands.
 
-Grants go through `casework.permissions` (to a post's group, so whoever holds the post has them,
-or to a person). Nobody is granted anything on a complaint about themselves.
+A complaint is seen by the person who raised it, the post handling the current stage (or the
+member who handles it: a group leader, the whip, the chair of the Standards Committee) and that
+post's line of management, the manager nominated to investigate it, the posts and members the
+stage is copied to, the Monitoring Officer once it has gone past its first stage, and posts a
+chaser went to (recorded) — no one else. The person complained about sees only what the handler
+releases to them (000 §5; 003 §67), and neither they nor anyone passed over for a conflict is
+ever an audience, even as a line manager or as the Monitoring Officer (their posts are barred).
+Passing a complaint on to its next stage ends the old handler's, their managers', the old
+investigator's, the old copies' and the chased posts' sight (casework.access).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from guardian.shortcuts import remove_perm
-
-from protocol_portal.casework.permissions import (
-    check_perm,
-    grant_to_person,
-    grant_to_posts,
-    management_line,
-)
+from protocol_portal.casework import access
+from protocol_portal.casework.access import AccessSpec, Audience, codenames
+from protocol_portal.casework.permissions import check_perm
 from protocol_portal.org.models import Person, Post, PostKind
-from protocol_portal.org.services import post_ensure_group
+from protocol_portal.org.routing import PostRef
+from protocol_portal.org.services import RoutingContext, post_for
 
 VIEW = "complaints.view_complaint"
 ACT = "complaints.act_on_complaint"
@@ -27,8 +28,16 @@ VIEW_RELEASED = "complaints.view_released_complaint"
 DETERMINE = "complaints.determine_complaint"
 VIEW_SUMMARY = "complaints.view_quarterlysummary"
 
-HANDLER_PERMS = (VIEW, ACT, DISCIPLINARY)
 MONITORING_KINDS = frozenset({PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER})
+
+RAISER_PERMS = codenames(VIEW, RESPOND)
+HANDLER_PERMS = codenames(VIEW, ACT, DISCIPLINARY)
+# The handler's line of management and a nominated investigator see everything, act on nothing.
+HANDLER_SIDE_PERMS = codenames(VIEW, DISCIPLINARY)
+READ = codenames(VIEW)
+RELEASED_PERMS = codenames(VIEW_RELEASED)
+ESCALATED = "escalated"
+LABEL = "complaints.Complaint"
 
 
 def can(user: Person, perm: str, obj) -> bool:
@@ -36,38 +45,81 @@ def can(user: Person, perm: str, obj) -> bool:
     return check_perm(user, perm, obj)
 
 
-def _allowed(posts: Iterable[Post | None], barred: set[int]) -> list[Post]:
-    return [p for p in posts if p is not None and p.holder_id not in barred]
+def allowed(user: Person, complaint) -> frozenset[str]:
+    """Every complaint permission the user holds ("complaints.<codename>"), in one query."""
+    return frozenset(f"complaints.{codename}" for codename in access.perms_for(user, complaint))
 
 
-def grant_posts(perms: Iterable[str], posts: Iterable[Post | None], obj, *, barred: set[int]):
-    """Grant to these posts' groups, skipping any post held by a barred person (the subject)."""
-    grant_to_posts(list(perms), _allowed(posts, barred), obj)
+def barred_people(complaint) -> frozenset[int]:
+    """The person complained about and everyone passed over for a conflict at any stage."""
+    return frozenset(
+        {complaint.subject_person_id, *complaint.passed_over.values_list("pk", flat=True)}
+    )
 
 
-def grant_people(perms: Iterable[str], people: Iterable[Person | None], obj, *, barred: set[int]):
-    for person in people:
-        if person is not None and person.pk not in barred:
-            grant_to_person(list(perms), person, obj)
+def barred_posts(complaint) -> frozenset[int]:
+    """Posts held by a barred person: never an audience, even as a line manager, the Monitoring
+    Officer or a post a chaser reaches."""
+    return frozenset(
+        Post.objects.filter(holder__in=barred_people(complaint)).values_list("pk", flat=True)
+    )
 
 
-def handler_side_posts(post: Post | None) -> list[Post]:
-    """The handling post and its line of management (officers see what their staff handle)."""
-    if post is None:
-        return []
-    return [post, *management_line(post)]
+def _monitoring_officer(complaint, barred: frozenset[int]) -> int | None:
+    """The post acting for the council's Monitoring Officer, past anyone barred (their deputy
+    when the Monitoring Officer is the person complained about)."""
+    ctx = RoutingContext(council=complaint.council, exclude=barred)
+    post = post_for(PostRef(PostKind.MONITORING_OFFICER, "council"), ctx)
+    return post.pk if post is not None else None
 
 
-def revoke_post(perms: Iterable[str], post: Post | None, obj) -> None:
-    if post is None:
-        return
-    group = post_ensure_group(post=post)
-    for perm in perms:
-        remove_perm(perm, group, obj)
+def audiences(complaint) -> list[Audience]:
+    """The complaint's audiences now (004 §11.3–11.6, §15.2–15.5; 003 §67–70; 000 §14)."""
+    barred = barred_people(complaint)
+    handler_perms = HANDLER_PERMS | (
+        codenames(DETERMINE) if complaint.determination_required else frozenset()
+    )
+    found = [Audience(access.RAISER, RAISER_PERMS, people=(complaint.raiser_person_id,))]
+    if complaint.owner_post_id is not None:
+        found.append(
+            Audience(
+                access.HANDLER,
+                handler_perms,
+                posts=(complaint.owner_post_id,),
+                line=True,
+                line_perms=HANDLER_SIDE_PERMS,
+            )
+        )
+    elif complaint.handler_person_id not in barred:
+        found.append(Audience(access.HANDLER, handler_perms, people=(complaint.handler_person_id,)))
+    found.append(
+        Audience("investigator", HANDLER_SIDE_PERMS, posts=(complaint.investigator_post_id,))
+    )
+    found.append(
+        Audience(
+            "copied_post", READ, posts=tuple(complaint.copied_posts.values_list("pk", flat=True))
+        )
+    )
+    people = set(complaint.copied_people.values_list("pk", flat=True)) - barred
+    found.append(Audience("copied_member", READ, people=tuple(sorted(people))))
+    if complaint.stage_number > 1:
+        # Escalated complaints appear on the Monitoring Officer's desk.
+        found.append(Audience("monitoring", READ, posts=(_monitoring_officer(complaint, barred),)))
+    if complaint.released_to_subject:
+        found.append(Audience("released", RELEASED_PERMS, people=(complaint.subject_person_id,)))
+    return found
 
 
-def revoke_person(perms: Iterable[str], person: Person | None, obj) -> None:
-    if person is None:
-        return
-    for perm in perms:
-        remove_perm(perm, person, obj)
+ACCESS = AccessSpec(
+    label=LABEL,
+    audiences=audiences,
+    # Posts a chaser went to see the complaint until it goes on to its next stage.
+    recorded=frozenset({ESCALATED}),
+    all_perms=HANDLER_PERMS | RAISER_PERMS | RELEASED_PERMS | codenames(DETERMINE),
+    barred_posts=barred_posts,
+)
+
+
+def escalated_to(complaint, posts, *, as_of) -> None:
+    """Posts a chaser reached may see the complaint (not act on it) until its next stage."""
+    access.access_record([(complaint, posts)], audience=ESCALATED, perms=READ, as_of=as_of)

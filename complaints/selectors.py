@@ -405,20 +405,15 @@ def complaint_lens(*, user: Person, complaint: Complaint) -> Lens:
     disciplinary notes; the subject sees only what was released to them (004 §11.4–11.5)."""
     if not user.is_authenticated:
         return Lens()
-    view = perms.can(user, perms.VIEW, complaint)
-    released = (
-        not view
-        and complaint.released_to_subject
-        and perms.can(user, perms.VIEW_RELEASED, complaint)
-    )
-    if not view:
-        return Lens(subject_only=released)
+    held = perms.allowed(user, complaint)  # one query
+    if perms.VIEW not in held:
+        return Lens(subject_only=complaint.released_to_subject and perms.VIEW_RELEASED in held)
     return Lens(
         view=True,
-        act=perms.can(user, perms.ACT, complaint),
-        disciplinary=perms.can(user, perms.DISCIPLINARY, complaint),
-        respond=perms.can(user, perms.RESPOND, complaint),
-        determine=perms.can(user, perms.DETERMINE, complaint),
+        act=perms.ACT in held,
+        disciplinary=perms.DISCIPLINARY in held,
+        respond=perms.RESPOND in held,
+        determine=perms.DETERMINE in held,
     )
 
 

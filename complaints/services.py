@@ -35,8 +35,9 @@ from complaints.states import (
     Outcome,
     Status,
 )
+from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Matter, conflicts_for, is_blocked
-from protocol_portal.casework.permissions import management_line
+from protocol_portal.casework.permissions import grant_to_posts
 from protocol_portal.casework.services import (
     clock_schedule,
     clock_start,
@@ -198,40 +199,17 @@ def _apply_plan(complaint: Complaint, plan: RoutePlan) -> None:
     complaint.copied_titles = list(plan.copied_titles)
 
 
-def _grant_stage(complaint: Complaint, plan: RoutePlan) -> None:
-    # Neither the person complained about nor anyone passed over for a conflict (a declared
-    # relationship with them, say) is given sight of the case, even as a line manager.
-    barred = {complaint.subject_person_id, *plan.conflicted}
-    perms.grant_people(
-        [perms.VIEW, perms.RESPOND], [complaint.raiser_person], complaint, barred=barred
-    )
-    if plan.handler_post is not None:
-        perms.grant_posts(perms.HANDLER_PERMS, [plan.handler_post], complaint, barred=barred)
-        perms.grant_posts(
-            [perms.VIEW, perms.DISCIPLINARY],
-            management_line(plan.handler_post),
-            complaint,
-            barred=barred,
-        )
-        if complaint.determination_required:
-            perms.grant_posts([perms.DETERMINE], [plan.handler_post], complaint, barred=barred)
-    else:
-        perms.grant_people(perms.HANDLER_PERMS, [plan.handler_person], complaint, barred=barred)
-    perms.grant_posts([perms.VIEW], plan.copied_posts, complaint, barred=barred)
-    perms.grant_people(
-        [perms.VIEW], [m.person for m in plan.copied_members], complaint, barred=barred
-    )
-    if complaint.stage_number > 1:
-        # Escalated complaints appear on the Monitoring Officer's desk.
-        ctx = RoutingContext(council=complaint.council, exclude=frozenset(barred))
-        mo = post_for(PostRef(PostKind.MONITORING_OFFICER, "council"), ctx)
-        perms.grant_posts([perms.VIEW], [mo], complaint, barred=barred)
+def _stage_audiences(complaint: Complaint, plan: RoutePlan, *, as_of: datetime) -> None:
+    """The stage's copies, and anyone passed over for a conflict (never given sight of the case,
+    even as a line manager, at this stage or any later one); then the audiences follow."""
+    complaint.copied_posts.set(plan.copied_posts)
+    complaint.copied_people.set([m.person for m in plan.copied_members])
+    complaint.passed_over.add(*plan.conflicted)
+    access_sync(complaint, as_of=as_of)
 
 
 def _routed_notice(complaint: Complaint, plan: RoutePlan, as_of: datetime) -> None:
     copies = [p.holder for p in plan.copied_posts] + [m.person for m in plan.copied_members]
-    complaint.copied_posts.add(*plan.copied_posts)
-    complaint.copied_people.add(*[m.person for m in plan.copied_members])
     _notify(
         complaint,
         key=f"stage-{complaint.stage_number}:routed",
@@ -310,7 +288,7 @@ def complaint_raise(
     )
     complaint.ack_due_on = complaint.due_on
     _save(complaint, actor=raiser, reason="raised")
-    _grant_stage(complaint, plan)
+    _stage_audiences(complaint, plan, as_of=as_of)
     _event(
         complaint,
         actor=raiser,
@@ -424,12 +402,7 @@ def complaint_nominate_investigator(
     complaint.status = Status.INVESTIGATING
     complaint.investigator_post = post
     _save(complaint, actor=actor, reason="investigator nominated")
-    perms.grant_posts(
-        [perms.VIEW, perms.DISCIPLINARY],
-        [post],
-        complaint,
-        barred={complaint.subject_person_id},
-    )
+    access_sync(complaint, as_of=as_of)
     _event(
         complaint,
         actor=actor,
@@ -542,12 +515,10 @@ def complaint_note_disciplinary(
 
 
 def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -> None:
-    """Move to a new stage: new handler, new acknowledgement deadline, the old handler keeps
-    sight of the case but can no longer act on it."""
-    old_post, old_person = complaint.owner_post, complaint.handler_person
-    perms.revoke_post([perms.ACT, perms.DETERMINE], old_post, complaint)
-    if old_post is None:
-        perms.revoke_person([perms.ACT, perms.DETERMINE], old_person, complaint)
+    """Move to a new stage: new handler, new acknowledgement deadline; the old handler, their
+    managers, investigator and copies no longer see the case (casework.access)."""
+    # The new stage's handler nominates their own investigator, if any (003 §67).
+    complaint.investigator_post = None
     complaint.status = Status.ESCALATED
     complaint.stage_number += 1
     _apply_plan(complaint, plan)
@@ -562,7 +533,7 @@ def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -
     complaint.next_rung = 0
     clock_schedule(case=complaint)
     _save(complaint, actor=actor, reason=f"escalated to {plan.stage}")
-    _grant_stage(complaint, plan)
+    _stage_audiences(complaint, plan, as_of=as_of)
     _event(
         complaint,
         actor=actor,
@@ -691,7 +662,7 @@ def complaint_release_to_subject(
     complaint.subject_release_text = text.strip()
     complaint.released_at = as_of
     _save(complaint, actor=actor, reason="released to subject")
-    perms.grant_people([perms.VIEW_RELEASED], [complaint.subject_person], complaint, barred=set())
+    access_sync(complaint, as_of=as_of)
     _event(
         complaint,
         actor=actor,
@@ -905,12 +876,14 @@ def complaint_on_rung(case, rung, posts, as_of: datetime) -> None:
         "complaint",
         people=frozenset({case.raiser_person_id, case.subject_person_id}),
     )
-    barred = {case.subject_person_id} | {
-        p.holder_id
+    # Posts barred on the case (the subject's, anyone passed over) are never added; nor is a
+    # post whose holder has a blocking conflict with the complainant or the subject.
+    reached = [
+        p
         for p in posts
-        if p is not None and p.holder is not None and is_blocked(person=p.holder, matter=matter)
-    }
-    perms.grant_posts([perms.VIEW], posts, case, barred=barred)
+        if p is not None and (p.holder is None or not is_blocked(person=p.holder, matter=matter))
+    ]
+    perms.escalated_to(case, reached, as_of=as_of)
 
 
 @transaction.atomic
@@ -941,5 +914,5 @@ def summary_generate(
             PostKind.CHIEF_EXECUTIVE,
         )
     ]
-    perms.grant_posts([perms.VIEW_SUMMARY], readers, summary, barred=set())
+    grant_to_posts([perms.VIEW_SUMMARY], [p for p in readers if p is not None], summary)
     return summary

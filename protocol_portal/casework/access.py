@@ -174,8 +174,10 @@ def access_sync(obj: Model, *, as_of: datetime) -> None:
     open_rows = list(
         CaseAccess.objects.filter(case_type=content_type, case_id=obj.pk, until__isnull=True)
     )
-    handlers_before = {r.post_id for r in open_rows if r.audience == HANDLER and r.post_id}
-    handlers_now = {holder for name, kind, holder in want if name == HANDLER and kind == "post"}
+    # A handler is a post or, for a case a member handles (a complaint with the Standards
+    # Committee's chair, say), a person: either changing is a hand-over.
+    handlers_before = {_key(r) for r in open_rows if r.audience == HANDLER}
+    handlers_now = {key for key in want if key[0] == HANDLER}
     handed_over = bool(handlers_before) and handlers_before != handlers_now
     ending: list[int] = []
     have: dict[tuple[str, str, int], frozenset[str]] = {}
@@ -335,6 +337,9 @@ AUDIENCE_WORDS = {
     "copied_post": "copied in (a post)",
     "escalated": "chased or escalated to",
     "referred_from": "referred it on, kept on to answer",
+    "investigator": "nominated to investigate",
+    "monitoring": "the Monitoring Officer (or deputy)",
+    "released": "the person complained about: only what was released to them",
 }
 
 
@@ -352,18 +357,25 @@ def case_by_reference(reference: str) -> Model | None:
 
 
 def may_read_history(user: Person, obj: Model) -> bool:
-    """The Monitoring Officer (or deputy) of the case's council, or a site admin."""
+    """The Monitoring Officer (or deputy) of the case's council, or a site admin; never through
+    a post the case bars (a complaint about the Monitoring Officer is not theirs to audit)."""
     from protocol_portal.org.models import PostKind
 
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
         return True
-    return Post.objects.filter(
-        holder_id=user.pk,
-        council_id=obj.council_id,
-        kind__in=(PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER),
-    ).exists()
+    spec = spec_of(obj)
+    barred = spec.barred_posts(obj) if spec is not None and spec.barred_posts else frozenset()
+    return (
+        Post.objects.filter(
+            holder_id=user.pk,
+            council_id=obj.council_id,
+            kind__in=(PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER),
+        )
+        .exclude(pk__in=barred)
+        .exists()
+    )
 
 
 def access_rebuild(*, as_of: datetime, labels: Iterable[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import get_groups_with_perms
@@ -23,7 +24,7 @@ from protocol_portal.casework.chasers import (
     chasers_fire,
     sweep_batches,
 )
-from protocol_portal.casework.models import CaseEvent, OutboxMessage
+from protocol_portal.casework.models import CaseAccess, CaseEvent, OutboxMessage
 from protocol_portal.casework.registry import spec_for
 from protocol_portal.casework.services import ladder_for
 from protocol_portal.org.calendars import calendar_for
@@ -117,6 +118,15 @@ def _outcome(enquiries, complaints) -> dict:
                 (group.name, perm)
                 for group, perms in get_groups_with_perms(c, attach_perms=True).items()
                 for perm in perms
+            )
+            for c in cases
+        },
+        # Who may see each case now (casework.access): what a rung added, e.g. a chased post.
+        "access": {
+            (type(c).__name__, c.pk): sorted(
+                CaseAccess.objects.filter(
+                    case_type=ContentType.objects.get_for_model(c), case_id=c.pk
+                ).values_list("audience", "post_id", "person_id", "perms", "since", "until")
             )
             for c in cases
         },

@@ -1,6 +1,7 @@
 """Stateful test of the complaint lifecycle: random sequences of handler, complainant and
 chaser actions through the services never break its invariants (status agrees with the clock
-fields, the timeline runs forwards, a closed or withdrawn complaint is never chased)."""
+fields, the timeline runs forwards, a closed or withdrawn complaint is never chased, and exactly
+the protocol's audiences see it: passing it on ends the first stage's handler side's sight)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
+from complaints import permissions as perms
 from complaints import services
 from complaints.states import AWAITING_ACK, OPEN_STATUSES, AckIntent, Kind, Outcome, Status
 from tests.casework.lifecycle import LIFECYCLE, TALLY, CaseMachine
@@ -117,6 +119,20 @@ class ComplaintMachine(CaseMachine):
         if c.status == Status.OUTCOME_ISSUED:
             assert c.outcome
             assert c.outcome_at is not None
+
+    @invariant()
+    def exactly_the_audiences_see_it(self):
+        """The first stage's handler side (the Director, their line manager, the head of HR
+        copied in) until the complaint is passed on; then the Chief Executive's stage and the
+        Monitoring Officer; the stage's nominated investigator; the subject never."""
+        o, c = self.org, self.case
+        expected = {o.director, o.ce, o.hr} if c.stage_number == 1 else {o.ce, o.mo}
+        if c.investigator_post_id is not None:  # nominated at this stage (cleared when passed on)
+            expected.add(o.manager)
+        cast = (o.director, o.ce, o.hr, o.manager, o.mo, o.dmo, o.dce, o.officer, o.officer_2)
+        seeing = {post for post in cast if perms.VIEW in perms.allowed(post.holder, c)}
+        assert seeing == expected, (c.status, c.stage_number)
+        assert perms.allowed(o.complainant.person, c) == {perms.VIEW, perms.RESPOND}
 
 
 def test_complaint_lifecycle_keeps_its_invariants(capsys):

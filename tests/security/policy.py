@@ -132,7 +132,15 @@ ENQUIRIES = CaseTypePolicy(
 )
 
 # --------------------------------------------------------------------------- complaints
-C_STATES = ("received", "acknowledged", "investigating", "outcome_issued", "closed", "withdrawn")
+C_STATES = (
+    "received",
+    "acknowledged",
+    "investigating",
+    "outcome_issued",
+    "escalated",  # the complainant was not satisfied: passed on to the Chief Executive's stage
+    "closed",
+    "withdrawn",
+)
 C_ALL = _f(*C_STATES)
 C_HANDLER = _f("view", "act", "disciplinary")
 
@@ -142,11 +150,12 @@ COMPLAINTS = CaseTypePolicy(
     roles={
         "complainant": "member: raised the concern",
         "subject": "officer: the person complained about (nothing released to them)",
-        "handler": "officer: holds the handling post (the subject's Director)",
-        "line_manager": "officer: the handler's line manager (Chief Executive)",
-        "copied_post": "officer: a post the rule copies in (head of HR)",
+        "handler": "officer: holds the first stage's handling post (the subject's Director)",
+        "line_manager": "officer: the handler's line manager (Chief Executive; handles the next "
+        "stage)",
+        "copied_post": "officer: a post the first stage's rule copies in (head of HR)",
         "investigator": "officer: the manager nominated to investigate",
-        "monitoring_officer": "officer: Monitoring Officer (not on this route)",
+        "monitoring_officer": "officer: Monitoring Officer (sees a complaint past its first stage)",
         "other_member": "member: another political group",
         "unrelated_officer": "officer: a colleague of the subject",
         "foreign_officer": "officer of another council",
@@ -154,21 +163,28 @@ COMPLAINTS = CaseTypePolicy(
     },
     grants={
         "complainant": {"*": _f("view", "respond")},
-        "handler": {"*": C_HANDLER},
-        # The handler's line of management sees everything but does not act (README table).
-        "line_manager": {"*": _f("view", "disciplinary")},
-        "copied_post": {"*": _f("view")},
+        # Passed on to the next stage, the complaint is no longer the first stage's handler
+        # side's to see (casework.access): the handler, their investigator and the copies.
+        "handler": {"*": C_HANDLER, "escalated": NONE},
+        # The handler's line of management sees everything but does not act (README table); at
+        # the Chief Executive's stage the Chief Executive handles it.
+        "line_manager": {"*": _f("view", "disciplinary"), "escalated": C_HANDLER},
+        "copied_post": {"*": _f("view"), "escalated": NONE},
         "investigator": {"investigating": _f("view", "disciplinary")},
+        "monitoring_officer": {"escalated": _f("view")},
     },
     actions={
         "view": ("view", C_ALL),
-        "acknowledge": ("act", _f("received", "acknowledged")),
+        "acknowledge": ("act", _f("received", "acknowledged", "escalated")),
         "nominate": ("act", _f("acknowledged", "investigating")),
         # Repeating a step is a no-op (STYLE habit 4): giving the outcome again goes through.
         "outcome": ("act", _f("acknowledged", "investigating", "outcome_issued")),
         "disciplinary": ("act", C_ALL),
         "respond": ("respond", _f("outcome_issued", "closed")),
-        "withdraw": ("respond", _f("received", "acknowledged", "investigating", "withdrawn")),
+        "withdraw": (
+            "respond",
+            _f("received", "acknowledged", "investigating", "escalated", "withdrawn"),
+        ),
         "release": ("act", C_ALL),
     },
 )

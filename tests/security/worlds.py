@@ -395,6 +395,13 @@ def complaints_world(as_of: datetime, settings, tmp_path) -> World:
             ),
         ],
         "outcome_issued": [ack, outcome],
+        "escalated": [
+            ack,
+            outcome,
+            lambda c: services.complaint_respond(
+                complaint=c, actor=o.complainant.person, choice="escalate", reason="", as_of=as_of
+            ),
+        ],
         "closed": [
             ack,
             outcome,
