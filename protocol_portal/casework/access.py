@@ -337,6 +337,9 @@ AUDIENCE_WORDS = {
     "copied_post": "copied in (a post)",
     "escalated": "chased or escalated to",
     "referred_from": "referred it on, kept on to answer",
+    "monitoring": "Monitoring Officer",
+    "deciding_member": "receives it and decides (a member)",
+    "granted_before": "held a grant before access was derived (kept)",
 }
 
 
