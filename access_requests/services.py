@@ -159,8 +159,18 @@ def access_request_submit(
         presumption=plan.result.presumption,
         presumption_source=plan.result.source[:120],
         presumption_reason=plan.result.reason,
+        # A withheld interest (Localism Act 2011 s.32(2)) is flagged, never described: whoever
+        # decides learns that there is one and its paragraph, not what it is or what it names.
         interest_flags=[
-            {"reason": c.reason, "source": c.source, "blocking": c.blocking} for c in plan.conflicts
+            {
+                "reason": "The member has a withheld interest that this request may concern."
+                if c.withheld
+                else c.reason,
+                "source": c.source,
+                "blocking": c.blocking,
+                "withheld": c.withheld,
+            }
+            for c in plan.conflicts
         ],
         stage=plan.stage,
         rule_key=plan.route.rule_key,

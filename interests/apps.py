@@ -12,6 +12,7 @@ class InterestsConfig(AppConfig):
     verbose_name = "Relationships and interests"
 
     def ready(self) -> None:
+        from interests import permissions
         from interests.conflicts import check
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
@@ -40,5 +41,13 @@ class InterestsConfig(AppConfig):
                 },
                 routing_case_types=(CaseType.RELATIONSHIP, CaseType.INTEREST),
                 conflict_checker=check,
+                # Who may see each case, derived from it (ADR 0005); the three case types
+                # without a clock are declared beside the return.
+                access=permissions.RETURN_ACCESS,
+                also_access=(
+                    permissions.RELATIONSHIP_ACCESS,
+                    permissions.NOTICE_ACCESS,
+                    permissions.ADVICE_ACCESS,
+                ),
             )
         )

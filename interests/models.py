@@ -11,9 +11,9 @@ Four case types share the kernel's case shape (`casework.models.Case`):
 * `AdviceRequest` — a confidential request for advice on declaring an interest (001 §5.3.6.1,
   002 §89).
 
-`Interest` rows are the register itself. Every model keeps its history (simple-history) and has
-direct foreign-key object-permission tables (django-guardian), so permission checks and filtered
-lists join one indexed table instead of the generic one.
+`Interest` rows are the register itself. Every model keeps its history (simple-history). Who may
+see each case is derived from the case (`interests.permissions`, casework.access); register
+entries, which are not cases, keep direct foreign-key object-permission tables (django-guardian).
 """
 
 from __future__ import annotations
@@ -76,6 +76,13 @@ class Relationship(Case):
     rule_source = models.CharField(max_length=60, blank=True)
     notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
     notified_members = models.ManyToManyField(Member, blank=True, related_name="+")
+    deciding_members = models.ManyToManyField(
+        Member,
+        blank=True,
+        related_name="+",
+        help_text="Members who receive the declaration and record the decision (group leaders "
+        "where the protocol says so, 001 §5.3.1.1); also among the members notified.",
+    )
     decision = models.TextField(blank=True)
     mitigations = models.TextField(blank=True)
     decided_by = models.ForeignKey(
@@ -83,7 +90,9 @@ class Relationship(Case):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["notified_posts", "notified_members"])
+    history = HistoricalRecords(
+        excluded_fields=["notified_posts", "notified_members", "deciding_members"]
+    )
 
     class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
@@ -217,7 +226,10 @@ class RegisterReturn(Case):
     )
     note = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # Who the council's rule told (the post keeping the register among them): they follow it.
+    notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
+    notified_members = models.ManyToManyField(Member, blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["notified_posts", "notified_members"])
 
     class Meta(Case.Meta):
         ordering = ["due_on", "pk"]
@@ -271,7 +283,9 @@ class ActingAgainstNotice(Case):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(blank=True)
-    history = HistoricalRecords()
+    # The posts the council's rule told (the receiving post among them).
+    notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["notified_posts"])
 
     class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
@@ -304,7 +318,10 @@ class AdviceRequest(Case):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     advised_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # The posts the council's rule told (the advising post among them); a confidential request
+    # is seen by the advising post alone (001 §5.3.6.1), whoever else the rule names.
+    notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["notified_posts"])
 
     class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
@@ -315,15 +332,9 @@ class AdviceRequest(Case):
         return self.requester
 
 
-# Direct foreign-key permission tables (django-guardian finds them through `content_object`).
-
-
-class RelationshipUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Relationship, on_delete=models.CASCADE)
-
-
-class RelationshipGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Relationship, on_delete=models.CASCADE)
+# Register entries are not cases: their member and Monitoring Officer hold explicit grants, in
+# direct foreign-key permission tables (django-guardian finds them through `content_object`).
+# The four case types derive their audiences instead (interests.permissions, ADR 0005).
 
 
 class InterestUserObjectPermission(UserObjectPermissionBase):
@@ -332,27 +343,3 @@ class InterestUserObjectPermission(UserObjectPermissionBase):
 
 class InterestGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Interest, on_delete=models.CASCADE)
-
-
-class RegisterReturnUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(RegisterReturn, on_delete=models.CASCADE)
-
-
-class RegisterReturnGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(RegisterReturn, on_delete=models.CASCADE)
-
-
-class ActingAgainstNoticeUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(ActingAgainstNotice, on_delete=models.CASCADE)
-
-
-class ActingAgainstNoticeGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(ActingAgainstNotice, on_delete=models.CASCADE)
-
-
-class AdviceRequestUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE)
-
-
-class AdviceRequestGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE)

@@ -38,6 +38,7 @@ from interests.states import (
     RelationshipStatus,
     ReturnStatus,
 )
+from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Conflict, Matter
 from protocol_portal.casework.services import (
     clock_start,
@@ -282,7 +283,8 @@ def relationship_declare(
     _start_case(relationship, council=council, as_of=as_of, actor=declarer, reason="declared")
     relationship.notified_posts.set(found.posts)
     relationship.notified_members.set(found.members)
-    _grant_relationship(relationship, found)
+    relationship.deciding_members.set(found.handler_members)
+    access_sync(relationship, as_of=as_of)
     summary = f"Relationship declared; notified {_names(found)} ({found.source})"
     event_record(case=relationship, at=as_of, actor=declarer, kind="declared", summary=summary)
     recipients = [declarer, *found.people()]
@@ -302,29 +304,6 @@ def relationship_declare(
         rung="declared",
     )
     return relationship
-
-
-def _grant_relationship(relationship: Relationship, found: Recipients) -> None:
-    perms.grant(
-        [perms.VIEW_RELATIONSHIP, perms.CHANGE_RELATIONSHIP],
-        relationship,
-        people=[relationship.declarer],
-    )
-    perms.grant(
-        [perms.VIEW_RELATIONSHIP, perms.DECIDE_RELATIONSHIP],
-        relationship,
-        posts=[found.handler_post],
-        people=[m.person for m in found.handler_members],
-    )
-    perms.grant(
-        [perms.VIEW_RELATIONSHIP],
-        relationship,
-        posts=[
-            *found.copied_posts,
-            selectors.monitoring_officer_post(council=relationship.council),
-        ],
-        people=[m.person for m in found.copied_members],
-    )
 
 
 @transaction.atomic
@@ -657,10 +636,9 @@ def register_return_open(
         reason=f"{kind} return opened",
         received_on=trigger_on,
     )
-    perms.grant([perms.VIEW_RETURN, perms.CHANGE_RETURN], ret, people=[member.person])
-    perms.grant(
-        [perms.VIEW_RETURN], ret, posts=found.posts, people=[m.person for m in found.members]
-    )
+    ret.notified_posts.set(found.posts)
+    ret.notified_members.set(found.members)
+    access_sync(ret, as_of=as_of)
     event_record(
         case=ret,
         at=as_of,
@@ -846,13 +824,8 @@ def acting_against_notify(
         rule_source=found.source,
     )
     _start_case(notice, council=council, as_of=as_of, actor=actor, reason="notice given")
-    perms.grant([perms.VIEW_NOTICE, perms.CHANGE_NOTICE], notice, people=[member.person])
-    perms.grant([perms.VIEW_NOTICE, perms.ACKNOWLEDGE_NOTICE], notice, posts=[found.handler_post])
-    perms.grant(
-        [perms.VIEW_NOTICE],
-        notice,
-        posts=[*found.copied_posts, selectors.monitoring_officer_post(council=council)],
-    )
+    notice.notified_posts.set(found.posts)
+    access_sync(notice, as_of=as_of)
     event_record(
         case=notice,
         at=as_of,
@@ -968,14 +941,8 @@ def advice_request(
         rule_source=found.source,
     )
     _start_case(request, council=council, as_of=as_of, actor=requester, reason="advice requested")
-    perms.grant([perms.VIEW_ADVICE, perms.CHANGE_ADVICE], request, people=[requester])
-    perms.grant([perms.VIEW_ADVICE, perms.ADVISE], request, posts=[found.handler_post])
-    if not confidential:
-        perms.grant(
-            [perms.VIEW_ADVICE],
-            request,
-            posts=[*found.copied_posts, selectors.monitoring_officer_post(council=council)],
-        )
+    request.notified_posts.set(found.posts)
+    access_sync(request, as_of=as_of)
     event_record(
         case=request,
         at=as_of,

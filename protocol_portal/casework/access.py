@@ -222,23 +222,25 @@ def access_record(
     audience: str,
     perms: Iterable[str],
     as_of: datetime,
+    people: bool = False,
 ) -> None:
     """Add posts to a recorded audience of each case (the posts a chaser escalated to), in one
     insert for the whole batch; a post already in that audience is left as it is, and a post
-    the case bars is never added."""
+    the case bars is never added. With `people`, the holders are people instead of posts."""
     encoded = _encode(perms)
     rows = []
-    for obj, posts in pairs:
+    for obj, holders in pairs:
         content_type = _content_type(type(obj))
         spec = spec_of(obj)
-        barred = spec.barred_posts(obj) if spec.barred_posts else frozenset()
-        for post in {p.pk: p for p in posts if p is not None and p.pk not in barred}.values():
+        barred = spec.barred_posts(obj) if spec.barred_posts and not people else frozenset()
+        for holder in {h.pk: h for h in holders if h is not None and h.pk not in barred}.values():
             rows.append(
                 CaseAccess(
                     case_type=content_type,
                     case_id=obj.pk,
                     audience=audience,
-                    post_id=post.pk,
+                    post_id=None if people else holder.pk,
+                    person_id=holder.pk if people else None,
                     perms=encoded,
                     since=as_of,
                 )
@@ -340,6 +342,8 @@ AUDIENCE_WORDS = {
     "investigator": "nominated to investigate",
     "monitoring": "the Monitoring Officer (or deputy)",
     "released": "the person complained about: only what was released to them",
+    "deciding_member": "receives it and decides (a member)",
+    "granted_before": "held a grant before access was derived (kept)",
 }
 
 

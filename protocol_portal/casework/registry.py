@@ -73,6 +73,9 @@ class CaseTypeSpec:
     # Who may see and do what, derived from the case (casework/access.py); a case type without
     # one is still answered from explicit guardian grants.
     access: AccessSpec | None = None
+    # The audiences of the app's other case models that have no clock of their own (so are not
+    # swept, as `also` would have them), each declared as `access` is.
+    also_access: tuple[AccessSpec, ...] = ()
 
     @property
     def model(self):
@@ -98,6 +101,8 @@ def register(spec: CaseTypeSpec) -> None:
         _specs[one.label] = one
         if one.access is not None:
             declare(one.access)
+        for other in one.also_access:
+            declare(other)
     _apps[spec.app_label] = spec
     if not first:
         return

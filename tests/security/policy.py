@@ -190,8 +190,9 @@ COMPLAINTS = CaseTypePolicy(
 )
 
 # --------------------------------------------------------------------------- interests
-# Five kinds of case share one council (protocol 001) and one cast. Grants never change with the
-# status: the status only decides whether an authorised move goes through.
+# Five kinds of case share one council (protocol 001) and one cast. Who holds what never changes
+# with the status (the four case types derive it from whom the rule told, interests.permissions;
+# register entries hold explicit grants): the status only decides whether a move goes through.
 I_ROLES = {
     "member": "member: made the declaration, keeps the register, gave the notice, asked",
     "group_leader": "member: leader of the member's political group",
