@@ -136,12 +136,15 @@ class _Want:
         self.rows[key] = self.rows.get(key, frozenset()) | perms
 
 
-def derived(obj: Model) -> dict[tuple[str, str, int], frozenset[str]]:
+def derived(
+    obj: Model, *, barred: frozenset[int] | None = None
+) -> dict[tuple[str, str, int], frozenset[str]]:
     """The audiences the spec derives from the case as it stands: (audience, "post" or
     "person", id) → permissions."""
     spec = spec_of(obj)
     want = _Want()
-    barred = spec.barred_posts(obj) if spec.barred_posts else frozenset()
+    if barred is None:
+        barred = _barred(spec, obj)
     for audience in spec.audiences(obj):
         for post in audience.posts:
             if post is None or post in barred:
@@ -158,6 +161,10 @@ def derived(obj: Model) -> dict[tuple[str, str, int], frozenset[str]]:
     return want.rows
 
 
+def _barred(spec, obj: Model) -> frozenset[int]:
+    return frozenset(spec.barred_posts(obj)) if spec.barred_posts else frozenset()
+
+
 def _key(row: CaseAccess) -> tuple[str, str, int]:
     if row.post_id is not None:
         return (row.audience, "post", row.post_id)
@@ -167,10 +174,13 @@ def _key(row: CaseAccess) -> tuple[str, str, int]:
 def access_sync(obj: Model, *, as_of: datetime) -> None:
     """Make the case's open access rows what its audiences say now: rows no longer derived end
     at `as_of`, new ones begin. Recorded audiences end when the handler changes (a hand-over),
-    unless the spec keeps them. Call it after every change that can move an audience."""
+    unless the spec keeps them; a recorded row of a post the case now bars ends at once (an
+    officer found to be involved in legal proceedings loses the escalation that reached them).
+    Call it after every change that can move an audience."""
     spec = spec_of(obj)
     content_type = _content_type(type(obj))
-    want = derived(obj)
+    barred = _barred(spec, obj)
+    want = derived(obj, barred=barred)
     open_rows = list(
         CaseAccess.objects.filter(case_type=content_type, case_id=obj.pk, until__isnull=True)
     )
@@ -184,7 +194,8 @@ def access_sync(obj: Model, *, as_of: datetime) -> None:
     for row in open_rows:
         key = _key(row)
         if row.audience in spec.recorded:
-            if not handed_over or row.audience in spec.kept_on_handover:
+            kept = not handed_over or row.audience in spec.kept_on_handover
+            if kept and row.post_id not in barred:
                 have[key] = _decode(row.perms)
                 continue
         elif want.get(key) == _decode(row.perms):

@@ -201,6 +201,22 @@ def test_involved_officers_never_see_it_whoever_in_their_team_holds_it(org, as_o
     assert can(org.housing_director.holder, VIEW, enquiry)
 
 
+def test_an_escalation_ends_when_the_officer_it_reached_is_found_to_be_involved(org, as_of):
+    """000 §13.5: a chaser escalated a legal-proceedings enquiry to a Director; once that
+    Director is marked as involved in the proceedings, the escalation no longer lets them see
+    it (it did: a recorded audience was kept until the next hand-over, barred or not)."""
+    enquiry = log(org, as_of, relates_to_legal_proceedings=True)
+    director = org.housing_director
+    services.enquiry_on_rung(enquiry, org.ladder[0], [director], as_of)
+    assert can(director.holder, VIEW, enquiry)
+    services.enquiry_mark_involved(
+        enquiry=enquiry, officer=director.holder, actor=org.triage.holder, as_of=as_of
+    )
+    assert not can(director.holder, VIEW, enquiry)
+    ended = CaseAccess.objects.get(post=director, audience="escalated")
+    assert ended.until == as_of
+
+
 def test_an_enquiry_carries_a_handful_of_access_rows(org, as_of, capsys):
     enquiries = [log(org, as_of, subject=f"Enquiry {n}") for n in range(5)]
     rows = CaseAccess.objects.filter(until__isnull=True).count()
