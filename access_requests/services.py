@@ -9,13 +9,12 @@ callers pass `as_of`.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from access_requests import permissions as perms
 from access_requests import presumptions, selectors
@@ -29,72 +28,25 @@ from access_requests.states import (
     Outcome,
     Status,
 )
+from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.services import (
     clock_schedule,
     clock_start,
-    event_record,
-    outbox_write,
     reference_next,
 )
-from protocol_portal.casework.transitions import check_transition
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import CalendarKind, Council, Member, Person
 
-LABEL = "access_requests.AccessRequest"
-FOI_LABEL = "access_requests.FoiRequest"
 
-
-def _today(as_of: datetime) -> date:
-    return timezone.localdate(as_of)
-
-
-def _locked(request: AccessRequest) -> AccessRequest:
-    return (
-        AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("council", "owner_post", "directorate", "requester_person", "committee")
-        .get(pk=request.pk)
-    )
-
-
-def _save(obj, *, actor: Person | None, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason[:100]
-    obj.save()
-
-
-def _move(request: AccessRequest, target: str) -> bool:
-    return check_transition(table=TRANSITIONS, current=request.status, target=target)
-
-
-def _event(case, *, actor, as_of, kind, summary, detail="", to_raiser=True) -> None:
-    event_record(
-        case=case,
-        at=as_of,
-        actor=actor,
-        kind=kind,
-        summary=summary,
-        detail=detail,
-        visible_to_raiser=to_raiser,
-    )
-
-
-def _notify(case, *, label=LABEL, key, subject, body, recipients, as_of) -> None:
-    outbox_write(
-        key=f"{label}:{case.pk}:{key}",
-        council=case.council,
-        case=case,
-        subject=f"{case.reference}: {subject}",
-        body=body,
-        recipients=[p for p in recipients if p is not None],
-        at=as_of,
-    )
+# Joined when a request is read under its row lock.
+LOCKED_WITH = ("council", "owner_post", "directorate", "requester_person", "committee")
 
 
 def _reference(council: Council, prefix: str, as_of: datetime) -> str:
     """The next reference, e.g. SO-NTK-2026-00001."""
-    return reference_next(council=council, prefix=prefix, year=_today(as_of).year)
+    return reference_next(council=council, prefix=prefix, year=plumbing.today(as_of).year)
 
 
 def _member(council: Council, requester: Person) -> Member:
@@ -115,7 +67,7 @@ def access_request_preview(
     """How the request will be treated and why, before anything is written (the preview step:
     each result names its paragraph; protocols/README.md section 4)."""
     return selectors.request_plan(
-        council=council, member=_member(council, requester), ask=ask, today=_today(as_of)
+        council=council, member=_member(council, requester), ask=ask, today=plumbing.today(as_of)
     )
 
 
@@ -134,7 +86,9 @@ def access_request_submit(
     member = _member(council, requester)
     if not ask.justification.strip() and not wants_foi:
         raise ValidationError({"justification": "Say why you need it to do your job as a member."})
-    plan = selectors.request_plan(council=council, member=member, ask=ask, today=_today(as_of))
+    plan = selectors.request_plan(
+        council=council, member=member, ask=ask, today=plumbing.today(as_of)
+    )
     request = AccessRequest(
         council=council,
         reference=_reference(council, AccessRequest.REFERENCE_PREFIX, as_of),
@@ -171,11 +125,13 @@ def access_request_submit(
         holder_post=plan.holder_post,
         handler_title=plan.handler_title[:200],
     )
-    clock_start(case=request, received_on=_today(as_of), days=council.need_to_know_working_days)
-    _save(request, actor=requester, reason="submitted")
+    clock_start(
+        case=request, received_on=plumbing.today(as_of), days=council.need_to_know_working_days
+    )
+    plumbing.save(request, actor=requester, reason="submitted")
     request.advisers.add(*plan.advisers)
     access_sync(request, as_of=as_of)
-    _event(
+    plumbing.event(
         request,
         actor=requester,
         as_of=as_of,
@@ -185,7 +141,7 @@ def access_request_submit(
         detail=plan.explanation,
     )
     for flag in request.interest_flags:
-        _event(
+        plumbing.event(
             request,
             actor=None,
             as_of=as_of,
@@ -193,7 +149,7 @@ def access_request_submit(
             summary=f"Conflict check: the member's own interest ({flag['source']})",
             detail=flag["reason"],
         )
-    _notify(
+    plumbing.tell(
         request,
         key="submitted",
         subject=f"a need-to-know request to decide by {request.due_on:%-d %B %Y}",
@@ -274,7 +230,7 @@ def access_request_decide(
     """Grant, partly grant or refuse, with grounds and reasons the member sees. A presumed
     request is granted by the holder without a determination, or referred on; a dispute's
     outcome is final (001 §5.3.8.4; 002 §79; 004 §12.9; 000 §7.2b)."""
-    request = _locked(request)
+    request = plumbing.locked(request, *LOCKED_WITH)
     grounds = list(dict.fromkeys(grounds or []))
     errors = _decision_errors(request, outcome, grounds, reasons)
     disputed = request.status == Status.DISPUTED
@@ -302,7 +258,7 @@ def access_request_decide(
             }
         )
     target = Status.REFUSED if outcome == Outcome.REFUSED else Status.GRANTED
-    _move(request, target)
+    plumbing.move(request, target, table=TRANSITIONS)
     final = disputed or not request.next_stage
     decision = Decision(
         request=request,
@@ -327,7 +283,7 @@ def access_request_decide(
     request.dispute_final = request.dispute_final or disputed
     request.closed_at = as_of
     _stop_clock(request)
-    _save(request, actor=actor, reason=f"decided: {outcome}")
+    plumbing.save(request, actor=actor, reason=f"decided: {outcome}")
     labels = [Ground(g).label for g in grounds]
     summary = f"{'Final decision on the dispute' if disputed else 'Decision'}: " + (
         Outcome(outcome).label.lower()
@@ -346,9 +302,11 @@ def access_request_decide(
         detail += f"\n\nConsulted: {decision.consulted} ({book.dispute_source})."
     if decision.referred_to_body:
         detail += f"\n\nReferred to: {decision.referred_to_body} ({book.dispute_source})."
-    _event(request, actor=actor, as_of=as_of, kind="decided", summary=summary, detail=detail)
+    plumbing.event(
+        request, actor=actor, as_of=as_of, kind="decided", summary=summary, detail=detail
+    )
     can_dispute = target == Status.REFUSED and not final
-    _notify(
+    plumbing.tell(
         request,
         key=f"decision:{decision.pk}",
         subject=summary.lower(),
@@ -383,7 +341,7 @@ def _reroute(request: AccessRequest, stage: str, *, actor, as_of) -> None:
     request.closed_at = None
     request.breached_on = None
     request.due_on = calendar_for(request.council, CalendarKind.WORKING).add(
-        _today(as_of), request.council.need_to_know_working_days
+        plumbing.today(as_of), request.council.need_to_know_working_days
     )
     request.clock_cycle += 1
     request.next_rung = 0
@@ -398,10 +356,10 @@ def access_request_refer(
 ) -> AccessRequest:
     """The holder doubts a presumed need to know: refer it, with reasons, to the determiner the
     council's rules name (002 §79–80; 000 §7.2b)."""
-    request = _locked(request)
+    request = plumbing.locked(request, *LOCKED_WITH)
     if not reasons.strip():
         raise ValidationError({"reasons": "Say why the presumption is in doubt."})
-    if not _move(request, Status.REFERRED):
+    if not plumbing.move(request, Status.REFERRED, table=TRANSITIONS):
         return request
     if not request.is_presumed:
         # Referring a request the holder must determine would skip the first determination
@@ -416,8 +374,8 @@ def access_request_refer(
         )
     request.status = Status.REFERRED
     _reroute(request, request.next_stage, actor=actor, as_of=as_of)
-    _save(request, actor=actor, reason="referred")
-    _event(
+    plumbing.save(request, actor=actor, reason="referred")
+    plumbing.event(
         request,
         actor=actor,
         as_of=as_of,
@@ -426,7 +384,7 @@ def access_request_refer(
         f"decision due {request.due_on:%-d %B %Y}",
         detail=reasons.strip(),
     )
-    _notify(
+    plumbing.tell(
         request,
         key=f"referred:{request.clock_cycle}",
         subject=f"a need-to-know request referred to you, due {request.due_on:%-d %B %Y}",
@@ -444,10 +402,10 @@ def access_request_dispute(
     """The member disputes a refusal: it goes to the council's dispute stage (the Chief
     Executive, 001 §5.3.8.4; with the Leader or Chair, 002 §79; referred to the relevant body,
     004 §12.9; the Monitoring Officer, 000 §7.2b). Its outcome is final."""
-    request = _locked(request)
+    request = plumbing.locked(request, *LOCKED_WITH)
     if not reasons.strip():
         raise ValidationError({"reasons": "Say why you dispute the refusal."})
-    if not _move(request, Status.DISPUTED):
+    if not plumbing.move(request, Status.DISPUTED, table=TRANSITIONS):
         return request
     if request.dispute_final or not request.next_stage:
         raise ValidationError(
@@ -457,8 +415,8 @@ def access_request_dispute(
         )
     request.status = Status.DISPUTED
     _reroute(request, request.next_stage, actor=actor, as_of=as_of)
-    _save(request, actor=actor, reason="disputed")
-    _event(
+    plumbing.save(request, actor=actor, reason="disputed")
+    plumbing.event(
         request,
         actor=actor,
         as_of=as_of,
@@ -467,7 +425,7 @@ def access_request_dispute(
         f"decision due {request.due_on:%-d %B %Y}",
         detail=reasons.strip(),
     )
-    _notify(
+    plumbing.tell(
         request,
         key=f"disputed:{request.clock_cycle}",
         subject="a disputed need-to-know refusal to decide",
@@ -483,14 +441,14 @@ def access_request_withdraw(
     *, request: AccessRequest, actor: Person, reason: str, as_of: datetime
 ) -> AccessRequest:
     """The member withdraws the request."""
-    request = _locked(request)
-    if not _move(request, Status.WITHDRAWN):
+    request = plumbing.locked(request, *LOCKED_WITH)
+    if not plumbing.move(request, Status.WITHDRAWN, table=TRANSITIONS):
         return request
     request.status = Status.WITHDRAWN
     request.closed_at = as_of
     _stop_clock(request)
-    _save(request, actor=actor, reason="withdrawn")
-    _event(
+    plumbing.save(request, actor=actor, reason="withdrawn")
+    plumbing.event(
         request,
         actor=actor,
         as_of=as_of,
@@ -505,7 +463,7 @@ def access_request_withdraw(
 
 
 def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: datetime) -> FoiRequest:
-    _move(request, Status.FOI)
+    plumbing.move(request, Status.FOI, table=TRANSITIONS)
     council = request.council
     route = selectors.foi_route(council=council)
     handler, _, _ = selectors.route_posts(
@@ -530,23 +488,23 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
     # Day 0 is the day received; twenty FOI working days (FOIA s.10(1), s.10(6)).
     clock_start(
         case=foi,
-        received_on=_today(as_of),
+        received_on=plumbing.today(as_of),
         days=council.foi_working_days,
         calendar=CalendarKind.FOI,
     )
-    _save(foi, actor=actor, reason="opened from a need-to-know request")
+    plumbing.save(foi, actor=actor, reason="opened from a need-to-know request")
     access_sync(foi, as_of=as_of)
     request.status = Status.FOI
     request.closed_at = as_of
     _stop_clock(request)
-    _save(request, actor=actor, reason="handled under FOI")
+    plumbing.save(request, actor=actor, reason="handled under FOI")
     told = (
         f"Your request is being treated as a Freedom of Information request ({foi.reference}); "
         f"you will have a response within {council.foi_working_days} working days, by "
         f"{foi.due_on:%-d %B %Y} ({route.source}; FOIA s.10)."
     )
-    _event(request, actor=actor, as_of=as_of, kind="foi", summary=told, detail=reason)
-    _event(
+    plumbing.event(request, actor=actor, as_of=as_of, kind="foi", summary=told, detail=reason)
+    plumbing.event(
         foi,
         actor=actor,
         as_of=as_of,
@@ -554,7 +512,7 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         summary=f"Opened from {request.reference}",
         detail=reason,
     )
-    _notify(
+    plumbing.tell(
         request,
         key="foi",
         subject="being treated as an FOI request",
@@ -562,9 +520,8 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         recipients=[request.requester_person],
         as_of=as_of,
     )
-    _notify(
+    plumbing.tell(
         foi,
-        label=FOI_LABEL,
         key="opened",
         subject=f"an FOI request to answer by {foi.due_on:%-d %B %Y}",
         body=f"{foi.what}\n\n{route.source}",
@@ -581,7 +538,7 @@ def access_request_to_foi(
     """Handle the request under FOI — because it is not need-to-know, or the member asks — on
     a 20-working-day clock where any UK bank holiday is excluded; the member is told
     (003 §58–60; FOIA s.10(6))."""
-    request = _locked(request)
+    request = plumbing.locked(request, *LOCKED_WITH)
     if hasattr(request, "foi"):
         return request.foi
     if not reason.strip():
@@ -604,11 +561,10 @@ def foi_answer(*, foi: FoiRequest, actor: Person, response: str, as_of: datetime
     foi.answered_at = as_of
     foi.closed_at = as_of
     foi.next_action_at = None
-    _save(foi, actor=actor, reason="answered")
-    _event(foi, actor=actor, as_of=as_of, kind="answered", summary="FOI response sent")
-    _notify(
+    plumbing.save(foi, actor=actor, reason="answered")
+    plumbing.event(foi, actor=actor, as_of=as_of, kind="answered", summary="FOI response sent")
+    plumbing.tell(
         foi,
-        label=FOI_LABEL,
         key="answered",
         subject="your FOI response",
         body=foi.response,
@@ -634,7 +590,7 @@ def release_create(
     """Release what was granted, saying what was redacted and why (000 §7.12), marked
     "Confidential — for the proper performance of your duties only" and used only for that
     purpose (000 §7.16; 001 §5.3.8.5; 002 §84; 003 §55; 004 §2.2.3)."""
-    request = _locked(request)
+    request = plumbing.locked(request, *LOCKED_WITH)
     if request.status != Status.GRANTED:
         raise ValidationError("Only a granted request can have documents released.")
     if not title.strip():
@@ -673,7 +629,7 @@ def release_create(
         )
     release._history_user = actor
     release.save()
-    _event(
+    plumbing.event(
         request,
         actor=actor,
         as_of=as_of,
@@ -682,7 +638,7 @@ def release_create(
         detail=(f"Redacted: {release.redactions}\n\n" if release.redactions else "")
         + release.conditions,
     )
-    _notify(
+    plumbing.tell(
         request,
         key=f"released:{release.pk}",
         subject="documents released to you",
@@ -706,11 +662,11 @@ def access_request_on_rung(case, rung, posts, as_of: datetime) -> None:
     posts chased (the Chief Executive, 001 §5.3.8.4; the Monitoring Officer, 000 §7.2b) may see
     the request."""
     if rung.offset_working_days > 0 and case.breached_on is None:
-        case.breached_on = _today(as_of)
+        case.breached_on = plumbing.today(as_of)
     perms.escalated_to(case, posts, perms=perms.READ, as_of=as_of)
 
 
 def foi_on_rung(case, rung, posts, as_of: datetime) -> None:
     if rung.offset_working_days > 0 and case.breached_on is None:
-        case.breached_on = _today(as_of)
+        case.breached_on = plumbing.today(as_of)
     perms.escalated_to(case, posts, perms=perms.FOI_READ, as_of=as_of)

@@ -30,6 +30,7 @@ from enquiries.states import (
     Status,
     Urgency,
 )
+from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
@@ -38,12 +39,10 @@ from protocol_portal.casework.services import (
     clock_resume,
     clock_schedule,
     clock_start,
-    event_record,
     holders,
-    outbox_write,
     reference_next,
 )
-from protocol_portal.casework.transitions import TransitionError, check_transition
+from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import routing
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import (
@@ -109,60 +108,17 @@ class Placement:
 # --------------------------------------------------------------------------- helpers
 
 
-def _today(as_of: datetime) -> date:
-    return timezone.localdate(as_of)
-
-
-def _locked(enquiry: Enquiry) -> Enquiry:
-    """Re-read the enquiry under a row lock so concurrent actions and chasers serialise."""
-    return (
-        Enquiry.objects.select_for_update(of=("self",))
-        .select_related("council", "member__person", "owner_post", "directorate")
-        .get(pk=enquiry.pk)
-    )
-
-
-def _save(enquiry: Enquiry, *, actor: Person | None, reason: str) -> None:
-    enquiry._history_user = actor
-    enquiry._change_reason = reason[:100]
-    enquiry.save()
-
-
-def _move(enquiry: Enquiry, target: str) -> bool:
-    return check_transition(table=TRANSITIONS, current=enquiry.status, target=target)
-
-
-def _event(enquiry, *, as_of, actor, kind, summary, detail="", visible=True) -> CaseEvent:
-    return event_record(
-        case=enquiry,
-        at=as_of,
-        actor=actor,
-        kind=kind,
-        summary=summary,
-        detail=detail,
-        visible_to_raiser=visible,
-    )
-
-
-def _tell(enquiry, *, key: str, subject: str, body: str, people, as_of) -> None:
-    outbox_write(
-        key=f"{LABEL}:{enquiry.pk}:{key}",
-        council=enquiry.council,
-        case=enquiry,
-        subject=f"{enquiry.reference}: {subject}",
-        body=body,
-        recipients=[p for p in people if p is not None],
-        at=as_of,
-    )
+# Joined when an enquiry is read under its row lock (concurrent actions and chasers take turns).
+LOCKED_WITH = ("council", "member__person", "owner_post", "directorate")
 
 
 def _tell_member(enquiry, event: CaseEvent, *, subject: str, body: str, as_of) -> None:
-    _tell(
+    plumbing.tell(
         enquiry,
         key=f"member:{event.pk}",
         subject=subject,
         body=body,
-        people=[enquiry.member.person],
+        recipients=[enquiry.member.person],
         as_of=as_of,
     )
 
@@ -170,12 +126,12 @@ def _tell_member(enquiry, event: CaseEvent, *, subject: str, body: str, as_of) -
 def _tell_owner(enquiry, event: CaseEvent, *, subject: str, body: str, as_of) -> None:
     people = holders([enquiry.owner_post])
     if people:
-        _tell(
+        plumbing.tell(
             enquiry,
             key=f"owner:{event.pk}",
             subject=subject,
             body=body,
-            people=people,
+            recipients=people,
             as_of=as_of,
         )
 
@@ -455,7 +411,7 @@ def enquiry_create(
         except ValidationError as exc:
             raise ValidationError({"attachments": exc.messages}) from exc
     council = member.council
-    today = _today(as_of)
+    today = plumbing.today(as_of)
     enquiry = Enquiry(
         reference=reference_next(council=council, prefix=Enquiry.REFERENCE_PREFIX, year=today.year),
         council=council,
@@ -490,11 +446,11 @@ def enquiry_create(
         days=placement.deadline_days or council.enquiry_working_days,
         calendar=placement.deadline_calendar if placement.deadline_days else CalendarKind.WORKING,
     )
-    _save(enquiry, actor=actor, reason="logged by the member")
+    plumbing.save(enquiry, actor=actor, reason="logged by the member")
     copies = _grant_placement(enquiry, placement, as_of=as_of)
     for upload in attachments:
         _attachment_store(enquiry, upload, actor=actor, as_of=as_of)
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -502,7 +458,7 @@ def enquiry_create(
         summary=f"Enquiry received from {member}; due {_due_text(enquiry)}",
         detail=enquiry.description,
     )
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=None,
@@ -511,7 +467,7 @@ def enquiry_create(
         detail=placement.note,
     )
     owner = placement.post
-    _tell(
+    plumbing.tell(
         enquiry,
         key="ack",
         subject="enquiry received",
@@ -521,15 +477,15 @@ def enquiry_create(
             f"{f' ({owner.holder})' if owner.holder_id else ''}, "
             f"and the council aims to answer by {_due_text(enquiry)}."
         ),
-        people=[member.person],
+        recipients=[member.person],
         as_of=as_of,
     )
-    _tell(
+    plumbing.tell(
         enquiry,
         key="new",
         subject="new member enquiry",
         body=f"{member} logged “{enquiry.subject}”; due {_due_text(enquiry)}.",
-        people=holders([owner]),
+        recipients=holders([owner]),
         as_of=as_of,
     )
     if enquiry.about_other_ward:
@@ -568,7 +524,7 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
         [WardNotice(enquiry=enquiry, member=m, told_at=as_of) for m in members]
     )
     for member in members:
-        _tell(
+        plumbing.tell(
             enquiry,
             key=f"ward:{member.pk}",
             subject=f"an enquiry about {enquiry.ward}",
@@ -577,10 +533,10 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
                 f"{enquiry.service_area} in {enquiry.ward}, your ward (002 §34). Its contents "
                 f"are confidential to {enquiry.member}; ask them if you wish to see it."
             ),
-            people=[member.person],
+            recipients=[member.person],
             as_of=as_of,
         )
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=None,
@@ -598,15 +554,15 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
 @transaction.atomic
 def enquiry_accept(*, enquiry: Enquiry, actor: Person, as_of: datetime) -> Enquiry:
     """The owner accepts the enquiry and starts work on it."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if enquiry.status == Status.AWAITING_MEMBER:
         raise TransitionError("The enquiry waits for the member's clarification.")
-    if not _move(enquiry, Status.IN_PROGRESS):
+    if not plumbing.move(enquiry, Status.IN_PROGRESS, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.IN_PROGRESS
     enquiry.accepted_at = as_of
-    _save(enquiry, actor=actor, reason="accepted")
-    _event(
+    plumbing.save(enquiry, actor=actor, reason="accepted")
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -631,16 +587,16 @@ def _reassign(enquiry: Enquiry, *, to_post: Post, reason: str, actor, as_of) -> 
         return False
     previous = enquiry.owner_post
     enquiry.owner_post = to_post
-    _save(enquiry, actor=actor, reason=f"reassigned: {reason}")
+    plumbing.save(enquiry, actor=actor, reason=f"reassigned: {reason}")
     access_sync(enquiry, as_of=as_of)
-    event = _event(
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
         kind="reassigned",
         summary=f"Passed from {previous} to {to_post}",
         detail=reason.strip(),
-        visible=False,
+        to_raiser=False,
     )
     _tell_owner(
         enquiry,
@@ -657,7 +613,7 @@ def enquiry_reassign(
     *, enquiry: Enquiry, to_post: Post, reason: str, actor: Person, as_of: datetime
 ) -> Enquiry:
     """Pass the enquiry to another post, saying why; managers decide who answers (004 §12.6)."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     _reassign(enquiry, to_post=to_post, reason=reason, actor=actor, as_of=as_of)
     return enquiry
 
@@ -670,7 +626,11 @@ def enquiries_bulk_reassign(
     moved = 0
     for enquiry in enquiries:
         moved += _reassign(
-            _locked(enquiry), to_post=to_post, reason=reason, actor=actor, as_of=as_of
+            plumbing.locked(enquiry, *LOCKED_WITH),
+            to_post=to_post,
+            reason=reason,
+            actor=actor,
+            as_of=as_of,
         )
     return moved
 
@@ -680,15 +640,15 @@ def enquiry_request_clarification(
     *, enquiry: Enquiry, question: str, actor: Person, as_of: datetime
 ) -> Enquiry:
     """Ask the member to clarify; the clock stops until they reply."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the member."})
-    if not _move(enquiry, Status.AWAITING_MEMBER):
+    if not plumbing.move(enquiry, Status.AWAITING_MEMBER, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.AWAITING_MEMBER
-    clock_pause(case=enquiry, on=_today(as_of))
-    _save(enquiry, actor=actor, reason="clarification requested")
-    event = _event(
+    clock_pause(case=enquiry, on=plumbing.today(as_of))
+    plumbing.save(enquiry, actor=actor, reason="clarification requested")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -718,17 +678,17 @@ def answered_working_days(enquiry: Enquiry) -> int:
 def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: datetime) -> Enquiry:
     """Answer the member; the clock stops. For legal proceedings the answer is limited to
     process (000 §13.4)."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not response.strip():
         raise ValidationError({"response": "Write the response to the member."})
-    if not _move(enquiry, Status.RESPONDED):
+    if not plumbing.move(enquiry, Status.RESPONDED, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.RESPONDED
     enquiry.responded_at = as_of
     enquiry.answered_working_days = answered_working_days(enquiry)
     _clock_stop(enquiry)
-    _save(enquiry, actor=actor, reason="responded")
-    event = _event(
+    plumbing.save(enquiry, actor=actor, reason="responded")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -745,14 +705,14 @@ def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: da
 @transaction.atomic
 def enquiry_close(*, enquiry: Enquiry, reason: str = "", actor: Person, as_of: datetime) -> Enquiry:
     """Close the enquiry; the member may reopen it within the council's window."""
-    enquiry = _locked(enquiry)
-    if not _move(enquiry, Status.CLOSED):
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.CLOSED, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.CLOSED
     enquiry.closed_at = as_of
     _clock_stop(enquiry)
-    _save(enquiry, actor=actor, reason="closed")
-    event = _event(
+    plumbing.save(enquiry, actor=actor, reason="closed")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -786,15 +746,15 @@ def enquiry_reopen(
 ) -> Enquiry:
     """Reopen an answered or closed enquiry: it goes back to its owner with a fresh clock and
     ladder. A member may do so within `enquiry_reopen_window_days` working days."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the enquiry needs reopening."})
     if enquiry.status == Status.REFERRED_COMPLAINT:
         raise TransitionError("The complaints procedure has taken this over (002 §76).")
-    if not _move(enquiry, Status.RECEIVED):
+    if not plumbing.move(enquiry, Status.RECEIVED, table=TRANSITIONS):
         return enquiry
     deadline = reopen_deadline(enquiry)
-    if by_member and deadline is not None and _today(as_of) > deadline:
+    if by_member and deadline is not None and plumbing.today(as_of) > deadline:
         raise ValidationError(
             {
                 "reason": f"Enquiries can be reopened until {deadline:%d %B %Y}; "
@@ -809,12 +769,12 @@ def enquiry_reopen(
     enquiry.clock_cycle += 1
     _clock_run(
         enquiry,
-        start=_today(as_of),
+        start=plumbing.today(as_of),
         days=enquiry.route_deadline_days or enquiry.council.enquiry_working_days,
         calendar=CalendarKind.WORKING,
     )
-    _save(enquiry, actor=actor, reason="reopened")
-    event = _event(
+    plumbing.save(enquiry, actor=actor, reason="reopened")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -838,14 +798,14 @@ def _refer(enquiry, *, target: str, placement: Placement, actor, as_of, kind, su
     referred_from = enquiry.owner_post
     enquiry.status = target
     _place(enquiry, placement)
-    _save(enquiry, actor=actor, reason=kind)
+    plumbing.save(enquiry, actor=actor, reason=kind)
     copies = _grant_placement(enquiry, placement, as_of=as_of)
     if referred_from is not None and referred_from.pk != placement.post.pk:
         # The officer who referred it, and their line, stay on it to answer once the referral
         # is decided (000 §7.2b; 002 §76), until the enquiry is passed on again.
         permissions.referred_from(enquiry, referred_from, as_of=as_of)
     detail = note.strip()
-    event = _event(
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -862,8 +822,8 @@ def enquiry_refer_complaint(
     *, enquiry: Enquiry, note: str, actor: Person, as_of: datetime
 ) -> Enquiry:
     """ "This is a complaint": refer it to the Complaints Team and tell the member (002 §76)."""
-    enquiry = _locked(enquiry)
-    if not _move(enquiry, Status.REFERRED_COMPLAINT):
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.REFERRED_COMPLAINT, table=TRANSITIONS):
         return enquiry
     placement = _complaints_placement(enquiry, _involved_ids(enquiry))
     _clock_stop(enquiry)
@@ -895,19 +855,19 @@ def enquiry_refer_complaint(
 def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: datetime) -> Enquiry:
     """ "This is an FOI request": a 20-working-day FOI clock starts on the FOI calendar, the day
     of the decision being day 0, and the member is told (003 §58–60; FOIA s.10)."""
-    enquiry = _locked(enquiry)
-    if not _move(enquiry, Status.FOI):
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.FOI, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.FOI
     enquiry.clock_cycle += 1
     _clock_run(
         enquiry,
-        start=_today(as_of),
+        start=plumbing.today(as_of),
         days=enquiry.council.foi_working_days,
         calendar=CalendarKind.FOI,
     )
-    _save(enquiry, actor=actor, reason="treated as FOI")
-    event = _event(
+    plumbing.save(enquiry, actor=actor, reason="treated as FOI")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -931,8 +891,8 @@ def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: date
 @transaction.atomic
 def enquiry_refer_access(*, enquiry: Enquiry, note: str, actor: Person, as_of: datetime) -> Enquiry:
     """Access refused or in doubt: the Monitoring Officer determines it (000 §7.2b; 002 §79)."""
-    enquiry = _locked(enquiry)
-    if not _move(enquiry, Status.REFERRED_MO):
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.REFERRED_MO, table=TRANSITIONS):
         return enquiry
     placement = route_enquiry(
         enquiry=enquiry, concerning="access_in_doubt", exclude=_involved_ids(enquiry)
@@ -976,23 +936,23 @@ def _reroute(enquiry: Enquiry, *, actor, as_of, why: str) -> None:
     if enquiry.clock_calendar != CalendarKind.FOI:
         enquiry.clock_limit_days = placement.deadline_days or enquiry.council.enquiry_working_days
         _due_recompute(enquiry)
-    _save(enquiry, actor=actor, reason=why)
+    plumbing.save(enquiry, actor=actor, reason=why)
     copies = _grant_placement(enquiry, placement, as_of=as_of)
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
         kind="rerouted",
         summary=f"{why}. {_routed_summary(placement, copies)}",
-        visible=False,
+        to_raiser=False,
     )
     if changed:
-        _tell(
+        plumbing.tell(
             enquiry,
             key=f"rerouted:{enquiry.owner_post_id}:{as_of.isoformat()}",
             subject="enquiry routed to you",
             body=why,
-            people=holders([placement.post]),
+            recipients=holders([placement.post]),
             as_of=as_of,
         )
 
@@ -1011,7 +971,7 @@ def enquiry_set_flags(
     urgency_reason: str | None = None,
 ) -> Enquiry:
     """An officer (or the member) sets the flags later; a change of route re-routes it."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not enquiry.is_open:
         raise TransitionError("Flags can only change while the enquiry is open.")
     values = {
@@ -1040,7 +1000,7 @@ def enquiry_set_flags(
     if rerouted:
         _reroute(enquiry, actor=actor, as_of=as_of, why=f"Now {concerning.replace('_', ' ')}")
     else:
-        _save(enquiry, actor=actor, reason="flags changed")
+        plumbing.save(enquiry, actor=actor, reason="flags changed")
     if enquiry.about_other_ward and not told_before:
         _ward_members_tell(enquiry, as_of=as_of)
     return enquiry
@@ -1052,18 +1012,18 @@ def enquiry_mark_involved(
 ) -> Enquiry:
     """Mark an officer as involved in the legal proceedings: they must never handle it
     (000 §13.5). If they hold the owner post, the enquiry is re-routed past them."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if enquiry.involved_officers.filter(pk=officer.pk).exists():
         return enquiry
     enquiry.involved_officers.add(officer)
     access_sync(enquiry, as_of=as_of)
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
         kind="involved",
         summary=f"{officer} marked as involved in the proceedings (000 §13.5)",
-        visible=False,
+        to_raiser=False,
     )
     owner = enquiry.owner_post
     if owner is not None and owner.holder_id == officer.pk and enquiry.is_open:
@@ -1078,19 +1038,19 @@ def enquiry_mark_involved(
 def enquiry_reply(*, enquiry: Enquiry, text: str, actor: Person, as_of: datetime) -> Enquiry:
     """The member answers the clarification request; the clock resumes, the due date moving by
     the working days it stood still. A repeated (double-submitted) reply is ignored."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not text.strip():
         raise ValidationError({"text": "Write your reply."})
     if enquiry.status != Status.AWAITING_MEMBER:
         if enquiry.status == Status.IN_PROGRESS:
             return enquiry
         raise TransitionError("No clarification has been asked for.")
-    _move(enquiry, Status.IN_PROGRESS)
+    plumbing.move(enquiry, Status.IN_PROGRESS, table=TRANSITIONS)
     enquiry.status = Status.IN_PROGRESS
-    lost = clock_resume(case=enquiry, on=_today(as_of))
+    lost = clock_resume(case=enquiry, on=plumbing.today(as_of))
     enquiry.clock_paused_days += lost
-    _save(enquiry, actor=actor, reason="member replied")
-    event = _event(
+    plumbing.save(enquiry, actor=actor, reason="member replied")
+    event = plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
@@ -1108,7 +1068,7 @@ def enquiry_share_with_member(
 ) -> EnquiryCopy:
     """Copy another member in — only with the requester's own permission, shown on the enquiry
     (002 §85, §40; 004 §12.7). Nobody else can give that permission."""
-    enquiry = _locked(enquiry)
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if actor.pk != enquiry.member.person_id:
         raise PermissionDenied("Only the member who raised the enquiry can copy others in.")
     if member.council_id != enquiry.council_id or member.pk == enquiry.member_id:
@@ -1121,19 +1081,19 @@ def enquiry_share_with_member(
     if not created:
         return copy
     access_sync(enquiry, as_of=as_of)
-    _event(
+    plumbing.event(
         enquiry,
         as_of=as_of,
         actor=actor,
         kind="copied",
         summary=f"Copied to {member} with the requester's permission",
     )
-    _tell(
+    plumbing.tell(
         enquiry,
         key=f"copy:{member.pk}",
         subject="an enquiry shared with you",
         body=f"{enquiry.member} has shared their enquiry “{enquiry.subject}” with you.",
-        people=[member.person],
+        recipients=[member.person],
         as_of=as_of,
     )
     return copy
@@ -1155,7 +1115,7 @@ def enquiries_recompute_for_calendar(
         .filter(
             council=council,
             status__in=CLOCK_RUNNING | {Status.AWAITING_MEMBER},
-            due_on__gte=_today(as_of),
+            due_on__gte=plumbing.today(as_of),
         )
     )
     for enquiry in candidates:
@@ -1163,8 +1123,8 @@ def enquiries_recompute_for_calendar(
         before = enquiry.due_on
         if not _due_recompute(enquiry):
             continue
-        _save(enquiry, actor=actor, reason=why)
-        _event(
+        plumbing.save(enquiry, actor=actor, reason=why)
+        plumbing.event(
             enquiry,
             as_of=as_of,
             actor=actor,
@@ -1191,7 +1151,7 @@ def enquiry_on_rungs(fired: list[tuple[Enquiry, ChaserRung, list[Post]]], as_of:
 
 
 def _breach_on_rung(case: Enquiry, as_of: datetime) -> None:
-    today = _today(as_of)
+    today = plumbing.today(as_of)
     if case.breached_on is None and case.due_on is not None and today > case.due_on:
         # Breached on the first working day after the due date, however late the sweep ran.
         case.breached_on = min(today, calendar_for(case.council).add(case.due_on, 1))
