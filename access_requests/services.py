@@ -32,13 +32,10 @@ from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.services import (
-    clock_schedule,
     clock_start,
     reference_next,
 )
-from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import CalendarKind, Council, Member, Person
-
 
 # Joined when a request is read under its row lock.
 LOCKED_WITH = ("council", "owner_post", "directorate", "requester_person", "committee")
@@ -178,10 +175,6 @@ def access_request_submit(
 # ---- deciding ----------------------------------------------------------------------------
 
 
-def _stop_clock(request: AccessRequest) -> None:
-    request.next_action_at = None
-
-
 def _decision_errors(request: AccessRequest, outcome: str, grounds: list[str], reasons: str):
     errors: dict[str, str] = {}
     if outcome not in Outcome.values:
@@ -282,7 +275,7 @@ def access_request_decide(
     request.status = target
     request.dispute_final = request.dispute_final or disputed
     request.closed_at = as_of
-    _stop_clock(request)
+    plumbing.clock_stop(request)
     plumbing.save(request, actor=actor, reason=f"decided: {outcome}")
     labels = [Ground(g).label for g in grounds]
     summary = f"{'Final decision on the dispute' if disputed else 'Decision'}: " + (
@@ -339,13 +332,12 @@ def _reroute(request: AccessRequest, stage: str, *, actor, as_of) -> None:
     request.owner_post = handler
     request.handler_title = handler.title[:200]
     request.closed_at = None
-    request.breached_on = None
-    request.due_on = calendar_for(request.council, CalendarKind.WORKING).add(
-        plumbing.today(as_of), request.council.need_to_know_working_days
+    plumbing.clock_restart(
+        request,
+        on=plumbing.today(as_of),
+        days=request.council.need_to_know_working_days,
+        calendar=CalendarKind.WORKING,
     )
-    request.clock_cycle += 1
-    request.next_rung = 0
-    clock_schedule(case=request)
     request.advisers.add(*advisers)
     access_sync(request, as_of=as_of)
 
@@ -446,7 +438,7 @@ def access_request_withdraw(
         return request
     request.status = Status.WITHDRAWN
     request.closed_at = as_of
-    _stop_clock(request)
+    plumbing.clock_stop(request)
     plumbing.save(request, actor=actor, reason="withdrawn")
     plumbing.event(
         request,
@@ -496,7 +488,7 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
     access_sync(foi, as_of=as_of)
     request.status = Status.FOI
     request.closed_at = as_of
-    _stop_clock(request)
+    plumbing.clock_stop(request)
     plumbing.save(request, actor=actor, reason="handled under FOI")
     told = (
         f"Your request is being treated as a Freedom of Information request ({foi.reference}); "

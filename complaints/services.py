@@ -43,11 +43,9 @@ from protocol_portal.casework.services import (
     reference_next,
 )
 from protocol_portal.casework.transitions import TransitionError
-from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import Council, Member, Person, Post, PostKind, RoutingRule
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import RoutingContext, post_for
-
 
 # Joined when a complaint is read under its row lock.
 LOCKED_WITH = ("council", "owner_post", "subject_post", "raiser_person")
@@ -410,11 +408,6 @@ def complaint_nominate_investigator(
     return complaint
 
 
-def _stop_clock(complaint: Complaint) -> None:
-    complaint.due_on = None
-    complaint.next_action_at = None
-
-
 @transaction.atomic
 def complaint_give_outcome(
     *,
@@ -447,7 +440,7 @@ def complaint_give_outcome(
     complaint.outcome_at = as_of
     if disciplinary_notes.strip():
         complaint.disciplinary_notes = disciplinary_notes.strip()
-    _stop_clock(complaint)
+    plumbing.clock_stop(complaint, keep_due=False)
     plumbing.save(complaint, actor=actor, reason="outcome given")
     taken = "yes" if action_taken else "no"
     plumbing.event(
@@ -505,16 +498,16 @@ def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -
     complaint.status = Status.ESCALATED
     complaint.stage_number += 1
     _apply_plan(complaint, plan)
-    calendar = calendar_for(complaint.council, plan.deadline_calendar)
-    complaint.due_on = calendar.add(plumbing.today(as_of), plan.deadline_days)
-    complaint.ack_due_on = complaint.due_on
     complaint.acknowledged_at = None
     complaint.ack_intent = ""
     complaint.outcome_due_on = None
-    complaint.breached_on = None
-    complaint.clock_cycle += 1
-    complaint.next_rung = 0
-    clock_schedule(case=complaint)
+    plumbing.clock_restart(
+        complaint,
+        on=plumbing.today(as_of),
+        days=plan.deadline_days,
+        calendar=plan.deadline_calendar,
+    )
+    complaint.ack_due_on = complaint.due_on
     plumbing.save(complaint, actor=actor, reason=f"escalated to {plan.stage}")
     _grant_stage(complaint, plan)
     plumbing.event(
@@ -595,7 +588,7 @@ def complaint_respond(
     complaint.status = Status.CLOSED
     complaint.satisfied = choice == "satisfied"
     complaint.closed_at = as_of
-    _stop_clock(complaint)
+    plumbing.clock_stop(complaint, keep_due=False)
     plumbing.save(complaint, actor=actor, reason="closed")
     plumbing.event(
         complaint,
@@ -619,7 +612,7 @@ def complaint_withdraw(
         return complaint
     complaint.status = Status.WITHDRAWN
     complaint.closed_at = as_of
-    _stop_clock(complaint)
+    plumbing.clock_stop(complaint, keep_due=False)
     plumbing.save(complaint, actor=actor, reason="withdrawn")
     plumbing.event(
         complaint,
@@ -730,7 +723,7 @@ def _apply_determination(complaint: Complaint, det: Determination, *, actor, as_
     if target == Status.OUTCOME_ISSUED:
         complaint.outcome_reasons = det.reasons
         complaint.outcome_at = as_of
-        _stop_clock(complaint)
+        plumbing.clock_stop(complaint, keep_due=False)
     plumbing.save(complaint, actor=actor, reason=f"determination: {det.outcome}")
 
 

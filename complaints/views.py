@@ -18,6 +18,7 @@ from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
 from protocol_portal.web.actions import attempt, case_action, posted
 from protocol_portal.web.lists import filtered, page_of
+from protocol_portal.web.selectors import holds_monitoring_post
 
 
 def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
@@ -78,7 +79,7 @@ def complaint_list(request):
             "filter": filterset,
             **{f"{name}_rows": _rows(page) for name, page in pages.items()},
             **{f"{name}_page": page for name, page in pages.items()},
-            "is_mo": selectors.holds_monitoring_post(user=user),
+            "is_mo": holds_monitoring_post(user=user),
         },
     )
 
@@ -349,7 +350,7 @@ def determination_supersede(request, pk: int, determination_pk: int):
 @login_required
 def mo_desk(request):
     """The Monitoring Officer's desk: reports to determine and escalated complaints."""
-    if not selectors.holds_monitoring_post(user=request.user):
+    if not holds_monitoring_post(user=request.user):
         raise Http404("This page is for the Monitoring Officer.")
     page = page_of(request, selectors.mo_desk(user=request.user))
     return render(

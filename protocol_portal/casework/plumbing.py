@@ -125,3 +125,11 @@ def clock_restart(case: Case, *, on: date, days: int, calendar: str | None = Non
     case.clock_cycle += 1
     case.next_rung = 0
     clock_schedule(case=case)
+
+
+def clock_stop(case: Case, *, keep_due: bool = True) -> None:
+    """No more chasers for this case; `keep_due=False` also clears the due date (a case type
+    whose due date means "the next deadline" has none once the work is done)."""
+    case.next_action_at = None
+    if not keep_due:
+        case.due_on = None
