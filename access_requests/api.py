@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,18 +23,11 @@ from access_requests.filters import AccessRequestFilter, FoiRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
-from protocol_portal.api import case_by_key, router, valid_data
+from protocol_portal.api import CaseViewSetMixin, error_responses, router, valid_data
 from protocol_portal.api_parsers import JSONParser
 from protocol_portal.casework.files import SERVED_TYPES
 
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: the reason, per field."),
-    403: OpenApiResponse(s.AccessErrorSerializer, description="You may see it but not do this."),
-    404: OpenApiResponse(s.AccessErrorSerializer, description="No such request that you may see."),
-    409: OpenApiResponse(
-        s.AccessErrorSerializer, description="Not allowed from its current status."
-    ),
-}
+ERRORS = error_responses(s.AccessErrorSerializer, noun="request")
 
 
 def _ask(data: dict) -> Ask:
@@ -80,34 +73,23 @@ def _plan_data(plan) -> dict:
 
 
 class AccessRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Need-to-know requests you made, or that your posts hold, decide or advise on."""
 
-    lookup_field = "reference"
     serializer_class = s.AccessRequestListSerializer
     queryset = AccessRequest.objects.none()
     filterset_class = AccessRequestFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    case_model = AccessRequest
+    visible_to = staticmethod(selectors.requests_visible_to)
+    by_pk = staticmethod(selectors.request_by_pk)
+    refused = "You cannot do that on this request."
 
-    def get_queryset(self):
-        return (
-            selectors.requests_visible_to(user=self.request.user)
-            .select_related(None)
-            .select_related("council")
-            .order_by("-received_on", "-pk")
-        )
+    def lens(self, item: AccessRequest) -> selectors.Lens:
+        return selectors.request_lens(user=self.request.user, request=item)
 
-    def _request(self, reference: str) -> tuple[AccessRequest, selectors.Lens]:
-        return case_by_key(
-            self.request,
-            reference,
-            model=AccessRequest,
-            by_pk=selectors.request_by_pk,
-            lens_for=lambda r: selectors.request_lens(user=self.request.user, request=r),
-        )
-
-    def _full(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
+    def answer(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
         item = (
             AccessRequest.objects.select_related(
                 "council", "directorate", "committee", "matter_ward", "owner_post", "holder_post"
@@ -120,8 +102,8 @@ class AccessRequestViewSet(
 
     @extend_schema(responses={200: s.AccessRequestSerializer, 404: ERRORS[404]})
     def retrieve(self, request, reference=None):
-        item, _ = self._request(reference)
-        return self._full(item)
+        item, _ = self.case_and_lens(reference)
+        return self.answer(item)
 
     @extend_schema(request=s.AskSerializer, responses={200: s.PreviewSerializer, 400: ERRORS[400]})
     @action(detail=False, methods=["post"])
@@ -149,15 +131,7 @@ class AccessRequestViewSet(
             wants_foi=data["wants_foi"],
             as_of=timezone.now(),
         )
-        return self._full(item, status.HTTP_201_CREATED)
-
-    def _act(self, reference, need: str, serializer_class, call):
-        item, lens = self._request(reference)
-        if not any(getattr(lens, n) for n in need.split("|")):
-            raise PermissionDenied("You cannot do that on this request.")
-        data = valid_data(serializer_class, self.request)
-        call(item, data)
-        return self._full(item)
+        return self.answer(item, status.HTTP_201_CREATED)
 
     @extend_schema(
         request=s.DecideSerializer,
@@ -167,7 +141,7 @@ class AccessRequestViewSet(
     def decide(self, request, reference=None):
         """Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome is
         final and records whom the Chief Executive consulted or the body it went to."""
-        return self._act(
+        return self.act(
             reference,
             "decide",
             s.DecideSerializer,
@@ -182,7 +156,7 @@ class AccessRequestViewSet(
     @action(detail=True, methods=["post"])
     def refer(self, request, reference=None):
         """The holder doubts a presumed need to know: refer it to the determiner."""
-        return self._act(
+        return self.act(
             reference,
             "decide",
             s.ReasonsSerializer,
@@ -197,7 +171,7 @@ class AccessRequestViewSet(
     @action(detail=True, methods=["post"])
     def dispute(self, request, reference=None):
         """The member disputes a refusal."""
-        return self._act(
+        return self.act(
             reference,
             "respond",
             s.ReasonsSerializer,
@@ -211,7 +185,7 @@ class AccessRequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, reference=None):
-        return self._act(
+        return self.act(
             reference,
             "respond",
             s.ReasonsSerializer,
@@ -226,7 +200,7 @@ class AccessRequestViewSet(
     @action(detail=True, methods=["post"])
     def foi(self, request, reference=None):
         """Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days."""
-        return self._act(
+        return self.act(
             reference,
             "respond|decide",
             s.ReasonsSerializer,
@@ -242,7 +216,7 @@ class AccessRequestViewSet(
     @action(detail=True, methods=["post"])
     def release(self, request, reference=None):
         """Release with conditions: what, what was redacted and why, the confidential marking."""
-        return self._act(
+        return self.act(
             reference,
             "release",
             s.ReleaseInputSerializer,
@@ -263,7 +237,7 @@ class AccessRequestViewSet(
     @action(detail=True, methods=["get"], url_path="access-log", pagination_class=None)
     def access_log(self, request, reference=None):
         """Every opening of a released document (officers releasing it see this)."""
-        item, lens = self._request(reference)
+        item, lens = self.case_and_lens(reference)
         if not lens.release:
             raise PermissionDenied("Only the officers releasing it see the access log.")
         return Response(s.OpeningSerializer(selectors.openings_for(request=item), many=True).data)
@@ -282,7 +256,7 @@ class AccessRequestViewSet(
     )
     def release_file(self, request, reference=None, release_pk=None):
         """Download a released document; every opening is logged."""
-        item, _ = self._request(reference)
+        item, _ = self.case_and_lens(reference)
         return release_response(item, int(release_pk), request.user)
 
 

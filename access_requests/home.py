@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from access_requests.selectors import requests_to_decide
+from protocol_portal.web.home import cases_panel_for
 
-
-def access_requests_panel(request):
-    waiting = requests_to_decide(user=request.user)
-    items = list(waiting[:5])
-    if not items:
-        return None
-    return {
-        "title": "Need-to-know requests to decide",
-        "count": waiting.count(),
-        "url": reverse("access_requests:list"),
-        "items": [
-            {
-                "text": r.reference,
-                "url": reverse("access_requests:detail", args=[r.pk]),
-                "hint": f"{r.get_status_display()}; due {r.due_on:%-d %b %Y}" if r.due_on else "",
-                **({"tag": "Overdue", "tag_colour": "red"} if r.breached_on else {}),
-            }
-            for r in items
-        ],
-    }
+access_requests_panel = cases_panel_for(
+    "Need-to-know requests to decide", requests_to_decide, namespace="access_requests"
+)

@@ -393,13 +393,6 @@ def councils_of_member(*, user: Person) -> QuerySet[Council]:
     return Council.objects.filter(members__person=user).distinct().order_by("name")
 
 
-def holds_monitoring_post(*, user: Person) -> bool:
-    return (
-        user.is_authenticated
-        and Post.objects.filter(holder=user, kind__in=perms.MONITORING_KINDS).exists()
-    )
-
-
 def monitoring_posts(*, council: Council) -> list[Post]:
     ctx = RoutingContext(council=council)
     posts = [post_for(PostRef(kind, "council"), ctx) for kind in perms.MONITORING_KINDS]

@@ -18,22 +18,19 @@ from access_requests.filters import AccessRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import filtered, page_of
+from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
+from protocol_portal.web.lists import date_cell, filtered, page_of, status_cell
 
 HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
 
 
 def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
-    item = selectors.request_by_pk(pk=pk)
-    lens = (
-        selectors.request_lens(user=request.user, request=item)
-        if item is not None
-        else selectors.Lens()
+    return case_or_404(
+        pk,
+        by_pk=selectors.request_by_pk,
+        lens_for=lambda r: selectors.request_lens(user=request.user, request=r),
+        missing="No such request.",
     )
-    if not lens.any:
-        raise Http404("No such request.")
-    return item, lens
 
 
 def _rows(items) -> list[list]:
@@ -44,12 +41,8 @@ def _rows(items) -> list[list]:
             r.council.name,
             r.get_presumption_display(),
             r.handler_title,
-            {
-                "text": r.get_status_display(),
-                "tag": True,
-                "tag_colour": "red" if r.breached_on else ("grey" if r.closed_at else ""),
-            },
-            r.due_on.strftime("%-d %b %Y") if r.due_on else "",
+            status_cell(r),
+            date_cell(r.due_on),
         ]
         for r in items
     ]

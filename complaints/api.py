@@ -21,7 +21,7 @@ from complaints import selectors, services
 from complaints import serializers as s
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
-from protocol_portal.api import case_by_key, router, valid_data
+from protocol_portal.api import CaseViewSetMixin, error_responses, router, valid_data
 
 _TEXT = {"type": "string", "readOnly": True}
 _MAYBE = {"type": "string", "readOnly": True, "nullable": True}
@@ -47,44 +47,26 @@ RETRIEVE_SHAPES = {
         },
     ]
 }
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: the reason, per field."),
-    403: OpenApiResponse(s.ErrorSerializer, description="You may see it but not do this."),
-    404: OpenApiResponse(s.ErrorSerializer, description="No such complaint that you may see."),
-    409: OpenApiResponse(s.ErrorSerializer, description="Not allowed from its current status."),
-}
+ERRORS = error_responses(s.ErrorSerializer, noun="complaint")
 
 
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ComplaintViewSet(
+    CaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Complaints and concerns you raised, handle, were copied into or may oversee."""
 
-    lookup_field = "reference"
     serializer_class = s.ComplaintListSerializer
     queryset = Complaint.objects.none()
     filterset_class = ComplaintFilter
+    case_model = Complaint
+    visible_to = staticmethod(selectors.complaints_visible_to)
+    by_pk = staticmethod(selectors.complaint_by_pk)
+    refused = "You cannot do that on this complaint."
 
-    def get_queryset(self):
-        return (
-            selectors.complaints_visible_to(user=self.request.user)
-            .select_related(None)
-            .select_related("council")
-            .order_by("-received_on", "-pk")
-        )
+    def lens(self, complaint: Complaint) -> selectors.Lens:
+        return selectors.complaint_lens(user=self.request.user, complaint=complaint)
 
-    def _complaint(self, reference: str) -> tuple[Complaint, selectors.Lens]:
-        return case_by_key(
-            self.request,
-            reference,
-            model=Complaint,
-            by_pk=selectors.complaint_by_pk,
-            lens_for=lambda c: selectors.complaint_lens(user=self.request.user, complaint=c),
-        )
-
-    def _need(self, lens: selectors.Lens, what: str) -> None:
-        if not getattr(lens, what):
-            raise PermissionDenied("You cannot do that on this complaint.")
-
-    def _full(self, complaint: Complaint) -> Response:
+    def answer(self, complaint: Complaint) -> Response:
         complaint = selectors.complaint_by_pk(pk=complaint.pk)
         lens = selectors.complaint_lens(user=self.request.user, complaint=complaint)
         return Response(self._output(complaint, lens))
@@ -111,7 +93,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         }
     )
     def retrieve(self, request, reference=None):
-        complaint, lens = self._complaint(reference)
+        complaint, lens = self.case_and_lens(reference)
         return Response(self._output(complaint, lens))
 
     @extend_schema(
@@ -163,19 +145,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
         return shape(services.complaint_preview(raiser=request.user, **data))
 
-    def _act(self, reference, what, serializer_class, call):
-        complaint, lens = self._complaint(reference)
-        self._need(lens, what)
-        data = valid_data(serializer_class, self.request)
-        return self._full(call(complaint, data))
-
     @extend_schema(
         request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, reference=None):
         """Acknowledge; say whether you will act or how long you need (004 §11.3)."""
-        return self._act(
+        return self.act(
             reference,
             "act",
             s.AcknowledgeSerializer,
@@ -190,7 +166,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="nominate-investigator")
     def nominate_investigator(self, request, reference=None):
         """Nominate a manager to investigate (003 §67)."""
-        return self._act(
+        return self.act(
             reference,
             "act",
             s.InvestigatorSerializer,
@@ -205,7 +181,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def outcome(self, request, reference=None):
         """Give the outcome with reasons and whether action was taken (004 §11.4)."""
-        return self._act(
+        return self.act(
             reference,
             "act",
             s.OutcomeSerializer,
@@ -221,7 +197,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="disciplinary-notes")
     def disciplinary_notes(self, request, reference=None):
         """Disciplinary notes, seen only by handler-side roles (004 §11.5)."""
-        return self._act(
+        return self.act(
             reference,
             "act",
             s.DisciplinaryNotesSerializer,
@@ -234,7 +210,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def respond(self, request, reference=None):
         """The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied."""
-        return self._act(
+        return self.act(
             reference,
             "respond",
             s.RespondSerializer,
@@ -246,7 +222,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=s.WithdrawSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, reference=None):
-        return self._act(
+        return self.act(
             reference,
             "respond",
             s.WithdrawSerializer,
@@ -261,7 +237,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="release-to-subject")
     def release_to_subject(self, request, reference=None):
         """Release to the person concerned what natural justice requires."""
-        return self._act(
+        return self.act(
             reference,
             "act",
             s.ReleaseSerializer,
@@ -276,8 +252,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def determine(self, request, reference=None):
         """The Monitoring Officer's determination (004 §15.2–15.5); never edited afterwards."""
-        complaint, lens = self._complaint(reference)
-        self._need(lens, "determine")
+        complaint, lens = self.case_and_lens(reference)
+        self.need(lens, "determine")
         data = valid_data(s.DeterminationInputSerializer, self.request)
         det = services.determination_issue(
             complaint=complaint, actor=request.user, as_of=timezone.now(), **data

@@ -433,13 +433,6 @@ def complaints_released_to(*, user: Person) -> QuerySet[Complaint]:
     return objects_for(user, perms.VIEW_RELEASED, _base()).filter(released_to_subject=True)
 
 
-def holds_monitoring_post(*, user: Person) -> bool:
-    return (
-        user.is_authenticated
-        and Post.objects.filter(holder=user, kind__in=perms.MONITORING_KINDS).exists()
-    )
-
-
 def mo_desk(*, user: Person) -> QuerySet[Complaint]:
     """The Monitoring Officer's desk: Code of Conduct and member-conduct reports to determine,
     and complaints escalated past their first stage (004 §15.2–15.4)."""

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from complaints import permissions as perms
 from complaints.models import Complaint, Determination, QuarterlySummary
@@ -35,71 +34,22 @@ from complaints.states import (
     Outcome,
     Status,
 )
+from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Matter, conflicts_for, is_blocked
 from protocol_portal.casework.permissions import grant_to_posts
 from protocol_portal.casework.services import (
     clock_schedule,
     clock_start,
-    event_record,
-    outbox_write,
     reference_next,
 )
-from protocol_portal.casework.transitions import TransitionError, check_transition
-from protocol_portal.org.calendars import calendar_for
+from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member, Person, Post, PostKind, RoutingRule
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import RoutingContext, post_for
 
-LABEL = "complaints.Complaint"
-
-
-def _today(as_of: datetime) -> date:
-    return timezone.localdate(as_of)
-
-
-def _locked(complaint: Complaint) -> Complaint:
-    return (
-        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("council", "owner_post", "subject_post", "raiser_person")
-        .get(pk=complaint.pk)
-    )
-
-
-def _save(complaint: Complaint, *, actor: Person | None, reason: str) -> None:
-    complaint._history_user = actor
-    complaint._change_reason = reason[:100]
-    complaint.save()
-
-
-def _move(complaint: Complaint, target: str) -> bool:
-    """True if the complaint must move to `target`; False if it is already there."""
-    return check_transition(table=TRANSITIONS, current=complaint.status, target=target)
-
-
-def _event(complaint, *, actor, as_of, kind, summary, detail="", to_raiser=True) -> None:
-    event_record(
-        case=complaint,
-        at=as_of,
-        actor=actor,
-        kind=kind,
-        summary=summary,
-        detail=detail,
-        visible_to_raiser=to_raiser,
-    )
-
-
-def _notify(complaint, *, key, subject, body, recipients, as_of) -> None:
-    outbox_write(
-        key=f"{LABEL}:{complaint.pk}:{key}",
-        council=complaint.council,
-        case=complaint,
-        subject=f"{complaint.reference}: {subject}",
-        body=body,
-        recipients=[p for p in recipients if p is not None],
-        at=as_of,
-    )
+# Joined when a complaint is read under its row lock.
+LOCKED_WITH = ("council", "owner_post", "subject_post", "raiser_person")
 
 
 # ---- raising -----------------------------------------------------------------------------
@@ -210,7 +160,7 @@ def _stage_audiences(complaint: Complaint, plan: RoutePlan, *, as_of: datetime) 
 
 def _routed_notice(complaint: Complaint, plan: RoutePlan, as_of: datetime) -> None:
     copies = [p.holder for p in plan.copied_posts] + [m.person for m in plan.copied_members]
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"stage-{complaint.stage_number}:routed",
         subject=f"a complaint for you to acknowledge by {complaint.due_on:%-d %B %Y}",
@@ -263,7 +213,7 @@ def complaint_raise(
         )
     complaint = Complaint(
         council=council,
-        reference=reference_next(council=council, prefix="CMP", year=_today(as_of).year),
+        reference=reference_next(council=council, prefix="CMP", year=plumbing.today(as_of).year),
         kind=kind,
         raised_by=facts["raised_by"],
         level=facts["level"],
@@ -282,14 +232,14 @@ def complaint_raise(
     _apply_plan(complaint, plan)
     clock_start(
         case=complaint,
-        received_on=_today(as_of),
+        received_on=plumbing.today(as_of),
         days=plan.deadline_days,
         calendar=plan.deadline_calendar,
     )
     complaint.ack_due_on = complaint.due_on
-    _save(complaint, actor=raiser, reason="raised")
+    plumbing.save(complaint, actor=raiser, reason="raised")
     _stage_audiences(complaint, plan, as_of=as_of)
-    _event(
+    plumbing.event(
         complaint,
         actor=raiser,
         as_of=as_of,
@@ -298,7 +248,9 @@ def complaint_raise(
         detail=plan.explanation,
     )
     for note in plan.handler_notes:
-        _event(complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False)
+        plumbing.event(
+            complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False
+        )
     _routed_notice(complaint, plan, as_of)
     return complaint
 
@@ -317,8 +269,8 @@ def complaint_acknowledge(
     as_of: datetime,
 ) -> Complaint:
     """Acknowledge, say whether you will act or how long you need (004 §11.3)."""
-    complaint = _locked(complaint)
-    if not _move(complaint, Status.ACKNOWLEDGED):
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
+    if not plumbing.move(complaint, Status.ACKNOWLEDGED, table=TRANSITIONS):
         return complaint
     errors = {}
     if intent not in AckIntent.values:
@@ -327,7 +279,7 @@ def complaint_acknowledge(
         errors["message"] = "Write the acknowledgement the complainant will read."
     if outcome_due_on is None:
         errors["outcome_due_on"] = "Give the date by which you will report the outcome."
-    elif outcome_due_on < _today(as_of):
+    elif outcome_due_on < plumbing.today(as_of):
         errors["outcome_due_on"] = "The date for the outcome cannot be in the past."
     if errors:
         raise ValidationError(errors)
@@ -340,12 +292,12 @@ def complaint_acknowledge(
     complaint.clock_cycle += 1
     complaint.next_rung = 0
     clock_schedule(case=complaint)
-    _save(complaint, actor=actor, reason="acknowledged")
+    plumbing.save(complaint, actor=actor, reason="acknowledged")
     label = {
         AckIntent.WILL_ACT: "the handler will take action",
         AckIntent.NEEDS_TIME: "the handler needs time to investigate",
     }[intent]
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -353,7 +305,7 @@ def complaint_acknowledge(
         summary=f"Acknowledged: {label}; outcome by {outcome_due_on:%-d %B %Y}",
         detail=complaint.ack_message,
     )
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"stage-{complaint.stage_number}:acknowledged",
         subject="your complaint has been acknowledged",
@@ -394,23 +346,23 @@ def complaint_nominate_investigator(
     *, complaint: Complaint, actor: Person, investigator_post: Post | None, as_of: datetime
 ) -> Complaint:
     """The chief officer nominates a manager to investigate (003 §67)."""
-    complaint = _locked(complaint)
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
     post = _check_investigator(complaint, investigator_post)
-    moving = _move(complaint, Status.INVESTIGATING)
+    moving = plumbing.move(complaint, Status.INVESTIGATING, table=TRANSITIONS)
     if not moving and complaint.investigator_post_id == post.pk:
         return complaint
     complaint.status = Status.INVESTIGATING
     complaint.investigator_post = post
-    _save(complaint, actor=actor, reason="investigator nominated")
+    plumbing.save(complaint, actor=actor, reason="investigator nominated")
     access_sync(complaint, as_of=as_of)
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
         kind="investigator",
         summary="A manager has been nominated to investigate (003 §67)",
     )
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -418,7 +370,7 @@ def complaint_nominate_investigator(
         summary=f"Investigator: {post.title}",
         to_raiser=False,
     )
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"stage-{complaint.stage_number}:investigator:{post.pk}",
         subject="you have been nominated to investigate",
@@ -427,11 +379,6 @@ def complaint_nominate_investigator(
         as_of=as_of,
     )
     return complaint
-
-
-def _stop_clock(complaint: Complaint) -> None:
-    complaint.due_on = None
-    complaint.next_action_at = None
 
 
 @transaction.atomic
@@ -447,8 +394,8 @@ def complaint_give_outcome(
 ) -> Complaint:
     """Give the outcome with reasons; the member is told whether action was taken, never the
     disciplinary detail (004 §11.4–11.5)."""
-    complaint = _locked(complaint)
-    if not _move(complaint, Status.OUTCOME_ISSUED):
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
+    if not plumbing.move(complaint, Status.OUTCOME_ISSUED, table=TRANSITIONS):
         return complaint
     errors = {}
     if outcome not in Outcome.values:
@@ -466,10 +413,10 @@ def complaint_give_outcome(
     complaint.outcome_at = as_of
     if disciplinary_notes.strip():
         complaint.disciplinary_notes = disciplinary_notes.strip()
-    _stop_clock(complaint)
-    _save(complaint, actor=actor, reason="outcome given")
+    plumbing.clock_stop(complaint, keep_due=False)
+    plumbing.save(complaint, actor=actor, reason="outcome given")
     taken = "yes" if action_taken else "no"
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -477,7 +424,7 @@ def complaint_give_outcome(
         summary=f"Outcome: {Outcome(outcome).label}. Action taken: {taken}",
         detail=complaint.outcome_reasons,
     )
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"stage-{complaint.stage_number}:outcome",
         subject="the outcome of your complaint",
@@ -496,14 +443,14 @@ def complaint_note_disciplinary(
     *, complaint: Complaint, actor: Person, notes: str, as_of: datetime
 ) -> Complaint:
     """Keep disciplinary notes where only handler-side roles see them (004 §11.5)."""
-    complaint = _locked(complaint)
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
     if not notes.strip():
         raise ValidationError({"notes": "Write the notes."})
     if complaint.disciplinary_notes == notes.strip():
         return complaint
     complaint.disciplinary_notes = notes.strip()
-    _save(complaint, actor=actor, reason="disciplinary notes")
-    _event(
+    plumbing.save(complaint, actor=actor, reason="disciplinary notes")
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -522,19 +469,19 @@ def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -
     complaint.status = Status.ESCALATED
     complaint.stage_number += 1
     _apply_plan(complaint, plan)
-    calendar = calendar_for(complaint.council, plan.deadline_calendar)
-    complaint.due_on = calendar.add(_today(as_of), plan.deadline_days)
-    complaint.ack_due_on = complaint.due_on
     complaint.acknowledged_at = None
     complaint.ack_intent = ""
     complaint.outcome_due_on = None
-    complaint.breached_on = None
-    complaint.clock_cycle += 1
-    complaint.next_rung = 0
-    clock_schedule(case=complaint)
-    _save(complaint, actor=actor, reason=f"escalated to {plan.stage}")
+    plumbing.clock_restart(
+        complaint,
+        on=plumbing.today(as_of),
+        days=plan.deadline_days,
+        calendar=plan.deadline_calendar,
+    )
+    complaint.ack_due_on = complaint.due_on
+    plumbing.save(complaint, actor=actor, reason=f"escalated to {plan.stage}")
     _stage_audiences(complaint, plan, as_of=as_of)
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -546,7 +493,9 @@ def _reroute(complaint: Complaint, plan: RoutePlan, *, actor, as_of, why: str) -
         detail=f"{why}\n\n{plan.explanation}".strip(),
     )
     for note in plan.handler_notes:
-        _event(complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False)
+        plumbing.event(
+            complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False
+        )
     _routed_notice(complaint, plan, as_of)
 
 
@@ -575,11 +524,11 @@ def complaint_respond(
 ) -> Complaint:
     """The complainant is satisfied (closed), escalates to the rule's next stage (004 §11.6,
     003 §70), or closes it dissatisfied where the protocol has no further stage."""
-    complaint = _locked(complaint)
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
     if choice not in RESPONSES:
         raise ValidationError({"choice": "Say whether you are satisfied."})
     if choice == "escalate":
-        if not _move(complaint, Status.ESCALATED):
+        if not plumbing.move(complaint, Status.ESCALATED, table=TRANSITIONS):
             return complaint
         if complaint.status != Status.OUTCOME_ISSUED and complaint.breached_on is None:
             raise ValidationError(
@@ -605,14 +554,14 @@ def complaint_respond(
             why=reason.strip() or "The complainant is not satisfied.",
         )
         return complaint
-    if not _move(complaint, Status.CLOSED):
+    if not plumbing.move(complaint, Status.CLOSED, table=TRANSITIONS):
         return complaint
     complaint.status = Status.CLOSED
     complaint.satisfied = choice == "satisfied"
     complaint.closed_at = as_of
-    _stop_clock(complaint)
-    _save(complaint, actor=actor, reason="closed")
-    _event(
+    plumbing.clock_stop(complaint, keep_due=False)
+    plumbing.save(complaint, actor=actor, reason="closed")
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -629,14 +578,14 @@ def complaint_withdraw(
     *, complaint: Complaint, actor: Person, reason: str, as_of: datetime
 ) -> Complaint:
     """The complainant withdraws the complaint."""
-    complaint = _locked(complaint)
-    if not _move(complaint, Status.WITHDRAWN):
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
+    if not plumbing.move(complaint, Status.WITHDRAWN, table=TRANSITIONS):
         return complaint
     complaint.status = Status.WITHDRAWN
     complaint.closed_at = as_of
-    _stop_clock(complaint)
-    _save(complaint, actor=actor, reason="withdrawn")
-    _event(
+    plumbing.clock_stop(complaint, keep_due=False)
+    plumbing.save(complaint, actor=actor, reason="withdrawn")
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -653,7 +602,7 @@ def complaint_release_to_subject(
 ) -> Complaint:
     """Tell the person complained about what natural justice requires, when the handler
     decides to (000 §5 'As a Member' a; 003 §67)."""
-    complaint = _locked(complaint)
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
     if not text.strip():
         raise ValidationError({"text": "Write what the person concerned should be told."})
     if complaint.released_to_subject and complaint.subject_release_text == text.strip():
@@ -661,9 +610,9 @@ def complaint_release_to_subject(
     complaint.released_to_subject = True
     complaint.subject_release_text = text.strip()
     complaint.released_at = as_of
-    _save(complaint, actor=actor, reason="released to subject")
+    plumbing.save(complaint, actor=actor, reason="released to subject")
     access_sync(complaint, as_of=as_of)
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -671,7 +620,7 @@ def complaint_release_to_subject(
         summary="Information released to the person concerned",
         to_raiser=False,
     )
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"released:{as_of.isoformat()}",
         subject="a complaint about you",
@@ -724,7 +673,7 @@ def _apply_determination(complaint: Complaint, det: Determination, *, actor, as_
         # No stage for the referral in the council's rules: record it as the outcome.
         target = Status.OUTCOME_ISSUED
     try:
-        moving = _move(complaint, target)
+        moving = plumbing.move(complaint, target, table=TRANSITIONS)
     except TransitionError as exc:
         raise ValidationError(
             f"The complaint is now '{complaint.get_status_display()}', so this determination "
@@ -745,8 +694,8 @@ def _apply_determination(complaint: Complaint, det: Determination, *, actor, as_
     if target == Status.OUTCOME_ISSUED:
         complaint.outcome_reasons = det.reasons
         complaint.outcome_at = as_of
-        _stop_clock(complaint)
-    _save(complaint, actor=actor, reason=f"determination: {det.outcome}")
+        plumbing.clock_stop(complaint, keep_due=False)
+    plumbing.save(complaint, actor=actor, reason=f"determination: {det.outcome}")
 
 
 @transaction.atomic
@@ -761,7 +710,7 @@ def determination_issue(
 ) -> Determination:
     """The Monitoring Officer determines a report about a member's conduct, with reasons
     (004 §15.2, §15.4, §15.5). Once issued it is never edited, only superseded."""
-    complaint = _locked(complaint)
+    complaint = plumbing.locked(complaint, *LOCKED_WITH)
     errors = _determination_errors(outcome, reasons, with_chief_executive)
     if errors:
         raise ValidationError(errors)
@@ -783,7 +732,7 @@ def determination_issue(
     )
     det._history_user = actor
     det.save()
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -792,7 +741,7 @@ def determination_issue(
         detail=det.reasons,
     )
     _apply_determination(complaint, det, actor=actor, as_of=as_of)
-    _notify(
+    plumbing.tell(
         complaint,
         key=f"determination:{det.pk}",
         subject="the Monitoring Officer's determination",
@@ -824,7 +773,7 @@ def determination_supersede(
         raise ValidationError(errors)
     if old.superseded_at is not None:
         raise ValidationError("That determination has already been superseded.")
-    complaint = _locked(old.complaint)
+    complaint = plumbing.locked(old.complaint, *LOCKED_WITH)
     Determination.objects.filter(pk=old.pk).update(
         superseded_at=as_of, superseded_reason=why.strip()
     )
@@ -849,7 +798,7 @@ def determination_supersede(
         default_change_reason=f"superseded: {why.strip()}",
         default_date=as_of,
     )
-    _event(
+    plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
@@ -870,7 +819,7 @@ def complaint_on_rung(case, rung, posts, as_of: datetime) -> None:
     """A late stage is chased up the ladder: past the due date it is marked breached and the
     posts chased (e.g. the Chief Executive, 004 §11.6) may see the complaint."""
     if rung.offset_working_days > 0 and case.breached_on is None:
-        case.breached_on = _today(as_of)
+        case.breached_on = plumbing.today(as_of)
     matter = Matter(
         case.council,
         "complaint",

@@ -16,18 +16,18 @@ from complaints import forms, selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
-from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import filtered, page_of
+from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
+from protocol_portal.web.lists import date_cell, filtered, page_of, status_cell
+from protocol_portal.web.selectors import holds_monitoring_post
 
 
 def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
-    complaint = selectors.complaint_by_pk(pk=pk)
-    if complaint is None:
-        raise Http404("No such complaint.")
-    lens = selectors.complaint_lens(user=request.user, complaint=complaint)
-    if not lens.any:
-        raise Http404("No such complaint.")
-    return complaint, lens
+    return case_or_404(
+        pk,
+        by_pk=selectors.complaint_by_pk,
+        lens_for=lambda c: selectors.complaint_lens(user=request.user, complaint=c),
+        missing="No such complaint.",
+    )
 
 
 def _rows(page) -> list[list]:
@@ -38,12 +38,8 @@ def _rows(page) -> list[list]:
             c.council.name,
             c.handler_title,
             c.stage.replace("-", " "),
-            {
-                "text": c.get_status_display(),
-                "tag": True,
-                "tag_colour": "red" if c.breached_on else ("grey" if c.closed_at else ""),
-            },
-            c.due_on.strftime("%-d %b %Y") if c.due_on else "",
+            status_cell(c),
+            date_cell(c.due_on),
         ]
         for c in page
     ]
@@ -78,7 +74,7 @@ def complaint_list(request):
             "filter": filterset,
             **{f"{name}_rows": _rows(page) for name, page in pages.items()},
             **{f"{name}_page": page for name, page in pages.items()},
-            "is_mo": selectors.holds_monitoring_post(user=user),
+            "is_mo": holds_monitoring_post(user=user),
         },
     )
 
@@ -349,7 +345,7 @@ def determination_supersede(request, pk: int, determination_pk: int):
 @login_required
 def mo_desk(request):
     """The Monitoring Officer's desk: reports to determine and escalated complaints."""
-    if not selectors.holds_monitoring_post(user=request.user):
+    if not holds_monitoring_post(user=request.user):
         raise Http404("This page is for the Monitoring Officer.")
     page = page_of(request, selectors.mo_desk(user=request.user))
     return render(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -21,18 +21,13 @@ from interests import filters, selectors, services
 from interests import permissions as perms
 from interests import serializers as s
 from interests.models import Interest
-from protocol_portal.api import router, valid_data
+from protocol_portal.api import error_responses, router, valid_data
 from protocol_portal.casework.conflicts import Matter, conflict_check_ask, conflict_check_refuse
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.org.models import Council
 
 _DETAIL = inline_serializer("InterestsErrorSerializer", {"detail": serializers.CharField()})
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: the reason, per field."),
-    403: OpenApiResponse(_DETAIL, description="You may see it but not do this."),
-    404: OpenApiResponse(_DETAIL, description="No such case that you may see."),
-    409: OpenApiResponse(_DETAIL, description="Not allowed from the case's current status."),
-}
+ERRORS = error_responses(_DETAIL)
 
 
 def _require(user, perm: str, obj) -> None:

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from interests import permissions as perms
 from interests import selectors
@@ -38,6 +37,7 @@ from interests.states import (
     RelationshipStatus,
     ReturnStatus,
 )
+from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Conflict, Matter
 from protocol_portal.casework.services import (
@@ -78,16 +78,6 @@ DEFAULT_INTEREST_LADDER = (
 DEFAULT_LADDER_SOURCE = "default (Localism Act 2011 s.30(1))"
 
 
-def _local_day(as_of: datetime) -> date:
-    return timezone.localdate(as_of)
-
-
-def _save(obj, *, actor: Person | None, reason: str, **kwargs) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save(**kwargs)
-
-
 def _start_case(
     case,
     *,
@@ -98,13 +88,13 @@ def _start_case(
     received_on: date | None = None,
 ):
     """Give a new case its reference and receipt date and save it (history: created)."""
-    today = _local_day(as_of)
+    today = plumbing.today(as_of)
     case.council = council
     case.received_on = received_on or today
     case.reference = reference_next(
         council=council, prefix=type(case).REFERENCE_PREFIX, year=today.year
     )
-    _save(case, actor=actor, reason=reason)
+    plumbing.save(case, actor=actor, reason=reason)
     return case
 
 
@@ -245,7 +235,7 @@ def relationship_declare(
     001 §5.3.1.1, 002 §24, 003 §13, 004 §3.2)."""
     if nature not in Nature.values:
         raise ValidationError({"nature": "Choose the nature of the relationship."})
-    today = _local_day(as_of)
+    today = plumbing.today(as_of)
     _validate_declaration(
         council=council, declarer=declarer, other_person=other_person, since=since, today=today
     )
@@ -325,7 +315,7 @@ def relationship_decide(
     relationship.mitigations = mitigations.strip()
     relationship.decided_by = actor
     relationship.decided_at = as_of
-    _save(relationship, actor=actor, reason="decision recorded")
+    plumbing.save(relationship, actor=actor, reason="decision recorded")
     event_record(
         case=relationship,
         at=as_of,
@@ -357,8 +347,8 @@ def _relationship_close(
     relationship.status = target
     relationship.closed_at = as_of
     if target == RelationshipStatus.ENDED:
-        relationship.ended_on = _local_day(as_of)
-    _save(relationship, actor=actor, reason=why)
+        relationship.ended_on = plumbing.today(as_of)
+    plumbing.save(relationship, actor=actor, reason=why)
     event_record(
         case=relationship,
         at=as_of,
@@ -462,7 +452,7 @@ def interest_register(
     """Enter an interest on the member's register; late if more than 28 days after becoming
     aware (Localism Act 2011 s.30(1); 004 §2.2.8)."""
     council = member.council
-    today = _local_day(as_of)
+    today = plumbing.today(as_of)
     aware = became_aware_on or today
     _validate_interest(
         council=council,
@@ -491,7 +481,7 @@ def interest_register(
         sensitive_requested=sensitive_requested,
         sensitive_reason=sensitive_reason.strip(),
     )
-    _save(interest, actor=actor, reason="registered")
+    plumbing.save(interest, actor=actor, reason="registered")
     mo = selectors.monitoring_officer_post(council=council)
     perms.grant([perms.VIEW_INTEREST, perms.CHANGE_INTEREST], interest, people=[member.person])
     perms.grant([perms.VIEW_INTEREST, perms.DECIDE_SENSITIVITY], interest, posts=[mo])
@@ -519,8 +509,8 @@ def interest_remove(*, interest: Interest, actor: Person, as_of: datetime) -> In
     ):
         return interest
     interest.status = InterestStatus.REMOVED
-    interest.removed_on = _local_day(as_of)
-    _save(interest, actor=actor, reason="removed from the register")
+    interest.removed_on = plumbing.today(as_of)
+    plumbing.save(interest, actor=actor, reason="removed from the register")
     return interest
 
 
@@ -535,7 +525,9 @@ def interest_sensitivity_decide(
     if interest.sensitive_agreed is agreed:
         return interest
     interest.sensitive_agreed = agreed
-    _save(interest, actor=actor, reason="sensitive: agreed" if agreed else "sensitive: refused")
+    plumbing.save(
+        interest, actor=actor, reason="sensitive: agreed" if agreed else "sensitive: refused"
+    )
     outbox_write(
         key=f"interest:{interest.pk}:sensitivity:{'agreed' if agreed else 'refused'}",
         council=interest.council,
@@ -675,7 +667,7 @@ def register_return_open_initial(*, member: Member, as_of: datetime) -> Register
 def register_returns_open_for_new_members(*, as_of: datetime) -> int:
     """Open the initial return of every member who took office recently and has none."""
     members = selectors.members_awaiting_initial_return(
-        as_of_day=_local_day(as_of), window_days=NEW_MEMBER_SCAN_DAYS
+        as_of_day=plumbing.today(as_of), window_days=NEW_MEMBER_SCAN_DAYS
     )
     for member in members:
         register_return_open_initial(member=member, as_of=as_of)
@@ -699,14 +691,14 @@ def register_return_submit(
         table=RETURN_TRANSITIONS, current=ret.status, target=ReturnStatus.SUBMITTED
     ):
         return ret
-    today = _local_day(as_of)
+    today = plumbing.today(as_of)
     ret.status = ReturnStatus.SUBMITTED
     ret.submitted_at = as_of
     ret.closed_at = as_of
     ret.next_action_at = None
     if ret.due_on is not None and today > ret.due_on and ret.breached_on is None:
         ret.breached_on = ret.due_on + timedelta(days=1)
-    _save(ret, actor=actor, reason="register confirmed")
+    plumbing.save(ret, actor=actor, reason="register confirmed")
     late = " (after the deadline)" if ret.breached_on else ""
     event_record(
         case=ret,
@@ -753,7 +745,7 @@ def register_return_cancel(
     ret.status = ReturnStatus.CANCELLED
     ret.closed_at = as_of
     ret.next_action_at = None
-    _save(ret, actor=actor, reason=reason.strip())
+    plumbing.save(ret, actor=actor, reason=reason.strip())
     event_record(
         case=ret,
         at=as_of,
@@ -767,7 +759,7 @@ def register_return_cancel(
 
 def register_return_on_rung(case: RegisterReturn, rung: ChaserRung, posts, as_of: datetime) -> None:
     """Chaser hook: a rung fired after the deadline marks the return as late."""
-    if case.due_on is not None and case.breached_on is None and _local_day(as_of) > case.due_on:
+    if case.due_on is not None and case.breached_on is None and plumbing.today(as_of) > case.due_on:
         case.breached_on = case.due_on + timedelta(days=1)
 
 
@@ -862,7 +854,7 @@ def acting_against_acknowledge(
     notice.acknowledged_at = as_of
     notice.response = response.strip()
     notice.closed_at = as_of
-    _save(notice, actor=actor, reason="acknowledged")
+    plumbing.save(notice, actor=actor, reason="acknowledged")
     event_record(
         case=notice,
         at=as_of,
@@ -895,7 +887,7 @@ def acting_against_withdraw(
         return notice
     notice.status = NoticeStatus.WITHDRAWN
     notice.closed_at = as_of
-    _save(notice, actor=actor, reason="withdrawn")
+    plumbing.save(notice, actor=actor, reason="withdrawn")
     event_record(case=notice, at=as_of, actor=actor, kind="withdrawn", summary="Withdrawn")
     return notice
 
@@ -986,7 +978,7 @@ def advice_give(
     request.advised_by = actor
     request.advised_at = as_of
     request.closed_at = as_of
-    _save(request, actor=actor, reason="advice given")
+    plumbing.save(request, actor=actor, reason="advice given")
     event_record(
         case=request, at=as_of, actor=actor, kind="advised", summary=f"Advice given by {actor}"
     )
@@ -1011,7 +1003,7 @@ def advice_withdraw(*, request: AdviceRequest, actor: Person, as_of: datetime) -
         return request
     request.status = AdviceStatus.WITHDRAWN
     request.closed_at = as_of
-    _save(request, actor=actor, reason="withdrawn")
+    plumbing.save(request, actor=actor, reason="withdrawn")
     event_record(case=request, at=as_of, actor=actor, kind="withdrawn", summary="Withdrawn")
     return request
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -71,6 +72,56 @@ def case_by_key(request, key: str, *, model, by_pk, lens_for):
         path = request.get_full_path()
         raise Moved(path.replace(f"/{key}/", f"/{case.reference}/", 1))
     return case, lens
+
+
+def error_responses(detail, *, noun: str = "case") -> dict:
+    """The OpenAPI description of the refusals a case action can answer (the README's table):
+    `detail` is the `{"detail": ...}` serializer, `noun` what the 404 says is not there."""
+    return {
+        400: OpenApiResponse(description="Bad input: the reason, per field."),
+        403: OpenApiResponse(detail, description="You may see it but not do this."),
+        404: OpenApiResponse(detail, description=f"No such {noun} that you may see."),
+        409: OpenApiResponse(detail, description="Not allowed from its current status."),
+    }
+
+
+class CaseViewSetMixin:
+    """What a case type's viewset shares: the list of cases the caller may see, the case an URL
+    names by its reference (`case_by_key`), and actions that check what the caller may do,
+    validate the input, call one service unwrapped and answer the case as it now is.
+
+    The viewset sets `case_model`, `visible_to` and `by_pk` (its selectors, as staticmethods),
+    and defines `lens(case)` (what the caller may see and do) and `answer(case, code)`.
+    """
+
+    lookup_field = "reference"
+    case_model: type
+    refused = "You cannot do that on this case."
+
+    def get_queryset(self):
+        return (
+            self.visible_to(user=self.request.user)
+            .select_related(None)
+            .select_related("council")
+            .order_by("-received_on", "-pk")
+        )
+
+    def case_and_lens(self, reference: str):
+        return case_by_key(
+            self.request, reference, model=self.case_model, by_pk=self.by_pk, lens_for=self.lens
+        )
+
+    def need(self, lens, what: str) -> None:
+        """403 unless the lens allows `what` (a flag of the lens; "a|b" for either)."""
+        if not any(getattr(lens, flag) for flag in what.split("|")):
+            raise exceptions.PermissionDenied(self.refused)
+
+    def act(self, reference: str, what: str, serializer_class, call):
+        """An action on one case: `call(case, data)` is the service; the answer is the case."""
+        case, lens = self.case_and_lens(reference)
+        self.need(lens, what)
+        call(case, valid_data(serializer_class, self.request))
+        return self.answer(case)
 
 
 def exception_handler(exc, context):

@@ -26,7 +26,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from protocol_portal.casework.transitions import TransitionError
@@ -36,6 +36,16 @@ def posted(request: HttpRequest):
     """The POST data on a POST, even an empty one (so an empty form still shows its errors);
     None on a GET (an unbound form)."""
     return request.POST if request.method == "POST" else None
+
+
+def case_or_404(pk: int, *, by_pk: Callable, lens_for: Callable, missing: str = "No such case."):
+    """The case and what the person may do on it (a lens with `.any`), or 404 alike for a case
+    that does not exist and one they may not see (so ids cannot be probed)."""
+    case = by_pk(pk=pk)
+    lens = lens_for(case) if case is not None else None
+    if lens is None or not lens.any:
+        raise Http404(missing)
+    return case, lens
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:

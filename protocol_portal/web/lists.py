@@ -46,3 +46,17 @@ def filtered(filterset_class, request: HttpRequest, queryset: QuerySet, **kwargs
     filterset = filterset_class(request.GET or None, queryset=queryset, **kwargs)
     filterset.is_valid()
     return filterset
+
+
+def status_cell(case) -> dict:
+    """A case's status in a list table, as a tag: red once breached, grey once closed."""
+    return {
+        "text": case.get_status_display(),
+        "tag": True,
+        "tag_colour": "red" if case.breached_on else ("grey" if case.closed_at else ""),
+    }
+
+
+def date_cell(day) -> str:
+    """A date in a list table ("2 Mar 2026"), or nothing."""
+    return day.strftime("%-d %b %Y") if day else ""

@@ -13,6 +13,14 @@ from protocol_portal.org.models import Council, Member, MemberRole, Person, Post
 MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 
 
+def holds_monitoring_post(*, user: Person) -> bool:
+    """True if the person is a council's Monitoring Officer or deputy (any council)."""
+    return (
+        user.is_authenticated
+        and Post.objects.filter(holder=user, kind__in=MONITORING_KINDS).exists()
+    )
+
+
 def councils_of(*, person: Person) -> QuerySet[Council]:
     """The councils a person holds a post in or sits on, by name (one query)."""
     return (

@@ -1,0 +1,129 @@
+"""Treating a request as FOI, and answering it (FOIA s.10, on the UK-wide calendar)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from access_requests import selectors
+from access_requests.models import AccessRequest, FoiRequest
+from access_requests.services.base import LOCKED_WITH, _reference
+from access_requests.states import TRANSITIONS, FoiStatus, Status
+from protocol_portal.casework import plumbing
+from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.services import clock_start
+from protocol_portal.org.models import CalendarKind, Person
+
+
+def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: datetime) -> FoiRequest:
+    plumbing.move(request, Status.FOI, table=TRANSITIONS)
+    council = request.council
+    route = selectors.foi_route(council=council)
+    handler, _, _ = selectors.route_posts(
+        council=council,
+        route=route,
+        directorate=request.directorate,
+        exclude=frozenset({request.requester_person_id}),
+    )
+    foi = FoiRequest(
+        council=council,
+        reference=_reference(council, FoiRequest.REFERENCE_PREFIX, as_of),
+        access_request=request,
+        requester_person=request.requester_person,
+        what=request.what,
+        directorate=request.directorate,
+        rule_key=route.rule_key,
+        rule_source=route.source[:120],
+        handler_title=handler.title[:200],
+        owner_post=handler,
+        why=reason,
+    )
+    # Day 0 is the day received; twenty FOI working days (FOIA s.10(1), s.10(6)).
+    clock_start(
+        case=foi,
+        received_on=plumbing.today(as_of),
+        days=council.foi_working_days,
+        calendar=CalendarKind.FOI,
+    )
+    plumbing.save(foi, actor=actor, reason="opened from a need-to-know request")
+    access_sync(foi, as_of=as_of)
+    request.status = Status.FOI
+    request.closed_at = as_of
+    plumbing.clock_stop(request)
+    plumbing.save(request, actor=actor, reason="handled under FOI")
+    told = (
+        f"Your request is being treated as a Freedom of Information request ({foi.reference}); "
+        f"you will have a response within {council.foi_working_days} working days, by "
+        f"{foi.due_on:%-d %B %Y} ({route.source}; FOIA s.10)."
+    )
+    plumbing.event(request, actor=actor, as_of=as_of, kind="foi", summary=told, detail=reason)
+    plumbing.event(
+        foi,
+        actor=actor,
+        as_of=as_of,
+        kind="opened",
+        summary=f"Opened from {request.reference}",
+        detail=reason,
+    )
+    plumbing.tell(
+        request,
+        key="foi",
+        subject="being treated as an FOI request",
+        body=f"{told}\n\n{reason}",
+        recipients=[request.requester_person],
+        as_of=as_of,
+    )
+    plumbing.tell(
+        foi,
+        key="opened",
+        subject=f"an FOI request to answer by {foi.due_on:%-d %B %Y}",
+        body=f"{foi.what}\n\n{route.source}",
+        recipients=[handler.holder],
+        as_of=as_of,
+    )
+    return foi
+
+
+@transaction.atomic
+def access_request_to_foi(
+    *, request: AccessRequest, actor: Person, reason: str, as_of: datetime
+) -> FoiRequest:
+    """Handle the request under FOI — because it is not need-to-know, or the member asks — on
+    a 20-working-day clock where any UK bank holiday is excluded; the member is told
+    (003 §58–60; FOIA s.10(6))."""
+    request = plumbing.locked(request, *LOCKED_WITH)
+    if hasattr(request, "foi"):
+        return request.foi
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why it is being handled under FOI."})
+    return _to_foi(request, actor=actor, reason=reason.strip(), as_of=as_of)
+
+
+@transaction.atomic
+def foi_answer(*, foi: FoiRequest, actor: Person, response: str, as_of: datetime) -> FoiRequest:
+    """Record the FOI response and stop the clock."""
+    foi = (
+        FoiRequest.objects.select_for_update(of=("self",)).select_related("council").get(pk=foi.pk)
+    )
+    if not response.strip():
+        raise ValidationError({"response": "Write the response."})
+    if foi.status == FoiStatus.ANSWERED:
+        return foi
+    foi.status = FoiStatus.ANSWERED
+    foi.response = response.strip()
+    foi.answered_at = as_of
+    foi.closed_at = as_of
+    foi.next_action_at = None
+    plumbing.save(foi, actor=actor, reason="answered")
+    plumbing.event(foi, actor=actor, as_of=as_of, kind="answered", summary="FOI response sent")
+    plumbing.tell(
+        foi,
+        key="answered",
+        subject="your FOI response",
+        body=foi.response,
+        recipients=[foi.requester_person],
+        as_of=as_of,
+    )
+    return foi

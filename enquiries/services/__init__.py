@@ -1,0 +1,82 @@
+"""Every write to an enquiry: keyword-only, atomic, the actor and reason recorded (STYLE 2, 5).
+
+Views, forms, serializers and tasks call these; none of them writes. Each takes `as_of`, the
+moment the action happens, and never reads the clock itself (STYLE 9). The lock, the save with a
+reason, the move by `states.TRANSITIONS`, the timeline and the outbox are the kernel's
+(`protocol_portal.casework.plumbing`); the modules here hold the enquiry's own rules:
+
+- `intake`: logging an enquiry;
+- `placement`: where it goes (routing rules, copies, flags, re-routing);
+- `handling`: what the officer does (accept, reassign, clarify, respond, close, reopen);
+- `referrals`: passing it on as a complaint, an FOI or a need-to-know request;
+- `members`: what the member does (reply, share with another member);
+- `clock`: its clock, the chaser's rungs and the calendar's changes.
+
+Import from here (`from enquiries import services`): the names below are the public ones.
+"""
+
+from enquiries.services.base import LABEL, LOCKED_WITH
+from enquiries.services.clock import (
+    enquiries_recompute_for_calendar,
+    enquiry_on_rung,
+    enquiry_on_rungs,
+)
+from enquiries.services.handling import (
+    answered_working_days,
+    enquiries_bulk_reassign,
+    enquiry_accept,
+    enquiry_close,
+    enquiry_reassign,
+    enquiry_reopen,
+    enquiry_request_clarification,
+    enquiry_respond,
+    reopen_deadline,
+)
+from enquiries.services.intake import enquiry_create
+from enquiries.services.members import enquiry_reply, enquiry_share_with_member
+from enquiries.services.placement import (
+    LAST_RESORT,
+    SPECIAL_DEFAULTS,
+    EnquiryRoutingError,
+    Placement,
+    concerning_for,
+    enquiry_mark_involved,
+    enquiry_set_flags,
+    route_enquiry,
+)
+from enquiries.services.referrals import (
+    enquiry_refer_access,
+    enquiry_refer_complaint,
+    enquiry_refer_foi,
+)
+
+__all__ = [
+    "LABEL",
+    "LAST_RESORT",
+    "LOCKED_WITH",
+    "SPECIAL_DEFAULTS",
+    "EnquiryRoutingError",
+    "Placement",
+    "answered_working_days",
+    "concerning_for",
+    "enquiries_bulk_reassign",
+    "enquiries_recompute_for_calendar",
+    "enquiry_accept",
+    "enquiry_close",
+    "enquiry_create",
+    "enquiry_mark_involved",
+    "enquiry_on_rung",
+    "enquiry_on_rungs",
+    "enquiry_reassign",
+    "enquiry_refer_access",
+    "enquiry_refer_complaint",
+    "enquiry_refer_foi",
+    "enquiry_reopen",
+    "enquiry_reply",
+    "enquiry_request_clarification",
+    "enquiry_respond",
+    "enquiry_set_flags",
+    "enquiry_share_with_member",
+    "reopen_deadline",
+    "route_enquiry",
+]

@@ -1,0 +1,379 @@
+"""Where an enquiry goes: the council's routing rules, copies, flags and re-routing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from enquiries.models import CopyReason, Enquiry, EnquiryCopy, WardNotice
+from enquiries.services.base import LOCKED_WITH
+from enquiries.services.clock import _due_recompute
+from enquiries.states import CLOCK_RUNNING, CONCERNING_PRECEDENCE, Urgency
+from protocol_portal.casework import plumbing
+from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.services import holders
+from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org import routing
+from protocol_portal.org.models import CalendarKind, Member, Person, Post, PostKind
+from protocol_portal.org.services import RoutingContext, members_for, post_for, rule_rows_for
+
+# Where the portal sends these when the council has no rule naming them: a catch-all ("any")
+# rule was not written with them in mind, and each carries a protocol duty of its own.
+SPECIAL_DEFAULTS: dict[str, tuple[routing.PostRef, str]] = {
+    "legal_proceedings": (
+        routing.PostRef(PostKind.DIRECTOR, "case_directorate"),
+        "000 §13.5 (portal default)",
+    ),
+    "access_in_doubt": (
+        routing.PostRef(PostKind.MONITORING_OFFICER, "council"),
+        "000 §7.2b (portal default)",
+    ),
+    "complaint_referral": (
+        routing.PostRef(PostKind.COMPLAINTS_TEAM, "council"),
+        "002 §76 (portal default)",
+    ),
+}
+# When nothing else resolves to a held post.
+LAST_RESORT = (
+    routing.PostRef(PostKind.MEMBER_SERVICES, "council"),
+    routing.PostRef(PostKind.CHIEF_EXECUTIVE, "council"),
+)
+
+
+class EnquiryRoutingError(LookupError):
+    """No post can take the enquiry (every candidate vacant or excluded)."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an enquiry goes and why."""
+
+    post: Post
+    rule_key: str
+    source: str
+    note: str
+    deadline_days: int | None
+    deadline_calendar: str
+    copied: tuple[routing.PostRef, ...] = ()
+
+
+def concerning_for(
+    *,
+    relates_to_legal_proceedings: bool,
+    urgency: str,
+    is_cross_directorate: bool,
+    is_policy: bool,
+) -> str:
+    """The one routing `concerning` value for a set of flags, by CONCERNING_PRECEDENCE:
+    legal proceedings > urgent > cross-directorate > policy > routine."""
+    flags = {
+        "legal_proceedings": relates_to_legal_proceedings,
+        "urgent": urgency == Urgency.URGENT,
+        "cross_directorate": is_cross_directorate,
+        "policy": is_policy,
+        "routine": True,
+    }
+    return next(value for value in CONCERNING_PRECEDENCE if flags[value])
+
+
+def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
+    return RoutingContext(
+        council=enquiry.council,
+        directorate=enquiry.directorate,
+        raiser_member=enquiry.member,
+        exclude=frozenset(exclude),
+    )
+
+
+def _placement(rule: routing.Route | routing.RuleRow, post: Post) -> Placement:
+    return Placement(
+        post=post,
+        rule_key=getattr(rule, "rule_key", getattr(rule, "key", "")),
+        source=rule.source,
+        note=rule.note,
+        deadline_days=rule.deadline_days,
+        deadline_calendar=rule.deadline_calendar,
+        copied=rule.copied,
+    )
+
+
+def _default_placement(ref: routing.PostRef, source: str, ctx: RoutingContext) -> Placement | None:
+    post = post_for(ref, ctx)
+    if post is None:
+        return None
+    return Placement(
+        post=post,
+        rule_key="",
+        source=source,
+        note="",
+        deadline_days=None,
+        deadline_calendar=CalendarKind.WORKING,
+    )
+
+
+def route_enquiry(*, enquiry: Enquiry, concerning: str, exclude: Iterable[int] = ()) -> Placement:
+    """The post an enquiry goes to under the council's rules (`org.services.route_for`).
+
+    A flag the council has no rule for falls to the next one down the precedence (an urgent
+    enquiry at a council with only a routine rule goes the routine way). Legal proceedings,
+    access in doubt and complaint referrals need a rule naming them; without one they go to
+    the portal's default (Director, Monitoring Officer, Complaints Team). Vacant posts pass to
+    the deputy or up the line; officers in `exclude` (involved in legal proceedings,
+    000 §13.5) are passed over.
+    """
+    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
+    ctx = _context(enquiry, exclude)
+    chain = (
+        CONCERNING_PRECEDENCE[CONCERNING_PRECEDENCE.index(concerning) :]
+        if concerning in CONCERNING_PRECEDENCE
+        else (concerning,)
+    )
+    for value in chain:
+        facts = routing.Facts("enquiry", "member", value, routing.FIRST_STAGE)
+        try:
+            route = routing.resolve(rows, facts)
+        except routing.RoutingError:
+            route = None
+        winner = next((r for r in rows if route and r.key == route.rule_key), None)
+        if value in SPECIAL_DEFAULTS and (winner is None or winner.concerning != value):
+            ref, source = SPECIAL_DEFAULTS[value]
+            placement = _default_placement(ref, source, ctx)
+            if placement is not None:
+                return placement
+            continue
+        if route is not None:
+            post = post_for(route.handler, ctx)
+            if post is not None:
+                return _placement(route, post)
+    for ref in LAST_RESORT:
+        placement = _default_placement(ref, "no held post for the rule (portal fallback)", ctx)
+        if placement is not None:
+            return placement
+    raise EnquiryRoutingError(f"No post can take {enquiry.reference}: every candidate is vacant.")
+
+
+def _complaints_placement(enquiry: Enquiry, exclude: Iterable[int]) -> Placement:
+    """The Complaints Team post: the council's complaint_referral rule that names it, else the
+    portal default (002 §76)."""
+    ctx = _context(enquiry, exclude)
+    for row in rule_rows_for(council=enquiry.council, case_type="enquiry"):
+        if row.concerning == "complaint_referral" and row.handler.kind == PostKind.COMPLAINTS_TEAM:
+            post = post_for(row.handler, ctx)
+            if post is not None:
+                return _placement(row, post)
+    return route_enquiry(enquiry=enquiry, concerning="complaint_referral", exclude=exclude)
+
+
+def _copy_in(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:
+    """Record and grant the rule's copies; every copy shows on the enquiry (002 §85)."""
+    ctx = _context(enquiry, ())
+    names: list[str] = []
+    for ref in placement.copied:
+        if ref.kind in routing.MEMBER_ROLE_KINDS:
+            for member in members_for(ref, ctx):
+                if member.pk == enquiry.member_id:
+                    continue
+                _, created = EnquiryCopy.objects.get_or_create(
+                    enquiry=enquiry,
+                    member=member,
+                    defaults={
+                        "reason": CopyReason.RULE,
+                        "source": placement.source,
+                        "created_at": as_of,
+                    },
+                )
+                if created:
+                    names.append(str(member))
+            continue
+        post = post_for(ref, ctx)
+        if post is None or post.pk == placement.post.pk:
+            continue
+        _, created = EnquiryCopy.objects.get_or_create(
+            enquiry=enquiry,
+            post=post,
+            defaults={"reason": CopyReason.RULE, "source": placement.source, "created_at": as_of},
+        )
+        if created:
+            names.append(post.title)
+    return names
+
+
+def _place(enquiry: Enquiry, placement: Placement) -> None:
+    """Point the enquiry at the placement (saved by the caller, then `_grant_placement`)."""
+    enquiry.owner_post = placement.post
+    enquiry.route_rule_key = placement.rule_key
+    enquiry.route_source = placement.source
+    enquiry.route_note = placement.note
+    enquiry.route_deadline_days = placement.deadline_days
+
+
+def _grant_placement(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:
+    """Record the rule's copies, then bring the enquiry's audiences up to date: the handling
+    post and its management line may act, the copies may read, and whoever it was passed from
+    no longer sees it (casework.access)."""
+    copies = _copy_in(enquiry, placement, as_of=as_of)
+    access_sync(enquiry, as_of=as_of)
+    return copies
+
+
+def _routed_summary(placement: Placement, copies: Sequence[str]) -> str:
+    rule = f"rule {placement.rule_key}, " if placement.rule_key else ""
+    summary = f"Routed to {placement.post.title} ({rule}{placement.source})"
+    if copies:
+        summary += f"; copied to {', '.join(copies)}"
+    return summary
+
+
+# --------------------------------------------------------------------------- flags and routing
+
+
+def _involved_ids(enquiry: Enquiry) -> frozenset[int]:
+    return frozenset(enquiry.involved_officers.values_list("pk", flat=True))
+
+
+def _reroute(enquiry: Enquiry, *, actor, as_of, why: str) -> None:
+    placement = route_enquiry(
+        enquiry=enquiry, concerning=enquiry.concerning, exclude=_involved_ids(enquiry)
+    )
+    changed = placement.post.pk != enquiry.owner_post_id
+    _place(enquiry, placement)
+    if enquiry.clock_calendar != CalendarKind.FOI:
+        enquiry.clock_limit_days = placement.deadline_days or enquiry.council.enquiry_working_days
+        _due_recompute(enquiry)
+    plumbing.save(enquiry, actor=actor, reason=why)
+    copies = _grant_placement(enquiry, placement, as_of=as_of)
+    plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind="rerouted",
+        summary=f"{why}. {_routed_summary(placement, copies)}",
+        to_raiser=False,
+    )
+    if changed:
+        plumbing.tell(
+            enquiry,
+            key=f"rerouted:{enquiry.owner_post_id}:{as_of.isoformat()}",
+            subject="enquiry routed to you",
+            body=why,
+            recipients=holders([placement.post]),
+            as_of=as_of,
+        )
+
+
+@transaction.atomic
+def enquiry_set_flags(
+    *,
+    enquiry: Enquiry,
+    actor: Person,
+    as_of: datetime,
+    relates_to_legal_proceedings: bool | None = None,
+    about_other_ward: bool | None = None,
+    is_policy: bool | None = None,
+    is_cross_directorate: bool | None = None,
+    urgency: str | None = None,
+    urgency_reason: str | None = None,
+) -> Enquiry:
+    """An officer (or the member) sets the flags later; a change of route re-routes it."""
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not enquiry.is_open:
+        raise TransitionError("Flags can only change while the enquiry is open.")
+    values = {
+        "relates_to_legal_proceedings": relates_to_legal_proceedings,
+        "about_other_ward": about_other_ward,
+        "is_policy": is_policy,
+        "is_cross_directorate": is_cross_directorate,
+        "urgency": urgency,
+        "urgency_reason": urgency_reason,
+    }
+    for field, value in values.items():
+        if value is not None:
+            setattr(enquiry, field, value)
+    if enquiry.urgency == Urgency.URGENT and not enquiry.urgency_reason.strip():
+        raise ValidationError({"urgency_reason": "Say why the enquiry is urgent."})
+    told_before = enquiry.ward_notices.exists()
+    concerning = concerning_for(
+        relates_to_legal_proceedings=enquiry.relates_to_legal_proceedings,
+        urgency=enquiry.urgency,
+        is_cross_directorate=enquiry.is_cross_directorate,
+        is_policy=enquiry.is_policy,
+    )
+    rerouted = concerning != enquiry.concerning and enquiry.status in CLOCK_RUNNING
+    enquiry.concerning = concerning
+    # One history row per change: a re-route saves the new flags with the new placement.
+    if rerouted:
+        _reroute(enquiry, actor=actor, as_of=as_of, why=f"Now {concerning.replace('_', ' ')}")
+    else:
+        plumbing.save(enquiry, actor=actor, reason="flags changed")
+    if enquiry.about_other_ward and not told_before:
+        _ward_members_tell(enquiry, as_of=as_of)
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_mark_involved(
+    *, enquiry: Enquiry, officer: Person, actor: Person, as_of: datetime
+) -> Enquiry:
+    """Mark an officer as involved in the legal proceedings: they must never handle it
+    (000 §13.5). If they hold the owner post, the enquiry is re-routed past them."""
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if enquiry.involved_officers.filter(pk=officer.pk).exists():
+        return enquiry
+    enquiry.involved_officers.add(officer)
+    access_sync(enquiry, as_of=as_of)
+    plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind="involved",
+        summary=f"{officer} marked as involved in the proceedings (000 §13.5)",
+        to_raiser=False,
+    )
+    owner = enquiry.owner_post
+    if owner is not None and owner.holder_id == officer.pk and enquiry.is_open:
+        _reroute(enquiry, actor=actor, as_of=as_of, why=f"{officer} is involved in the proceedings")
+    return enquiry
+
+
+def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
+    """Tell the members of the ward concerned (002 §34; 001 §5.3.9.2). They learn that there is
+    an enquiry and who raised it; reading it needs the requester's permission (002 §85)."""
+    members = list(
+        Member.objects.filter(council_id=enquiry.council_id, ward_id=enquiry.ward_id)
+        .exclude(pk=enquiry.member_id)
+        .exclude(pk__in=WardNotice.objects.filter(enquiry=enquiry).values("member_id"))
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not members:
+        return []
+    WardNotice.objects.bulk_create(
+        [WardNotice(enquiry=enquiry, member=m, told_at=as_of) for m in members]
+    )
+    for member in members:
+        plumbing.tell(
+            enquiry,
+            key=f"ward:{member.pk}",
+            subject=f"an enquiry about {enquiry.ward}",
+            body=(
+                f"{enquiry.member} has raised an enquiry with the council about "
+                f"{enquiry.service_area} in {enquiry.ward}, your ward (002 §34). Its contents "
+                f"are confidential to {enquiry.member}; ask them if you wish to see it."
+            ),
+            recipients=[member.person],
+            as_of=as_of,
+        )
+    plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=None,
+        kind="ward_told",
+        summary=f"Members for {enquiry.ward} told about this enquiry: "
+        + ", ".join(str(m) for m in members),
+        detail="002 §34: ward members are told when an issue in their ward is involved.",
+    )
+    return members

@@ -1,0 +1,150 @@
+"""Passing an enquiry on: it is a complaint, an FOI request or a need-to-know request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from enquiries import permissions
+from enquiries.models import Enquiry
+from enquiries.services.base import LOCKED_WITH, _due_text, _tell_member, _tell_owner
+from enquiries.services.clock import _clock_run, _clock_stop
+from enquiries.services.placement import (
+    Placement,
+    _complaints_placement,
+    _grant_placement,
+    _involved_ids,
+    _place,
+    _routed_summary,
+    route_enquiry,
+)
+from enquiries.states import TRANSITIONS, Status
+from protocol_portal.casework import plumbing
+from protocol_portal.org.models import CalendarKind, Person
+
+
+def _refer(enquiry, *, target: str, placement: Placement, actor, as_of, kind, summary, note):
+    referred_from = enquiry.owner_post
+    enquiry.status = target
+    _place(enquiry, placement)
+    plumbing.save(enquiry, actor=actor, reason=kind)
+    copies = _grant_placement(enquiry, placement, as_of=as_of)
+    if referred_from is not None and referred_from.pk != placement.post.pk:
+        # The officer who referred it, and their line, stay on it to answer once the referral
+        # is decided (000 §7.2b; 002 §76), until the enquiry is passed on again.
+        permissions.referred_from(enquiry, referred_from, as_of=as_of)
+    detail = note.strip()
+    event = plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind=kind,
+        summary=f"{summary}: {_routed_summary(placement, copies)}",
+        detail=detail,
+    )
+    _tell_owner(enquiry, event, subject=summary.lower(), body=detail or summary, as_of=as_of)
+    return event
+
+
+@transaction.atomic
+def enquiry_refer_complaint(
+    *, enquiry: Enquiry, note: str, actor: Person, as_of: datetime
+) -> Enquiry:
+    """ "This is a complaint": refer it to the Complaints Team and tell the member (002 §76)."""
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.REFERRED_COMPLAINT, table=TRANSITIONS):
+        return enquiry
+    placement = _complaints_placement(enquiry, _involved_ids(enquiry))
+    _clock_stop(enquiry)
+    event = _refer(
+        enquiry,
+        target=Status.REFERRED_COMPLAINT,
+        placement=placement,
+        actor=actor,
+        as_of=as_of,
+        kind="referred_complaint",
+        summary="Referred to the Complaints Team",
+        note=note,
+    )
+    _tell_member(
+        enquiry,
+        event,
+        subject="treated as a complaint",
+        body=(
+            "The officer considers this is a complaint, so it has been referred to the "
+            f"council's complaints process ({placement.post}). The complaints procedure's "
+            "own time limits now apply (002 §76)."
+        ),
+        as_of=as_of,
+    )
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: datetime) -> Enquiry:
+    """ "This is an FOI request": a 20-working-day FOI clock starts on the FOI calendar, the day
+    of the decision being day 0, and the member is told (003 §58–60; FOIA s.10)."""
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.FOI, table=TRANSITIONS):
+        return enquiry
+    enquiry.status = Status.FOI
+    enquiry.clock_cycle += 1
+    _clock_run(
+        enquiry,
+        start=plumbing.today(as_of),
+        days=enquiry.council.foi_working_days,
+        calendar=CalendarKind.FOI,
+    )
+    plumbing.save(enquiry, actor=actor, reason="treated as FOI")
+    event = plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind="foi",
+        summary=f"Treated as a Freedom of Information request; due {_due_text(enquiry)}",
+        detail=note.strip(),
+    )
+    _tell_member(
+        enquiry,
+        event,
+        subject="handled as a Freedom of Information request",
+        body=(
+            f"Your enquiry is being handled as a request under the Freedom of Information Act "
+            f"2000; the council will answer by {_due_text(enquiry)} (003 §58–60)."
+        ),
+        as_of=as_of,
+    )
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_refer_access(*, enquiry: Enquiry, note: str, actor: Person, as_of: datetime) -> Enquiry:
+    """Access refused or in doubt: the Monitoring Officer determines it (000 §7.2b; 002 §79)."""
+    enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if not plumbing.move(enquiry, Status.REFERRED_MO, table=TRANSITIONS):
+        return enquiry
+    placement = route_enquiry(
+        enquiry=enquiry, concerning="access_in_doubt", exclude=_involved_ids(enquiry)
+    )
+    event = _refer(
+        enquiry,
+        target=Status.REFERRED_MO,
+        placement=placement,
+        actor=actor,
+        as_of=as_of,
+        kind="referred_mo",
+        summary="Referred for a determination on access",
+        note=note,
+    )
+    _tell_member(
+        enquiry,
+        event,
+        subject="access referred for determination",
+        body=(
+            f"Whether the information can be released is being determined by "
+            f"{placement.post} (000 §7.2b)."
+        ),
+        as_of=as_of,
+    )
+    return enquiry
