@@ -183,7 +183,7 @@ class ReleaseForm(forms.Form):
         max_length=300,
         error_messages={"required": "Say what is released."},
     )
-    file = forms.FileField(label="The document (optional)", required=False)
+    file = forms.FileField(label="The document", required=False)
     redactions = forms.CharField(
         label="What was redacted, and why",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -7,8 +7,8 @@ from django import forms
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post, PostKind
+from protocol_portal.web.forms import GovukDateField
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 INVESTIGATOR_KINDS = [
     PostKind.MANAGER,
@@ -131,14 +131,10 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write the acknowledgement the complainant will read."},
     )
-    outcome_due_on = forms.DateField(
+    outcome_due_on = GovukDateField(
         label="Outcome by",
-        input_formats=DATE_FORMATS,
-        help_text="The date by which you will report the outcome, for example 27/11/2026.",
-        error_messages={
-            "required": "Give the date by which you will report the outcome.",
-            "invalid": "Enter a real date, for example 27/11/2026.",
-        },
+        subject="The date for the outcome",
+        help_text="The date by which you will report the outcome. For example, 27 3 2027.",
     )
 
     def clean_outcome_due_on(self):

@@ -8,6 +8,7 @@ from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Person
+from protocol_portal.web.forms import GovukDateField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -18,10 +19,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 class CouncilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Council) -> str:
         return obj.name
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 class CouncilForm(forms.Form):
@@ -63,14 +60,14 @@ class RelationshipDeclareForm(CouncilForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the nature of the relationship"},
     )
-    since = forms.DateField(
-        label="Since when (optional)",
+    since = GovukDateField(
+        label="Since when",
+        subject="The date the relationship began",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date, for example 27 3 2024"},
+        help_text="For example, 27 3 2024.",
     )
     details = forms.CharField(
-        label="Anything the receiving officer should know (optional)",
+        label="Anything the receiving officer should know",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
@@ -114,7 +111,7 @@ class RelationshipDecideForm(forms.Form):
         error_messages={"required": "Enter the decision"},
     )
     mitigations = forms.CharField(
-        label="Mitigations (optional)",
+        label="Mitigations",
         help_text="For example: the member stands down from the appointments panel for the post.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -172,18 +169,16 @@ class InterestForm(CouncilForm):
     donor = forms.CharField(
         label="Who gave it (gifts and hospitality)", required=False, max_length=200
     )
-    received_on = forms.DateField(
+    received_on = GovukDateField(
         label="Date received (gifts and hospitality)",
+        subject="The date you received it",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date"},
     )
-    became_aware_on = forms.DateField(
+    became_aware_on = GovukDateField(
         label="When did you become aware of it?",
+        subject="The date you became aware of it",
         required=False,
-        widget=_date_widget(),
-        help_text="Leave empty for today.",
-        error_messages={"invalid": "Enter a real date"},
+        help_text="Leave empty for today. For example, 27 3 2026.",
     )
     sensitive_requested = forms.BooleanField(
         label="Ask for the details to be withheld from the published register (sensitive interest)",
@@ -229,11 +224,10 @@ class ActingAgainstForm(CouncilForm):
         max_length=4000,
         error_messages={"required": "Describe the action"},
     )
-    expected_on = forms.DateField(
-        label="When will it start (optional)",
+    expected_on = GovukDateField(
+        label="When will it start",
+        subject="The date it will start",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -252,7 +246,7 @@ class AdviceRequestForm(CouncilForm):
         error_messages={"required": "Enter your question"},
     )
     matter = forms.CharField(
-        label="The meeting item or matter it is about (optional)",
+        label="The meeting item or matter it is about",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -273,7 +267,7 @@ class AdviceGiveForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     response = forms.CharField(
-        label="Response to the member (optional)",
+        label="Response to the member",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,

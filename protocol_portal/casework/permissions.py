@@ -20,8 +20,10 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from protocol_portal.casework import access
-from protocol_portal.org.models import Person, Post
+from protocol_portal.org.models import Council, Person, Post, PostKind
 from protocol_portal.org.services import post_ensure_group
+
+MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 
 
 def check_perm(user: Person, perm: str, obj: Model) -> bool:
@@ -148,3 +150,18 @@ def management_line(post: Post) -> list[Post]:
 def grant_to_person(perms: Iterable[str], person: Person, obj: Model) -> None:
     for perm in perms:
         assign_perm(perm, person, obj)
+
+
+def monitored_councils(user: Person) -> QuerySet[Council] | None:
+    """The councils whose Monitoring Officer (or deputy) this person is: what the statutory
+    officer's pages (the register of determinations) cover. None means every council (a site
+    admin); an empty queryset means the person may not read them (the page answers 404)."""
+    if not (user.is_authenticated and user.is_active):
+        return Council.objects.none()
+    if user.is_superuser:
+        return None
+    return Council.objects.filter(
+        pk__in=Post.objects.filter(holder_id=user.pk, kind__in=MONITORING_KINDS).values(
+            "council_id"
+        )
+    )

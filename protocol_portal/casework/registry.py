@@ -17,6 +17,7 @@ from datetime import datetime
 from django.apps import apps
 
 from protocol_portal.casework.access import AccessSpec, declare
+from protocol_portal.casework.determinations import DeterminationSource
 from protocol_portal.org.models import ChaserRung, Post
 
 # (months after closure, RetentionAction value, why): see casework/retention.py.
@@ -73,6 +74,9 @@ class CaseTypeSpec:
     # Who may see and do what, derived from the case (casework/access.py); a case type without
     # one is still answered from explicit guardian grants.
     access: AccessSpec | None = None
+    # Where the case type records determinations, for the Monitoring Officer's register
+    # (casework/determinations.py); empty for a case type that records none.
+    determinations: tuple[DeterminationSource, ...] = ()
 
     @property
     def model(self):

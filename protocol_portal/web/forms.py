@@ -24,6 +24,17 @@ class GovukDateInput(forms.MultiWidget):
         widgets = {name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, *_ in self.PARTS}
         super().__init__(widgets, attrs)
 
+    def value_from_datadict(self, data, files, name):
+        """The three boxes; or, when none was sent, one `<name>` value ("2026-03-20" or
+        "20/03/2026"), so a client posting the whole date still works."""
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
     def decompress(self, value):
         if isinstance(value, date):
             return [value.day, value.month, value.year]
@@ -38,30 +49,53 @@ class GovukDateInput(forms.MultiWidget):
 
 
 class GovukDateField(forms.DateField):
-    """A date typed as day, month and year, with the GOV.UK error messages for each mistake."""
+    """A date typed as day, month and year, with the GOV.UK error messages for each mistake.
+
+    `subject` names the date in messages ("The date the relationship began must be a real
+    date"); it defaults to the label. Whatever is typed never gives a 500: an impossible or
+    absurd date (31 February, a 20-digit day) is "must be a real date"."""
 
     widget = GovukDateInput
+    # For a date sent whole rather than in three boxes (GovukDateInput.value_from_datadict).
+    WHOLE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y")
+
+    def __init__(self, *args, subject: str = "", **kwargs):
+        kwargs.setdefault("input_formats", self.WHOLE_FORMATS)
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        if "required" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["required"] = f"Enter {self._name()[:1].lower()}{self._name()[1:]}"
+
+    def _name(self) -> str:
+        return self.subject or str(self.label or "the date")
 
     def to_python(self, value):
         if not isinstance(value, list | tuple):
-            return super().to_python(value)
+            try:
+                return super().to_python(value)
+            except ValidationError:
+                name = self._name()
+                raise ValidationError(
+                    f"{name[:1].upper()}{name[1:]} must be a real date", code="invalid"
+                ) from None
         parts = [str(part or "").strip() for part in value]
         if not any(parts):
             return None
-        name = (self.label or "The date").capitalize()
+        name = self._name()
+        name = name[:1].upper() + name[1:]
         missing = [
             part for part, typed in zip(("day", "month", "year"), parts, strict=True) if not typed
         ]
         if missing:
             raise ValidationError(f"{name} must include a {' and '.join(missing)}", code="partial")
         day, month, year = parts
-        if not all(part.isdigit() for part in parts):
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="year")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
 
 

@@ -169,7 +169,18 @@ def test_someone_with_no_council_cannot_raise(client, corg):
             "handler",
             {"outcome_due_on": "31/02/2026"},
             "outcome_due_on",
-            "Enter a real date",
+            "The date for the outcome must be a real date",
+        ),
+        (
+            "acknowledge",
+            "handler",
+            {
+                "outcome_due_on_day": "31",
+                "outcome_due_on_month": "2",
+                "outcome_due_on_year": "2026",
+            },
+            "outcome_due_on",
+            "The date for the outcome must be a real date",
         ),
         (
             "acknowledge",
