@@ -91,10 +91,16 @@ def complaint_create(request):
     if not councils.exists():
         raise PermissionDenied("Only members and officers of a council can raise complaints.")
     form = forms.ComplaintRaiseForm(
-        posted(request), councils=councils, initial={"council": councils.first()}
+        posted(request),
+        councils=councils,
+        user=request.user,
+        initial={"council": councils.first()},
     )
     plan = None
-    if request.method == "POST" and form.is_valid():
+    # "Continue" shows the answers to check, with where the complaint will go; "Change" comes
+    # back to the form with everything typed kept (GOV.UK check answers pattern).
+    changing = request.POST.get("action") == "change"
+    if request.method == "POST" and not changing and form.is_valid():
         plan = attempt(form, lambda: _preview(request, form)).result
         if plan is not None and request.POST.get("action") == "submit":
             data = form.cleaned_data
@@ -118,10 +124,13 @@ def complaint_create(request):
                     f"to the {complaint.handler_title}.",
                 )
                 return redirect("complaints:detail", pk=complaint.pk)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request, "complaints/complaint_form.html", {"form": form, "plan": plan}, status=status
-    )
+    status = 400 if request.method == "POST" and not changing and form.errors else 200
+    context = {"form": form, "plan": plan}
+    if plan is not None and not form.errors:
+        context["answers"] = form.answers()
+    elif changing:
+        form.errors.clear()  # going back to change an answer is not a mistake
+    return render(request, "complaints/complaint_form.html", context, status=status)
 
 
 def _preview(request, form):

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Exists, OuterRef, Subquery
 
 from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
 from protocol_portal.casework import bounds
-from protocol_portal.org.models import Council, Member, Person
+from protocol_portal.org.models import Council, Member, Person, Post
 from protocol_portal.web.forms import GovukDateField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A member reads "Cllr Ann Jones", an officer "Sam Lee, Housing Officer" (the queryset is
+    annotated by `with_roles`), so the list says who is who."""
+
     def label_from_instance(self, obj: Person) -> str:
-        return obj.get_full_name() or obj.username
+        name = obj.get_full_name() or obj.username
+        if getattr(obj, "is_member", False):
+            return f"Cllr {name}"
+        post = getattr(obj, "post_title", None)
+        return f"{name}, {post}" if post else name
+
+
+def with_roles(people):
+    """People with `is_member` and their first `post_title`, in the same one query."""
+    return people.annotate(
+        is_member=Exists(Member.objects.filter(person_id=OuterRef("pk"))),
+        post_title=Subquery(
+            Post.objects.filter(holder_id=OuterRef("pk")).order_by("title").values("title")[:1]
+        ),
+    )
 
 
 class CouncilChoiceField(forms.ModelChoiceField):
@@ -78,7 +96,7 @@ class RelationshipDeclareForm(CouncilForm):
         people = Person.objects.none()
         for council in self.fields["council"].queryset:
             people = people | selectors.people_in_council(council=council)
-        self.fields["other_person"].queryset = (
+        self.fields["other_person"].queryset = with_roles(
             Person.objects.filter(pk__in=people.values("pk"))
             .exclude(pk=self.user.pk)
             .order_by("last_name", "first_name", "username")

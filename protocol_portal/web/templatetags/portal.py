@@ -197,7 +197,7 @@ def selected_filters(context, form: forms.Form) -> list[dict]:
                     del rest[key]
             tags.append({"text": words.get(value, value), "href": f"?{rest.urlencode()}"})
         if tags:
-            groups.append({"label": field.label or name, "tags": tags})
+            groups.append({"label": form[name].label, "tags": tags})
     return groups
 
 
