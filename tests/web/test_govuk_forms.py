@@ -68,8 +68,10 @@ def test_date_input_keeps_what_was_typed_and_renders_three_boxes():
     html = Template('{% include "components/date.html" with field=form.when %}').render(
         Context({"form": form})
     )
-    assert 'name="when_day"' in html and 'value="31"' in html
-    assert 'name="when_year"' in html and 'value="2026"' in html
+    assert 'name="when_day"' in html
+    assert 'value="31"' in html
+    assert 'name="when_year"' in html
+    assert 'value="2026"' in html
     assert "must be a real date" in html
     assert 'type="date"' not in html
 
@@ -101,8 +103,10 @@ def test_selected_filters_each_remove_link_drops_only_that_value_and_the_page():
     open_tag = groups[0]["tags"][0]
     assert open_tag["text"] == "Open"
     query = QueryDict(open_tag["href"][1:])
-    assert query.getlist("status") == ["b", "zz"] and query["ward"] == "w"
-    assert "page" not in query and query["sort"] == "-due"
+    assert query.getlist("status") == ["b", "zz"]
+    assert query["ward"] == "w"
+    assert "page" not in query
+    assert query["sort"] == "-due"
     assert [t["text"] for t in groups[0]["tags"]] == ["Open", "Closed"]  # "zz" is not a choice
     assert portal.clear_filters_href({"request": request}) == "?sort=-due"
 
