@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from access_requests import forms, presumptions, selectors, services
@@ -19,9 +20,24 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import filtered, page_of
+from protocol_portal.web.lists import filtered, page_of, sorted_by
+from protocol_portal.web.templatetags.portal import days_left, status_colour
 
-HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
+HEAD = [
+    {"text": "Reference", "sort": "reference"},
+    "What",
+    "Treated as",
+    "With",
+    {"text": "Status", "sort": "status"},
+    {"text": "Due", "sort": "due"},
+]
+SORTS = {
+    "reference": ("reference",),
+    "status": ("status",),
+    "due": ("due_on",),
+    "received": ("received_on",),
+}
+DEFAULT_SORT = "-received"
 
 
 def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
@@ -36,20 +52,24 @@ def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
     return item, lens
 
 
-def _rows(items) -> list[list]:
+def _rows(items, *, today=None) -> list[list]:
+    today = today or timezone.localdate()
     return [
         [
             {"text": r.reference, "href": reverse("access_requests:detail", args=[r.pk])},
             r.what,
-            r.council.name,
             r.get_presumption_display(),
             r.handler_title,
             {
                 "text": r.get_status_display(),
                 "tag": True,
-                "tag_colour": "red" if r.breached_on else ("grey" if r.closed_at else ""),
+                "tag_colour": status_colour(r.status, bool(r.breached_on and r.is_open)),
             },
-            r.due_on.strftime("%-d %b %Y") if r.due_on else "",
+            {
+                "text": date_format(r.due_on, "j F Y") if r.due_on and r.is_open else "",
+                "tag": days_left(r.due_on, today) if r.due_on and r.is_open else "",
+                "tag_colour": "red" if r.due_on and r.is_open and r.due_on < today else "grey",
+            },
         ]
         for r in items
     ]
@@ -62,7 +82,7 @@ def request_list(request):
     user = request.user
     visible = selectors.requests_visible_to(user=user)
     filterset = filtered(AccessRequestFilter, request, visible)
-    narrowed = filterset.qs
+    narrowed, sort = sorted_by(request, filterset.qs, SORTS, DEFAULT_SORT)
     mine = page_of(request, narrowed.filter(requester_person=user))
     others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
     foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
@@ -78,6 +98,7 @@ def request_list(request):
             "others_page": others,
             "foi": foi,
             "is_member": selectors.councils_of_member(user=user).exists(),
+            "sort": sort,
         },
     )
 

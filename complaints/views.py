@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from complaints import forms, selectors, services
@@ -17,7 +18,8 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
 from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import filtered, page_of
+from protocol_portal.web.lists import filtered, page_of, sorted_by
+from protocol_portal.web.templatetags.portal import days_left, status_colour
 
 
 def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
@@ -30,26 +32,39 @@ def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
     return complaint, lens
 
 
-def _rows(page) -> list[list]:
+def _rows(page, *, today=None) -> list[list]:
+    today = today or timezone.localdate()
     return [
         [
             {"text": c.reference, "href": reverse("complaints:detail", args=[c.pk])},
             c.summary,
-            c.council.name,
             c.handler_title,
-            c.stage.replace("-", " "),
+            c.stage_label.capitalize(),
             {
                 "text": c.get_status_display(),
                 "tag": True,
-                "tag_colour": "red" if c.breached_on else ("grey" if c.closed_at else ""),
+                "tag_colour": status_colour(c.status, bool(c.breached_on)),
             },
-            c.due_on.strftime("%-d %b %Y") if c.due_on else "",
+            {
+                "text": date_format(c.due_on, "j F Y") if c.due_on and c.is_open else "",
+                "tag": days_left(c.due_on, today) if c.due_on and c.is_open else "",
+                "tag_colour": "red" if c.due_on and c.is_open and c.due_on < today else "grey",
+            },
         ]
         for c in page
     ]
 
 
-HEAD = ["Reference", "Summary", "Council", "Handled by", "Stage", "Status", "Due"]
+HEAD = [
+    {"text": "Reference", "sort": "reference"},
+    "Summary",
+    "Handled by",
+    "Stage",
+    {"text": "Status", "sort": "status"},
+    {"text": "Due", "sort": "due"},
+]
+SORTS = {"reference": ("reference",), "status": ("status",), "due": ("due_on",)}
+DEFAULT_SORT = "-received"
 
 
 @login_required
@@ -64,8 +79,15 @@ def complaint_list(request):
         "released": selectors.complaints_released_to(user=user),
     }
     filterset = filtered(ComplaintFilter, request, visible)
+    sorts = {**SORTS, "received": ("received_on",)}
     pages = {
-        name: page_of(request, ComplaintFilter(filterset.data, queryset=qs).qs, param=param)
+        name: page_of(
+            request,
+            sorted_by(request, ComplaintFilter(filterset.data, queryset=qs).qs, sorts, "-received")[
+                0
+            ],
+            param=param,
+        )
         for (name, qs), param in zip(
             lists.items(), ("page", "handling_page", "released_page"), strict=True
         )
@@ -79,6 +101,7 @@ def complaint_list(request):
             **{f"{name}_rows": _rows(page) for name, page in pages.items()},
             **{f"{name}_page": page for name, page in pages.items()},
             "is_mo": selectors.holds_monitoring_post(user=user),
+            "sort": request.GET.get("sort") or "-received",
         },
     )
 

@@ -46,3 +46,18 @@ def filtered(filterset_class, request: HttpRequest, queryset: QuerySet, **kwargs
     filterset = filterset_class(request.GET or None, queryset=queryset, **kwargs)
     filterset.is_valid()
     return filterset
+
+
+def sorted_by(
+    request: HttpRequest, queryset: QuerySet, sorts: dict[str, tuple[str, ...]], default: str
+) -> tuple[QuerySet, str]:
+    """The list in the order `?sort=` asks (a key of `sorts`, "-" first for descending), on the
+    server so it pages; anything else gives `default`. Returns the queryset and the order used
+    (for the column headings: components/table.html `default_sort`)."""
+    wanted = request.GET.get("sort") or default
+    if wanted.lstrip("-") not in sorts:
+        wanted = default
+    descending = wanted.startswith("-")
+    fields = sorts[wanted.lstrip("-")]
+    order = [f"-{f}" if descending else f for f in fields]
+    return queryset.order_by(*order, "-pk" if descending else "pk"), wanted

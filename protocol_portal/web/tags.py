@@ -7,7 +7,8 @@ in the list; Refused grey, not red").
   refusal, a declaration or advice request awaiting the officer);
 - green: done (answered, granted, outcome given, decided, registered);
 - grey: ended without an answer (withdrawn, cancelled, passed to another process);
-- blue (no colour class): received or in progress.
+- turquoise: being worked on (in progress, acknowledged, being investigated);
+- blue (no colour class): received, not yet picked up.
 
 Statuses are matched by value, so a new case type's statuses are coloured by the same words;
 one that is not listed is blue. Colour is never the only signal: the tag's text says the status.
@@ -30,6 +31,7 @@ GREEN = frozenset(
         "closed",
     }
 )
+TURQUOISE = frozenset({"in_progress", "acknowledged", "investigating"})
 GREY = frozenset(
     {"withdrawn", "cancelled", "removed", "ended", "foi", "referred_complaint", "referred_mo"}
 )
@@ -39,6 +41,7 @@ COLOURS = {
     **dict.fromkeys(YELLOW, "yellow"),
     **dict.fromkeys(GREEN, "green"),
     **dict.fromkeys(GREY, "grey"),
+    **dict.fromkeys(TURQUOISE, "turquoise"),
 }
 
 

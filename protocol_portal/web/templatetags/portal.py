@@ -210,11 +210,12 @@ def clear_filters_href(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str, default: str = "") -> dict:
+def sort_link(context, key: str, default: str = "", param: str = "sort") -> dict:
     """A sortable column's link and state (server-side `?sort=`, so it pages): ascending first,
-    then descending; the rest of the query string is kept, the page number dropped."""
+    then descending; the rest of the query string is kept, the page number dropped. `param`
+    names another parameter (a django-filter OrderingFilter's)."""
     params = context["request"].GET.copy()
-    current = params.get("sort") or default
+    current = params.get(param) or default
     state = "none"
     if current == key:
         state, target = "ascending", f"-{key}"
@@ -222,7 +223,7 @@ def sort_link(context, key: str, default: str = "") -> dict:
         state, target = "descending", key
     else:
         target = key
-    params["sort"] = target
+    params[param] = target
     for name in list(params):
         if name == "page" or name.endswith("_page"):
             del params[name]
@@ -260,3 +261,12 @@ def split_words(text: str) -> list[str]:
 def get_param(params, key: str) -> str:
     """One query parameter (a QueryDict's `.get`, which a template cannot call with a key)."""
     return params.get(key, "")
+
+
+@register.filter
+def index(items, position: int):
+    """items[position], or "" past the end (a table row's column heading)."""
+    try:
+        return items[position]
+    except (IndexError, KeyError, TypeError):
+        return ""
