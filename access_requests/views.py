@@ -24,9 +24,7 @@ from protocol_portal.web.lists import filtered, page_of, sorted_by
 from protocol_portal.web.templatetags.portal import days_left, status_colour
 
 HEAD = [
-    {"text": "Reference", "sort": "reference"},
-    "What",
-    "Treated as",
+    {"text": "Request", "sort": "reference"},
     "With",
     {"text": "Status", "sort": "status"},
     {"text": "Due", "sort": "due"},
@@ -56,10 +54,13 @@ def _rows(items, *, today=None) -> list[list]:
     today = today or timezone.localdate()
     return [
         [
-            {"text": r.reference, "href": reverse("access_requests:detail", args=[r.pk])},
-            r.what,
-            r.get_presumption_display(),
-            r.handler_title,
+            {
+                "text": r.reference,
+                "href": reverse("access_requests:detail", args=[r.pk]),
+                "nowrap_link": True,
+                "hint": r.what,
+            },
+            {"text": r.handler_title, "hint": r.get_presumption_display()},
             {
                 "text": r.get_status_display(),
                 "tag": True,

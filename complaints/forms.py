@@ -102,6 +102,9 @@ class ComplaintRaiseForm(forms.Form):
             self.fields["kind"].choices = [
                 (value, label) for value, label in Kind.choices if value not in ruled_out
             ]
+        # Long lists (35–50 in a council): a type-ahead over the select where JavaScript runs.
+        for name in ("subject_post", "subject_member"):
+            self.fields[name].widget.attrs["data-portal-autocomplete"] = ""
         self.fields["subject_post"].queryset = (
             Post.objects.filter(council__in=councils, holder__isnull=False)
             .select_related("holder", "council")

@@ -36,10 +36,13 @@ def _rows(page, *, today=None) -> list[list]:
     today = today or timezone.localdate()
     return [
         [
-            {"text": c.reference, "href": reverse("complaints:detail", args=[c.pk])},
-            c.summary,
-            c.handler_title,
-            c.stage_label.capitalize(),
+            {
+                "text": c.reference,
+                "href": reverse("complaints:detail", args=[c.pk]),
+                "nowrap_link": True,
+                "hint": c.summary,
+            },
+            {"text": c.handler_title, "hint": c.stage_label.capitalize()},
             {
                 "text": c.get_status_display(),
                 "tag": True,
@@ -56,10 +59,8 @@ def _rows(page, *, today=None) -> list[list]:
 
 
 HEAD = [
-    {"text": "Reference", "sort": "reference"},
-    "Summary",
-    "Handled by",
-    "Stage",
+    {"text": "Complaint", "sort": "reference"},
+    "With",
     {"text": "Status", "sort": "status"},
     {"text": "Due", "sort": "due"},
 ]

@@ -96,6 +96,7 @@ class RelationshipDeclareForm(CouncilForm):
         people = Person.objects.none()
         for council in self.fields["council"].queryset:
             people = people | selectors.people_in_council(council=council)
+        self.fields["other_person"].widget.attrs["data-portal-autocomplete"] = ""
         self.fields["other_person"].queryset = with_roles(
             Person.objects.filter(pk__in=people.values("pk"))
             .exclude(pk=self.user.pk)

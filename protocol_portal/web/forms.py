@@ -99,6 +99,41 @@ class GovukDateField(forms.DateField):
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
 
 
+# ---- Grouped pickers ----------------------------------------------------------------------
+
+
+class GroupedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """The queryset's choices in option groups (`field.group_of(obj)`), in queryset order: a
+    council's 35–50 posts grouped by directorate. Validation is the ModelChoiceField's own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            groups.setdefault(self.field.group_of(obj), []).append(self.choice(obj))
+        yield from groups.items()
+
+
+class PostGroupedChoiceField(forms.ModelChoiceField):
+    """A post picker grouped by directorate (and council, where there are several); "Name –
+    title" or "title (vacant)". The select becomes a type-ahead where JavaScript runs."""
+
+    iterator = GroupedModelChoiceIterator
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["data-portal-autocomplete"] = ""
+
+    def group_of(self, post: Post) -> str:
+        directorate = post.directorate.name if post.directorate_id else "Council-wide posts"
+        return f"{directorate} ({post.council.name})"
+
+    def label_from_instance(self, post: Post) -> str:
+        holder = post.holder.get_full_name() or str(post.holder) if post.holder_id else "vacant"
+        return f"{post.title} – {holder}"
+
+
 # ---- Sign in -----------------------------------------------------------------------------
 
 
