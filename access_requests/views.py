@@ -128,7 +128,10 @@ def request_create(request):
         posted(request), councils=councils, initial=_initial(request.user, councils)
     )
     plan = None
-    if request.method == "POST" and form.is_valid():
+    # "Continue" shows the answers to check with how the request will be treated; "Change"
+    # comes back to the form with everything typed kept (GOV.UK check answers pattern).
+    changing = request.POST.get("action") == "change"
+    if request.method == "POST" and not changing and form.is_valid():
         council = form.cleaned_data["council"]
         plan = attempt(
             form,
@@ -154,17 +157,17 @@ def request_create(request):
                 )
                 return redirect("access_requests:detail", pk=item.pk)
     member = selectors.member_of(user=request.user, council=councils.first())
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request,
-        "access_requests/accessrequest_form.html",
-        {
-            "form": form,
-            "plan": plan,
-            "context": selectors.member_context(member=member) if member else {},
-        },
-        status=status,
-    )
+    status = 400 if request.method == "POST" and not changing and form.errors else 200
+    context = {
+        "form": form,
+        "plan": plan,
+        "context": selectors.member_context(member=member) if member else {},
+    }
+    if plan is not None and not form.errors:
+        context["answers"] = form.answers()
+    elif changing:
+        form.errors.clear()  # going back to change an answer is not a mistake
+    return render(request, "access_requests/accessrequest_form.html", context, status=status)
 
 
 @login_required

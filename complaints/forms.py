@@ -140,7 +140,12 @@ class ComplaintRaiseForm(forms.Form):
         if self.fields["council"].queryset.count() > 1:
             rows.append({"key": "Council", "value": data["council"].name, "field": "council"})
         rows += [
-            {"key": "What you are raising", "value": Kind(kind).label, "field": "kind"},
+            {
+                "key": "What you are raising",
+                "value": Kind(kind).label,
+                "field": "kind",
+                "anchor": "id_kind_0",
+            },
             {"key": "Who it is about", "value": about_words, "field": about_field},
             {"key": "In one line", "value": data["summary"], "field": "summary"},
             {"key": "What happened", "value": data["details"], "field": "details"},

@@ -48,6 +48,15 @@ class GovukDateInput(forms.MultiWidget):
         return context
 
 
+class GovukDateHiddenInput(GovukDateInput):
+    """The same three values as hidden inputs (a check-answers page posts them back)."""
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(
+            self, {name: forms.HiddenInput() for name, *_ in self.PARTS}, attrs
+        )
+
+
 class GovukDateField(forms.DateField):
     """A date typed as day, month and year, with the GOV.UK error messages for each mistake.
 
@@ -56,6 +65,7 @@ class GovukDateField(forms.DateField):
     absurd date (31 February, a 20-digit day) is "must be a real date"."""
 
     widget = GovukDateInput
+    hidden_widget = GovukDateHiddenInput
     # For a date sent whole rather than in three boxes (GovukDateInput.value_from_datadict).
     WHOLE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y")
 

@@ -31,3 +31,28 @@ if (enhance) {
     })
   })
 }
+
+// Conditional reveals: a question that applies only to some answers of a radio question is
+// shown only when one of those is chosen (GOV.UK conditional reveal, for a question that
+// follows several options). Without JavaScript every question shows, each with its hint.
+document.querySelectorAll('[data-reveal-name]').forEach((block) => {
+  const name = block.getAttribute('data-reveal-name')
+  const values = block.getAttribute('data-reveal-values').split(' ')
+  const radios = document.querySelectorAll(`input[type=radio][name="${name}"]`)
+  if (!block.id) block.id = `reveal-${name}-${values[0]}`
+  const update = () => {
+    const chosen = Array.from(radios).find((radio) => radio.checked)
+    const show = Boolean(chosen && values.includes(chosen.value))
+    // Never hide a question whose answer is in error: the error summary links to it.
+    const inError = block.querySelector('.govuk-form-group--error')
+    block.classList.toggle('portal-reveal--hidden', !show && !inError)
+  }
+  radios.forEach((radio) => {
+    if (values.includes(radio.value)) {
+      const controls = (radio.getAttribute('aria-controls') || '').split(' ').filter(Boolean)
+      radio.setAttribute('aria-controls', [...controls, block.id].join(' '))
+    }
+    radio.addEventListener('change', update)
+  })
+  update()
+})
