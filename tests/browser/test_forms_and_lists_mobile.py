@@ -147,3 +147,26 @@ def test_register_of_determinations(page, live_server, org, axe_check, shot):
     # Removing the filter gives the whole register back.
     chosen.click()
     page.wait_for_selector("caption:has-text('2 determinations')")
+
+
+def test_date_input_and_person_picker_on_a_phone(page, live_server, org, axe_check, shot):
+    """The relationship form: a GOV.UK date input (no native picker), GOV.UK messages for an
+    impossible date, the people picker saying who is a councillor."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, org.complainant.person.username)
+    page.goto(f"{live_server.url}/interests/relationships/new/")
+    assert page.locator("input[type=date]").count() == 0
+    assert page.locator("#id_since_0").is_visible()
+    assert "(optional) (optional)" not in page.content()
+    options = page.locator("#id_other_person-select option, #id_other_person option")
+    assert any(text.startswith("Cllr ") for text in options.all_inner_texts())
+    page.fill("#id_since_0", "31")
+    page.fill("#id_since_1", "2")
+    page.fill("#id_since_2", "2024")
+    page.click("button:has-text('Declare the relationship')")
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.is_visible("text=The date the relationship began must be a real date")
+    assert page.input_value("#id_since_0") == "31"
+    no_sideways_scroll(page)
+    axe_check(page, "relationship form with errors at 390px")
+    shot(page, "ux-relationship-date-errors-390")
