@@ -9,7 +9,10 @@ class AccessRequestsConfig(AppConfig):
         from access_requests import permissions
         from access_requests.demo import seed_access_requests
         from access_requests.home import access_requests_panel
+        from access_requests.selectors import decision_rows
         from access_requests.services import access_request_on_rung, foi_on_rung
+        from access_requests.states import Outcome
+        from protocol_portal.casework.determinations import DeterminationSource
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -36,5 +39,14 @@ class AccessRequestsConfig(AppConfig):
                 },
                 routing_case_types=(CaseType.ACCESS_REQUEST, CaseType.FOI),
                 demo=seed_access_requests,
+                determinations=(
+                    DeterminationSource(
+                        key="need_to_know",
+                        case_type="Need-to-know request",
+                        outcomes=tuple(Outcome.choices),
+                        rows=decision_rows,
+                        url_name="access_requests:detail",
+                    ),
+                ),
             )
         )

@@ -104,6 +104,76 @@ class RequestForm(forms.Form):
                 self.add_error("part", "Say whether it is a Part I or a Part II item.")
         return data
 
+    def answers(self) -> list[dict]:
+        """The answers as check-answers rows, each with the field its "Change" goes back to;
+        the meeting's details only when it belongs to a meeting."""
+        d = self.cleaned_data
+        meeting = d.get("for_meeting") == "yes"
+        contains = dict(CONTAINS)
+        rows = []
+        if self.fields["council"].queryset.count() > 1:
+            rows.append({"key": "Council", "value": d["council"].name, "field": "council"})
+        rows += [
+            {"key": "What you want to see", "value": d["what"], "field": "what"},
+            {"key": "Who holds it", "value": d["directorate"].name, "field": "directorate"},
+            {
+                "key": "Belongs to a meeting",
+                "value": "Yes" if meeting else "No",
+                "field": "for_meeting",
+                "anchor": "id_for_meeting_0",
+            },
+        ]
+        if meeting:
+            rows += [
+                {"key": "Committee", "value": str(d["committee"]), "field": "committee"},
+                {
+                    "key": "Date of the meeting",
+                    "value": d["meeting_date"].strftime("%-d %B %Y")
+                    if d.get("meeting_date")
+                    else "Not given",
+                    "field": "meeting_date",
+                    "anchor": "id_meeting_date_0",
+                },
+                {
+                    "key": "Part I or Part II",
+                    "value": Part(d["part"]).label,
+                    "field": "part",
+                    "anchor": "id_part_0",
+                },
+            ]
+        rows += [
+            {
+                "key": "Why you need it",
+                "value": Purpose(d["purpose"]).label,
+                "field": "purpose",
+                "anchor": "id_purpose_0",
+            },
+        ]
+        if d.get("matter_ward"):
+            rows.append({"key": "Ward", "value": d["matter_ward"].name, "field": "matter_ward"})
+        rows += [
+            {
+                "key": "It includes",
+                "value": "; ".join(contains[c] for c in d.get("contains") or []) or "None of these",
+                "field": "contains",
+                "anchor": "id_contains_0",
+            },
+            {
+                "key": "Your reasons",
+                "value": d.get("justification") or "None given",
+                "field": "justification",
+            },
+        ]
+        if d.get("wants_foi"):
+            rows.append(
+                {
+                    "key": "Handled as",
+                    "value": "A Freedom of Information request",
+                    "field": "wants_foi",
+                }
+            )
+        return rows
+
     def ask(self) -> Ask:
         d = self.cleaned_data
         meeting = d.get("for_meeting") == "yes"
@@ -183,7 +253,7 @@ class ReleaseForm(forms.Form):
         max_length=300,
         error_messages={"required": "Say what is released."},
     )
-    file = forms.FileField(label="The document (optional)", required=False)
+    file = forms.FileField(label="The document", required=False)
     redactions = forms.CharField(
         label="What was redacted, and why",
         widget=forms.Textarea(attrs={"rows": 4}),

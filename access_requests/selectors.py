@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from access_requests import permissions as perms
 from access_requests import presumptions
@@ -410,4 +411,28 @@ def consultable_members(*, request: AccessRequest) -> QuerySet[Member]:
         .exclude(person=request.requester_person_id)
         .select_related("person")
         .distinct()
+    )
+
+
+def decision_rows() -> QuerySet:
+    """Every need-to-know determination, in the columns of the register of determinations
+    (casework/determinations.py). A decision is superseded once a later one on the same request
+    exists (a dispute decided, a referral answered): decisions are never edited."""
+    later = Decision.objects.filter(request_id=OuterRef("request_id")).filter(
+        Q(decided_at__gt=OuterRef("decided_at"))
+        | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
+    )
+    return Decision.objects.annotate(
+        kind=Value("need_to_know", output_field=CharField()),
+        row_id=F("pk"),
+        case_id=F("request_id"),
+        reference=F("request__reference"),
+        council_id=F("request__council_id"),
+        council_name=F("request__council__name"),
+        result=F("outcome"),
+        made_at=F("decided_at"),
+        made_by=Concat(
+            "decided_by__first_name", Value(" "), "decided_by__last_name", output_field=CharField()
+        ),
+        superseded=Exists(later),
     )

@@ -19,9 +19,21 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
-from protocol_portal.web.lists import date_cell, filtered, page_of, status_cell
+from protocol_portal.web.lists import due_cell, filtered, page_of, sorted_by, status_cell
 
-HEAD = ["Reference", "What", "Council", "Treated as", "With", "Status", "Due"]
+HEAD = [
+    {"text": "Request", "sort": "reference"},
+    "With",
+    {"text": "Status", "sort": "status"},
+    {"text": "Due", "sort": "due"},
+]
+SORTS = {
+    "reference": ("reference",),
+    "status": ("status",),
+    "due": ("due_on",),
+    "received": ("received_on",),
+}
+DEFAULT_SORT = "-received"
 
 
 def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
@@ -33,16 +45,19 @@ def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
     )
 
 
-def _rows(items) -> list[list]:
+def _rows(items, *, today=None) -> list[list]:
+    today = today or timezone.localdate()
     return [
         [
-            {"text": r.reference, "href": reverse("access_requests:detail", args=[r.pk])},
-            r.what,
-            r.council.name,
-            r.get_presumption_display(),
-            r.handler_title,
+            {
+                "text": r.reference,
+                "href": reverse("access_requests:detail", args=[r.pk]),
+                "nowrap_link": True,
+                "hint": r.what,
+            },
+            {"text": r.handler_title, "hint": r.get_presumption_display()},
             status_cell(r),
-            date_cell(r.due_on),
+            due_cell(r, today),
         ]
         for r in items
     ]
@@ -55,7 +70,7 @@ def request_list(request):
     user = request.user
     visible = selectors.requests_visible_to(user=user)
     filterset = filtered(AccessRequestFilter, request, visible)
-    narrowed = filterset.qs
+    narrowed, sort = sorted_by(request, filterset.qs, SORTS, DEFAULT_SORT)
     mine = page_of(request, narrowed.filter(requester_person=user))
     others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
     foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
@@ -71,6 +86,7 @@ def request_list(request):
             "others_page": others,
             "foi": foi,
             "is_member": selectors.councils_of_member(user=user).exists(),
+            "sort": sort,
         },
     )
 
@@ -99,7 +115,10 @@ def request_create(request):
         posted(request), councils=councils, initial=_initial(request.user, councils)
     )
     plan = None
-    if request.method == "POST" and form.is_valid():
+    # "Continue" shows the answers to check with how the request will be treated; "Change"
+    # comes back to the form with everything typed kept (GOV.UK check answers pattern).
+    changing = request.POST.get("action") == "change"
+    if request.method == "POST" and not changing and form.is_valid():
         council = form.cleaned_data["council"]
         plan = attempt(
             form,
@@ -125,17 +144,17 @@ def request_create(request):
                 )
                 return redirect("access_requests:detail", pk=item.pk)
     member = selectors.member_of(user=request.user, council=councils.first())
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request,
-        "access_requests/accessrequest_form.html",
-        {
-            "form": form,
-            "plan": plan,
-            "context": selectors.member_context(member=member) if member else {},
-        },
-        status=status,
-    )
+    status = 400 if request.method == "POST" and not changing and form.errors else 200
+    context = {
+        "form": form,
+        "plan": plan,
+        "context": selectors.member_context(member=member) if member else {},
+    }
+    if plan is not None and not form.errors:
+        context["answers"] = form.answers()
+    elif changing:
+        form.errors.clear()  # going back to change an answer is not a mistake
+    return render(request, "access_requests/accessrequest_form.html", context, status=status)
 
 
 @login_required

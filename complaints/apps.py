@@ -8,7 +8,10 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from complaints import permissions
         from complaints.home import complaints_panel
+        from complaints.selectors import determination_rows
         from complaints.services import complaint_on_rung
+        from complaints.states import DeterminationOutcome
+        from protocol_portal.casework.determinations import DeterminationSource
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -28,5 +31,14 @@ class ComplaintsConfig(AppConfig):
                 },
                 routing_case_types=(CaseType.COMPLAINT,),
                 access=permissions.ACCESS,
+                determinations=(
+                    DeterminationSource(
+                        key="complaint",
+                        case_type="Code of Conduct complaint",
+                        outcomes=tuple(DeterminationOutcome.choices),
+                        rows=determination_rows,
+                        url_name="complaints:detail",
+                    ),
+                ),
             )
         )

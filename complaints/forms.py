@@ -7,8 +7,8 @@ from django import forms
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post, PostKind
+from protocol_portal.web.forms import GovukDateField
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 INVESTIGATOR_KINDS = [
     PostKind.MANAGER,
@@ -46,7 +46,10 @@ class ComplaintRaiseForm(forms.Form):
         label="What are you raising?",
         choices=Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you are raising."},
+        error_messages={
+            "required": "Choose what you are raising.",
+            "invalid_choice": "Choose what you are raising from the list.",
+        },
     )
     subject_post = PostChoiceField(
         label="The officer the concern is about",
@@ -83,9 +86,25 @@ class ComplaintRaiseForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, councils, **kwargs):
+    def __init__(self, *args, councils, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = councils
+        if user is not None:
+            # Only what this person may raise: a concern about an officer is a member's, a
+            # complaint about a member here is an officer's (services._raiser_roles).
+            is_member = Member.objects.filter(person=user, council__in=councils).exists()
+            is_officer = Post.objects.filter(holder=user, council__in=councils).exists()
+            ruled_out = set()
+            if not is_member:
+                ruled_out.add(Kind.CONCERN_ABOUT_OFFICER)
+            if not is_officer:
+                ruled_out.add(Kind.COMPLAINT_ABOUT_MEMBER)
+            self.fields["kind"].choices = [
+                (value, label) for value, label in Kind.choices if value not in ruled_out
+            ]
+        # Long lists (35–50 in a council): a type-ahead over the select where JavaScript runs.
+        for name in ("subject_post", "subject_member"):
+            self.fields[name].widget.attrs["data-portal-autocomplete"] = ""
         self.fields["subject_post"].queryset = (
             Post.objects.filter(council__in=councils, holder__isnull=False)
             .select_related("holder", "council")
@@ -105,6 +124,33 @@ class ComplaintRaiseForm(forms.Form):
         if kind and kind != Kind.CONCERN_ABOUT_OFFICER and not data.get("subject_member"):
             self.add_error("subject_member", "Choose the member the complaint is about.")
         return data
+
+    def answers(self) -> list[dict]:
+        """The answers as summary-list rows, each with the field its "Change" goes back to."""
+        data = self.cleaned_data
+        kind = data["kind"]
+        about = data["subject_post"] if kind == Kind.CONCERN_ABOUT_OFFICER else None
+        about_field = "subject_post" if about is not None else "subject_member"
+        about_words = (
+            self.fields["subject_post"].label_from_instance(about)
+            if about is not None
+            else self.fields["subject_member"].label_from_instance(data["subject_member"])
+        )
+        rows = []
+        if self.fields["council"].queryset.count() > 1:
+            rows.append({"key": "Council", "value": data["council"].name, "field": "council"})
+        rows += [
+            {
+                "key": "What you are raising",
+                "value": Kind(kind).label,
+                "field": "kind",
+                "anchor": "id_kind_0",
+            },
+            {"key": "Who it is about", "value": about_words, "field": about_field},
+            {"key": "In one line", "value": data["summary"], "field": "summary"},
+            {"key": "What happened", "value": data["details"], "field": "details"},
+        ]
+        return rows
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -131,14 +177,10 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write the acknowledgement the complainant will read."},
     )
-    outcome_due_on = forms.DateField(
+    outcome_due_on = GovukDateField(
         label="Outcome by",
-        input_formats=DATE_FORMATS,
-        help_text="The date by which you will report the outcome, for example 27/11/2026.",
-        error_messages={
-            "required": "Give the date by which you will report the outcome.",
-            "invalid": "Enter a real date, for example 27/11/2026.",
-        },
+        subject="The date for the outcome",
+        help_text="The date by which you will report the outcome. For example, 27 3 2027.",
     )
 
     def clean_outcome_due_on(self):

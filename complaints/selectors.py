@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 
 from complaints import permissions as perms
 from complaints.models import Complaint, Determination, QuarterlySummary
@@ -647,4 +648,27 @@ def complaints_to_act_on(*, user: Person) -> QuerySet[Complaint]:
         objects_for(user, perms.ACT, _base())
         .filter(closed_at__isnull=True)
         .order_by("due_on", "pk")
+    )
+
+
+def determination_rows() -> QuerySet:
+    """Every Monitoring Officer's determination, current and superseded (004 §15.2–15.5), in the
+    columns of the register of determinations (casework/determinations.py)."""
+    return Determination.objects.annotate(
+        kind=Value("complaint", output_field=CharField()),
+        row_id=F("pk"),
+        case_id=F("complaint_id"),
+        reference=F("complaint__reference"),
+        council_id=F("complaint__council_id"),
+        council_name=F("complaint__council__name"),
+        result=F("outcome"),
+        made_at=F("issued_at"),
+        made_by=Concat(
+            "issued_by__first_name", Value(" "), "issued_by__last_name", output_field=CharField()
+        ),
+        superseded=Case(
+            When(superseded_at__isnull=True, then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
     )

@@ -17,7 +17,7 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AWAITING_ACK, Status
 from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
-from protocol_portal.web.lists import date_cell, filtered, page_of, status_cell
+from protocol_portal.web.lists import due_cell, filtered, page_of, sorted_by, status_cell
 from protocol_portal.web.selectors import holds_monitoring_post
 
 
@@ -30,22 +30,32 @@ def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
     )
 
 
-def _rows(page) -> list[list]:
+def _rows(page, *, today=None) -> list[list]:
+    today = today or timezone.localdate()
     return [
         [
-            {"text": c.reference, "href": reverse("complaints:detail", args=[c.pk])},
-            c.summary,
-            c.council.name,
-            c.handler_title,
-            c.stage.replace("-", " "),
+            {
+                "text": c.reference,
+                "href": reverse("complaints:detail", args=[c.pk]),
+                "nowrap_link": True,
+                "hint": c.summary,
+            },
+            {"text": c.handler_title, "hint": c.stage_label.capitalize()},
             status_cell(c),
-            date_cell(c.due_on),
+            due_cell(c, today),
         ]
         for c in page
     ]
 
 
-HEAD = ["Reference", "Summary", "Council", "Handled by", "Stage", "Status", "Due"]
+HEAD = [
+    {"text": "Complaint", "sort": "reference"},
+    "With",
+    {"text": "Status", "sort": "status"},
+    {"text": "Due", "sort": "due"},
+]
+SORTS = {"reference": ("reference",), "status": ("status",), "due": ("due_on",)}
+DEFAULT_SORT = "-received"
 
 
 @login_required
@@ -60,8 +70,15 @@ def complaint_list(request):
         "released": selectors.complaints_released_to(user=user),
     }
     filterset = filtered(ComplaintFilter, request, visible)
+    sorts = {**SORTS, "received": ("received_on",)}
     pages = {
-        name: page_of(request, ComplaintFilter(filterset.data, queryset=qs).qs, param=param)
+        name: page_of(
+            request,
+            sorted_by(request, ComplaintFilter(filterset.data, queryset=qs).qs, sorts, "-received")[
+                0
+            ],
+            param=param,
+        )
         for (name, qs), param in zip(
             lists.items(), ("page", "handling_page", "released_page"), strict=True
         )
@@ -75,6 +92,7 @@ def complaint_list(request):
             **{f"{name}_rows": _rows(page) for name, page in pages.items()},
             **{f"{name}_page": page for name, page in pages.items()},
             "is_mo": holds_monitoring_post(user=user),
+            "sort": request.GET.get("sort") or "-received",
         },
     )
 
@@ -87,10 +105,16 @@ def complaint_create(request):
     if not councils.exists():
         raise PermissionDenied("Only members and officers of a council can raise complaints.")
     form = forms.ComplaintRaiseForm(
-        posted(request), councils=councils, initial={"council": councils.first()}
+        posted(request),
+        councils=councils,
+        user=request.user,
+        initial={"council": councils.first()},
     )
     plan = None
-    if request.method == "POST" and form.is_valid():
+    # "Continue" shows the answers to check, with where the complaint will go; "Change" comes
+    # back to the form with everything typed kept (GOV.UK check answers pattern).
+    changing = request.POST.get("action") == "change"
+    if request.method == "POST" and not changing and form.is_valid():
         plan = attempt(form, lambda: _preview(request, form)).result
         if plan is not None and request.POST.get("action") == "submit":
             data = form.cleaned_data
@@ -114,10 +138,13 @@ def complaint_create(request):
                     f"to the {complaint.handler_title}.",
                 )
                 return redirect("complaints:detail", pk=complaint.pk)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request, "complaints/complaint_form.html", {"form": form, "plan": plan}, status=status
-    )
+    status = 400 if request.method == "POST" and not changing and form.errors else 200
+    context = {"form": form, "plan": plan}
+    if plan is not None and not form.errors:
+        context["answers"] = form.answers()
+    elif changing:
+        form.errors.clear()  # going back to change an answer is not a mistake
+    return render(request, "complaints/complaint_form.html", context, status=status)
 
 
 def _preview(request, form):

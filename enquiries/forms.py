@@ -9,6 +9,7 @@ from enquiries.selectors import possible_duplicates
 from enquiries.states import Urgency
 from protocol_portal.casework.files import ALLOWED_LABEL, attachment_check
 from protocol_portal.org.models import Member, Person, Post, ServiceArea, Ward
+from protocol_portal.web.forms import PostGroupedChoiceField
 
 MAX_FILES = 5
 
@@ -23,12 +24,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-class PostChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Post) -> str:
-        holder = obj.holder.get_full_name() if obj.holder_id else "vacant"
-        return f"{obj.title} ({holder or obj.holder})"
 
 
 class EnquiryForm(forms.Form):
@@ -166,7 +161,7 @@ class ReplyForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    to_post = PostChoiceField(
+    to_post = PostGroupedChoiceField(
         queryset=Post.objects.none(), label="Pass it to", empty_label="Choose a post"
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")

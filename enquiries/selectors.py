@@ -331,8 +331,8 @@ def reassign_targets(*, council_ids: set[int]) -> QuerySet[Post]:
     """Posts an enquiry can be passed to: the council's posts."""
     return (
         Post.objects.filter(council_id__in=council_ids)
-        .select_related("holder", "council")
-        .order_by("council__name", "title")
+        .select_related("holder", "council", "directorate")
+        .order_by("council__name", "directorate__name", "title")
     )
 
 

@@ -30,19 +30,12 @@ from enquiries.states import ACTIONABLE, OPEN, Status
 from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Person
+from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, posted
 
 PAGE_SIZE = 25
-STATUS_COLOURS = {
-    Status.RECEIVED: "blue",
-    Status.IN_PROGRESS: "turquoise",
-    Status.AWAITING_MEMBER: "yellow",
-    Status.REFERRED_MO: "purple",
-    Status.FOI: "purple",
-    Status.RESPONDED: "green",
-    Status.REFERRED_COMPLAINT: "orange",
-    Status.CLOSED: "grey",
-}
+# The site's one status → colour map (protocol_portal/web/tags.py), as every list uses it.
+STATUS_COLOURS = {status: tags.colour(status) for status in Status.values}
 
 
 def _enquiry_and_perms(

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Exists, OuterRef, Subquery
 
 from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
 from protocol_portal.casework import bounds
-from protocol_portal.org.models import Council, Member, Person
+from protocol_portal.org.models import Council, Member, Person, Post
+from protocol_portal.web.forms import GovukDateField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A member reads "Cllr Ann Jones", an officer "Sam Lee, Housing Officer" (the queryset is
+    annotated by `with_roles`), so the list says who is who."""
+
     def label_from_instance(self, obj: Person) -> str:
-        return obj.get_full_name() or obj.username
+        name = obj.get_full_name() or obj.username
+        if getattr(obj, "is_member", False):
+            return f"Cllr {name}"
+        post = getattr(obj, "post_title", None)
+        return f"{name}, {post}" if post else name
+
+
+def with_roles(people):
+    """People with `is_member` and their first `post_title`, in the same one query."""
+    return people.annotate(
+        is_member=Exists(Member.objects.filter(person_id=OuterRef("pk"))),
+        post_title=Subquery(
+            Post.objects.filter(holder_id=OuterRef("pk")).order_by("title").values("title")[:1]
+        ),
+    )
 
 
 class CouncilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Council) -> str:
         return obj.name
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 class CouncilForm(forms.Form):
@@ -63,14 +78,14 @@ class RelationshipDeclareForm(CouncilForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the nature of the relationship"},
     )
-    since = forms.DateField(
-        label="Since when (optional)",
+    since = GovukDateField(
+        label="Since when",
+        subject="The date the relationship began",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date, for example 27 3 2024"},
+        help_text="For example, 27 3 2024.",
     )
     details = forms.CharField(
-        label="Anything the receiving officer should know (optional)",
+        label="Anything the receiving officer should know",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
@@ -81,7 +96,8 @@ class RelationshipDeclareForm(CouncilForm):
         people = Person.objects.none()
         for council in self.fields["council"].queryset:
             people = people | selectors.people_in_council(council=council)
-        self.fields["other_person"].queryset = (
+        self.fields["other_person"].widget.attrs["data-portal-autocomplete"] = ""
+        self.fields["other_person"].queryset = with_roles(
             Person.objects.filter(pk__in=people.values("pk"))
             .exclude(pk=self.user.pk)
             .order_by("last_name", "first_name", "username")
@@ -114,7 +130,7 @@ class RelationshipDecideForm(forms.Form):
         error_messages={"required": "Enter the decision"},
     )
     mitigations = forms.CharField(
-        label="Mitigations (optional)",
+        label="Mitigations",
         help_text="For example: the member stands down from the appointments panel for the post.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -172,18 +188,16 @@ class InterestForm(CouncilForm):
     donor = forms.CharField(
         label="Who gave it (gifts and hospitality)", required=False, max_length=200
     )
-    received_on = forms.DateField(
+    received_on = GovukDateField(
         label="Date received (gifts and hospitality)",
+        subject="The date you received it",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date"},
     )
-    became_aware_on = forms.DateField(
+    became_aware_on = GovukDateField(
         label="When did you become aware of it?",
+        subject="The date you became aware of it",
         required=False,
-        widget=_date_widget(),
-        help_text="Leave empty for today.",
-        error_messages={"invalid": "Enter a real date"},
+        help_text="Leave empty for today. For example, 27 3 2026.",
     )
     sensitive_requested = forms.BooleanField(
         label="Ask for the details to be withheld from the published register (sensitive interest)",
@@ -229,11 +243,10 @@ class ActingAgainstForm(CouncilForm):
         max_length=4000,
         error_messages={"required": "Describe the action"},
     )
-    expected_on = forms.DateField(
-        label="When will it start (optional)",
+    expected_on = GovukDateField(
+        label="When will it start",
+        subject="The date it will start",
         required=False,
-        widget=_date_widget(),
-        error_messages={"invalid": "Enter a real date"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -252,7 +265,7 @@ class AdviceRequestForm(CouncilForm):
         error_messages={"required": "Enter your question"},
     )
     matter = forms.CharField(
-        label="The meeting item or matter it is about (optional)",
+        label="The meeting item or matter it is about",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -273,7 +286,7 @@ class AdviceGiveForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     response = forms.CharField(
-        label="Response to the member (optional)",
+        label="Response to the member",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,

@@ -27,6 +27,12 @@ urlpatterns = [
     path("access-requests/", include("access_requests.urls")),
     path("subject-access/", casework_views.subject_access, name="subject-access"),
     path("case-access/", casework_views.case_access_lookup, name="case-access"),
+    path("determinations/", casework_views.determination_register, name="determinations"),
+    path(
+        "determinations/csv/",
+        casework_views.determination_register_csv,
+        name="determinations-csv",
+    ),
     path(
         "case-access/<str:reference>/",
         casework_views.case_access_history,

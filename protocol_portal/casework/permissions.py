@@ -15,8 +15,10 @@ from django.db.models import Model, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from protocol_portal.casework import access
-from protocol_portal.org.models import Person, Post
+from protocol_portal.org.models import Council, Person, Post, PostKind
 from protocol_portal.org.services import post_ensure_group
+
+MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 
 
 def check_perm(user: Person, perm: str, obj: Model) -> bool:
@@ -49,3 +51,18 @@ def grant_to_posts(perms: Iterable[str], posts: Iterable[Post], obj: Model) -> N
 def grant_to_person(perms: Iterable[str], person: Person, obj: Model) -> None:
     for perm in perms:
         assign_perm(perm, person, obj)
+
+
+def monitored_councils(user: Person) -> QuerySet[Council] | None:
+    """The councils whose Monitoring Officer (or deputy) this person is: what the statutory
+    officer's pages (the register of determinations) cover. None means every council (a site
+    admin); an empty queryset means the person may not read them (the page answers 404)."""
+    if not (user.is_authenticated and user.is_active):
+        return Council.objects.none()
+    if user.is_superuser:
+        return None
+    return Council.objects.filter(
+        pk__in=Post.objects.filter(holder_id=user.pk, kind__in=MONITORING_KINDS).values(
+            "council_id"
+        )
+    )

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.apps import apps
 
 from protocol_portal.casework.access import AccessSpec, declare
+from protocol_portal.casework.determinations import DeterminationSource
 from protocol_portal.org.models import ChaserRung, Post
 
 # (months after closure, RetentionAction value, why): see casework/retention.py.
@@ -76,6 +77,9 @@ class CaseTypeSpec:
     # The audiences of the app's other case models that have no clock of their own (so are not
     # swept, as `also` would have them), each declared as `access` is.
     also_access: tuple[AccessSpec, ...] = ()
+    # Where the case type records determinations, for the Monitoring Officer's register
+    # (casework/determinations.py); empty for a case type that records none.
+    determinations: tuple[DeterminationSource, ...] = ()
 
     @property
     def model(self):

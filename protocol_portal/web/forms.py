@@ -24,6 +24,17 @@ class GovukDateInput(forms.MultiWidget):
         widgets = {name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, *_ in self.PARTS}
         super().__init__(widgets, attrs)
 
+    def value_from_datadict(self, data, files, name):
+        """The three boxes; or, when none was sent, one `<name>` value ("2026-03-20" or
+        "20/03/2026"), so a client posting the whole date still works."""
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
     def decompress(self, value):
         if isinstance(value, date):
             return [value.day, value.month, value.year]
@@ -37,32 +48,100 @@ class GovukDateInput(forms.MultiWidget):
         return context
 
 
+class GovukDateHiddenInput(GovukDateInput):
+    """The same three values as hidden inputs (a check-answers page posts them back)."""
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(
+            self, {name: forms.HiddenInput() for name, *_ in self.PARTS}, attrs
+        )
+
+
 class GovukDateField(forms.DateField):
-    """A date typed as day, month and year, with the GOV.UK error messages for each mistake."""
+    """A date typed as day, month and year, with the GOV.UK error messages for each mistake.
+
+    `subject` names the date in messages ("The date the relationship began must be a real
+    date"); it defaults to the label. Whatever is typed never gives a 500: an impossible or
+    absurd date (31 February, a 20-digit day) is "must be a real date"."""
 
     widget = GovukDateInput
+    hidden_widget = GovukDateHiddenInput
+    # For a date sent whole rather than in three boxes (GovukDateInput.value_from_datadict).
+    WHOLE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y")
+
+    def __init__(self, *args, subject: str = "", **kwargs):
+        kwargs.setdefault("input_formats", self.WHOLE_FORMATS)
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        if "required" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["required"] = f"Enter {self._name()[:1].lower()}{self._name()[1:]}"
+
+    def _name(self) -> str:
+        return self.subject or str(self.label or "the date")
 
     def to_python(self, value):
         if not isinstance(value, list | tuple):
-            return super().to_python(value)
+            try:
+                return super().to_python(value)
+            except ValidationError:
+                name = self._name()
+                raise ValidationError(
+                    f"{name[:1].upper()}{name[1:]} must be a real date", code="invalid"
+                ) from None
         parts = [str(part or "").strip() for part in value]
         if not any(parts):
             return None
-        name = (self.label or "The date").capitalize()
+        name = self._name()
+        name = name[:1].upper() + name[1:]
         missing = [
             part for part, typed in zip(("day", "month", "year"), parts, strict=True) if not typed
         ]
         if missing:
             raise ValidationError(f"{name} must include a {' and '.join(missing)}", code="partial")
         day, month, year = parts
-        if not all(part.isdigit() for part in parts):
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="year")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
+
+
+# ---- Grouped pickers ----------------------------------------------------------------------
+
+
+class GroupedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """The queryset's choices in option groups (`field.group_of(obj)`), in queryset order: a
+    council's 35–50 posts grouped by directorate. Validation is the ModelChoiceField's own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            groups.setdefault(self.field.group_of(obj), []).append(self.choice(obj))
+        yield from groups.items()
+
+
+class PostGroupedChoiceField(forms.ModelChoiceField):
+    """A post picker grouped by directorate (and council, where there are several); "Name –
+    title" or "title (vacant)". The select becomes a type-ahead where JavaScript runs."""
+
+    iterator = GroupedModelChoiceIterator
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["data-portal-autocomplete"] = ""
+
+    def group_of(self, post: Post) -> str:
+        directorate = post.directorate.name if post.directorate_id else "Council-wide posts"
+        return f"{directorate} ({post.council.name})"
+
+    def label_from_instance(self, post: Post) -> str:
+        holder = post.holder.get_full_name() or str(post.holder) if post.holder_id else "vacant"
+        return f"{post.title} – {holder}"
 
 
 # ---- Sign in -----------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
 
 from protocol_portal.casework.bounds import BoundedPaginator
+from protocol_portal.web import tags
 
 PAGE_SIZE = 50
 
@@ -49,14 +51,41 @@ def filtered(filterset_class, request: HttpRequest, queryset: QuerySet, **kwargs
 
 
 def status_cell(case) -> dict:
-    """A case's status in a list table, as a tag: red once breached, grey once closed."""
+    """A case's status in a list table, as a tag in the one colour scheme (web.tags): red once
+    breached while open or refused, yellow waiting on the reader, green done."""
     return {
         "text": case.get_status_display(),
         "tag": True,
-        "tag_colour": "red" if case.breached_on else ("grey" if case.closed_at else ""),
+        "tag_colour": tags.colour(
+            str(case.status), overdue=bool(case.breached_on and case.is_open)
+        ),
     }
 
 
-def date_cell(day) -> str:
-    """A date in a list table ("2 Mar 2026"), or nothing."""
-    return day.strftime("%-d %b %Y") if day else ""
+def due_cell(case, today) -> dict:
+    """An open case's due date with its days left ("3 days left", red once overdue); nothing
+    once the case is closed."""
+    from protocol_portal.web.templatetags.portal import days_left
+
+    if not (case.due_on and case.is_open):
+        return {"text": ""}
+    return {
+        "text": date_format(case.due_on, "j F Y"),
+        "tag": days_left(case.due_on, today),
+        "tag_colour": "red" if case.due_on < today else "grey",
+    }
+
+
+def sorted_by(
+    request: HttpRequest, queryset: QuerySet, sorts: dict[str, tuple[str, ...]], default: str
+) -> tuple[QuerySet, str]:
+    """The list in the order `?sort=` asks (a key of `sorts`, "-" first for descending), on the
+    server so it pages; anything else gives `default`. Returns the queryset and the order used
+    (for the column headings: components/table.html `default_sort`)."""
+    wanted = request.GET.get("sort") or default
+    if wanted.lstrip("-") not in sorts:
+        wanted = default
+    descending = wanted.startswith("-")
+    fields = sorts[wanted.lstrip("-")]
+    order = [f"-{f}" if descending else f for f in fields]
+    return queryset.order_by(*order, "-pk" if descending else "pk"), wanted

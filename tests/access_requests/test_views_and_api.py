@@ -3,6 +3,10 @@ not entitled), the access log of released documents, and constant query counts."
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlencode
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -11,7 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from access_requests import services
-from access_requests.models import ReleaseOpening
+from access_requests.models import AccessRequest, ReleaseOpening
 from access_requests.states import Ground, Outcome
 from protocol_portal.org.models import Member
 from tests.access_requests import helpers as h
@@ -335,3 +339,73 @@ def test_foi_pages_for_the_member_and_the_handler(client, th):
     foi.refresh_from_db()
     assert foi.status == "answered"
     assert foi.next_action_at is None
+
+
+def _hidden(body: str) -> list[tuple[str, str]]:
+    """The hidden inputs a check-answers page will post back, as (name, value) pairs."""
+    return [
+        (html.unescape(name), html.unescape(value))
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+        if name != "csrfmiddlewaretoken"
+    ]
+
+
+def test_check_answers_round_trip_posts_back_exactly_what_was_typed(client, th):
+    council, member, *_ = th
+    client.force_login(member.person)
+    ask = h.scrutiny_ask(council)
+    data = {
+        "council": council.pk,
+        "what": "The “Q3” <budget> report",
+        "directorate": ask.directorate.pk,
+        "for_meeting": "yes",
+        "committee": ask.committee.pk,
+        "meeting_date_day": "16",
+        "meeting_date_month": "3",
+        "meeting_date_year": "2026",
+        "part": "part_2",
+        "within_terms_of_reference": "on",
+        "purpose": "scrutiny",
+        "contains": ["contract_information", "property_transaction"],
+        "justification": ask.justification,
+        "action": "preview",
+    }
+    check = client.post(reverse("access_requests:create"), data)
+    assert check.status_code == 200
+    body = check.content.decode()
+    assert "Check your answers before sending" in body
+    assert "16 March 2026" in body
+    assert "Information about a contract; Information about a property transaction" in body
+    assert 'formaction="/access-requests/new/#id_meeting_date_0"' in body
+    carried = _hidden(body)
+    assert ("what", "The “Q3” <budget> report") in carried
+    assert ("meeting_date_day", "16") in carried
+    assert ("contains", "property_transaction") in carried
+
+    # "Change" with what the page carries: the form again, every answer in place.
+    back = client.post(
+        reverse("access_requests:create"),
+        urlencode([*carried, ("action", "change")]),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert back.status_code == 200
+    body = back.content.decode()
+    assert "There is a problem" not in body
+    assert "Check your answers" not in body
+    assert 'value="The “Q3” &lt;budget&gt; report"' in body
+    assert 'name="meeting_date_day" type="text" inputmode="numeric" value="16"' in body
+    assert 'value="property_transaction" checked' in body
+
+    # Sending from the check page sends what it carries.
+    sent = client.post(
+        reverse("access_requests:create"),
+        urlencode([*carried, ("action", "submit")]),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert sent.status_code == 302
+    made = AccessRequest.objects.order_by("-pk").first()
+    assert made.what == "The “Q3” <budget> report"
+    assert made.meeting_date.isoformat() == "2026-03-16"
+    assert made.contract_information
+    assert made.property_transaction
+    assert made.within_terms_of_reference

@@ -117,17 +117,19 @@ def test_submit_without_answering_the_informal_question_keeps_what_was_typed(cli
     [
         ({}, "kind", "Choose what you are raising."),
         ({"kind": Kind.CONCERN_ABOUT_OFFICER}, "subject_post", "Choose the officer"),
-        ({"kind": Kind.COMPLAINT_ABOUT_MEMBER}, "subject_member", "Choose the member"),
+        ({"kind": Kind.CODE_OF_CONDUCT}, "subject_member", "Choose the member"),
         (
             {"kind": Kind.CONCERN_ABOUT_OFFICER, "subject_post": "999999"},
             "subject_post",
             "Select a valid choice",
         ),
         ({"kind": Kind.CONCERN_ABOUT_OFFICER, "summary": ""}, "summary", "Say in a line"),
+        # A member is not offered an officer's complaint about a member: posting it anyway is
+        # refused by the form, before the service would ("Only an officer ...").
         (
             {"kind": Kind.COMPLAINT_ABOUT_MEMBER, "subject_member": "blue"},
             "kind",
-            "Only an officer",
+            "Choose what you are raising from the list.",
         ),
     ],
 )
@@ -169,7 +171,18 @@ def test_someone_with_no_council_cannot_raise(client, corg):
             "handler",
             {"outcome_due_on": "31/02/2026"},
             "outcome_due_on",
-            "Enter a real date",
+            "The date for the outcome must be a real date",
+        ),
+        (
+            "acknowledge",
+            "handler",
+            {
+                "outcome_due_on_day": "31",
+                "outcome_due_on_month": "2",
+                "outcome_due_on_year": "2026",
+            },
+            "outcome_due_on",
+            "The date for the outcome must be a real date",
         ),
         (
             "acknowledge",

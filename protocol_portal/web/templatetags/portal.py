@@ -6,10 +6,14 @@ these helpers only add the GOV.UK classes and the ids that tie a field to its hi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.paginator import Page
+from django.utils import timezone
+
+from protocol_portal.web import tags
 
 register = template.Library()
 
@@ -66,12 +70,28 @@ def field_anchor(field: forms.BoundField) -> str:
     return field.id_for_label or field.auto_id
 
 
+_DASHES = "---------"
+PROMPT = "Choose one"
+
+
+def _real_prompt(field: forms.Field) -> None:
+    """Django's empty choice reads "---------"; a GOV.UK select starts with a prompt instead."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DASHES:
+            field.empty_label = PROMPT
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if any(label == _DASHES for _, label in choices):
+            field.choices = [(v, PROMPT if label == _DASHES else label) for v, label in choices]
+
+
 @register.simple_tag
 def govuk_widget(field: forms.BoundField, css_class: str) -> str:
     """Render the field's own widget with the GOV.UK class, error state and described-by ids.
 
     Autofocus is switched off: it moves screen-reader users past the page's heading.
     """
+    _real_prompt(field.field)
     widget_class = field.field.widget.attrs.get("class", "")
     classes = [css_class, widget_class]
     if field.errors:
@@ -87,7 +107,9 @@ def govuk_widget(field: forms.BoundField, css_class: str) -> str:
 
 @register.filter
 def is_optional(field: forms.BoundField) -> bool:
-    return not field.field.required
+    """Whether to add " (optional)" to the label: not when the label already says so (that
+    gave "Since when (optional) (optional)")."""
+    return not field.field.required and "optional" not in str(field.label or "").lower()
 
 
 @register.simple_tag
@@ -132,3 +154,119 @@ def duration(delta: timedelta | None) -> str:
 def is_mapping(value: object) -> bool:
     """True for a dict, so a component can take either plain text or {"text": ..., ...}."""
     return isinstance(value, dict)
+
+
+# ---- Lists: selected filters, sortable columns, due dates, status colours --------------------
+
+
+def _flat_choices(field: forms.Field) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for value, label in getattr(field, "choices", ()):
+        if isinstance(label, list | tuple):  # an option group
+            for sub_value, sub_label in label:
+                words[str(sub_value)] = str(sub_label)
+        else:
+            words[str(getattr(value, "value", value))] = str(label)
+    return words
+
+
+# Query parameters that are not filters: a removed filter or "Clear filters" keeps them, except
+# the page numbers (a narrower list starts again at its first page).
+_NOT_FILTERS = {"sort", "scope", "ordering"}
+
+
+@register.simple_tag(takes_context=True)
+def selected_filters(context, form: forms.Form) -> list[dict]:
+    """The filters in use, for the MoJ "selected filters" list: each field's label and, for each
+    value chosen, its words and a link to the same list without it (GOV.UK/MoJ filter a list)."""
+    params = context["request"].GET
+    groups = []
+    for name, field in form.fields.items():
+        values = [v for v in params.getlist(name) if v]
+        if not values:
+            continue
+        words = _flat_choices(field)
+        tags = []
+        for value in values:
+            if words and value not in words:
+                continue  # an invalid value is ignored by the filter, so not shown as used
+            rest = params.copy()
+            rest.setlist(name, [v for v in values if v != value])
+            for key in list(rest):
+                if key == "page" or key.endswith("_page"):
+                    del rest[key]
+            tags.append({"text": words.get(value, value), "href": f"?{rest.urlencode()}"})
+        if tags:
+            groups.append({"label": form[name].label, "tags": tags})
+    return groups
+
+
+@register.simple_tag(takes_context=True)
+def clear_filters_href(context) -> str:
+    """The list with no filters, keeping its sort order and tab (scope)."""
+    params = context["request"].GET
+    kept = sorted((key, params[key]) for key in _NOT_FILTERS if params.get(key))
+    return f"?{urlencode(kept)}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, default: str = "", param: str = "sort") -> dict:
+    """A sortable column's link and state (server-side `?sort=`, so it pages): ascending first,
+    then descending; the rest of the query string is kept, the page number dropped. `param`
+    names another parameter (a django-filter OrderingFilter's)."""
+    params = context["request"].GET.copy()
+    current = params.get(param) or default
+    state = "none"
+    if current == key:
+        state, target = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        state, target = "descending", key
+    else:
+        target = key
+    params[param] = target
+    for name in list(params):
+        if name == "page" or name.endswith("_page"):
+            del params[name]
+    return {"href": f"?{params.urlencode()}", "state": state}
+
+
+@register.filter
+def days_left(due: date | None, today: date | None = None) -> str:
+    """A due date as the time left: "Due today", "3 days left", "12 days overdue" (calendar
+    days; the exact working-day clock is on the case)."""
+    if due is None:
+        return ""
+    if isinstance(due, datetime):
+        due = due.date()
+    days = (due - (today or timezone.localdate())).days
+    if days == 0:
+        return "Due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+@register.filter
+def status_colour(status: object, overdue: bool = False) -> str:
+    """The one status → tag colour mapping every list uses (web.tags)."""
+    return tags.colour(str(getattr(status, "value", status) or ""), overdue=bool(overdue))
+
+
+@register.filter
+def split_words(text: str) -> list[str]:
+    return text.split()
+
+
+@register.filter
+def get_param(params, key: str) -> str:
+    """One query parameter (a QueryDict's `.get`, which a template cannot call with a key)."""
+    return params.get(key, "")
+
+
+@register.filter
+def index(items, position: int):
+    """items[position], or "" past the end (a table row's column heading)."""
+    try:
+        return items[position]
+    except (IndexError, KeyError, TypeError):
+        return ""
