@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from enquiries import forms, selectors, services
 from enquiries.filters import EnquiryFilter
 from enquiries.models import Enquiry
+from enquiries.next_step import enquiry_next_step
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
@@ -31,6 +32,8 @@ from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Person
 from protocol_portal.web.actions import attempt, posted
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action as NextAction
 
 PAGE_SIZE = 25
 STATUS_COLOURS = {
@@ -212,6 +215,21 @@ def detail(request, reference: str):
     prefix = reverse("enquiries:act", args=[enquiry.reference, "close"]).removesuffix("close/")
     reopen_url = reverse("enquiries:reopen", args=[enquiry.reference])
     accept, officer_links = _officer_links(enquiry, prefix, reopen_url) if officer else (False, [])
+    member_links = (
+        _member_links(enquiry, prefix, reopen_url, services.reopen_deadline(enquiry))
+        if FOLLOW_UP in perms
+        else []
+    )
+    actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
+    actions += [NextAction(link["text"], link["href"]) for link in officer_links]
+    actions += [
+        NextAction(
+            link["text"],
+            link["href"],
+            hint=f"You can do this until {gov_date(link['until'])}." if link.get("until") else "",
+        )
+        for link in member_links
+    ]
     return render(
         request,
         "enquiries/enquiry_detail.html",
@@ -222,12 +240,8 @@ def detail(request, reference: str):
             "status_colour": STATUS_COLOURS.get(enquiry.status, ""),
             "officer": officer,
             "may_see_attachments": ATTACHMENTS in perms,
-            "accept_url": _act_url(prefix, "accept") if accept else "",
-            "officer_links": officer_links,
-            "member_links": (
-                _member_links(enquiry, prefix, reopen_url, services.reopen_deadline(enquiry))
-                if FOLLOW_UP in perms
-                else []
+            "next_step": enquiry_next_step(
+                enquiry, events=page.events, officer=officer, actions=actions, today=today
             ),
             "export_url": reverse("enquiries:export", args=[enquiry.reference]),
         },

@@ -11,6 +11,8 @@ from datetime import timedelta
 from django import forms, template
 from django.core.paginator import Page
 
+from protocol_portal.web import dates
+
 register = template.Library()
 
 _ERROR_CLASSES = {
@@ -132,3 +134,32 @@ def duration(delta: timedelta | None) -> str:
 def is_mapping(value: object) -> bool:
     """True for a dict, so a component can take either plain text or {"text": ..., ...}."""
     return isinstance(value, dict)
+
+
+@register.filter
+def gov_date(value, style: str = "date") -> str:
+    """GOV.UK dates and times: `{{ d|gov_date }}` "14 January 2027", `{{ t|gov_date:"time" }}`
+    "2:30pm", `{{ t|gov_date:"datetime" }}` "14 January 2027 at 2:30pm"."""
+    if style == "time":
+        return dates.gov_time(value)
+    if style == "datetime":
+        return dates.gov_datetime(value)
+    return dates.gov_date(value)
+
+
+# Timeline lines whose text is the protocol's reasoning (the route, a recomputed deadline): shown
+# behind "Why?" so the answers and decisions in the timeline are not lost among them.
+PROTOCOL_NOTE_KINDS = frozenset({"routed", "rerouted", "routing", "ward_told", "due_recomputed"})
+LONG_TITLE = 120
+
+
+@register.filter
+def timeline_parts(event) -> dict:
+    """A timeline line as the component shows it: a short title, the text a reader needs (an
+    answer, a question, a reason) and the protocol's reasoning to fold behind "Why?"."""
+    summary, detail = event.summary, event.detail
+    if getattr(event, "kind", "") not in PROTOCOL_NOTE_KINDS:
+        return {"title": summary, "detail": detail, "why": ""}
+    if len(summary) > LONG_TITLE:
+        return {"title": "Routed under the council’s protocol", "detail": "", "why": summary}
+    return {"title": summary, "detail": "", "why": detail}
