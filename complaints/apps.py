@@ -6,7 +6,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints and concerns"
 
     def ready(self) -> None:
-        from complaints.home import complaints_panel
+        from complaints.home import complaints_panel, determinations_panel, raised_panel
         from complaints.services import complaint_on_rung
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
@@ -17,7 +17,7 @@ class ComplaintsConfig(AppConfig):
                 "complaints.Complaint",
                 on_rung=complaint_on_rung,
                 nav=NavEntry("Complaints", "complaints:list", "complaints"),
-                panels=(complaints_panel,),
+                panels=(determinations_panel, complaints_panel, raised_panel),
                 retention={
                     "complaints.Complaint": (
                         72,

@@ -181,7 +181,7 @@ def _tell_owner(enquiry, event: CaseEvent, *, subject: str, body: str, as_of) ->
 
 
 def _due_text(enquiry: Enquiry) -> str:
-    return f"{enquiry.due_on:%d %B %Y}" if enquiry.due_on else "not set"
+    return f"{enquiry.due_on:%-d %B %Y}" if enquiry.due_on else "not set"
 
 
 # --------------------------------------------------------------------------- routing
@@ -797,7 +797,7 @@ def enquiry_reopen(
     if by_member and deadline is not None and _today(as_of) > deadline:
         raise ValidationError(
             {
-                "reason": f"Enquiries can be reopened until {deadline:%d %B %Y}; "
+                "reason": f"Enquiries can be reopened until {deadline:%-d %B %Y}; "
                 "please log a new enquiry."
             }
         )
