@@ -91,7 +91,7 @@ def member_panel(request) -> dict | None:
 
     def item(r: AccessRequest) -> dict:
         if r.status in OPEN_STATUSES:
-            return _due_item(r, today=today, hint=f"{r.handler_title} will decide")
+            return _due_item(r, today=today, hint=f"The {r.handler_title} will decide")
         if r.status == Status.GRANTED:
             tag, colour = ("Document released", "green") if r.released else ("Granted", "green")
             hint = "Open it on the request’s page" if r.released else "Waiting for the document"

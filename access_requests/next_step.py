@@ -77,6 +77,7 @@ def request_next_step(
             body=decision.reasons if decision else "",
             who=who,
             done=True,
+            primary_text="Release with conditions",
             **common,
         )
     if status == Status.REFUSED:
@@ -92,6 +93,7 @@ def request_next_step(
             body=decision.reasons if decision else "",
             who=follow,
             done=True,
+            primary_text="Dispute the refusal",
             **common,
         )
     if status == Status.FOI:
@@ -109,6 +111,7 @@ def request_next_step(
         heading = f"The {handler} will decide"
     return NextStep(
         heading=heading,
+        primary_text="Decide it",
         by=item.due_on,
         due_text=due.text if due else "",
         overdue=bool(due and due.overdue),
@@ -140,6 +143,7 @@ def foi_next_step(foi, *, can_answer: bool, today: date) -> NextStep:
     due = due_for(foi, today=today)
     return NextStep(
         heading="Send the response" if can_answer else f"The {foi.handler_title} will respond",
+        primary_text="Record the response",
         by=foi.due_on,
         due_text=due.text if due else "",
         overdue=bool(due and due.overdue),

@@ -91,6 +91,7 @@ def complaint_next_step(
                 if part
             ),
             done=True,
+            primary_text="Say whether you are satisfied",
             **common,
         )
     if status == Status.CLOSED:
@@ -109,8 +110,14 @@ def complaint_next_step(
         heading = f"The {handler} will acknowledge it"
     else:
         heading = f"The {handler} will give the outcome"
+    primary = {
+        "Acknowledge this complaint": "Acknowledge it",
+        "Issue a determination": "Issue a determination",
+        "Give the outcome": "Give the outcome",
+    }.get(heading, "")
     return NextStep(
         heading=heading,
+        primary_text=primary,
         by=by,
         due_text=due.text if due else "",
         overdue=bool(due and due.overdue) or complaint.breached_on is not None,

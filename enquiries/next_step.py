@@ -70,6 +70,7 @@ def enquiry_next_step(
             heading=heading,
             body=question.detail if question else "",
             who="The time limit is paused until the member replies. " + who + ".",
+            primary_text="Reply to the officer's question",
             **common,
         )
     due = due_for(enquiry, today=today)
@@ -86,6 +87,7 @@ def enquiry_next_step(
         heading = "This is being handled as a Freedom of Information request"
     return NextStep(
         heading=heading,
+        primary_text="Respond",
         by=enquiry.due_on,
         due_text=due.text if due else "",
         overdue=bool(due and due.overdue),

@@ -34,6 +34,8 @@ class NextStep:
     why: tuple[str, ...] = ()  # the protocol's reasons and paragraph citations, behind "Why?"
     actions: tuple[Action, ...] = field(default_factory=tuple)
     nothing: str = "There is nothing for you to do on this case now."
+    # The one action the banner offers as well (the reader's next step), by its text.
+    primary_text: str = ""
 
     @property
     def buttons(self) -> list[Action]:
@@ -42,6 +44,13 @@ class NextStep:
     @property
     def links(self) -> list[Action]:
         return [a for a in self.actions if not a.post]
+
+    @property
+    def primary(self) -> Action | None:
+        """The action the banner links to: on a phone the side column is screens away."""
+        return next(
+            (a for a in self.actions if a.text == self.primary_text and not a.post), None
+        )
 
     @property
     def title(self) -> str:

@@ -6,6 +6,7 @@ these helpers only add the GOV.UK classes and the ids that tie a field to its hi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django import forms, template
@@ -151,6 +152,9 @@ def gov_date(value, style: str = "date") -> str:
 # behind "Why?" so the answers and decisions in the timeline are not lost among them.
 PROTOCOL_NOTE_KINDS = frozenset({"routed", "rerouted", "routing", "ward_told", "due_recomputed"})
 LONG_TITLE = 120
+# "(rule enquiry-routine, 004 §12.2)" in a line's title: a citation, moved behind "Why?".
+CITATION = re.compile(r"\s*\(((?:rule |[^()]*§)[^()]*)\)")
+CHASER = re.compile(r"^Chaser '([^']+)' sent to ")
 
 
 @register.filter
@@ -158,8 +162,14 @@ def timeline_parts(event) -> dict:
     """A timeline line as the component shows it: a short title, the text a reader needs (an
     answer, a question, a reason) and the protocol's reasoning to fold behind "Why?"."""
     summary, detail = event.summary, event.detail
-    if getattr(event, "kind", "") not in PROTOCOL_NOTE_KINDS:
-        return {"title": summary, "detail": detail, "why": ""}
-    if len(summary) > LONG_TITLE:
+    kind = getattr(event, "kind", "") or ""
+    cited = [f"Under {c}." for c in CITATION.findall(summary)]
+    title = CITATION.sub("", summary)
+    title = CHASER.sub(lambda m: f"{m.group(1).replace('-', ' ').capitalize()} sent to ", title)
+    if kind.startswith("chaser:"):
+        return {"title": title, "detail": "", "why": " ".join([*cited, detail]).strip()}
+    if kind not in PROTOCOL_NOTE_KINDS:
+        return {"title": title, "detail": detail, "why": " ".join(cited)}
+    if len(title) > LONG_TITLE:
         return {"title": "Routed under the council’s protocol", "detail": "", "why": summary}
-    return {"title": summary, "detail": "", "why": detail}
+    return {"title": title, "detail": "", "why": "\n\n".join(p for p in (detail, *cited) if p)}
