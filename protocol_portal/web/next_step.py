@@ -48,9 +48,7 @@ class NextStep:
     @property
     def primary(self) -> Action | None:
         """The action the banner links to: on a phone the side column is screens away."""
-        return next(
-            (a for a in self.actions if a.text == self.primary_text and not a.post), None
-        )
+        return next((a for a in self.actions if a.text == self.primary_text and not a.post), None)
 
     @property
     def title(self) -> str:
