@@ -8,7 +8,7 @@ class AccessRequestsConfig(AppConfig):
     def ready(self) -> None:
         from access_requests import permissions
         from access_requests.demo import seed_access_requests
-        from access_requests.home import access_requests_panel
+        from access_requests.home import access_requests_panel, member_panel
         from access_requests.selectors import decision_rows
         from access_requests.services import access_request_on_rung, foi_on_rung
         from access_requests.states import Outcome
@@ -32,7 +32,7 @@ class AccessRequestsConfig(AppConfig):
                 ),
                 access=permissions.ACCESS,
                 nav=NavEntry("Need to know", "access_requests:list", "access_requests"),
-                panels=(access_requests_panel,),
+                panels=(access_requests_panel, member_panel),
                 retention={
                     "access_requests.AccessRequest": routine,
                     "access_requests.FoiRequest": routine,

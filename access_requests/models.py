@@ -10,6 +10,7 @@ every time a released document was opened. A request that is not need-to-know be
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from access_requests.states import FoiStatus, Outcome, Part, Presumption, Purpose, Status
@@ -112,6 +113,10 @@ class AccessRequest(Case):
     @property
     def is_presumed(self) -> bool:
         return self.presumption in (Presumption.STATUTORY, Presumption.PRIMA_FACIE)
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("access_requests:detail", args=[self.pk])
 
 
 class Decision(models.Model):
@@ -241,3 +246,7 @@ class FoiRequest(Case):
     @property
     def raiser_person(self) -> Person:
         return self.requester_person
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("access_requests:foi-detail", args=[self.pk])

@@ -16,6 +16,7 @@ from access_requests import forms, presumptions, selectors, services
 from access_requests import permissions as perms
 from access_requests.filters import AccessRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
+from access_requests.next_step import foi_next_step, request_next_step
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
@@ -162,6 +163,17 @@ def request_detail(request, pk: int):
     item, lens = _request(request, pk)
     book = presumptions.rulebook_for(item.council.protocol)
     decisions = selectors.decisions_for(request=item)
+    releases = selectors.releases_for(request=item)
+    can = {
+        "refer": lens.decide
+        and item.status == Status.SUBMITTED
+        and item.is_presumed
+        and bool(item.next_stage),
+        "dispute": lens.respond and _disputable(item),
+        "foi": (lens.respond or lens.decide)
+        and item.status in (Status.SUBMITTED, Status.REFERRED, Status.REFUSED),
+        "release": lens.release and _releasable(item),
+    }
     return render(
         request,
         "access_requests/accessrequest_detail.html",
@@ -169,19 +181,20 @@ def request_detail(request, pk: int):
             "item": item,
             "lens": lens,
             "decisions": decisions,
-            "releases": selectors.releases_for(request=item),
+            "releases": releases,
             "openings": selectors.openings_for(request=item) if lens.release else [],
             "events": selectors.request_timeline(request=item, lens=lens),
             "is_open": item.status in OPEN_STATUSES,
-            "can_refer": lens.decide
-            and item.status == Status.SUBMITTED
-            and item.is_presumed
-            and bool(item.next_stage),
-            "can_dispute": lens.respond and _disputable(item),
-            "can_foi": (lens.respond or lens.decide)
-            and item.status in (Status.SUBMITTED, Status.REFERRED, Status.REFUSED),
-            "can_release": lens.release and _releasable(item),
+            **{f"can_{name}": allowed for name, allowed in can.items()},
             "marking_source": book.marking,
+            "next_step": request_next_step(
+                item,
+                lens=lens,
+                decisions=decisions,
+                releases=releases,
+                can=can,
+                today=timezone.localdate(),
+            ),
         },
     )
 
@@ -206,7 +219,7 @@ def _action(
         # a form the service would refuse. A POST still goes to the service, which decides.
         messages.info(
             request,
-            f"{title}: not possible while the request is {item.get_status_display().lower()}.",
+            f"You cannot do that while the request is {item.get_status_display().lower()}.",
         )
         return redirect("access_requests:detail", pk=item.pk)
     return case_action(
@@ -262,7 +275,7 @@ def request_refer(request, pk: int):
         need="decide",
         form_class=forms.ReasonsForm,
         title="Refer the request to the determiner",
-        success="Referred.",
+        success="Request referred to the determiner, who will decide it.",
         call=lambda r, d: services.access_request_refer(
             request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
         ),
@@ -295,7 +308,7 @@ def request_withdraw(request, pk: int):
         need="respond",
         form_class=forms.ReasonsForm,
         title="Withdraw the request",
-        success="Withdrawn.",
+        success="Request withdrawn.",
         call=lambda r, d: services.access_request_withdraw(
             request=r, actor=request.user, reason=d["reasons"], as_of=timezone.now()
         ),
@@ -388,6 +401,9 @@ def foi_detail(request, pk: int):
             "foi": foi,
             "can_answer": answer and foi.closed_at is None,
             "events": timeline_for(case=foi, raiser_view=not answer),
+            "next_step": foi_next_step(
+                foi, can_answer=answer and foi.closed_at is None, today=timezone.localdate()
+            ),
         },
     )
 
@@ -404,7 +420,7 @@ def foi_answer(request, pk: int):
         call=lambda data, form: services.foi_answer(
             foi=foi, actor=request.user, response=data["response"], as_of=timezone.now()
         ),
-        success="Response recorded.",
+        success="FOI response recorded.",
         done_url=reverse("access_requests:foi-detail", args=[foi.pk]),
         template="access_requests/foirequest_answer.html",
         context={"foi": foi},

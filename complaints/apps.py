@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import permissions
-        from complaints.home import complaints_panel
+        from complaints.home import complaints_panel, determinations_panel, raised_panel
         from complaints.selectors import determination_rows
         from complaints.services import complaint_on_rung
         from complaints.states import DeterminationOutcome
@@ -21,7 +21,7 @@ class ComplaintsConfig(AppConfig):
                 "complaints.Complaint",
                 on_rung=complaint_on_rung,
                 nav=NavEntry("Complaints", "complaints:list", "complaints"),
-                panels=(complaints_panel,),
+                panels=(determinations_panel, complaints_panel, raised_panel),
                 retention={
                     "complaints.Complaint": (
                         72,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -160,6 +161,10 @@ class Complaint(Case):
     @property
     def stage_label(self) -> str:
         return "first stage" if self.stage == "first" else self.stage.replace("-", " ")
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("complaints:detail", args=[self.pk])
 
 
 class IssuedDeterminationError(ValidationError):

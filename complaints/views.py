@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from complaints import forms, selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
-from complaints.states import AWAITING_ACK, Status
+from complaints.next_step import complaint_next_step
 from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
 from protocol_portal.web.lists import due_cell, filtered, page_of, sorted_by, status_cell
 from protocol_portal.web.selectors import holds_monitoring_post
@@ -167,9 +167,10 @@ def complaint_detail(request, pk: int):
             "events": selectors.complaint_timeline(complaint=complaint, lens=lens),
             "determinations": determinations,
             "active_determination": next((d for d in determinations if d.is_active), None),
-            "awaiting_ack": complaint.status in AWAITING_ACK,
-            "can_respond": lens.respond and complaint.status == Status.OUTCOME_ISSUED,
             "open": complaint.closed_at is None,
+            "next_step": complaint_next_step(
+                complaint, lens=lens, determinations=determinations, today=timezone.localdate()
+            ),
         },
     )
 

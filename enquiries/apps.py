@@ -20,7 +20,7 @@ class EnquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from enquiries import permissions, services
-        from enquiries.home import member_panel, officer_panel
+        from enquiries.home import member_panel, officer_panel, oversight_panel, start_panel
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -37,7 +37,7 @@ class EnquiriesConfig(AppConfig):
                     "enquiries",
                     by_role=(("member", "enquiries:index"), ("officer", "enquiries:queue")),
                 ),
-                panels=(member_panel, officer_panel),
+                panels=(start_panel, member_panel, officer_panel, oversight_panel),
                 retention={
                     services.LABEL: (
                         24,

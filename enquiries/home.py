@@ -1,74 +1,199 @@
-"""Home-page panels: a member's open enquiries; an officer's queue and overdue counts."""
+"""Home-page panels: the items themselves, most urgent first, each with how long is left.
+
+- a councillor: the question waiting for their reply, new answers, then their open enquiries
+  by due date; and the "Log an enquiry" start button;
+- an officer: their queue, soonest due first;
+- a manager, Director, Chief Executive or the triage team: overdue enquiries they oversee
+  (their team's, their directorate's, and those escalated to them).
+
+Every list is read through the one access policy (`enquiries_visible_to`) and costs a fixed
+number of queries: the page's ids, its rows, the count.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from datetime import timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from enquiries import selectors
 from enquiries.states import OPEN, Status
+from protocol_portal.org.models import Member, PostKind
+from protocol_portal.web.dates import due_for, gov_date
 
 PANEL_ITEMS = 5
+# New answers stay on the councillor's home page this long after they arrive.
+ANSWERS_SHOWN_FOR = timedelta(days=28)
+STATUS_COLOURS = {
+    Status.RECEIVED: "blue",
+    Status.IN_PROGRESS: "turquoise",
+    Status.AWAITING_MEMBER: "yellow",
+    Status.REFERRED_MO: "purple",
+    Status.FOI: "purple",
+    Status.RESPONDED: "green",
+    Status.REFERRED_COMPLAINT: "orange",
+    Status.CLOSED: "grey",
+}
+
+
+def _late(today) -> Q:
+    return ~Q(status=Status.AWAITING_MEMBER) & (Q(breached_on__isnull=False) | Q(due_on__lt=today))
+
+
+def _held(request) -> list:
+    """The posts the signed-in person holds, read once for all of this page's panels."""
+    if not hasattr(request, "_enquiry_posts_held"):
+        request._enquiry_posts_held = selectors.posts_held(user=request.user)
+    return request._enquiry_posts_held
+
+
+def _widest_scope(held: list) -> str:
+    """The officer's widest queue (selectors.scopes_for, without its line-of-management read)."""
+    if any(p.kind == PostKind.MEMBER_SERVICES for p in held):
+        return selectors.Scope.TRIAGE
+    if any(p.directorate_id for p in held):
+        return selectors.Scope.DIRECTORATE
+    return selectors.Scope.TEAM
+
+
+def _status_tag(enquiry) -> dict:
+    return {"tag": enquiry.get_status_display(), "tag_colour": STATUS_COLOURS.get(enquiry.status)}
+
+
+def _item(enquiry, *, today, hint: str = "", **extra) -> dict:
+    due = due_for(enquiry, today=today) if enquiry.status in OPEN else None
+    overdue = due is not None and due.overdue
+    return {
+        "text": f"{enquiry.reference}: {enquiry.subject}",
+        "url": enquiry.get_absolute_url(),
+        "due": due.text if due and enquiry.status != Status.AWAITING_MEMBER else "",
+        "overdue": overdue,
+        "hint": hint,
+        **({"tag": "Overdue", "tag_colour": "red"} if overdue else _status_tag(enquiry)),
+        **extra,
+    }
+
+
+def start_panel(request) -> dict | None:
+    """A councillor's call to action: "Log an enquiry" (one query: do they sit anywhere?)."""
+    user = request.user
+    if not user.is_authenticated or not Member.objects.filter(person=user).exists():
+        return None
+    return {"start": {"text": "Log an enquiry", "url": reverse("enquiries:new")}}
 
 
 def member_panel(request) -> dict | None:
-    """Your open enquiries, soonest due first (constant queries)."""
+    """The councillor's enquiries that need them or have news: a question waiting for their
+    reply first, then answers from the last four weeks (newest first), then the open ones,
+    soonest due first (three queries)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    mine = selectors.enquiries_for_member(user=user).filter(status__in=OPEN).order_by("due_on")
-    items = selectors.hydrate(mine.values_list("pk", flat=True)[:PANEL_ITEMS])
+    now = timezone.now()
+    today = timezone.localdate(now)
+    wanted = (
+        selectors.enquiries_for_member(user=user)
+        .filter(
+            Q(status__in=OPEN)
+            | Q(status=Status.RESPONDED, responded_at__gte=now - ANSWERS_SHOWN_FOR)
+        )
+        .annotate(
+            home_order=Case(
+                When(status=Status.AWAITING_MEMBER, then=Value(0)),
+                When(status=Status.RESPONDED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            answered=Case(When(status=Status.RESPONDED, then=F("responded_at"))),
+        )
+        .order_by("home_order", F("answered").desc(nulls_last=True), "due_on", "pk")
+    )
+    items = selectors.hydrate(wanted.values_list("pk", flat=True)[:PANEL_ITEMS])
     if not items:
         return None
-    count = len(items) if len(items) < PANEL_ITEMS else mine.count()
+    count = len(items) if len(items) < PANEL_ITEMS else wanted.count()
+
+    def hint(e) -> str:
+        if e.status == Status.AWAITING_MEMBER:
+            return "The officer has asked you a question. Reply so they can answer."
+        if e.status == Status.RESPONDED:
+            return f"Answered on {gov_date(e.responded_at)} by the {e.owner_post.title}"
+        return f"With the {e.owner_post.title}" if e.owner_post_id else ""
+
     return {
-        "title": "Your open enquiries",
+        "title": "Your enquiries",
         "count": count,
         "url": reverse("enquiries:index"),
+        "items": [_item(e, today=today, hint=hint(e)) for e in items],
+    }
+
+
+def officer_panel(request) -> dict | None:
+    """The enquiries in the officer's own queue, soonest due first, with how many are
+    overdue (four queries)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    held = _held(request)
+    if not held:
+        return None
+    today = timezone.localdate()
+    queue = selectors.enquiry_queue(user=user, scope=selectors.Scope.MINE, held=held)
+    counts = queue.aggregate(total=Count("pk"), overdue=Count("pk", filter=_late(today)))
+    if not counts["total"]:
+        return None
+    items = selectors.hydrate(queue.values_list("pk", flat=True)[:PANEL_ITEMS])
+    return {
+        "title": "Enquiries in your queue",
+        "count": counts["total"],
+        "summary": f"{counts['overdue']} overdue" if counts["overdue"] else "",
+        "url": reverse("enquiries:queue"),
         "items": [
-            {
-                "text": f"{e.reference}: {e.subject}",
-                "url": reverse("enquiries:detail", args=[e.reference]),
-                "hint": f"With {e.owner_post}; due {e.due_on:%d %B %Y}",
-                **(
-                    {"tag": "Awaiting your reply", "tag_colour": "yellow"}
+            _item(
+                e,
+                today=today,
+                hint=(
+                    f"From {e.member}; waiting for their reply to your question"
                     if e.status == Status.AWAITING_MEMBER
-                    else {}
+                    else f"From {e.member}"
                 ),
-            }
+            )
             for e in items
         ],
     }
 
 
-def officer_panel(request) -> dict | None:
-    """Enquiries in my queue, and how many are overdue."""
+def oversight_panel(request) -> dict | None:
+    """Overdue enquiries the person oversees but does not hold: their team's and
+    directorate's (as a line manager or Director), and those chased or escalated to them;
+    the most overdue first (three queries)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    held = selectors.posts_held(user=user)
+    held = _held(request)
     if not held:
         return None
     today = timezone.localdate()
-    late = ~Q(status=Status.AWAITING_MEMBER) & (Q(breached_on__isnull=False) | Q(due_on__lt=today))
-    counts = selectors.enquiry_queue(user=user, scope=selectors.Scope.MINE, held=held).aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=late)
+    late = (
+        selectors.enquiries_visible_to(user=user)
+        .filter(status__in=OPEN)
+        .filter(_late(today))
+        .exclude(owner_post_id__in=[p.pk for p in held])
+        .exclude(member__person=user)
+        .order_by("due_on", "pk")
     )
-    if not counts["total"]:
+    items = selectors.hydrate(late.values_list("pk", flat=True)[:PANEL_ITEMS])
+    if not items:
         return None
+    count = len(items) if len(items) < PANEL_ITEMS else late.count()
     return {
-        "title": "Enquiries in your queue",
-        "count": counts["total"],
-        "url": reverse("enquiries:queue"),
+        "title": "Overdue enquiries you oversee",
+        "count": count,
+        "url": reverse("enquiries:queue") + f"?scope={_widest_scope(held)}&overdue=true",
         "items": [
-            {
-                "text": f"{counts['overdue']} overdue",
-                "url": reverse("enquiries:queue") + "?scope=mine&overdue=true",
-                "tag": "Overdue",
-                "tag_colour": "red",
-            }
-        ]
-        if counts["overdue"]
-        else [],
+            _item(e, today=today, hint=f"With the {e.owner_post.title}" if e.owner_post_id else "")
+            for e in items
+        ],
     }

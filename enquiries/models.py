@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -188,6 +189,10 @@ class Enquiry(Case):
     def is_overdue(self) -> bool:
         """Breach is explicit: set by the chaser rung that fires after the due date."""
         return self.breached_on is not None and self.is_open
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("enquiries:detail", args=[self.reference])
 
 
 def attachment_path(instance: EnquiryAttachment, filename: str) -> str:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from enquiries import forms, selectors, services
 from enquiries.filters import EnquiryFilter
 from enquiries.models import Enquiry
+from enquiries.next_step import enquiry_next_step
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
@@ -32,6 +33,8 @@ from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Person
 from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, posted
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action as NextAction
 
 PAGE_SIZE = 25
 # The site's one status → colour map (protocol_portal/web/tags.py), as every list uses it.
@@ -115,8 +118,9 @@ def new(request):
             enquiry = result["enquiry"]
             messages.success(
                 request,
-                f"Enquiry {enquiry.reference} logged. It is with {enquiry.owner_post} and is due "
-                f"by {enquiry.due_on:%d %B %Y}. We have sent you this acknowledgement too.",
+                f"Enquiry {enquiry.reference} logged. It is with the {enquiry.owner_post} and "
+                f"should be answered by {gov_date(enquiry.due_on)}. We have emailed you this "
+                "acknowledgement too.",
             )
             return redirect("enquiries:detail", reference=enquiry.reference)
     return render(
@@ -205,6 +209,21 @@ def detail(request, reference: str):
     prefix = reverse("enquiries:act", args=[enquiry.reference, "close"]).removesuffix("close/")
     reopen_url = reverse("enquiries:reopen", args=[enquiry.reference])
     accept, officer_links = _officer_links(enquiry, prefix, reopen_url) if officer else (False, [])
+    member_links = (
+        _member_links(enquiry, prefix, reopen_url, services.reopen_deadline(enquiry))
+        if FOLLOW_UP in perms
+        else []
+    )
+    actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
+    actions += [NextAction(link["text"], link["href"]) for link in officer_links]
+    actions += [
+        NextAction(
+            link["text"],
+            link["href"],
+            hint=f"You can do this until {gov_date(link['until'])}." if link.get("until") else "",
+        )
+        for link in member_links
+    ]
     return render(
         request,
         "enquiries/enquiry_detail.html",
@@ -215,12 +234,8 @@ def detail(request, reference: str):
             "status_colour": STATUS_COLOURS.get(enquiry.status, ""),
             "officer": officer,
             "may_see_attachments": ATTACHMENTS in perms,
-            "accept_url": _act_url(prefix, "accept") if accept else "",
-            "officer_links": officer_links,
-            "member_links": (
-                _member_links(enquiry, prefix, reopen_url, services.reopen_deadline(enquiry))
-                if FOLLOW_UP in perms
-                else []
+            "next_step": enquiry_next_step(
+                enquiry, events=page.events, officer=officer, actions=actions, today=today
             ),
             "export_url": reverse("enquiries:export", args=[enquiry.reference]),
         },
@@ -281,6 +296,14 @@ class Action:
     run: Callable  # (enquiry, data, user, as_of) -> object
     button: str
     hint: str = ""
+    # The message once it is done, in plain words: (enquiry, data) -> str.
+    done: Callable = lambda e, d: "Done."
+
+
+def _post_words(post) -> str:
+    """ "Housing Officer (Yasmin Silva)", or the title alone for a vacant post."""
+    holder = post.holder.get_full_name() if post.holder_id else ""
+    return f"{post.title} ({holder})" if holder else post.title
 
 
 def _posts(enquiry: Enquiry) -> QuerySet:
@@ -298,6 +321,7 @@ ACTIONS: dict[str, Action] = {
         lambda e, *a, **k: forms.forms.Form(*a, **k),
         lambda e, d, u, t: services.enquiry_accept(enquiry=e, actor=u, as_of=t),
         "Accept",
+        done=lambda e, d: f"You have accepted this enquiry. Answer it by {gov_date(e.due_on)}.",
     ),
     "clarify": Action(
         "Ask the member for clarification",
@@ -308,6 +332,9 @@ ACTIONS: dict[str, Action] = {
         ),
         "Send question",
         "The clock stops until the member replies.",
+        done=lambda e, d: (
+            f"Your question has been sent to {e.member}. The time limit is paused until they reply."
+        ),
     ),
     "respond": Action(
         "Respond to the member",
@@ -317,6 +344,7 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, response=d["response"], actor=u, as_of=t
         ),
         "Send response",
+        done=lambda e, d: f"Your response has been sent to {e.member}.",
     ),
     "close": Action(
         "Close this enquiry",
@@ -324,6 +352,7 @@ ACTIONS: dict[str, Action] = {
         lambda e, *a, **k: forms.CloseForm(*a, **k),
         lambda e, d, u, t: services.enquiry_close(enquiry=e, reason=d["reason"], actor=u, as_of=t),
         "Close enquiry",
+        done=lambda e, d: "Enquiry closed.",
     ),
     "reassign": Action(
         "Pass this enquiry to another post",
@@ -333,6 +362,7 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, to_post=d["to_post"], reason=d["reason"], actor=u, as_of=t
         ),
         "Pass it on",
+        done=lambda e, d: f"Enquiry passed to the {_post_words(d['to_post'])}.",
     ),
     "refer-complaint": Action(
         "This is a complaint",
@@ -342,7 +372,8 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, note=d["note"], actor=u, as_of=t
         ),
         "Refer to the Complaints Team",
-        "Seek a senior officer's advice first; the member will be told (002 §76).",
+        "Seek a senior officer's advice first; the member will be told.",
+        done=lambda e, d: "Enquiry referred to the Complaints Team. The member has been told.",
     ),
     "refer-foi": Action(
         "This is a Freedom of Information request",
@@ -350,7 +381,11 @@ ACTIONS: dict[str, Action] = {
         lambda e, *a, **k: forms.NoteForm(*a, **k),
         lambda e, d, u, t: services.enquiry_refer_foi(enquiry=e, note=d["note"], actor=u, as_of=t),
         "Start the FOI clock",
-        "A 20 working day FOI clock starts today and the member is told (003 §58–60).",
+        "A 20 working day FOI clock starts today and the member is told.",
+        done=lambda e, d: (
+            "This is now a Freedom of Information request. The member has been told when to "
+            "expect the response."
+        ),
     ),
     "refer-access": Action(
         "Access refused or in doubt",
@@ -360,7 +395,8 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, note=d["note"], actor=u, as_of=t
         ),
         "Refer to the Monitoring Officer",
-        "The Monitoring Officer determines access (000 §7.2b).",
+        "The Monitoring Officer decides on access.",
+        done=lambda e, d: "Enquiry referred to the Monitoring Officer, who will decide on access.",
     ),
     "flags": Action(
         "Change the enquiry's flags",
@@ -369,6 +405,7 @@ ACTIONS: dict[str, Action] = {
         lambda e, d, u, t: services.enquiry_set_flags(enquiry=e, actor=u, as_of=t, **d),
         "Save flags",
         "A change of route re-routes the enquiry.",
+        done=lambda e, d: "Flags saved.",
     ),
     "involved": Action(
         "Mark an officer as involved in the proceedings",
@@ -378,7 +415,11 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, officer=d["officer"], actor=u, as_of=t
         ),
         "Mark as involved",
-        "They will never handle or be chased about it (000 §13.5).",
+        "They will never handle it or be chased about it.",
+        done=lambda e, d: (
+            f"{d['officer'].get_full_name()} is marked as involved. They will not handle this "
+            "enquiry or be chased about it."
+        ),
     ),
     "reply": Action(
         "Reply to the officer's question",
@@ -386,6 +427,7 @@ ACTIONS: dict[str, Action] = {
         lambda e, *a, **k: forms.ReplyForm(*a, **k),
         lambda e, d, u, t: services.enquiry_reply(enquiry=e, text=d["text"], actor=u, as_of=t),
         "Send reply",
+        done=lambda e, d: "Your reply has been sent. The officer’s time limit has started again.",
     ),
     "share": Action(
         "Copy another member in",
@@ -400,6 +442,7 @@ ACTIONS: dict[str, Action] = {
         ),
         "Copy them in",
         "They will be able to read this enquiry; it will say so here.",
+        done=lambda e, d: f"{d['member']} has been copied in and can now read this enquiry.",
     ),
 }
 
@@ -426,7 +469,7 @@ def act(request, reference: str, name: str):
             lambda: spec.run(enquiry, form.cleaned_data, request.user, timezone.now()),
         )
     ):
-        messages.success(request, f"{spec.title}: done.")
+        messages.success(request, spec.done(enquiry, form.cleaned_data))
         return redirect("enquiries:detail", reference=enquiry.reference)
     return render(
         request,
@@ -462,7 +505,7 @@ def reopen(request, reference: str):
             ),
         )
     ):
-        messages.success(request, "Enquiry reopened.")
+        messages.success(request, f"Enquiry reopened. It is with the {enquiry.owner_post} again.")
         return redirect("enquiries:detail", reference=enquiry.reference)
     spec = Action(
         "Reopen this enquiry", VIEW, None, None, "Reopen", "Say what is still outstanding."

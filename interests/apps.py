@@ -14,6 +14,7 @@ class InterestsConfig(AppConfig):
     def ready(self) -> None:
         from interests import permissions
         from interests.conflicts import check
+        from interests.home import advice_panel, news_panel, relationships_panel
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -25,6 +26,7 @@ class InterestsConfig(AppConfig):
                 label="interests.RegisterReturn",
                 on_rung=_on_rung,
                 nav=NavEntry("Interests", "interests:index", "interests"),
+                panels=(relationships_panel, advice_panel, news_panel),
                 retention={
                     "interests.Relationship": (
                         72,

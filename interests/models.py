@@ -19,6 +19,7 @@ entries, which are not cases, keep direct foreign-key object-permission tables (
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -112,6 +113,10 @@ class Relationship(Case):
     @property
     def is_active(self) -> bool:
         return self.status in (RelationshipStatus.DECLARED, RelationshipStatus.DECIDED)
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("interests:relationship-detail", args=[self.pk])
 
 
 class InterestCategory(models.TextChoices):
@@ -248,6 +253,10 @@ class RegisterReturn(Case):
     def raiser_person(self) -> Person:
         return self.member.person
 
+    def get_absolute_url(self) -> str:
+        """The member's register, where the return is made (where a notice about it leads)."""
+        return reverse("interests:register-mine")
+
 
 class ActorKind(models.TextChoices):
     SELF = "self", "Me"
@@ -295,6 +304,10 @@ class ActingAgainstNotice(Case):
     def raiser_person(self) -> Person:
         return self.member.person
 
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("interests:acting-against-detail", args=[self.pk])
+
 
 class AdviceRequest(Case):
     """A request for advice on declaring an interest; confidential if the member asks."""
@@ -330,6 +343,10 @@ class AdviceRequest(Case):
     @property
     def raiser_person(self) -> Person:
         return self.requester
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse("interests:advice-detail", args=[self.pk])
 
 
 # Register entries are not cases: their member and Monitoring Officer hold explicit grants, in

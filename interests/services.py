@@ -636,17 +636,17 @@ def register_return_open(
         at=as_of,
         actor=actor,
         kind="opened",
-        summary=f"{ret.get_kind_display()}: due {ret.due_on:%d %B %Y}",
+        summary=f"{ret.get_kind_display()}: due {ret.due_on:%-d %B %Y}",
         detail=found.source,
     )
     outbox_write(
         key=f"register-return:{ret.pk}:opened",
         council=council,
         case=ret,
-        subject=f"{ret.reference}: register your interests by {ret.due_on:%d %B %Y}",
+        subject=f"{ret.reference}: register your interests by {ret.due_on:%-d %B %Y}",
         body=(
             f"{ret.get_kind_display()}. Please register or re-confirm your interests with the "
-            f"Monitoring Officer by {ret.due_on:%d %B %Y} ({found.source})."
+            f"Monitoring Officer by {ret.due_on:%-d %B %Y} ({found.source})."
         ),
         recipients=[member.person],
         at=as_of,
@@ -713,7 +713,7 @@ def register_return_submit(
             council=ret.council,
             case=ret,
             subject=f"{ret.reference}: {ret.member} confirmed their register{late}",
-            body=f"{ret.get_kind_display()} confirmed on {today:%d %B %Y}{late}.",
+            body=f"{ret.get_kind_display()} confirmed on {today:%-d %B %Y}{late}.",
             recipients=[ret.owner_post.holder],
             at=as_of,
             rung="submitted",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interests import forms, selectors, services
 from interests import permissions as perms
 from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
+from interests.next_step import relationship_next_step
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
@@ -79,7 +80,10 @@ def relationship_declare(request):
             ),
         )
         if done:
-            messages.success(request, f"Relationship declared: {done.result.reference}")
+            messages.success(
+                request,
+                f"Relationship declared. Your reference is {done.result.reference}.",
+            )
             return redirect("interests:relationship-detail", pk=done.result.pk)
     return render(request, "interests/relationship_form.html", {"form": form}, status=_status(form))
 
@@ -112,7 +116,7 @@ def relationship_detail(request, pk: int):
                 **decide_form.cleaned_data,
             ),
         ):
-            messages.success(request, "Decision recorded")
+            messages.success(request, "Decision recorded. The declarer can now see it.")
             return redirect("interests:relationship-detail", pk=pk)
     context = {
         "relationship": relationship,
@@ -121,6 +125,9 @@ def relationship_detail(request, pk: int):
         "decide_form": decide_form,
         "reason_form": forms.ReasonForm(),
         "events": timeline_for(case=relationship, raiser_view=not can_decide),
+        "next_step": relationship_next_step(
+            relationship, can_decide=can_decide and relationship.status == "declared"
+        ),
     }
     return render(
         request, "interests/relationship_detail.html", context, status=_status(decide_form)
@@ -150,7 +157,7 @@ def relationship_close(request, pk: int, action: str):
             as_of=timezone.now(),
         ),
     ):
-        messages.success(request, "Declaration updated")
+        messages.success(request, "Declaration updated.")
         return redirect("interests:relationship-detail", pk=pk)
     context = {
         "relationship": relationship,
@@ -185,7 +192,7 @@ def register_mine(request):
                 member=member, actor=request.user, as_of=timezone.now(), **data
             ),
         ):
-            messages.success(request, "Interest added to your register")
+            messages.success(request, "Interest added to your register.")
             return redirect("interests:register-mine")
     items = list(
         selectors.interests_visible_to(user=request.user).filter(
@@ -213,7 +220,7 @@ def interest_remove(request, pk: int):
         services.interest_remove(interest=interest, actor=request.user, as_of=timezone.now())
     except TransitionError as error:
         return _refused(request, error, back=reverse("interests:register-mine"))
-    messages.success(request, "Interest removed from your register")
+    messages.success(request, "Interest removed from your register.")
     return redirect("interests:register-mine")
 
 
@@ -233,7 +240,7 @@ def interest_sensitivity(request, pk: int):
         call=lambda data, form: services.interest_sensitivity_decide(
             interest=interest, actor=request.user, agreed=data["agreed"], as_of=timezone.now()
         ),
-        success="Decision recorded",
+        success="Decision recorded.",
         done_url=reverse("interests:index"),
         template="interests/interest_sensitivity.html",
         context={"interest": interest},
@@ -252,7 +259,7 @@ def register_return_submit(request, pk: int):
         services.register_return_submit(ret=ret, actor=request.user, as_of=timezone.now())
     except TransitionError as error:
         return _refused(request, error, back=reverse("interests:register-mine"))
-    messages.success(request, "Thank you: your register is confirmed")
+    messages.success(request, "Thank you. Your register is confirmed.")
     return redirect("interests:register-mine")
 
 
@@ -283,7 +290,11 @@ def acting_against_new(request):
             ),
         )
         if done:
-            messages.success(request, f"Notice sent: {done.result.reference}")
+            messages.success(
+                request,
+                "Notice sent to the Monitoring Officer. "
+                f"Your reference is {done.result.reference}.",
+            )
             return redirect("interests:acting-against-detail", pk=done.result.pk)
     return render(
         request, "interests/acting_against_form.html", {"form": form}, status=_status(form)
@@ -313,7 +324,7 @@ def acting_against_detail(request, pk: int):
                 notice=notice, actor=request.user, as_of=timezone.now(), **form.cleaned_data
             ),
         ):
-            messages.success(request, "Notice acknowledged")
+            messages.success(request, "Notice acknowledged. The member can now see your response.")
             return redirect("interests:acting-against-detail", pk=pk)
     context = {
         "notice": notice,
@@ -353,7 +364,7 @@ def acting_against_withdraw(request, pk: int):
             notice=n, actor=actor, as_of=now
         ),
         back=reverse("interests:acting-against-detail", args=[pk]),
-        done="Notice withdrawn",
+        done="Notice withdrawn.",
     )
 
 
@@ -372,7 +383,9 @@ def advice_new(request):
             ),
         )
         if done:
-            messages.success(request, f"Request sent: {done.result.reference}")
+            messages.success(
+                request, f"Request for advice sent. Your reference is {done.result.reference}."
+            )
             return redirect("interests:advice-detail", pk=done.result.pk)
     return render(request, "interests/advice_form.html", {"form": form}, status=_status(form))
 
@@ -398,7 +411,7 @@ def advice_detail(request, pk: int):
                 request=advice, actor=request.user, as_of=timezone.now(), **form.cleaned_data
             ),
         ):
-            messages.success(request, "Advice sent")
+            messages.success(request, "Advice sent. The member can now read it.")
             return redirect("interests:advice-detail", pk=pk)
     context = {
         "advice": advice,
@@ -422,5 +435,5 @@ def advice_withdraw(request, pk: int):
         change=perms.CHANGE_ADVICE,
         withdraw=lambda a, actor, now: services.advice_withdraw(request=a, actor=actor, as_of=now),
         back=reverse("interests:advice-detail", args=[pk]),
-        done="Request for advice withdrawn",
+        done="Request for advice withdrawn.",
     )

@@ -39,4 +39,4 @@ def _tell_owner(enquiry, event: CaseEvent, *, subject: str, body: str, as_of) ->
 
 
 def _due_text(enquiry: Enquiry) -> str:
-    return f"{enquiry.due_on:%d %B %Y}" if enquiry.due_on else "not set"
+    return f"{enquiry.due_on:%-d %B %Y}" if enquiry.due_on else "not set"

@@ -78,7 +78,7 @@ def enquiries_recompute_for_calendar(
             as_of=as_of,
             actor=actor,
             kind="due_recomputed",
-            summary=f"Due date moved from {before:%d %B %Y} to {_due_text(enquiry)} ({why})",
+            summary=f"Due date moved from {before:%-d %B %Y} to {_due_text(enquiry)} ({why})",
         )
         changed += 1
     return changed

@@ -228,7 +228,7 @@ def enquiry_reopen(
     if by_member and deadline is not None and plumbing.today(as_of) > deadline:
         raise ValidationError(
             {
-                "reason": f"Enquiries can be reopened until {deadline:%d %B %Y}; "
+                "reason": f"Enquiries can be reopened until {deadline:%-d %B %Y}; "
                 "please log a new enquiry."
             }
         )

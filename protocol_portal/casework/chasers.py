@@ -200,10 +200,12 @@ def _plan(
         key=f"{spec.label}:{case.pk}:{case.clock_cycle}:{rung.key}",
         council_id=case.council_id,
         case=case,
-        subject=f"{case.reference}: {rung.key.replace('-', ' ')} (due {case.due_on:%d %B %Y})",
+        subject=f"{case.reference}: {rung.key.replace('-', ' ')}, due {case.due_on:%-d %B %Y}",
         body=(
-            f"{case.reference} is due on {case.due_on:%d %B %Y}. "
-            f"This is the '{rung.key}' step of the council's chaser ladder ({rung.source})."
+            f"{case.reference} is due on {case.due_on:%-d %B %Y}. Please deal with it by then, "
+            "or tell the member why it will be late.\n\n"
+            f"Why you are getting this: the council sends a {rung.key.replace('-', ' ')} at "
+            f"this point ({rung.source})."
         ),
         recipients=people,
         rung=rung.key,

@@ -268,3 +268,12 @@ def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[st
 def holders(posts: Iterable[Post | None]) -> list[Person]:
     """The people holding these posts (vacant ones skipped)."""
     return [post.holder for post in posts if post is not None and post.holder is not None]
+
+
+def notice_mark_read(*, notice: Notice, as_of: datetime) -> Notice:
+    """A notice is read when its recipient opens it; opening it again changes nothing (the
+    first reading is the one kept)."""
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=as_of)
+        notice.read_at = as_of
+    return notice

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from protocol_portal.accounts.policy import two_step_owed
 from protocol_portal.casework.registry import case_apps
-from protocol_portal.web.selectors import councils_and_roles_of
+from protocol_portal.web.selectors import Shell, shell_of
 
 
 def portal(request) -> dict:
@@ -19,12 +19,15 @@ def portal(request) -> dict:
     # Callables, which templates call when they use them, memoised: one query for the header's
     # councils and the navigation's choices together, and none for a fragment that shows neither.
     @cache
+    def shell() -> Shell:
+        return shell_of(person=user) if signed_in else Shell(councils=[], unread=0)
+
     def councils() -> list:
-        return councils_and_roles_of(person=user) if signed_in else []
+        return shell().councils
 
     @cache
     def navigation() -> list[dict]:
-        return _navigation(request, user, councils())
+        return _navigation(request, user, councils(), shell().unread)
 
     context: dict = {"portal_name": "Protocol Portal", "portal_nav": navigation}
     if signed_in:
@@ -32,7 +35,7 @@ def portal(request) -> dict:
     return context
 
 
-def _navigation(request, user, councils) -> list[dict]:
+def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
     if user is None or not user.is_authenticated or two_step_owed(request):
         return []
     match = getattr(request, "resolver_match", None)
@@ -49,6 +52,15 @@ def _navigation(request, user, councils) -> list[dict]:
         name = nav.url_name_for(facts)
         if name is not None:
             items.append(_item(nav.text, name, namespace == nav.namespace))
+    # Notices are how work reaches people: the unread count comes with the councils' query.
+    items.append(
+        {
+            "text": "Notices",
+            "href": _href("notices"),
+            "current": current in ("notices", "notice"),
+            "badge": unread,
+        }
+    )
     if facts["monitoring"] or user.is_superuser:
         items.append(_item("Subject access", "subject-access", current == "subject-access"))
     items = [i for i in items if i is not None]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from protocol_portal.casework.access import notices_visible
 from protocol_portal.casework.models import Notice
@@ -41,19 +52,51 @@ class CouncilRoles:
     is_monitoring: bool  # is its (deputy) Monitoring Officer
 
 
-def councils_and_roles_of(*, person: Person) -> list[CouncilRoles]:
+NOTICES = "notices"  # marks the row of the shell's query that carries the unread count
+
+
+@dataclass(frozen=True)
+class Shell:
+    """What the header and the service navigation show on every page, read in one query."""
+
+    councils: list[CouncilRoles]
+    unread: int
+
+
+def shell_of(*, person: Person) -> Shell:
     """The person's councils (as `councils_of`, by name), each marked with the roles they hold
-    there: the header and the service navigation share this one query on every page.
+    there, and their unread notice count: the header and the service navigation share this one
+    query on every page.
 
     One flat UNION of the person's posts and memberships, folded here: a quarter of the cost of
     annotating councils with three EXISTS subqueries, which Django recompiles on every request.
+    A third branch is one row: the count of unread notices they may still see (casework.access).
     """
+    text = CharField()
     posts = Post.objects.filter(holder=person).values_list("council_id", "council__name", "kind")
     memberships = Member.objects.filter(person=person).values_list(
-        "council_id", "council__name", Value(None, output_field=CharField())
+        "council_id", "council__name", Value(None, output_field=text)
+    )
+    unread = (
+        Notice.objects.filter(person=OuterRef("pk"), read_at__isnull=True)
+        .filter(notices_visible(person))
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    count_row = Person.objects.filter(pk=person.pk).values_list(
+        Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+        Value(None, output_field=text),
+        Value(NOTICES, output_field=text),
     )
     found: dict[int, dict] = {}
-    for council_id, name, post_kind in posts.order_by().union(memberships.order_by(), all=True):
+    unread_count = 0
+    rows = posts.order_by().union(memberships.order_by(), count_row.order_by(), all=True)
+    for council_id, name, post_kind in rows:
+        if post_kind == NOTICES:
+            unread_count = council_id or 0
+            continue
         roles = found.setdefault(
             council_id, {"name": name, "member": False, "officer": False, "monitoring": False}
         )
@@ -62,7 +105,7 @@ def councils_and_roles_of(*, person: Person) -> list[CouncilRoles]:
         else:
             roles["officer"] = True
             roles["monitoring"] = roles["monitoring"] or post_kind in MONITORING_KINDS
-    return sorted(
+    councils = sorted(
         (
             CouncilRoles(
                 pk=pk,
@@ -75,6 +118,12 @@ def councils_and_roles_of(*, person: Person) -> list[CouncilRoles]:
         ),
         key=lambda c: (c.name, c.pk),
     )
+    return Shell(councils=councils, unread=unread_count)
+
+
+def councils_and_roles_of(*, person: Person) -> list[CouncilRoles]:
+    """The person's councils, each marked with the roles they hold there (`shell_of`)."""
+    return shell_of(person=person).councils
 
 
 def unread_notices_for(*, person: Person, limit: int = 10) -> list[Notice]:
@@ -112,4 +161,25 @@ def memberships_of(*, person: Person) -> list[Member]:
         person.memberships.select_related("council", "ward", "group")
         .prefetch_related(Prefetch("roles", queryset=roles))
         .order_by("council__name")
+    )
+
+
+def notice_for(*, person: Person, pk: int) -> Notice | None:
+    """One of the person's own notices, while they may still see its case (one query). Anyone
+    else's notice is None, exactly as one that does not exist: ids cannot be probed."""
+    return (
+        Notice.objects.filter(pk=pk, person=person)
+        .filter(notices_visible(person))
+        .select_related("message", "message__council")
+        .first()
+    )
+
+
+def notices_for(*, person: Person) -> QuerySet[Notice]:
+    """All the person's notices they may still see, newest first (the notices page)."""
+    return (
+        Notice.objects.filter(person=person)
+        .filter(notices_visible(person))
+        .select_related("message", "message__council")
+        .order_by("-message__created_at", "-pk")
     )

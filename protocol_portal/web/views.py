@@ -17,14 +17,17 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from protocol_portal.accounts.policy import local_passwords_on, sso_enabled
+from protocol_portal.casework.services import notice_mark_read
 from protocol_portal.org import routing
 from protocol_portal.org.models import Council, Post, RoutingRule
 from protocol_portal.web import explainer, selectors
 from protocol_portal.web.forms import CouncilPickForm, RouteFactsForm, SignInForm
 from protocol_portal.web.home import panels_for
+from protocol_portal.web.lists import page_of
 
 NOTICES_ON_HOME = 10
 FACT_FIELDS = ("case_type", "raised_by", "concerning", "stage", "directorate", "subject_post")
@@ -58,14 +61,40 @@ class SignInView(auth_views.LoginView):
 def home(request):
     """What is the signed-in person's to do: case panels, unread notices, posts and seats."""
     person = request.user
+    panels = panels_for(request)
     context = {
-        "panels": panels_for(request),
+        # A panel may be a call to action ("start": text and url) rather than a list.
+        "starts": [p["start"] for p in panels if "start" in p],
+        "panels": [p for p in panels if "start" not in p],
         "notices": selectors.unread_notices_for(person=person, limit=NOTICES_ON_HOME),
         "notice_count": selectors.unread_notice_count(person=person),
         "posts": selectors.posts_of(person=person),
         "memberships": selectors.memberships_of(person=person),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def notice_open(request, pk: int):
+    """Open a notice: it is marked read and the reader goes to its case. Only the notice's own
+    recipient may open it (anyone else's is a 404, as one that does not exist); a notice about
+    no case, or one since deleted, is shown here."""
+    notice = selectors.notice_for(person=request.user, pk=pk)
+    if notice is None:
+        raise Http404("No such notice.")
+    notice_mark_read(notice=notice, as_of=timezone.now())
+    case = notice.message.case if notice.message.case_type_id else None
+    url = getattr(case, "get_absolute_url", None)
+    if url is not None:
+        return redirect(url())
+    return render(request, "web/notice.html", {"notice": notice})
+
+
+@login_required
+def notices(request):
+    """Every notice the person may still see, newest first, unread ones marked."""
+    page = page_of(request, selectors.notices_for(person=request.user))
+    return render(request, "web/notices.html", {"page_obj": page, "notices": page.object_list})
 
 
 @login_required

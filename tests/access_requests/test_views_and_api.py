@@ -281,7 +281,7 @@ def test_dispute_decision_in_the_browser_records_whom_the_chief_executive_consul
     early = client.get(dispute, follow=True)
     # No dispute form before a refusal: back to the request, saying why.
     assert early.redirect_chain == [(reverse("access_requests:detail", args=[request.pk]), 302)]
-    assert "Dispute the refusal: not possible while the request is" in early.content.decode()
+    assert "You cannot do that while the request is" in early.content.decode()
     services.access_request_decide(
         request=request,
         actor=request.owner_post.holder,

@@ -89,6 +89,10 @@ def ids_for(o) -> dict[str, list[dict]]:
     for name in ("detail", "export", "reopen"):
         one[f"enquiries:{name}"] = [{"reference": ref}]
     one["case-access-history"] = [{"reference": ref}]
+    # A notice opens its case for its own recipient (the member here), a 404 for anyone else.
+    from protocol_portal.casework.models import Notice
+
+    one["notice"] = [{"pk": Notice.objects.filter(person=o.logins["member"]).first().pk}]
     for name in ("detail", "acknowledge", "nominate", "outcome", "disciplinary", "respond"):
         one[f"complaints:{name}"] = [{"pk": pk} for pk in complaints]
     for name in ("withdraw", "release", "determine"):

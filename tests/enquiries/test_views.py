@@ -394,7 +394,7 @@ def test_home_panels(client, org, frozen):
     enquiry = log(org, frozen)
     client.force_login(org.raiser.person)
     page = client.get(reverse("home")).content.decode()
-    assert "Your open enquiries" in page
+    assert "Your enquiries" in page
     assert enquiry.reference in page
     client.force_login(org.housing_officer.holder)
     page = client.get(reverse("home")).content.decode()

@@ -6,6 +6,7 @@ these helpers only add the GOV.UK classes and the ids that tie a field to its hi
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from django import forms, template
 from django.core.paginator import Page
 from django.utils import timezone
 
-from protocol_portal.web import tags
+from protocol_portal.web import dates, tags
 
 register = template.Library()
 
@@ -270,3 +271,41 @@ def index(items, position: int):
         return items[position]
     except (IndexError, KeyError, TypeError):
         return ""
+
+
+@register.filter
+def gov_date(value, style: str = "date") -> str:
+    """GOV.UK dates and times: `{{ d|gov_date }}` "14 January 2027", `{{ t|gov_date:"time" }}`
+    "2:30pm", `{{ t|gov_date:"datetime" }}` "14 January 2027 at 2:30pm"."""
+    if style == "time":
+        return dates.gov_time(value)
+    if style == "datetime":
+        return dates.gov_datetime(value)
+    return dates.gov_date(value)
+
+
+# Timeline lines whose text is the protocol's reasoning (the route, a recomputed deadline): shown
+# behind "Why?" so the answers and decisions in the timeline are not lost among them.
+PROTOCOL_NOTE_KINDS = frozenset({"routed", "rerouted", "routing", "ward_told", "due_recomputed"})
+LONG_TITLE = 120
+# "(rule enquiry-routine, 004 §12.2)" in a line's title: a citation, moved behind "Why?".
+CITATION = re.compile(r"\s*\(((?:rule |[^()]*§)[^()]*)\)")
+CHASER = re.compile(r"^Chaser '([^']+)' sent to ")
+
+
+@register.filter
+def timeline_parts(event) -> dict:
+    """A timeline line as the component shows it: a short title, the text a reader needs (an
+    answer, a question, a reason) and the protocol's reasoning to fold behind "Why?"."""
+    summary, detail = event.summary, event.detail
+    kind = getattr(event, "kind", "") or ""
+    cited = [f"Under {c}." for c in CITATION.findall(summary)]
+    title = CITATION.sub("", summary)
+    title = CHASER.sub(lambda m: f"{m.group(1).replace('-', ' ').capitalize()} sent to ", title)
+    if kind.startswith("chaser:"):
+        return {"title": title, "detail": "", "why": " ".join([*cited, detail]).strip()}
+    if kind not in PROTOCOL_NOTE_KINDS:
+        return {"title": title, "detail": detail, "why": " ".join(cited)}
+    if len(title) > LONG_TITLE:
+        return {"title": "Routed under the council’s protocol", "detail": "", "why": summary}
+    return {"title": title, "detail": "", "why": "\n\n".join(p for p in (detail, *cited) if p)}
