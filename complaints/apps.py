@@ -6,6 +6,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints and concerns"
 
     def ready(self) -> None:
+        from complaints.demo import seed_complaints
         from complaints.home import complaints_panel
         from complaints.services import complaint_on_rung
         from protocol_portal.casework.models import RetentionAction
@@ -26,5 +27,6 @@ class ComplaintsConfig(AppConfig):
                     )
                 },
                 routing_case_types=(CaseType.COMPLAINT,),
+                demo=seed_complaints,
             )
         )

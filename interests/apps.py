@@ -13,6 +13,7 @@ class InterestsConfig(AppConfig):
 
     def ready(self) -> None:
         from interests.conflicts import check
+        from interests.demo import seed_interests
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -40,5 +41,6 @@ class InterestsConfig(AppConfig):
                 },
                 routing_case_types=(CaseType.RELATIONSHIP, CaseType.INTEREST),
                 conflict_checker=check,
+                demo=seed_interests,
             )
         )
