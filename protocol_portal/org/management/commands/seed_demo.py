@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from protocol_portal.org.demo import (
     DEMO_PASSWORD,
@@ -24,9 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        report = seed_demo()
-        run_demo_hooks(report)
-        rungs = chasers_replay(report)
+        # One transaction: SQLite writes the demo once rather than syncing after every step,
+        # and a failure leaves no half-made demo behind.
+        with transaction.atomic():
+            report = seed_demo()
+            run_demo_hooks(report)
+            rungs = chasers_replay(report)
         cases = sum(report.cases.values())
         self.stdout.write(
             self.style.SUCCESS(
