@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import permissions
+        from complaints.demo import seed_complaints
         from complaints.home import complaints_panel, determinations_panel, raised_panel
         from complaints.selectors import determination_rows
         from complaints.services import complaint_on_rung
@@ -40,5 +41,6 @@ class ComplaintsConfig(AppConfig):
                         url_name="complaints:detail",
                     ),
                 ),
+                demo=seed_complaints,
             )
         )

@@ -20,6 +20,7 @@ class EnquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from enquiries import permissions, services
+        from enquiries.demo import seed_enquiries
         from enquiries.home import member_panel, officer_panel, oversight_panel, start_panel
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
@@ -48,5 +49,6 @@ class EnquiriesConfig(AppConfig):
                 routing_case_types=(CaseType.ENQUIRY,),
                 on_calendar_change=recompute_on_calendar_change,
                 access=permissions.ACCESS,
+                demo=seed_enquiries,
             )
         )

@@ -14,6 +14,7 @@ class InterestsConfig(AppConfig):
     def ready(self) -> None:
         from interests import permissions
         from interests.conflicts import check
+        from interests.demo import seed_interests
         from interests.home import advice_panel, news_panel, relationships_panel
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
@@ -51,5 +52,6 @@ class InterestsConfig(AppConfig):
                     permissions.NOTICE_ACCESS,
                     permissions.ADVICE_ACCESS,
                 ),
+                demo=seed_interests,
             )
         )

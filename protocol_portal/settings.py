@@ -18,6 +18,13 @@ env = environ.Env()
 
 # DEBUG: on for the laptop demo only; production must set DEBUG=false.
 DEBUG = env.bool("DEBUG", default=True)
+# TECHNICAL_ERROR_PAGES: with DEBUG on, show Django's technical 404 and 500 pages (URL list,
+# traceback) instead of the site's GOV.UK ones; for a developer chasing a bug, never a demo.
+TECHNICAL_ERROR_PAGES = env.bool("TECHNICAL_ERROR_PAGES", default=False)
+# DEMO: a demo site (bin/up sets it): /demo/logins/ lists every demo login. Never in production.
+DEMO = env.bool("DEMO", default=False)
+# A failed CSRF check gets a GOV.UK page saying what to do, not Django's diagnostic one.
+CSRF_FAILURE_VIEW = "protocol_portal.web.errors.csrf_failure"
 # SECRET_KEY: required when DEBUG is off; the fallback is for the local demo and tests only.
 SECRET_KEY = env.str(
     "SECRET_KEY", default="" if not DEBUG else "insecure-local-demo-key-" + "x" * 40
@@ -63,6 +70,9 @@ MIDDLEWARE = [
     "protocol_portal.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The GOV.UK error pages under DEBUG too; outside CommonMiddleware, so a missing slash is
+    # still redirected before a 404 is replaced (protocol_portal/web/errors.py).
+    "protocol_portal.web.errors.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

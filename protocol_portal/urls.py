@@ -14,8 +14,11 @@ from protocol_portal.accounts import views as accounts_views
 from protocol_portal.api import router
 from protocol_portal.casework import views as casework_views
 from protocol_portal.ops.health import MonitoringHealthCheckView
+from protocol_portal.web.demo import demo_logins
 
-# JSON under /api/, the GOV.UK pages elsewhere (protocol_portal/api.py).
+# JSON under /api/, the GOV.UK pages elsewhere (protocol_portal/api.py); under DEBUG as well
+# (protocol_portal/web/errors.py). 403 is Django's default view on templates/403.html.
+handler400 = "protocol_portal.web.errors.bad_request"
 handler404 = "protocol_portal.api.not_found"
 handler500 = "protocol_portal.api.server_error"
 
@@ -25,6 +28,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("interests/", include("interests.urls")),
     path("access-requests/", include("access_requests.urls")),
+    path("demo/logins/", demo_logins, name="demo-logins"),  # 404 unless settings.DEMO
     path("subject-access/", casework_views.subject_access, name="subject-access"),
     path("case-access/", casework_views.case_access_lookup, name="case-access"),
     path("determinations/", casework_views.determination_register, name="determinations"),
