@@ -431,9 +431,11 @@ def _decide(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, *, too_la
     reason = set_aside_reason(parsed, mailbox)
     if reason:
         return _aside(inbound, reason)
-    if too_large:
-        return _aside(inbound, SetAsideReason.TOO_LARGE)
     members = members_for_address(council_id=mailbox.council_id, address=parsed.from_address)
+    if too_large:
+        # Named, so member services can log it for them from what they read in the mailbox.
+        inbound.member = members[0] if len(members) == 1 else None
+        return _aside(inbound, SetAsideReason.TOO_LARGE)
     if len(members) != 1:
         return _aside(
             inbound, SetAsideReason.AMBIGUOUS_SENDER if members else SetAsideReason.UNKNOWN_SENDER
