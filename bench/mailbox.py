@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -104,7 +103,7 @@ def run(n: int, label: str) -> None:
     from tests.conftest import build_org
 
     org = build_org()
-    with dovecot(Path(tempfile.mkdtemp(prefix="bench-dovecot-"))) as server:
+    with dovecot() as server:
         os.environ["ENQUIRY_MAILBOX_TESTSHIRE_PASSWORD"] = server.password
         server.create_folder("bench")
         mailbox = Mailbox.objects.create(

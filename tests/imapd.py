@@ -19,6 +19,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,12 +184,25 @@ def _run_as() -> tuple[int, int, str, str]:
 
 
 @contextlib.contextmanager
-def dovecot(directory: Path) -> Iterator[ImapServer]:
-    """Run Dovecot in the foreground for as long as the context lasts."""
+def dovecot() -> Iterator[ImapServer]:
+    """Run Dovecot in the foreground for as long as the context lasts, in a directory of its
+    own that is removed afterwards. Not under pytest's tmp_path: as root the mail processes run
+    as `dovecot` and must traverse the path, and every pytest session that starts takes the
+    group and other bits off /tmp/pytest-of-root (found when another session's start made a
+    30 MB APPEND fail half way)."""
     binary = dovecot_binary()
     if binary is None:
         raise FileNotFoundError("dovecot is not installed (apt-get install dovecot-imapd)")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix="portal-dovecot-"))
+    try:
+        with _dovecot(binary, directory) as server:
+            yield server
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _dovecot(binary: str, directory: Path) -> Iterator[ImapServer]:
     uid, gid, user, group = _run_as()
     for sub in ("run", "state", "mail", "home"):
         (directory / sub).mkdir(exist_ok=True)
@@ -205,12 +219,7 @@ def dovecot(directory: Path) -> Iterator[ImapServer]:
         # The mail processes run as `dovecot`: they need to reach their maildir.
         for path in (directory / "mail", directory / "home"):
             os.chown(path, uid, gid)
-        walk = directory
-        while walk != walk.parent:
-            walk.chmod(walk.stat().st_mode | 0o011)  # traversable, not readable
-            walk = walk.parent
-            if walk == Path("/tmp") or walk == Path("/"):
-                break
+        directory.chmod(0o711)  # traversable, not readable
     process = subprocess.Popen(  # noqa: S603 - our own config, a fixed binary
         [binary, "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,

@@ -14,11 +14,11 @@ from tests.imapd import dovecot, dovecot_binary
 
 
 @pytest.fixture(scope="session")
-def imap_server(tmp_path_factory):
+def imap_server():
     if dovecot_binary() is None:
         message = "Dovecot is not installed (bin/setup --test installs dovecot-imapd as root)"
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    with dovecot(tmp_path_factory.mktemp("dovecot")) as server:
+    with dovecot() as server:
         yield server
