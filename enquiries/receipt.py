@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from enquiries.models import Channel, Enquiry
+from protocol_portal.casework.bounds import NOW, DateWindow
 from protocol_portal.org.models import Member
+
+# An enquiry logged long after it was received would start a clock long run out: a year back
+# is the most (a date a person types is always bounded, security probe F10).
+RECEIVED = DateWindow("The date received", back=relativedelta(years=1), ahead=NOW)
 
 
 def receipt_errors(*, member: Member, received_at: datetime, as_of: datetime) -> dict[str, str]:
@@ -21,6 +27,9 @@ def receipt_errors(*, member: Member, received_at: datetime, as_of: datetime) ->
         return {"received_at": "Enter the date and time the enquiry was received."}
     if received_at > as_of:
         return {"received_at": "The date and time received must be now or in the past."}
+    too_old = RECEIVED.error(timezone.localdate(received_at), timezone.localdate(as_of))
+    if too_old:
+        return {"received_at": too_old}
     took_office = member.took_office_on
     if took_office is not None and timezone.localdate(received_at) < took_office:
         return {

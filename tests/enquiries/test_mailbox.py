@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 
 import pytest
@@ -324,7 +325,7 @@ def test_a_30_mb_message_is_set_aside_from_its_headers_and_left_in_the_mailbox(
         subtype="png",
         filename="flood.png",
     )
-    raw = message.as_bytes()
+    raw = message.as_bytes(policy=SMTP)  # CRLF, as the server stores and counts it
     assert len(raw) > 30 * 1024 * 1024
     imap_server.deliver(mailbox.folder, raw, arrived_at=ARRIVED)
 

@@ -78,6 +78,15 @@ def test_receipt_cannot_be_in_the_future(org):
     assert not Enquiry.objects.exists()
 
 
+def test_receipt_cannot_be_more_than_a_year_back(org):
+    with pytest.raises(ValidationError) as refused:
+        _log_for(org, received_at=FRIDAY - timedelta(days=367))
+
+    assert refused.value.message_dict["received_at"] == [
+        "The date received must be the same as or after 6 March 2025"
+    ]
+
+
 def test_receipt_cannot_be_before_the_member_took_office(org):
     org.raiser.took_office_on = date(2026, 3, 5)
     org.raiser.save()
