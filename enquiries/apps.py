@@ -19,12 +19,16 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Member enquiries"
 
     def ready(self) -> None:
-        from enquiries import permissions, services
+        from enquiries import council_data, permissions, services
         from enquiries.demo import seed_enquiries
         from enquiries.home import member_panel, officer_panel, oversight_panel, start_panel
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
+        from protocol_portal.org.council_files import Section, section_register
         from protocol_portal.org.models import CaseType
+
+        # The members' enquiries mailbox is council data (`mailbox:` in the council's file).
+        section_register("mailbox", Section(council_data.validate, council_data.write))
 
         register(
             CaseTypeSpec(

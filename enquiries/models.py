@@ -22,6 +22,7 @@ from protocol_portal.casework.models import Case
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
+    Council,
     Directorate,
     Member,
     Person,
@@ -64,6 +65,17 @@ class SlaMetField(models.BooleanField):
         return value
 
 
+class Channel(models.TextChoices):
+    """How the enquiry reached the council: typed into the portal by the member, or received
+    some other way and logged (by the mailbox poll, or by member services or an officer)."""
+
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    SURGERY = "surgery", "At a surgery"
+
+
 class Enquiry(Case):
     """One member enquiry and its clock."""
 
@@ -101,6 +113,13 @@ class Enquiry(Case):
         help_text="Officers involved in the legal proceedings: never routed to (000 §13.5).",
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    received_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the council really received it (the email's arrival, the phone call): "
+        "the clock runs from this day, whenever it was logged.",
+    )
     concerning = models.CharField(max_length=40, default="routine")
     route_rule_key = models.CharField(max_length=100, blank=True)
     route_source = models.CharField(max_length=60, blank=True)
@@ -273,3 +292,152 @@ class WardNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enquiry} told {self.member}"
+
+
+# --------------------------------------------------------------------------- the mailbox
+
+
+class MailboxAuth(models.TextChoices):
+    PASSWORD = "password", "Password (LOGIN over TLS)"
+    XOAUTH2 = "xoauth2", "OAuth 2.0 (XOAUTH2, e.g. Microsoft 365)"
+
+
+class Mailbox(models.Model):
+    """A council's members' enquiries mailbox, polled over IMAP with TLS. Council data
+    (`mailbox:` in fixtures/councils/<slug>.yaml); its secrets come from environment variables
+    named after the council (`enquiries.mailbox.secret_name`), never from the database."""
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(help_text="The members' enquiries address, e.g. members@…")
+    host = models.CharField(max_length=200, help_text="e.g. outlook.office365.com")
+    port = models.PositiveIntegerField(default=993)
+    username = models.CharField(max_length=320, blank=True, help_text="Blank: the address.")
+    auth = models.CharField(
+        max_length=10, choices=MailboxAuth.choices, default=MailboxAuth.PASSWORD
+    )
+    folder = models.CharField(max_length=200, default="INBOX")
+    done_folder = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where a message is moved once taken in; blank: it is only marked as read.",
+    )
+    service_area = models.ForeignKey(
+        ServiceArea,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Where an emailed enquiry is filed until an officer files it better.",
+    )
+    enabled = models.BooleanField(default=True)
+    source = models.CharField(max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "mailboxes"
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class MemberAddress(models.Model):
+    """Another email address a member writes from (the first is their person's own): a message
+    from any of them opens the member's enquiry."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="addresses")
+    address = models.EmailField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "member addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "address"], name="member_address_once")
+        ]
+        indexes = [models.Index(fields=["address"], name="member_address_lookup")]
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class InboundOutcome(models.TextChoices):
+    OPENED = "opened", "Opened an enquiry"
+    THREADED = "threaded", "Added to an enquiry"
+    SET_ASIDE = "set_aside", "Set aside for member services"
+    DUPLICATE = "duplicate", "A copy of a message already taken in"
+
+
+class SetAsideReason(models.TextChoices):
+    UNKNOWN_SENDER = "unknown_sender", "Not from a member's known address"
+    AMBIGUOUS_SENDER = "ambiguous_sender", "The address belongs to more than one member"
+    BOUNCE = "bounce", "A bounce (delivery failure report)"
+    AUTO_REPLY = "auto_reply", "An automatic reply"
+    LOOP = "loop", "Sent by the portal or the mailbox itself (a mail loop)"
+    TOO_LARGE = "too_large", "Too large to take in"
+    NOT_THEIRS = "not_theirs", "Names an enquiry that is not the sender's"
+    UNKNOWN_REFERENCE = "unknown_reference", "Names a reference the council does not have"
+    NO_WARD = "no_ward", "The member has no ward to file it under"
+    NOT_OPENED = "not_opened", "The enquiry could not be opened"
+
+
+def raw_message_path(instance: InboundMessage, filename: str) -> str:
+    return f"mail/{instance.council_id}/{uuid.uuid4().hex}.eml"
+
+
+class InboundMessage(models.Model):
+    """One message taken from the mailbox, exactly once: its row is written in the same
+    transaction as the enquiry it opens or the reply it threads, keyed by the mailbox's
+    UIDVALIDITY and the message's UID, and the message is marked in the mailbox only after that
+    commits. Set-aside messages wait here for member services; nothing is dropped."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="messages")
+    uidvalidity = models.BigIntegerField()
+    uid = models.BigIntegerField()
+    fingerprint = models.CharField(
+        max_length=300, help_text="The Message-ID, or a hash of the message if it has none."
+    )
+    message_id = models.CharField(max_length=300, blank=True)
+    in_reply_to = models.TextField(blank=True)
+    from_address = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(help_text="When the mailbox received it (INTERNALDATE).")
+    size = models.PositiveBigIntegerField(default=0)
+    body_text = models.TextField(blank=True, help_text="The message as plain text, never HTML.")
+    notes = models.TextField(blank=True, help_text="What was done to show it safely.")
+    raw = models.FileField(upload_to=raw_message_path, max_length=200, blank=True)
+    outcome = models.CharField(max_length=10, choices=InboundOutcome.choices)
+    reason = models.CharField(max_length=20, choices=SetAsideReason.choices, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enquiry = models.ForeignKey(
+        Enquiry, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    processed_at = models.DateTimeField()
+    dealt_with_at = models.DateTimeField(null=True, blank=True)
+    dealt_with_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dealt_with_note = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["body_text"])
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "uidvalidity", "uid"], name="inbound_message_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mailbox", "fingerprint"], name="inbound_fingerprint"),
+            models.Index(fields=["council", "outcome", "received_at"], name="inbound_set_aside"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.subject}"

@@ -17,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from enquiries.models import (
+    Channel,
     Enquiry,
     EnquiryAttachment,
     EnquiryCopy,
@@ -365,11 +366,35 @@ OVERDUE_SHOWS = ("reference", "subject", "status", "due_on", "breached_on", "own
 
 
 @dataclass
+class ChannelRow:
+    channel: str
+    label: str
+    received: int
+    on_time: int
+    counted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.on_time / self.counted) if self.counted else 0
+
+
+@dataclass
 class Dashboard:
     rows: list[MonthRow]
     average_working_days: float | None
     answered: int
     overdue_ids: QuerySet[Enquiry] = field(repr=False)
+    channel_counts: QuerySet | None = field(default=None, repr=False)
+
+    @cached_property
+    def channels(self) -> list[ChannelRow]:
+        """Enquiries by how they were received (portal, email, phone, letter, surgery) and the
+        share of those counted that were answered in time (one query, read when shown)."""
+        labels = dict(Channel.choices)
+        return [
+            ChannelRow(c["channel"], labels.get(c["channel"], c["channel"]), **_counts(c))
+            for c in self.channel_counts or []
+        ]
 
     @cached_property
     def overdue(self) -> list[Enquiry]:
@@ -455,7 +480,18 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
         average_working_days=round(total / n, 1) if n else None,
         answered=n,
         overdue_ids=overdue_ids,
+        channel_counts=visible.values("channel")
+        .annotate(
+            received=Count("pk"),
+            on_time=Count("pk", filter=counted & Q(sla_met=True)),
+            counted=Count("pk", filter=counted),
+        )
+        .order_by("channel"),
     )
+
+
+def _counts(row: dict) -> dict:
+    return {k: row[k] for k in ("received", "on_time", "counted")}
 
 
 def due_this_week(today: date) -> tuple[date, date]:

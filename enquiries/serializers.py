@@ -61,6 +61,8 @@ class EnquiryListSerializer(serializers.ModelSerializer):
             "service_area",
             "ward",
             "received_on",
+            "received_at",
+            "channel",
             "due_on",
             "breached_on",
             "overdue",

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from enquiries import views
+from enquiries import intake_views, views
 from enquiries.models import Enquiry
 from protocol_portal.casework.references import reference_pattern
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("queue/reassign/", views.bulk_reassign, name="bulk-reassign"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard.csv", views.dashboard_csv, name="dashboard-csv"),
+    path("log/", intake_views.log_for_member, name="log"),
+    path("set-aside/", intake_views.set_aside, name="set-aside"),
+    path("set-aside/<int:pk>/", intake_views.set_aside_detail, name="set-aside-detail"),
     re_path(rf"^{REFERENCE}/$", views.detail, name="detail"),
     re_path(rf"^{REFERENCE}/export\.csv$", views.export, name="export"),
     re_path(rf"^{REFERENCE}/reopen/$", views.reopen, name="reopen"),

@@ -30,7 +30,7 @@ from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
 from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.exports import csv_safe
-from protocol_portal.org.models import Person
+from protocol_portal.org.models import Person, PostKind
 from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, posted
 from protocol_portal.web.dates import gov_date
@@ -279,6 +279,8 @@ def export(request, reference: str):
         [enquiry.reference, "", "subject", enquiry.subject, ""],
         [enquiry.reference, "", "status", enquiry.get_status_display(), ""],
         [enquiry.reference, "", "owner", enquiry.owner_post, ""],
+        [enquiry.reference, "", "received", enquiry.received_at or enquiry.received_on, ""],
+        [enquiry.reference, "", "channel", enquiry.get_channel_display(), ""],
         [enquiry.reference, "", "due", enquiry.due_on, ""],
         *[[enquiry.reference, e.at.isoformat(), e.kind, e.summary, e.detail] for e in page.events],
     ]
@@ -561,6 +563,7 @@ def queue(request):
             "enquiries": rows,
             "bulk": bulk,
             "dashboard": selectors.may_see_dashboard(held=held),
+            "member_services": any(p.kind == PostKind.MEMBER_SERVICES for p in held),
         },
     )
 

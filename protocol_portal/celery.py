@@ -57,6 +57,11 @@ app.conf.beat_schedule = {
         "task": "protocol_portal.casework.tasks.deliver_pending_outbox",
         "schedule": timedelta(minutes=5),
     },
+    # Take in the members' enquiries mailboxes (IMAP): new enquiries, replies, set-asides.
+    "poll-enquiry-mailboxes": {
+        "task": "enquiries.tasks.poll_mailboxes",
+        "schedule": timedelta(seconds=int(os.environ.get("ENQUIRY_MAILBOX_POLL_SECONDS", "60"))),
+    },
     # Open the 28-day registration return for anyone who has just become a member.
     "open-new-member-returns": {
         "task": "interests.tasks.open_new_member_returns",

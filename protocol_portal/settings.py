@@ -265,6 +265,23 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "attachments")))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# The members' enquiries mailbox (enquiries/mailbox.py; each council's address, server and folder
+# are council data, its secrets ENQUIRY_MAILBOX_<SLUG>_PASSWORD, or for Microsoft 365 OAuth 2
+# ENQUIRY_MAILBOX_<SLUG>_TENANT_ID, _CLIENT_ID and _CLIENT_SECRET, or _ACCESS_TOKEN).
+# ENQUIRY_MAIL_MAX_BYTES: a larger email is not downloaded; its headers are read and it is set
+# aside, left in the mailbox. ENQUIRY_MAILBOX_POLL_SECONDS: how often Celery beat polls.
+# IMAP_CA_FILE: a CA bundle to trust for the IMAP server instead of the system's (e.g. tests).
+# IMAP_TIMEOUT: seconds to wait for the server. ENQUIRY_MAILBOX_TOKEN_URL: the OAuth 2 token
+# endpoint, {tenant} replaced by the tenant id (Microsoft's identity platform by default).
+ENQUIRY_MAIL_MAX_BYTES = env.int("ENQUIRY_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+ENQUIRY_MAILBOX_POLL_SECONDS = env.int("ENQUIRY_MAILBOX_POLL_SECONDS", default=60)
+IMAP_CA_FILE = env.str("IMAP_CA_FILE", default="")
+IMAP_TIMEOUT = env.int("IMAP_TIMEOUT", default=60)
+ENQUIRY_MAILBOX_TOKEN_URL = env.str(
+    "ENQUIRY_MAILBOX_TOKEN_URL",
+    default="https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+)
+
 # SOURCE_ARCHIVE: a zip of the site's code (`git archive --format=zip HEAD`) for /source-code.zip
 # where the site runs without its git repository (the Docker image); empty: built from git.
 SOURCE_ARCHIVE = env.str("SOURCE_ARCHIVE", default="")

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from enquiries.models import Enquiry, EnquiryAttachment
+from enquiries.models import Channel, Enquiry, EnquiryAttachment
+from enquiries.receipt import receipt_errors, received_text
 from enquiries.services.base import _due_text
 from enquiries.services.clock import _clock_run
 from enquiries.services.placement import (
@@ -70,11 +71,20 @@ def enquiry_create(
     is_policy: bool = False,
     is_cross_directorate: bool = False,
     attachments: Sequence[UploadedFile] = (),
+    channel: str = Channel.PORTAL,
+    received_at: datetime | None = None,
     actor: Person,
     as_of: datetime,
 ) -> Enquiry:
     """Log a member's enquiry, route it by the council's rules, start its clock and send the
-    acknowledgement: reference, owner and due date (000 §7.1; 004 §12.2)."""
+    acknowledgement: reference, owner and due date (000 §7.1; 004 §12.2). Received by email,
+    phone, letter or at a surgery, the clock runs from the true moment of receipt."""
+    received_at = received_at or as_of
+    errors = receipt_errors(member=member, received_at=received_at, as_of=as_of)
+    if channel not in Channel.values:
+        errors["channel"] = "Choose how the enquiry was received."
+    if errors:
+        raise ValidationError(errors)
     _validate_new(
         member=member,
         service_area=service_area,
@@ -91,6 +101,7 @@ def enquiry_create(
             raise ValidationError({"attachments": exc.messages}) from exc
     council = member.council
     today = plumbing.today(as_of)
+    received_on = plumbing.today(received_at)
     enquiry = Enquiry(
         reference=reference_next(council=council, prefix=Enquiry.REFERENCE_PREFIX, year=today.year),
         council=council,
@@ -109,7 +120,9 @@ def enquiry_create(
         or (member.ward_id is not None and member.ward_id != ward.pk),
         is_policy=is_policy,
         is_cross_directorate=is_cross_directorate,
-        received_on=today,
+        received_on=received_on,
+        received_at=received_at,
+        channel=channel,
     )
     enquiry.concerning = concerning_for(
         relates_to_legal_proceedings=relates_to_legal_proceedings,
@@ -121,11 +134,16 @@ def enquiry_create(
     _place(enquiry, placement)
     _clock_run(
         enquiry,
-        start=today,
+        start=received_on,
         days=placement.deadline_days or council.enquiry_working_days,
         calendar=placement.deadline_calendar if placement.deadline_days else CalendarKind.WORKING,
     )
-    plumbing.save(enquiry, actor=actor, reason="logged by the member")
+    on_behalf = actor.pk != member.person_id
+    plumbing.save(
+        enquiry,
+        actor=actor,
+        reason="logged on the member's behalf" if on_behalf else "logged by the member",
+    )
     copies = _grant_placement(enquiry, placement, as_of=as_of)
     for upload in attachments:
         _attachment_store(enquiry, upload, actor=actor, as_of=as_of)
@@ -134,7 +152,8 @@ def enquiry_create(
         as_of=as_of,
         actor=actor,
         kind="received",
-        summary=f"Enquiry received from {member}; due {_due_text(enquiry)}",
+        summary=f"Enquiry received from {member} {received_text(enquiry)}"
+        f"{f', logged by {actor}' if on_behalf else ''}; due {_due_text(enquiry)}",
         detail=enquiry.description,
     )
     plumbing.event(
@@ -151,12 +170,14 @@ def enquiry_create(
         key="ack",
         subject="enquiry received",
         body=(
-            f"Thank you. Your enquiry “{enquiry.subject}” has the reference {enquiry.reference}. "
+            f"Thank you. Your enquiry “{enquiry.subject}”, received {received_text(enquiry)}"
+            f"{f' and logged for you by {actor}' if on_behalf else ''}, "
+            f"has the reference {enquiry.reference}. "
             f"It is with {owner.title}"
             f"{f' ({owner.holder})' if owner.holder_id else ''}, "
             f"and the council aims to answer by {_due_text(enquiry)}."
         ),
-        recipients=[member.person],
+        people=[member.person],
         as_of=as_of,
     )
     plumbing.tell(
@@ -164,7 +185,7 @@ def enquiry_create(
         key="new",
         subject="new member enquiry",
         body=f"{member} logged “{enquiry.subject}”; due {_due_text(enquiry)}.",
-        recipients=holders([owner]),
+        people=holders([owner]),
         as_of=as_of,
     )
     if enquiry.about_other_ward:

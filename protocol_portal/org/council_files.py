@@ -6,7 +6,7 @@ plus object slug or rule key) and writes nothing unless every file is valid.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,23 @@ class LoadReport:
             f"{len(self.councils)} councils ({', '.join(self.councils)}): "
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         )
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a council file that a case app owns (e.g. enquiries' `mailbox:`), registered in
+    its AppConfig.ready so that this loader validates and writes it without importing the app.
+    `validate(value, data, name, errors)` appends messages; `write(council, value, report)`."""
+
+    validate: Callable[[Any, dict[str, Any], str, list[str]], None]
+    write: Callable[[Council, Any, LoadReport], None]
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def section_register(key: str, section: Section) -> None:
+    SECTIONS[key] = section
 
 
 def council_files(paths: Iterable[str | Path] = ()) -> list[Path]:
@@ -192,6 +209,9 @@ def validate(data: dict[str, Any], name: str) -> list[str]:
         f"{name}: {message}" for message in routing.validate(rows, post_kinds, post_slugs)
     )
     _validate_chasers(data, name, errors)
+    for key, section in SECTIONS.items():
+        if data.get(key) is not None:
+            section.validate(data[key], data, name, errors)
     return errors
 
 
@@ -354,6 +374,13 @@ def _slugify(text: str) -> str:
     return slugify(text)[:50]
 
 
+def _write_sections(datasets: list[dict], councils: dict[str, Council], report: LoadReport):
+    for data in datasets:
+        for key, section in SECTIONS.items():
+            if data.get(key) is not None:
+                section.write(councils[data["council"]["slug"]], data[key], report)
+
+
 def load(paths: Iterable[str | Path] = (), *, check_only: bool = False) -> LoadReport:
     """Validate every file, then (unless check_only) write them all in one transaction."""
     files = council_files(paths)
@@ -373,6 +400,7 @@ def load(paths: Iterable[str | Path] = (), *, check_only: bool = False) -> LoadR
         return report
     with transaction.atomic():
         councils = {d["council"]["slug"]: _write_council(d, report) for d in datasets}
+        _write_sections(datasets, councils, report)
         for data in datasets:
             partner = data["council"].get("shares_staff_with")
             if partner:

@@ -83,6 +83,7 @@ def ids_for(o) -> dict[str, list[dict]]:
         "complaints:summary-csv": [{"pk": o.summary.pk}],
         "complaints:supersede": [{"pk": o.conduct.pk, "determination_pk": o.determination.pk}],
         "enquiries:attachment": [{"reference": ref, "pk": o.attachment.pk}],
+        "enquiries:set-aside-detail": [{"pk": o.inbound.pk}],
         "enquiries:act": [{"reference": ref, "name": n} for n in ACTIONS],
         "interests:relationship-detail": [{"pk": o.relationship.pk}],
         "interests:relationship-close": [

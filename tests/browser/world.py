@@ -113,6 +113,27 @@ def _access_requests(o, now) -> None:
     o.foi = foi_request.foi
 
 
+def _set_aside_email(o, now):
+    """An email to the members' enquiries mailbox from an unknown sender, set aside."""
+    from enquiries.mail import inbound_take
+    from enquiries.models import Mailbox
+
+    mailbox = Mailbox.objects.create(
+        council=o.council,
+        address="enquiries@testshire.example",
+        host="127.0.0.1",
+        service_area=o.repairs,
+        enabled=False,
+    )
+    raw = (
+        b"From: resident@elsewhere.example\r\nSubject: Help with my bins\r\n"
+        b"Message-ID: <bins@elsewhere.example>\r\n\r\nThe bins were not collected.\r\n"
+    )
+    return inbound_take(
+        mailbox=mailbox, uidvalidity=1, uid=1, raw=raw, size=len(raw), arrived_at=now, as_of=now
+    )
+
+
 def build_world() -> SimpleNamespace:
     """The organisation, one case of each type, and the people who sign in as each role."""
     o = build_complaint_org(slug="testshire")
@@ -135,6 +156,7 @@ def build_world() -> SimpleNamespace:
         as_of=now,
     )
     o.attachment = o.enquiry.attachments.get()
+    o.inbound = _set_aside_email(o, now)
     o.complaint = complaint_services.complaint_raise(
         council=o.council,
         raiser=member.person,

@@ -1,0 +1,39 @@
+"""Thin Celery tasks: take ids, return early if the work is gone, call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+from enquiries.mailbox import mailbox_poll
+from enquiries.models import Mailbox
+
+
+@shared_task
+def poll_mailboxes() -> int:
+    """Hand each council's enabled members' enquiries mailbox to its own poll."""
+    ids = list(Mailbox.objects.filter(enabled=True).values_list("pk", flat=True))
+    for pk in ids:
+        poll_mailbox.delay(pk)
+    return len(ids)
+
+
+@shared_task
+def poll_mailbox(mailbox_id: int) -> int:
+    """Take in what is waiting in one mailbox; how many messages were taken. Two polls of one
+    mailbox would be safe (each message is taken under a row lock, once) but wasteful, so a
+    poll still running makes the next one return at once."""
+    mailbox = (
+        Mailbox.objects.filter(pk=mailbox_id, enabled=True)
+        .select_related("council", "service_area")
+        .first()
+    )
+    lock = f"enquiries:mailbox-poll:{mailbox_id}"
+    held_for = settings.ENQUIRY_MAILBOX_POLL_SECONDS * 10
+    if mailbox is None or not cache.add(lock, 1, timeout=held_for):
+        return 0
+    try:
+        return mailbox_poll(mailbox=mailbox).taken
+    finally:
+        cache.delete(lock)
