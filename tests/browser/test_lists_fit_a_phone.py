@@ -24,6 +24,21 @@ def world():
     return build_world()
 
 
+# The chart's words that a bar covers (the type's name once sat beside its bar and a long one
+# ran under it), and any of them cut off by the edge of the SVG.
+HIDDEN_LABELS = """() => {
+    const svg = document.querySelector('svg.portal-chart');
+    const box = svg.getBoundingClientRect();
+    const bars = [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect());
+    const meets = (a, b) => a.left < b.right && b.left < a.right
+        && a.top < b.bottom && b.top < a.bottom;
+    return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => bars.some(b => meets(r, b)) || r.right > box.right + 1
+            || r.left < box.left - 1)
+        .map(([text]) => text);
+}"""
+
+
 def pages(o):
     """(role, name, url) for each page of the issue, for each role that sees it."""
     summary = reverse("complaints:summary", kwargs={"pk": o.summary.pk})
@@ -55,6 +70,8 @@ def test_the_four_pages_fit_a_phone(browser, live_server, world, shot, axe_check
                 found = page.evaluate(OVERFLOW_JS)
                 if found:
                     too_wide.append(f"{label} at {width}: {found}")
+                if name == "complaints-summary":
+                    assert not page.evaluate(HIDDEN_LABELS), f"{label} at {width}"
                 axe_check(page, f"{label} at {width}px")
                 shot(page, f"fit-{label}-{width}")
         context.close()
