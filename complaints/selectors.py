@@ -596,14 +596,14 @@ def summary_chart(*, totals: dict, width: int = 480, bar: int = 28) -> dict:
     and the chart (scaled to its column by CSS) fits a phone."""
     by_type = sorted((totals.get("by_type") or {}).items())
     top = max((n for _, n in by_type), default=0) or 1
-    label = 22  # the line above a bar holding the type's name
+    label = 26  # the line above a bar holding the type's name
     row = label + bar + 12
     scale = (width - 40) / top
     bars = [
         {
             "label": name,
             "count": n,
-            "label_y": i * row + 16,
+            "label_y": i * row + 19,
             "y": i * row + label,
             "width": round(n * scale, 1),
             "x": 0,
