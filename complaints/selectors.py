@@ -591,29 +591,32 @@ def summary_councils_for(*, user: Person) -> QuerySet[Council]:
 
 
 def summary_chart(*, totals: dict, width: int = 480, bar: int = 28) -> dict:
-    """Bars for the summary's SVG chart (counts by type), sized here so the template only draws."""
+    """Bars for the summary's SVG chart (counts by type), sized here so the template only draws.
+    Each type's name is on its own line above its bar, so a long name is never hidden by a bar
+    and the chart (scaled to its column by CSS) fits a phone."""
     by_type = sorted((totals.get("by_type") or {}).items())
     top = max((n for _, n in by_type), default=0) or 1
-    label_width = 220
-    scale = (width - label_width - 40) / top
+    label = 26  # the line above a bar holding the type's name
+    row = label + bar + 12
+    scale = (width - 40) / top
     bars = [
         {
-            "label": label,
+            "label": name,
             "count": n,
-            "y": i * (bar + 8),
+            "label_y": i * row + 19,
+            "y": i * row + label,
             "width": round(n * scale, 1),
-            "x": label_width,
-            "text_x": label_width + round(n * scale, 1) + 6,
-            "text_y": i * (bar + 8) + bar * 0.68,
+            "x": 0,
+            "text_x": round(n * scale, 1) + 6,
+            "text_y": i * row + label + bar * 0.68,
         }
-        for i, (label, n) in enumerate(by_type)
+        for i, (name, n) in enumerate(by_type)
     ]
     return {
         "bars": bars,
         "width": width,
-        "height": max(len(bars), 1) * (bar + 8),
+        "height": max(len(bars), 1) * row,
         "bar": bar,
-        "label_width": label_width,
     }
 
 
