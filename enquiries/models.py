@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from enquiries.states import OPEN, Status, Urgency
 from protocol_portal.casework.models import Case
+from protocol_portal.casework.receipt import Channel  # noqa: F401 - shared by every case type
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
@@ -63,17 +64,6 @@ class SlaMetField(models.BooleanField):
         value = sla_met(model_instance)
         setattr(model_instance, self.attname, value)
         return value
-
-
-class Channel(models.TextChoices):
-    """How the enquiry reached the council: typed into the portal by the member, or received
-    some other way and logged (by the mailbox poll, or by member services or an officer)."""
-
-    PORTAL = "portal", "Portal"
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    LETTER = "letter", "Letter"
-    SURGERY = "surgery", "At a surgery"
 
 
 class Enquiry(Case):

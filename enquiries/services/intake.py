@@ -177,7 +177,7 @@ def enquiry_create(
             f"{f' ({owner.holder})' if owner.holder_id else ''}, "
             f"and the council aims to answer by {_due_text(enquiry)}."
         ),
-        people=[member.person],
+        recipients=[member.person],
         as_of=as_of,
     )
     plumbing.tell(
@@ -185,7 +185,7 @@ def enquiry_create(
         key="new",
         subject="new member enquiry",
         body=f"{member} logged “{enquiry.subject}”; due {_due_text(enquiry)}.",
-        people=holders([owner]),
+        recipients=holders([owner]),
         as_of=as_of,
     )
     if enquiry.about_other_ward:
