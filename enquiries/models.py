@@ -381,6 +381,14 @@ class InboundMessage(models.Model):
     UIDVALIDITY and the message's UID, and the message is marked in the mailbox only after that
     commits. Set-aside messages wait here for member services; nothing is dropped."""
 
+    # Retention treats a stored email as part of the enquiry it opened or was threaded onto:
+    # removed with its raw message when the enquiry is anonymised or deleted
+    # (protocol_portal/casework/retention.py).
+    RETAINED_WITH_CASE = "enquiry"
+    # Subject access finds a set-aside email by its sender's address as well as by member
+    # (protocol_portal/casework/subject_access.py).
+    SENDER_ADDRESS_FIELD = "from_address"
+
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
     mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="messages")
     uidvalidity = models.BigIntegerField()
