@@ -8,10 +8,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from enquiries.models import Channel, Enquiry, EnquiryAttachment, EnquiryCopy, WardNotice
+from enquiries.models import Enquiry, EnquiryAttachment, EnquiryCopy, WardNotice
 from enquiries.states import OPEN, Status, Urgency
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
+from protocol_portal.casework.receipt import LOGGED_CHANNELS
 from protocol_portal.org.models import Member, Post, ServiceArea, Ward
 
 
@@ -209,7 +210,7 @@ class EnquiryCreateSerializer(serializers.Serializer):
         "logged for. A member logs only their own and leaves this out.",
     )
     channel = serializers.ChoiceField(
-        choices=[c for c in Channel.choices if c[0] != Channel.PORTAL],
+        choices=LOGGED_CHANNELS,
         required=False,
         help_text="Logged on a member's behalf: how the enquiry was received.",
     )

@@ -18,7 +18,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from protocol_portal.casework.receipt import Channel
+from protocol_portal.casework.receipt import LOGGED_CHANNELS, Channel
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Post
 
@@ -207,7 +207,7 @@ class LoggedForFields(serializers.Serializer):
         "for. A member logs only their own and leaves this out.",
     )
     channel = serializers.ChoiceField(
-        choices=[c for c in Channel.choices if c[0] != Channel.PORTAL],
+        choices=LOGGED_CHANNELS,
         required=False,
         help_text="Logged on a member's behalf: how it was received.",
     )

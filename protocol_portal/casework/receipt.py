@@ -32,6 +32,9 @@ class Channel(models.TextChoices):
     SURGERY = "surgery", "At a surgery"
 
 
+# What member services or an officer may say a case logged for a member came by.
+LOGGED_CHANNELS = [c for c in Channel.choices if c[0] != Channel.PORTAL]
+
 HOW = {
     Channel.PORTAL: "through the portal",
     Channel.EMAIL: "by email",

@@ -134,7 +134,7 @@ def test_the_case_page_shows_when_and_how_it_was_received(client, ntk):
 # ---- the API -----------------------------------------------------------------------------
 
 
-def _api(client, council, member, **extra):
+def _api(client, council, for_member, **extra):
     ask = h.group_ask(council)
     body = {
         "council": council.slug,
@@ -143,7 +143,7 @@ def _api(client, council, member, **extra):
         "purpose": ask.purpose,
         "justification": ask.justification,
         "other_group_papers": True,
-        "member": member.person.username,
+        "member": for_member.person.username,
         "channel": Channel.PHONE,
         "received_at": "2026-02-25T09:15:00",
         **extra,
