@@ -23,7 +23,13 @@ from access_requests.filters import AccessRequestFilter, FoiRequestFilter
 from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
-from protocol_portal.api import CaseViewSetMixin, error_responses, router, valid_data
+from protocol_portal.api import (
+    CaseViewSetMixin,
+    error_responses,
+    logged_for,
+    router,
+    valid_data,
+)
 from protocol_portal.api_parsers import JSONParser
 from protocol_portal.casework.files import SERVED_TYPES
 
@@ -111,9 +117,10 @@ class AccessRequestViewSet(
         """How the request would be treated and why (each result names its paragraph), who
         decides and by when — before anything is written."""
         data = valid_data(s.AskSerializer, self.request)
+        logged = logged_for(data, council=data["council"], user=request.user)
         plan = services.access_request_preview(
             council=data["council"],
-            requester=request.user,
+            requester=logged["person"],
             ask=_ask(data),
             as_of=timezone.now(),
         )
@@ -124,11 +131,15 @@ class AccessRequestViewSet(
     )
     def create(self, request):
         data = valid_data(s.AskSerializer, self.request)
+        logged = logged_for(data, council=data["council"], user=request.user)
         item = services.access_request_submit(
             council=data["council"],
-            requester=request.user,
+            requester=logged["person"],
             ask=_ask(data),
             wants_foi=data["wants_foi"],
+            channel=logged["channel"],
+            received_at=logged["received_at"],
+            actor=logged["actor"],
             as_of=timezone.now(),
         )
         return self.answer(item, status.HTTP_201_CREATED)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release, ReleaseOpening
 from access_requests.states import Ground, Outcome, Part, Purpose
-from protocol_portal.api import SlugRelatedField
+from protocol_portal.api import LoggedForFields, SlugRelatedField
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
 
@@ -146,7 +146,7 @@ class AccessRequestSerializer(AccessRequestListSerializer):
         return foi.reference if foi is not None else None
 
 
-class AskSerializer(serializers.Serializer):
+class AskSerializer(LoggedForFields):
     """What the member says: the same fields as the browser form."""
 
     council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())

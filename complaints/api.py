@@ -21,7 +21,13 @@ from complaints import selectors, services
 from complaints import serializers as s
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
-from protocol_portal.api import CaseViewSetMixin, error_responses, router, valid_data
+from protocol_portal.api import (
+    CaseViewSetMixin,
+    error_responses,
+    logged_for,
+    router,
+    valid_data,
+)
 
 _TEXT = {"type": "string", "readOnly": True}
 _MAYBE = {"type": "string", "readOnly": True, "nullable": True}
@@ -109,7 +115,17 @@ class ComplaintViewSet(
                 status=status.HTTP_201_CREATED,
             )
 
-        return done(services.complaint_raise(raiser=request.user, as_of=timezone.now(), **data))
+        logged = logged_for(data, council=data["council"], user=request.user)
+        return done(
+            services.complaint_raise(
+                raiser=logged["person"],
+                channel=logged["channel"],
+                received_at=logged["received_at"],
+                actor=logged["actor"],
+                as_of=timezone.now(),
+                **data,
+            )
+        )
 
     @extend_schema(
         request=s.ComplaintPreviewInputSerializer,

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
-from protocol_portal.api import SlugRelatedField
+from protocol_portal.api import LoggedForFields, SlugRelatedField
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post
 
@@ -137,7 +137,7 @@ SUBJECT_POST_NOT_FOUND = "Choose the officer the concern is about."
 SUBJECT_MEMBER_NOT_FOUND = "Choose the member the complaint is about."
 
 
-class ComplaintCreateSerializer(serializers.Serializer):
+class ComplaintCreateSerializer(LoggedForFields):
     council = SlugRelatedField(slug_field="slug", queryset=Council.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     subject_post = serializers.PrimaryKeyRelatedField(

@@ -38,6 +38,7 @@ from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Matter, conflicts_for, is_blocked
 from protocol_portal.casework.permissions import grant_to_posts
+from protocol_portal.casework.receipt import Channel, receipt_check, received_text
 from protocol_portal.casework.services import (
     clock_schedule,
     clock_start,
@@ -187,9 +188,26 @@ def complaint_raise(
     subject_member: Member | None = None,
     informal_attempted: bool | None = None,
     informal_detail: str = "",
+    channel: str = Channel.PORTAL,
+    received_at: datetime | None = None,
+    actor: Person | None = None,
 ) -> Complaint:
     """Raise a concern or complaint; the council's rules route it by the role of the person it is
-    about, and the handler must acknowledge it in time (004 §11.3; 000 §14; 002 §105–108)."""
+    about, and the handler must acknowledge it in time (004 §11.3; 000 §14; 002 §105–108).
+    Logged for a member by member services or an officer (`actor`), received by phone, letter,
+    email or at a surgery, the clock runs from the true moment of receipt."""
+    actor = actor or raiser
+    received_at = receipt_check(
+        council=council,
+        member=Member.objects.filter(council=council, person=raiser).first(),
+        on_behalf_of=raiser,
+        channel=channel,
+        received_at=received_at,
+        actor=actor,
+        as_of=as_of,
+        what="complaint",
+    )
+    on_behalf = actor.pk != raiser.pk
     errors = {}
     if not summary.strip():
         errors["summary"] = "Say in a line what the complaint is about."
@@ -228,25 +246,42 @@ def complaint_raise(
         informal_expected=plan.informal_first,
         informal_attempted=informal_attempted if plan.informal_first else None,
         informal_detail=informal_detail.strip() if plan.informal_first else "",
+        channel=channel,
+        received_at=received_at,
     )
     _apply_plan(complaint, plan)
     clock_start(
         case=complaint,
-        received_on=plumbing.today(as_of),
+        received_on=plumbing.today(received_at),
         days=plan.deadline_days,
         calendar=plan.deadline_calendar,
     )
     complaint.ack_due_on = complaint.due_on
-    plumbing.save(complaint, actor=raiser, reason="raised")
+    plumbing.save(
+        complaint, actor=actor, reason="logged on the raiser's behalf" if on_behalf else "raised"
+    )
     _stage_audiences(complaint, plan, as_of=as_of)
     plumbing.event(
         complaint,
-        actor=raiser,
+        actor=actor,
         as_of=as_of,
         kind="raised",
-        summary=f"Raised; routed to the {complaint.handler_title} ({complaint.rule_source})",
+        summary=f"Raised {received_text(complaint)}"
+        f"{f', logged by {actor}' if on_behalf else ''}; "
+        f"routed to the {complaint.handler_title} ({complaint.rule_source})",
         detail=plan.explanation,
     )
+    if on_behalf:
+        plumbing.tell(
+            complaint,
+            key="logged-for-you",
+            subject="your complaint has been logged",
+            body=f"Your complaint “{complaint.summary}”, received {received_text(complaint)}, "
+            f"was logged for you by {actor}. It is with the {complaint.handler_title}, who "
+            f"should acknowledge it by {complaint.due_on:%-d %B %Y}.",
+            recipients=[raiser],
+            as_of=as_of,
+        )
     for note in plan.handler_notes:
         plumbing.event(
             complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False

@@ -187,7 +187,7 @@ class EnquiryViewSet(
         return self._detail(enquiry, perms)
 
     @extend_schema(
-        summary="Log an enquiry (members only)",
+        summary="Log an enquiry: a member their own; an officer or member services for a member",
         request={
             "application/json": s.EnquiryCreateSerializer,
             "multipart/form-data": s.EnquiryCreateSerializer,
@@ -200,9 +200,19 @@ class EnquiryViewSet(
     )
     def create(self, request, *args, **kwargs):
         memberships = selectors.memberships(user=request.user)
-        if not memberships:
-            raise PermissionDenied("Only members log enquiries.")
-        data = valid_data(s.EnquiryCreateSerializer, request, memberships=memberships)
+        officer_council_ids = {p.council_id for p in selectors.posts_held(user=request.user)}
+        if not memberships and not officer_council_ids:
+            raise PermissionDenied("Only members and council officers log enquiries.")
+        data = valid_data(
+            s.EnquiryCreateSerializer,
+            request,
+            memberships=memberships,
+            officer_council_ids=officer_council_ids,
+            own_username=request.user.username,
+        )
+        # An officer logging for the member gives how and when it was received; the service
+        # checks the moment of receipt (never in the future, never before the member took
+        # office, at most a year back) and refuses with a 400 naming received_at.
         enquiry = services.enquiry_create(**data, actor=request.user, as_of=timezone.now())
         response = self._detail(enquiry)
         response.status_code = status.HTTP_201_CREATED

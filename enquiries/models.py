@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from enquiries.states import OPEN, Status, Urgency
 from protocol_portal.casework.models import Case
+from protocol_portal.casework.receipt import Channel  # noqa: F401 - shared by every case type
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
@@ -63,17 +64,6 @@ class SlaMetField(models.BooleanField):
         value = sla_met(model_instance)
         setattr(model_instance, self.attname, value)
         return value
-
-
-class Channel(models.TextChoices):
-    """How the enquiry reached the council: typed into the portal by the member, or received
-    some other way and logged (by the mailbox poll, or by member services or an officer)."""
-
-    PORTAL = "portal", "Portal"
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    LETTER = "letter", "Letter"
-    SURGERY = "surgery", "At a surgery"
 
 
 class Enquiry(Case):
@@ -390,6 +380,14 @@ class InboundMessage(models.Model):
     transaction as the enquiry it opens or the reply it threads, keyed by the mailbox's
     UIDVALIDITY and the message's UID, and the message is marked in the mailbox only after that
     commits. Set-aside messages wait here for member services; nothing is dropped."""
+
+    # Retention treats a stored email as part of the enquiry it opened or was threaded onto:
+    # removed with its raw message when the enquiry is anonymised or deleted
+    # (protocol_portal/casework/retention.py).
+    RETAINED_WITH_CASE = "enquiry"
+    # Subject access finds a set-aside email by its sender's address as well as by member
+    # (protocol_portal/casework/subject_access.py).
+    SENDER_ADDRESS_FIELD = "from_address"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
     mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="messages")

@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from enquiries.models import Enquiry, EnquiryAttachment, EnquiryCopy, WardNotice
 from enquiries.states import OPEN, Status, Urgency
 from protocol_portal.casework.files import attachment_check
 from protocol_portal.casework.models import CaseEvent
+from protocol_portal.casework.receipt import LOGGED_CHANNELS
 from protocol_portal.org.models import Member, Post, ServiceArea, Ward
 
 
@@ -201,6 +203,23 @@ class EnquiryCreateSerializer(serializers.Serializer):
     confirm_not_duplicate = serializers.BooleanField(
         default=False, help_text="Set when a similar open enquiry exists and this is different."
     )
+    member = serializers.CharField(
+        required=False,
+        max_length=150,
+        help_text="Officers and member services: the username of the member the enquiry is "
+        "logged for. A member logs only their own and leaves this out.",
+    )
+    channel = serializers.ChoiceField(
+        choices=LOGGED_CHANNELS,
+        required=False,
+        help_text="Logged on a member's behalf: how the enquiry was received.",
+    )
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="Logged on a member's behalf: when it was really received (ISO 8601, UK time "
+        "if no offset). Never in the future, never before the member took office, at most a "
+        "year back; the clock runs from it.",
+    )
 
     def validate_attachments(self, files):
         errors = []
@@ -213,15 +232,59 @@ class EnquiryCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         return files
 
-    def validate(self, attrs):
+    def _member(self, attrs) -> Member:
+        """The member the enquiry is for: the caller's own membership, or — logged on a
+        member's behalf by an officer — a member of a council where the caller holds a post."""
         memberships: list[Member] = self.context["memberships"]
+        council_ids: set[int] = self.context.get("officer_council_ids", set())
         slug = attrs.get("council")
-        chosen = [m for m in memberships if slug is None or m.council.slug == slug]
-        if not chosen:
-            raise serializers.ValidationError({"council": "You are not a member of that council."})
+        username = attrs.get("member")
+        if username is not None and council_ids:
+            chosen = list(
+                Member.objects.filter(
+                    person__username=username, council_id__in=council_ids
+                ).select_related("council", "person", "ward")
+            )
+            chosen = [m for m in chosen if slug is None or m.council.slug == slug]
+            if not chosen:
+                raise serializers.ValidationError(
+                    {"member": "No member of your council has that username."}
+                )
+        else:
+            if not memberships:
+                raise serializers.ValidationError(
+                    {"member": "Say which member the enquiry is logged for (their username)."}
+                )
+            chosen = [m for m in memberships if slug is None or m.council.slug == slug]
+            if not chosen:
+                raise serializers.ValidationError(
+                    {"council": "You are not a member of that council."}
+                )
+            for name in ("channel", "received_at"):
+                if name in attrs:
+                    raise serializers.ValidationError(
+                        {
+                            name: "Your own enquiry is received when you log it; member services "
+                            "or an officer record how and when one logged for you was received."
+                        }
+                    )
         if len(chosen) > 1:
             raise serializers.ValidationError({"council": "Say which council this is for."})
-        member = chosen[0]
+        return chosen[0]
+
+    def validate(self, attrs):
+        member = self._member(attrs)
+        if member.person.username != self.context["own_username"]:
+            # Logged on the member's behalf: how and when it was received are the officer's to say.
+            errors = {
+                name: "Say how the enquiry was received."
+                if name == "channel"
+                else "Say when the enquiry was received."
+                for name in ("channel", "received_at")
+                if name not in attrs
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
         area = ServiceArea.objects.filter(
             council_id=member.council_id, slug=attrs["service_area"]
         ).first()
@@ -252,6 +315,13 @@ class EnquiryCreateSerializer(serializers.Serializer):
         attrs.pop("council", None)
         attrs.pop("confirm_not_duplicate", None)
         return attrs
+
+    def validate_member(self, value):
+        # A member may not log for someone else: refused before anything else is looked at.
+        own = self.context["own_username"]
+        if not self.context.get("officer_council_ids") and value != own:
+            raise PermissionDenied("A member logs only their own enquiries.")
+        return value
 
 
 class EnquiryQuestionSerializer(serializers.Serializer):

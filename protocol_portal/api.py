@@ -18,7 +18,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from protocol_portal.casework.receipt import LOGGED_CHANNELS, Channel
 from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org.models import Member, Post
 
 
 class Router(DefaultRouter):
@@ -192,3 +194,66 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
     return page_server_error(request)
+
+
+class LoggedForFields(serializers.Serializer):
+    """Member services or an officer logging a case on a member's behalf: whom it is for, how
+    and when it was really received (protocol_portal/casework/receipt.py has the rules)."""
+
+    member = serializers.CharField(
+        required=False,
+        max_length=150,
+        help_text="Officers and member services: the username of the member the case is logged "
+        "for. A member logs only their own and leaves this out.",
+    )
+    channel = serializers.ChoiceField(
+        choices=LOGGED_CHANNELS,
+        required=False,
+        help_text="Logged on a member's behalf: how it was received.",
+    )
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="Logged on a member's behalf: when it was really received (ISO 8601, UK time "
+        "if no offset). Never in the future, never before the member took office, at most a "
+        "year back; the clock runs from it.",
+    )
+
+
+def logged_for(data: dict, *, council, user) -> dict:
+    """Take `member`, `channel` and `received_at` out of validated input: the person the case is
+    for and, logged on their behalf, how and when it was received and who logged it. The
+    service checks the rest (only an officer of the council logs for another: 403; a moment
+    that cannot be true: 400 naming received_at)."""
+    username = data.pop("member", None)
+    channel = data.pop("channel", None)
+    received_at = data.pop("received_at", None)
+    if username is None or username == user.username:
+        if channel is not None or received_at is not None:
+            raise exceptions.ValidationError(
+                {
+                    "channel" if channel is not None else "received_at": [
+                        "Your own case is received when you log it; member services or an "
+                        "officer record how and when one logged for you was received."
+                    ]
+                }
+            )
+        return {"person": user, "channel": Channel.PORTAL, "received_at": None, "actor": user}
+    if not Post.objects.filter(holder=user, council=council).exists():
+        raise exceptions.PermissionDenied(
+            "Only an officer of the council logs a case for a member."
+        )
+    member = (
+        Member.objects.filter(council=council, person__username=username)
+        .select_related("person")
+        .first()
+    )
+    errors = {}
+    if member is None:
+        errors["member"] = ["No member of that council has that username."]
+    if channel is None:
+        errors["channel"] = ["Say how it was received."]
+    if received_at is None:
+        errors["received_at"] = ["Say when it was received."]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return {"person": member.person, "channel": channel, "received_at": received_at, "actor": user}

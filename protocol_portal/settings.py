@@ -397,6 +397,8 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set, so clients get stable, readable enum types.
     "ENUM_NAME_OVERRIDES": {
         "EnquiryStatusEnum": "enquiries.states.Status",
+        "ChannelEnum": "protocol_portal.casework.receipt.Channel",
+        "LoggedChannelEnum": "protocol_portal.casework.receipt.LOGGED_CHANNELS",
         "UrgencyEnum": "enquiries.states.Urgency",
         "ComplaintStatusEnum": "complaints.states.Status",
         "ComplaintKindEnum": "complaints.states.Kind",

@@ -14,6 +14,7 @@ from access_requests.services.base import _member, _reference
 from access_requests.services.foi import _to_foi
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.receipt import Channel, receipt_check, received_text
 from protocol_portal.casework.services import clock_start
 from protocol_portal.org.models import Council, Person
 
@@ -36,11 +37,28 @@ def access_request_submit(
     ask: Ask,
     as_of: datetime,
     wants_foi: bool = False,
+    channel: str = Channel.PORTAL,
+    received_at: datetime | None = None,
+    actor: Person | None = None,
 ) -> AccessRequest:
     """A member asks to see a document or information; the presumption engine says how it is
     treated and the council's rules name who decides, within the need-to-know limit
-    (default 10 working days)."""
+    (default 10 working days). Logged for the member by member services or an officer
+    (`actor`), received by phone, letter, email or at a surgery, the limit runs from the true
+    moment of receipt."""
     member = _member(council, requester)
+    actor = actor or requester
+    received_at = receipt_check(
+        council=council,
+        member=member,
+        on_behalf_of=requester,
+        channel=channel,
+        received_at=received_at,
+        actor=actor,
+        as_of=as_of,
+        what="request",
+    )
+    on_behalf = actor.pk != requester.pk
     if not ask.justification.strip() and not wants_foi:
         raise ValidationError({"justification": "Say why you need it to do your job as a member."})
     plan = selectors.request_plan(
@@ -91,22 +109,43 @@ def access_request_submit(
         owner_post=plan.handler_post,
         holder_post=plan.holder_post,
         handler_title=plan.handler_title[:200],
+        channel=channel,
+        received_at=received_at,
     )
     clock_start(
-        case=request, received_on=plumbing.today(as_of), days=council.need_to_know_working_days
+        case=request,
+        received_on=plumbing.today(received_at),
+        days=council.need_to_know_working_days,
     )
-    plumbing.save(request, actor=requester, reason="submitted")
+    plumbing.save(
+        request,
+        actor=actor,
+        reason="logged on the member's behalf" if on_behalf else "submitted",
+    )
     request.advisers.add(*plan.advisers)
     access_sync(request, as_of=as_of)
     plumbing.event(
         request,
-        actor=requester,
+        actor=actor,
         as_of=as_of,
         kind="submitted",
-        summary=f"Submitted: {plan.presumption_label.lower()} ({plan.result.source}); "
+        summary=f"Submitted {received_text(request)}"
+        f"{f', logged by {actor}' if on_behalf else ''}: "
+        f"{plan.presumption_label.lower()} ({plan.result.source}); "
         f"with the {request.handler_title}",
         detail=plan.explanation,
     )
+    if on_behalf:
+        plumbing.tell(
+            request,
+            key="logged-for-you",
+            subject="your need-to-know request has been logged",
+            body=f"Your request to see “{request.what}”, received {received_text(request)}, "
+            f"was logged for you by {actor}. The {request.handler_title} decides it by "
+            f"{request.due_on:%-d %B %Y}.",
+            recipients=[requester],
+            as_of=as_of,
+        )
     for flag in request.interest_flags:
         plumbing.event(
             request,

@@ -16,10 +16,12 @@ A council should check these against its own retention schedule.
 Anonymising keeps a case's shape (reference, dates, status, route) so counts and breach
 statistics still add up. It overwrites every free-text field, points required links to people at
 an inactive placeholder person, empties optional links to people and members and copy lists, and
-removes attachments (files too), timeline events, outbox messages and the simple-history rows of
-the case and its children, leaving one history row and one timeline line that say what retention
-did. A required link to a councillor's membership (the member who logged an enquiry) stays: they
-acted in public office, and the free text about the resident is what goes. Deleting removes the
+removes attachments (files too) — an enquiry's stored emails among them, raw message and all
+(a model says so with `RETAINED_WITH_CASE`) — timeline events, outbox messages and the
+simple-history rows of the case and its children, leaving one history row and one timeline
+line that say what retention did. A required link to a councillor's membership (the member who
+logged an enquiry) stays: they acted in public office, and the free text about the resident is
+what goes. Deleting removes the
 case and everything hanging off it, protected children such as determinations included, and
 their history.
 
@@ -128,13 +130,19 @@ def placeholder_person() -> Person:
 # --- the tree of rows a case owns ------------------------------------------------------------
 
 
+def _retained_with(rel) -> bool:
+    """A row that outlives its case in the database (SET_NULL) but whose personal data lives
+    and dies with it: its model names the link in `RETAINED_WITH_CASE` (an enquiry's emails)."""
+    return getattr(rel.related_model, "RETAINED_WITH_CASE", None) == rel.field.name
+
+
 def _owned_children(obj: models.Model) -> Iterable[models.Model]:
-    """Rows that exist only because of obj: reverse foreign keys that cascade or protect."""
+    """Rows that exist only because of obj: reverse foreign keys that cascade or protect, and
+    rows retained with it (`_retained_with`)."""
     for rel in obj._meta.related_objects:
-        if rel.many_to_many or rel.on_delete not in (
-            models.CASCADE,
-            models.PROTECT,
-            models.RESTRICT,
+        if rel.many_to_many or (
+            rel.on_delete not in (models.CASCADE, models.PROTECT, models.RESTRICT)
+            and not _retained_with(rel)
         ):
             continue
         if rel.related_model is obj.__class__:

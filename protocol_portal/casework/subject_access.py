@@ -4,11 +4,12 @@ Records are found generically: every model in the portal's own apps (the kernel'
 with a case type: a model subclassing `Case`, or a registered `CaseTypeSpec`) with a link (foreign
 key or many-to-many) to the person or to one of their memberships — their cases as member, raiser,
 subject, declarer or requester, the other side of a relationship, determinations they issued,
-timeline lines they wrote, notices sent to them, register entries, posts held. Case records carry
-their timeline. Other people are third parties: a link to one reads "[third party]", and their
-names and email addresses are struck out of free text. The Monitoring Officer reviews the file
-for exemptions (DPA 2018 Schedule 2) before it is sent; attachments are listed, not included,
-because their contents cannot be redacted automatically.
+timeline lines they wrote, notices sent to them, register entries, posts held, emails they sent
+to the members' enquiries mailbox (by membership, or by their address if it was set aside).
+Case records carry their timeline. Other people are third parties: a link to one reads
+"[third party]", and their names and email addresses are struck out of free text. The Monitoring
+Officer reviews the file for exemptions (DPA 2018 Schedule 2) before it is sent; attachments are
+listed, not included, because their contents cannot be redacted automatically.
 
 A row is exported only because one of its links points at the person or at one of their
 memberships in the exporter's councils: a model whose only links are to memberships gives nothing
@@ -170,6 +171,11 @@ def _records(model, person: Person, member_ids: list[int], councils) -> QuerySet
             conditions.append(Q(**{field.name: person}))
         elif member_ids:
             conditions.append(Q(**{f"{field.name}__in": member_ids}))
+    # A stored email is the sender's even when it matched no member (set aside from an address
+    # the portal did not know): a model names its sender field in `SENDER_ADDRESS_FIELD`.
+    sender = getattr(model, "SENDER_ADDRESS_FIELD", None)
+    if sender and person.email:
+        conditions.append(Q(**{f"{sender}__iexact": person.email}))
     if not conditions:
         return model._base_manager.none()
     match = conditions[0]

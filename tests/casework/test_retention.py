@@ -360,3 +360,48 @@ def test_deleting_an_enquiry_removes_its_files_and_history(
     assert _events(past) == []
     assert _messages(past) == 0
     assert Enquiry.objects.filter(pk=short.pk).exists()
+
+
+def test_an_enquirys_stored_emails_go_with_it(
+    org, two_enquiries, media, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from enquiries.models import InboundMessage, InboundOutcome, Mailbox
+
+    short, past = two_enquiries
+    mailbox = Mailbox.objects.create(
+        council=org.council,
+        address="enquiries@testshire.example",
+        host="127.0.0.1",
+        service_area=org.policy_area,
+    )
+
+    def email(enquiry, uid):
+        row = InboundMessage(
+            council=org.council,
+            mailbox=mailbox,
+            uidvalidity=1,
+            uid=uid,
+            fingerprint=f"<{uid}@example>",
+            subject=enquiry.subject,
+            body_text="The damp at 9 Oak Road is back, says Jo Bloggs.",
+            received_at=AS_OF,
+            outcome=InboundOutcome.OPENED,
+            member=enquiry.member,
+            enquiry=enquiry,
+            processed_at=AS_OF,
+        )
+        row.raw.save(f"{uid}.eml", ContentFile(b"From: x\r\n\r\nDamp\r\n"), save=False)
+        row.save()
+        return row, Path(media, row.raw.name)
+
+    kept, kept_file = email(short, 1)
+    gone, gone_file = email(past, 2)
+
+    _run(django_capture_on_commit_callbacks)
+
+    assert InboundMessage.objects.filter(pk=kept.pk).exists()
+    assert kept_file.exists()
+    assert not InboundMessage.objects.filter(pk=gone.pk).exists()
+    assert not gone_file.exists()

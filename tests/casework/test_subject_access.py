@@ -214,3 +214,59 @@ def test_an_unknown_or_out_of_scope_person_is_a_clear_error(client, world, org):
         assert response.status_code == 200
         assert b"govuk-error-summary" in response.content
     assert not SubjectAccessExport.objects.exists()
+
+
+def test_emails_to_the_mailbox_are_in_the_senders_file(world, org, as_of, settings, tmp_path):
+    from enquiries.models import InboundMessage, InboundOutcome, Mailbox, SetAsideReason
+
+    settings.MEDIA_ROOT = tmp_path
+    mailbox = Mailbox.objects.create(
+        council=org.council,
+        address="enquiries@testshire.example",
+        host="127.0.0.1",
+        service_area=org.policy_area,
+    )
+
+    def email(uid, **fields):
+        return InboundMessage.objects.create(
+            council=org.council,
+            mailbox=mailbox,
+            uidvalidity=1,
+            uid=uid,
+            fingerprint=f"<{uid}@example>",
+            received_at=as_of,
+            processed_at=as_of,
+            **fields,
+        )
+
+    email(
+        1,
+        from_address="rita@example.org",
+        subject="Bins again",
+        body_text="Rita's bins, copied to colin@example.org.",
+        outcome=InboundOutcome.OPENED,
+        member=org.raiser,
+        enquiry=world["mine"],
+    )
+    email(
+        2,
+        from_address="RITA@example.org",
+        subject="From my phone",
+        body_text="Set aside: the portal did not match this one.",
+        outcome=InboundOutcome.SET_ASIDE,
+        reason=SetAsideReason.values[0],
+    )
+    email(
+        3,
+        from_address="colin@example.org",
+        subject="Colin's email",
+        body_text="Not Rita's.",
+        outcome=InboundOutcome.OPENED,
+        member=org.colleague,
+    )
+
+    data = subject_access_data(person=world["rita"], councils=None)
+
+    rows = data["records"]["enquiries.InboundMessage"]
+    assert sorted(r["subject"] for r in rows) == ["Bins again", "From my phone"]
+    assert "colin@example.org" not in json.dumps(rows)

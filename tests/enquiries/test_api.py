@@ -72,9 +72,11 @@ def test_a_duplicate_needs_confirmation(client, org, frozen):
     assert post(client, BASE, payload(org, confirm_not_duplicate=True)).status_code == 201
 
 
-def test_officers_cannot_create(client, org, frozen):
+def test_officers_name_the_member_they_log_for(client, org, frozen):
     client.force_login(org.housing_officer.holder)
-    assert post(client, BASE, payload(org)).status_code == 403
+    response = post(client, BASE, payload(org))
+    assert response.status_code == 400
+    assert "member" in response.json()
 
 
 def test_officer_actions_and_their_refusals(client, org, frozen):

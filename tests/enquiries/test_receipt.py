@@ -129,7 +129,7 @@ def test_member_services_log_an_enquiry_in_the_browser(client, org, frozen_frida
     assert (enquiry.member, enquiry.channel) == (org.raiser, Channel.LETTER)
     assert enquiry.received_at == WEDNESDAY_CALL
     page = client.get(response.url).content.decode()
-    assert "4 March 2026, 2:05 p.m." in page
+    assert "4 March 2026 at 2:05pm" in page
     assert "(letter)" in page
 
 
@@ -174,3 +174,123 @@ def frozen_friday():
 
     with time_machine.travel(FRIDAY, tick=False):
         yield FRIDAY
+
+
+# ------------------------------------------------------------------ the API
+
+API = "/api/v1/enquiries/"
+
+
+def _api_payload(org, **changes):
+    data = {
+        "member": org.raiser.person.username,
+        "channel": Channel.PHONE,
+        "received_at": "2026-03-04T14:05:00",
+        "subject": "Fly-tipping behind the shops",
+        "description": "Rang in: mattresses dumped in the service road.",
+        "service_area": org.repairs.slug,
+        "ward": org.north.slug,
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _api_post(client, data):
+    return client.post(API, data, content_type="application/json")
+
+
+def test_member_services_log_an_enquiry_through_the_api(client, org, frozen_friday):
+    client.force_login(org.triage.holder)
+
+    response = _api_post(client, _api_payload(org))
+
+    assert response.status_code == 201, response.json()
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.member, enquiry.channel) == (org.raiser, Channel.PHONE)
+    assert enquiry.received_at == WEDNESDAY_CALL  # no offset given: UK time
+    assert enquiry.due_on == date(2026, 3, 18)  # ten working days after the call
+    body = response.json()
+    assert body["channel"] == "phone"
+    assert body["received_at"].startswith("2026-03-04T14:05:00")
+    history = enquiry.history.earliest()
+    assert history.history_change_reason == "logged on the member's behalf"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"received_at": "2026-03-06T11:01:00"}, "received_at"),  # a minute in the future
+        ({"received_at": "2025-03-01T09:00:00"}, "received_at"),  # over a year back
+        ({"received_at": "yesterday"}, "received_at"),
+        ({"received_at": None}, "received_at"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"channel": "portal"}, "channel"),
+        ({"channel": None}, "channel"),
+        ({"member": "nobody-at-all"}, "member"),
+        ({"member": None}, "member"),
+    ],
+)
+def test_bad_receipt_through_the_api_gets_400_naming_the_field(
+    client, org, frozen_friday, changes, field
+):
+    client.force_login(org.triage.holder)
+
+    response = _api_post(client, _api_payload(org, **changes))
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Enquiry.objects.exists()
+
+
+def test_the_api_refuses_receipt_before_the_member_took_office(client, org, frozen_friday):
+    org.raiser.took_office_on = date(2026, 3, 5)
+    org.raiser.save()
+    client.force_login(org.triage.holder)
+
+    response = _api_post(client, _api_payload(org))
+
+    assert response.status_code == 400
+    assert "took office" in response.json()["received_at"][0]
+
+
+def test_the_api_refuses_a_member_of_another_council(client, org, frozen_friday):
+    from tests.factories import CouncilFactory, MemberFactory, PersonFactory
+
+    elsewhere = MemberFactory(
+        council=CouncilFactory(slug="elsewhere"), person=PersonFactory(username="cllr-far")
+    )
+    client.force_login(org.triage.holder)
+
+    response = _api_post(client, _api_payload(org, member=elsewhere.person.username))
+
+    assert response.status_code == 400
+    assert "member" in response.json()
+    assert not Enquiry.objects.exists()
+
+
+def test_a_member_may_not_log_for_another_member_through_the_api(client, org, frozen_friday):
+    client.force_login(org.raiser.person)
+    response = _api_post(client, _api_payload(org, member=org.colleague.person.username))
+
+    assert response.status_code == 403
+    assert not Enquiry.objects.exists()
+
+
+def test_a_member_does_not_back_date_their_own_enquiry(client, org, frozen_friday):
+    client.force_login(org.raiser.person)
+
+    response = _api_post(client, _api_payload(org, member=None))
+
+    assert response.status_code == 400
+    assert set(response.json()) >= {"channel"}
+    assert not Enquiry.objects.exists()
+
+
+def test_a_member_naming_themselves_logs_through_the_portal(client, org, frozen_friday):
+    client.force_login(org.raiser.person)
+
+    response = _api_post(client, _api_payload(org, channel=None, received_at=None))
+
+    assert response.status_code == 201, response.json()
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.channel, enquiry.received_at) == (Channel.PORTAL, FRIDAY)
