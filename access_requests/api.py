@@ -25,6 +25,7 @@ from access_requests.selectors import Ask
 from access_requests.views import release_response
 from protocol_portal.api import (
     CaseViewSetMixin,
+    case_action,
     error_responses,
     logged_for,
     router,
@@ -91,6 +92,7 @@ class AccessRequestViewSet(
     visible_to = staticmethod(selectors.requests_visible_to)
     by_pk = staticmethod(selectors.request_by_pk)
     refused = "You cannot do that on this request."
+    case_kw = "request"
 
     def lens(self, item: AccessRequest) -> selectors.Lens:
         return selectors.request_lens(user=self.request.user, request=item)
@@ -144,102 +146,58 @@ class AccessRequestViewSet(
         )
         return self.answer(item, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=s.DecideSerializer,
-        responses={200: s.AccessRequestSerializer, **ERRORS},
+    decide = case_action(
+        services.access_request_decide,
+        need="decide",
+        takes=s.DecideSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        doc="Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome "
+        "is final and records whom the Chief Executive consulted or the body it went to.",
     )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, reference=None):
-        """Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome is
-        final and records whom the Chief Executive consulted or the body it went to."""
-        return self.act(
-            reference,
-            "decide",
-            s.DecideSerializer,
-            lambda item, d: services.access_request_decide(
-                request=item, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(
-        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    refer = case_action(
+        services.access_request_refer,
+        need="decide",
+        takes=s.ReasonsSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        doc="The holder doubts a presumed need to know: refer it to the determiner.",
     )
-    @action(detail=True, methods=["post"])
-    def refer(self, request, reference=None):
-        """The holder doubts a presumed need to know: refer it to the determiner."""
-        return self.act(
-            reference,
-            "decide",
-            s.ReasonsSerializer,
-            lambda item, d: services.access_request_refer(
-                request=item, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
-            ),
-        )
-
-    @extend_schema(
-        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    dispute = case_action(
+        services.access_request_dispute,
+        need="respond",
+        takes=s.ReasonsSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        doc="The member disputes a refusal.",
     )
-    @action(detail=True, methods=["post"])
-    def dispute(self, request, reference=None):
-        """The member disputes a refusal."""
-        return self.act(
-            reference,
-            "respond",
-            s.ReasonsSerializer,
-            lambda item, d: services.access_request_dispute(
-                request=item, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
-            ),
-        )
-
-    @extend_schema(
-        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    withdraw = case_action(
+        services.access_request_withdraw,
+        need="respond",
+        takes=s.ReasonsSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        rename={"reasons": "reason"},
     )
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, reference=None):
-        return self.act(
-            reference,
-            "respond",
-            s.ReasonsSerializer,
-            lambda item, d: services.access_request_withdraw(
-                request=item, actor=request.user, reason=d["reasons"], as_of=timezone.now()
-            ),
-        )
-
-    @extend_schema(
-        request=s.ReasonsSerializer, responses={200: s.AccessRequestSerializer, **ERRORS}
+    foi = case_action(
+        services.access_request_to_foi,
+        need="respond|decide",
+        takes=s.ReasonsSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        doc="Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days.",
+        rename={"reasons": "reason"},
     )
-    @action(detail=True, methods=["post"])
-    def foi(self, request, reference=None):
-        """Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days."""
-        return self.act(
-            reference,
-            "respond|decide",
-            s.ReasonsSerializer,
-            lambda item, d: services.access_request_to_foi(
-                request=item, actor=request.user, reason=d["reasons"], as_of=timezone.now()
-            ),
-        )
-
-    @extend_schema(
-        request={"multipart/form-data": s.ReleaseInputSerializer},
-        responses={200: s.AccessRequestSerializer, **ERRORS},
+    release = case_action(
+        services.release_create,
+        need="release",
+        takes=s.ReleaseInputSerializer,
+        answers=s.AccessRequestSerializer,
+        errors=ERRORS,
+        doc="Release with conditions: what, what was redacted and why, the confidential marking.",
+        rename={"file": "upload"},
+        media="multipart/form-data",
     )
-    @action(detail=True, methods=["post"])
-    def release(self, request, reference=None):
-        """Release with conditions: what, what was redacted and why, the confidential marking."""
-        return self.act(
-            reference,
-            "release",
-            s.ReleaseInputSerializer,
-            lambda item, d: services.release_create(
-                request=item,
-                actor=request.user,
-                title=d["title"],
-                redactions=d["redactions"],
-                upload=d["file"],
-                as_of=timezone.now(),
-            ),
-        )
 
     @extend_schema(
         responses={200: s.OpeningSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]}

@@ -8,7 +8,7 @@ from access_requests.selectors import Ask
 from access_requests.states import Ground, Outcome, Part, Purpose
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
-from protocol_portal.web.forms import GovukDateField
+from protocol_portal.web.forms import GovukDateField, checkboxes, radio_question, text_box
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CONTAINS = [
@@ -36,43 +36,27 @@ class RequestForm(forms.Form):
         queryset=Directorate.objects.none(),
         error_messages={"required": "Choose the directorate that holds it."},
     )
-    for_meeting = forms.ChoiceField(
-        label="Does it belong to a meeting?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether it belongs to a meeting."},
+    for_meeting = radio_question(
+        "Does it belong to a meeting?", YES_NO, required="Say whether it belongs to a meeting."
     )
     committee = forms.ModelChoiceField(
         label="Which committee's meeting?", queryset=Committee.objects.none(), required=False
     )
     meeting_date = GovukDateField(label="Date of the meeting", required=False)
-    part = forms.ChoiceField(
-        label="Is it a Part I or Part II item?",
-        choices=Part.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    part = radio_question("Is it a Part I or Part II item?", Part.choices, required=False)
     within_terms_of_reference = forms.BooleanField(
         label="It is within my committee's terms of reference", required=False
     )
-    purpose = forms.ChoiceField(
-        label="Why do you need it?",
-        choices=Purpose.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say why you need it."},
+    purpose = radio_question(
+        "Why do you need it?", Purpose.choices, required="Say why you need it."
     )
     matter_ward = forms.ModelChoiceField(
         label="Which ward is the matter in?", queryset=Ward.objects.none(), required=False
     )
-    contains = forms.MultipleChoiceField(
-        label="Does it include any of these?",
-        choices=CONTAINS,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    justification = forms.CharField(
-        label="Why you need it to do your job as a member",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    contains = checkboxes("Does it include any of these?", CONTAINS, required=False)
+    justification = text_box(
+        "Why you need it to do your job as a member",
+        rows=5,
         required=False,
         help_text="In specific terms. Where the need to know must be shown, this is your "
         "request in writing.",
@@ -197,24 +181,16 @@ class RequestForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Decision",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the decision."},
-    )
-    grounds = forms.MultipleChoiceField(
-        label="Grounds for refusing or withholding",
-        choices=Ground.choices,
-        widget=forms.CheckboxSelectMultiple,
+    outcome = radio_question("Decision", Outcome.choices, required="Choose the decision.")
+    grounds = checkboxes(
+        "Grounds for refusing or withholding",
+        Ground.choices,
         required=False,
         help_text="Tick every ground that applies; the member sees them with the paragraph each "
         "rests on.",
     )
-    reasons = forms.CharField(
-        label="Reasons (the member will see them)",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Give the reasons for the decision."},
+    reasons = text_box(
+        "Reasons (the member will see them)", rows=6, required="Give the reasons for the decision."
     )
     consulted = forms.ModelChoiceField(
         label="Consulted (the Leader, or the Chair of the committee concerned)",
@@ -240,11 +216,7 @@ class DecideForm(forms.Form):
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Give your reasons."},
-    )
+    reasons = text_box("Reasons", rows=5, required="Give your reasons.")
 
 
 class ReleaseForm(forms.Form):
@@ -254,17 +226,13 @@ class ReleaseForm(forms.Form):
         error_messages={"required": "Say what is released."},
     )
     file = forms.FileField(label="The document", required=False)
-    redactions = forms.CharField(
-        label="What was redacted, and why",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    redactions = text_box(
+        "What was redacted, and why",
+        rows=4,
         required=False,
         help_text="For example: commercially sensitive prices (000 §7.12).",
     )
 
 
 class FoiAnswerForm(forms.Form):
-    response = forms.CharField(
-        label="The response",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write the response."},
-    )
+    response = text_box("The response", rows=6, required="Write the response.")

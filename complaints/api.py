@@ -23,6 +23,7 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from protocol_portal.api import (
     CaseViewSetMixin,
+    case_action,
     error_responses,
     logged_for,
     router,
@@ -68,6 +69,7 @@ class ComplaintViewSet(
     visible_to = staticmethod(selectors.complaints_visible_to)
     by_pk = staticmethod(selectors.complaint_by_pk)
     refused = "You cannot do that on this complaint."
+    case_kw = "complaint"
 
     def lens(self, complaint: Complaint) -> selectors.Lens:
         return selectors.complaint_lens(user=self.request.user, complaint=complaint)
@@ -161,106 +163,64 @@ class ComplaintViewSet(
 
         return shape(services.complaint_preview(raiser=request.user, **data))
 
-    @extend_schema(
-        request=s.AcknowledgeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    acknowledge = case_action(
+        services.complaint_acknowledge,
+        need="act",
+        takes=s.AcknowledgeSerializer,
+        answers=s.HandlerComplaintSerializer,
+        errors=ERRORS,
+        doc="Acknowledge; say whether you will act or how long you need (004 §11.3).",
     )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, reference=None):
-        """Acknowledge; say whether you will act or how long you need (004 §11.3)."""
-        return self.act(
-            reference,
-            "act",
-            s.AcknowledgeSerializer,
-            lambda c, d: services.complaint_acknowledge(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(
-        request=s.InvestigatorSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    nominate_investigator = case_action(
+        services.complaint_nominate_investigator,
+        need="act",
+        takes=s.InvestigatorSerializer,
+        answers=s.HandlerComplaintSerializer,
+        errors=ERRORS,
+        doc="Nominate a manager to investigate (003 §67).",
+        url_path="nominate-investigator",
     )
-    @action(detail=True, methods=["post"], url_path="nominate-investigator")
-    def nominate_investigator(self, request, reference=None):
-        """Nominate a manager to investigate (003 §67)."""
-        return self.act(
-            reference,
-            "act",
-            s.InvestigatorSerializer,
-            lambda c, d: services.complaint_nominate_investigator(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(
-        request=s.OutcomeSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    outcome = case_action(
+        services.complaint_give_outcome,
+        need="act",
+        takes=s.OutcomeSerializer,
+        answers=s.HandlerComplaintSerializer,
+        errors=ERRORS,
+        doc="Give the outcome with reasons and whether action was taken (004 §11.4).",
     )
-    @action(detail=True, methods=["post"])
-    def outcome(self, request, reference=None):
-        """Give the outcome with reasons and whether action was taken (004 §11.4)."""
-        return self.act(
-            reference,
-            "act",
-            s.OutcomeSerializer,
-            lambda c, d: services.complaint_give_outcome(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(
-        request=s.DisciplinaryNotesSerializer,
-        responses={200: s.HandlerComplaintSerializer, **ERRORS},
+    disciplinary_notes = case_action(
+        services.complaint_note_disciplinary,
+        need="act",
+        takes=s.DisciplinaryNotesSerializer,
+        answers=s.HandlerComplaintSerializer,
+        errors=ERRORS,
+        doc="Disciplinary notes, seen only by handler-side roles (004 §11.5).",
+        url_path="disciplinary-notes",
     )
-    @action(detail=True, methods=["post"], url_path="disciplinary-notes")
-    def disciplinary_notes(self, request, reference=None):
-        """Disciplinary notes, seen only by handler-side roles (004 §11.5)."""
-        return self.act(
-            reference,
-            "act",
-            s.DisciplinaryNotesSerializer,
-            lambda c, d: services.complaint_note_disciplinary(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(request=s.RespondSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def respond(self, request, reference=None):
-        """The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied."""
-        return self.act(
-            reference,
-            "respond",
-            s.RespondSerializer,
-            lambda c, d: services.complaint_respond(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(request=s.WithdrawSerializer, responses={200: s.ComplaintSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, reference=None):
-        return self.act(
-            reference,
-            "respond",
-            s.WithdrawSerializer,
-            lambda c, d: services.complaint_withdraw(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
-
-    @extend_schema(
-        request=s.ReleaseSerializer, responses={200: s.HandlerComplaintSerializer, **ERRORS}
+    respond = case_action(
+        services.complaint_respond,
+        need="respond",
+        takes=s.RespondSerializer,
+        answers=s.ComplaintSerializer,
+        errors=ERRORS,
+        doc="The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied.",
     )
-    @action(detail=True, methods=["post"], url_path="release-to-subject")
-    def release_to_subject(self, request, reference=None):
-        """Release to the person concerned what natural justice requires."""
-        return self.act(
-            reference,
-            "act",
-            s.ReleaseSerializer,
-            lambda c, d: services.complaint_release_to_subject(
-                complaint=c, actor=request.user, as_of=timezone.now(), **d
-            ),
-        )
+    withdraw = case_action(
+        services.complaint_withdraw,
+        need="respond",
+        takes=s.WithdrawSerializer,
+        answers=s.ComplaintSerializer,
+        errors=ERRORS,
+    )
+    release_to_subject = case_action(
+        services.complaint_release_to_subject,
+        need="act",
+        takes=s.ReleaseSerializer,
+        answers=s.HandlerComplaintSerializer,
+        errors=ERRORS,
+        doc="Release to the person concerned what natural justice requires.",
+        url_path="release-to-subject",
+    )
 
     @extend_schema(
         request=s.DeterminationInputSerializer, responses={201: s.DeterminationSerializer, **ERRORS}

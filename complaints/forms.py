@@ -7,7 +7,7 @@ from django import forms
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post, PostKind
-from protocol_portal.web.forms import GovukDateField
+from protocol_portal.web.forms import GovukDateField, radio_question, text_box
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 INVESTIGATOR_KINDS = [
@@ -42,10 +42,9 @@ class ComplaintRaiseForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Choose the council.", "invalid_choice": "Choose the council."},
     )
-    kind = forms.ChoiceField(
-        label="What are you raising?",
-        choices=Kind.choices,
-        widget=forms.RadioSelect,
+    kind = radio_question(
+        "What are you raising?",
+        Kind.choices,
         error_messages={
             "required": "Choose what you are raising.",
             "invalid_choice": "Choose what you are raising from the list.",
@@ -69,22 +68,11 @@ class ComplaintRaiseForm(forms.Form):
         max_length=200,
         error_messages={"required": "Say in a line what the complaint is about."},
     )
-    details = forms.CharField(
-        label="What happened?",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Describe what happened."},
+    details = text_box("What happened?", rows=8, required="Describe what happened.")
+    informal_attempted = radio_question(
+        "Have you tried to resolve it informally first?", YES_NO, required=False
     )
-    informal_attempted = forms.ChoiceField(
-        label="Have you tried to resolve it informally first?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    informal_detail = forms.CharField(
-        label="What did you try, and what happened?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
+    informal_detail = text_box("What did you try, and what happened?", rows=4, required=False)
 
     def __init__(self, *args, councils, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,16 +154,15 @@ class ComplaintRaiseForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    intent = forms.ChoiceField(
-        label="Will you act, or do you need time to investigate?",
-        choices=AckIntent.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you will take action or need time."},
+    intent = radio_question(
+        "Will you act, or do you need time to investigate?",
+        AckIntent.choices,
+        required="Say whether you will take action or need time.",
     )
-    message = forms.CharField(
-        label="Acknowledgement to the complainant",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write the acknowledgement the complainant will read."},
+    message = text_box(
+        "Acknowledgement to the complainant",
+        rows=5,
+        required="Write the acknowledgement the complainant will read.",
     )
     outcome_due_on = GovukDateField(
         label="Outcome by",
@@ -211,22 +198,21 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome."},
     )
-    reasons = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    reasons = text_box(
+        "Reasons",
+        rows=6,
         help_text="The complainant reads these.",
-        error_messages={"required": "Give the reasons for the outcome."},
+        required="Give the reasons for the outcome.",
     )
-    action_taken = forms.ChoiceField(
-        label="Has action been taken?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    action_taken = radio_question(
+        "Has action been taken?",
+        YES_NO,
         help_text="Members are told whether action was taken (004 §11.4).",
-        error_messages={"required": "Say whether action has been taken (004 §11.4)."},
+        required="Say whether action has been taken (004 §11.4).",
     )
-    disciplinary_notes = forms.CharField(
-        label="Disciplinary notes",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    disciplinary_notes = text_box(
+        "Disciplinary notes",
+        rows=4,
         required=False,
         help_text="Only handler-side roles see these; never the complainant (004 §11.5).",
     )
@@ -237,24 +223,23 @@ class OutcomeForm(forms.Form):
 
 
 class DisciplinaryNotesForm(forms.Form):
-    notes = forms.CharField(
-        label="Disciplinary notes",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    notes = text_box(
+        "Disciplinary notes",
+        rows=6,
         help_text="Only handler-side roles see these (004 §11.5).",
-        error_messages={"required": "Write the notes."},
+        required="Write the notes.",
     )
 
 
 class RespondForm(forms.Form):
-    choice = forms.ChoiceField(
-        label="Are you satisfied?",
-        choices=[
+    choice = radio_question(
+        "Are you satisfied?",
+        [
             ("satisfied", "Yes, I am satisfied: close it"),
             ("escalate", "No: take it to the next stage"),
             ("close", "No, but close it"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you are satisfied."},
+        required="Say whether you are satisfied.",
     )
     reason = forms.CharField(
         label="Anything to add", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -281,29 +266,22 @@ class RespondForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing it?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    reason = text_box("Why are you withdrawing it?", rows=3, required=False)
 
 
 class ReleaseForm(forms.Form):
-    text = forms.CharField(
-        label="What the person concerned should be told",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    text = text_box(
+        "What the person concerned should be told",
+        rows=6,
         help_text="What natural justice requires: the substance of the allegation and how to "
         "respond. They see only this text.",
-        error_messages={"required": "Write what the person concerned should be told."},
+        required="Write what the person concerned should be told.",
     )
 
 
 class DeterminationForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Determination",
-        choices=DeterminationOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the determination."},
+    outcome = radio_question(
+        "Determination", DeterminationOutcome.choices, required="Choose the determination."
     )
     reasons = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -317,10 +295,10 @@ class DeterminationForm(forms.Form):
 
 
 class SupersedeForm(DeterminationForm):
-    why = forms.CharField(
-        label="Why is the determination being superseded?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the determination is being superseded."},
+    why = text_box(
+        "Why is the determination being superseded?",
+        rows=3,
+        required="Say why the determination is being superseded.",
     )
 
 

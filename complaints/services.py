@@ -589,21 +589,18 @@ def complaint_respond(
             why=reason.strip() or "The complainant is not satisfied.",
         )
         return complaint
-    if not plumbing.move(complaint, Status.CLOSED, table=TRANSITIONS):
-        return complaint
-    complaint.status = Status.CLOSED
-    complaint.satisfied = choice == "satisfied"
-    complaint.closed_at = as_of
-    plumbing.clock_stop(complaint, keep_due=False)
-    plumbing.save(complaint, actor=actor, reason="closed")
-    plumbing.event(
+    complaint.satisfied = choice == "satisfied"  # saved only if it closes now
+    plumbing.close(
         complaint,
+        Status.CLOSED,
+        table=TRANSITIONS,
         actor=actor,
         as_of=as_of,
         kind="closed",
         summary="Closed: the complainant is "
         + ("satisfied" if complaint.satisfied else "not satisfied, and no further stage applies"),
         detail=reason.strip(),
+        keep_due=False,
     )
     return complaint
 
@@ -614,19 +611,16 @@ def complaint_withdraw(
 ) -> Complaint:
     """The complainant withdraws the complaint."""
     complaint = plumbing.locked(complaint, *LOCKED_WITH)
-    if not plumbing.move(complaint, Status.WITHDRAWN, table=TRANSITIONS):
-        return complaint
-    complaint.status = Status.WITHDRAWN
-    complaint.closed_at = as_of
-    plumbing.clock_stop(complaint, keep_due=False)
-    plumbing.save(complaint, actor=actor, reason="withdrawn")
-    plumbing.event(
+    plumbing.close(
         complaint,
+        Status.WITHDRAWN,
+        table=TRANSITIONS,
         actor=actor,
         as_of=as_of,
         kind="withdrawn",
         summary="Withdrawn",
         detail=reason.strip(),
+        keep_due=False,
     )
     return complaint
 

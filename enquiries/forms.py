@@ -9,7 +9,7 @@ from enquiries.selectors import possible_duplicates
 from enquiries.states import Urgency
 from protocol_portal.casework.files import ALLOWED_LABEL, attachment_check
 from protocol_portal.org.models import Member, Person, Post, ServiceArea, Ward
-from protocol_portal.web.forms import PostGroupedChoiceField
+from protocol_portal.web.forms import PostGroupedChoiceField, text_box
 
 MAX_FILES = 5
 
@@ -30,11 +30,7 @@ class EnquiryForm(forms.Form):
     """What a member types when logging an enquiry (000 §7.1; 002 §30)."""
 
     subject = forms.CharField(max_length=200, help_text="A few words, e.g. “Broken boiler”.")
-    description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        label="What does the resident need?",
-        max_length=10000,
-    )
+    description = text_box("What does the resident need?", rows=6, max_length=10000)
     service_area = forms.ModelChoiceField(
         queryset=ServiceArea.objects.none(), label="Service area", empty_label="Choose one"
     )
@@ -48,10 +44,10 @@ class EnquiryForm(forms.Form):
     urgency = forms.ChoiceField(
         choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE
     )
-    urgency_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    urgency_reason = text_box(
+        "Why is it urgent?",
+        rows=3,
         required=False,
-        label="Why is it urgent?",
         help_text="Needed when urgent: the officer decides whether it is (002 §30).",
     )
     relates_to_legal_proceedings = forms.BooleanField(

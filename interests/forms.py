@@ -9,7 +9,7 @@ from interests import selectors
 from interests.models import ActorKind, Capacity, InterestCategory, Nature, Whose
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Person, Post
-from protocol_portal.web.forms import GovukDateField
+from protocol_portal.web.forms import GovukDateField, radio_question, text_box
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -72,11 +72,10 @@ class RelationshipDeclareForm(CouncilForm):
             "invalid_choice": "Choose a member or officer of the council",
         },
     )
-    nature = forms.ChoiceField(
-        label="What is the nature of the relationship?",
-        choices=Nature.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the nature of the relationship"},
+    nature = radio_question(
+        "What is the nature of the relationship?",
+        Nature.choices,
+        required="Choose the nature of the relationship",
     )
     since = GovukDateField(
         label="Since when",
@@ -84,11 +83,8 @@ class RelationshipDeclareForm(CouncilForm):
         required=False,
         help_text="For example, 27 3 2024.",
     )
-    details = forms.CharField(
-        label="Anything the receiving officer should know",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+    details = text_box(
+        "Anything the receiving officer should know", rows=4, required=False, max_length=4000
     )
 
     def __init__(self, *args, **kwargs):
@@ -123,54 +119,39 @@ class RelationshipDeclareForm(CouncilForm):
 
 
 class RelationshipDecideForm(forms.Form):
-    decision = forms.CharField(
-        label="Decision",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": "Enter the decision"},
-    )
-    mitigations = forms.CharField(
-        label="Mitigations",
+    decision = text_box("Decision", rows=4, max_length=4000, required="Enter the decision")
+    mitigations = text_box(
+        "Mitigations",
+        rows=4,
         help_text="For example: the member stands down from the appointments panel for the post.",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Enter the reason"},
-    )
+    reason = text_box("Reason", rows=3, max_length=2000, required="Enter the reason")
 
 
 class InterestForm(CouncilForm):
-    category = forms.ChoiceField(
-        label="What kind of interest is it?",
-        choices=InterestCategory.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of interest"},
+    category = radio_question(
+        "What kind of interest is it?",
+        InterestCategory.choices,
+        required="Choose the kind of interest",
     )
-    whose = forms.ChoiceField(
-        label="Whose interest is it?",
-        choices=Whose.choices,
+    whose = radio_question(
+        "Whose interest is it?",
+        Whose.choices,
         initial=Whose.MEMBER,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whose interest it is"},
+        required="Say whose interest it is",
     )
-    description = forms.CharField(
-        label="Describe the interest",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": "Describe the interest"},
+    description = text_box(
+        "Describe the interest", rows=3, max_length=4000, required="Describe the interest"
     )
-    names = forms.CharField(
-        label="Addresses, companies or bodies it concerns (one per line, optional)",
+    names = text_box(
+        "Addresses, companies or bodies it concerns (one per line, optional)",
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         help_text="Used to warn you before you deal with a matter that names them.",
     )
@@ -203,10 +184,10 @@ class InterestForm(CouncilForm):
         label="Ask for the details to be withheld from the published register (sensitive interest)",
         required=False,
     )
-    sensitive_reason = forms.CharField(
-        label="Why could disclosure lead to violence or intimidation?",
+    sensitive_reason = text_box(
+        "Why could disclosure lead to violence or intimidation?",
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
 
@@ -222,26 +203,22 @@ class InterestForm(CouncilForm):
 
 
 class ActingAgainstForm(CouncilForm):
-    acting_party = forms.ChoiceField(
-        label="Who is acting, or supporting action, against the council?",
-        choices=ActorKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say who is acting against the council"},
+    acting_party = radio_question(
+        "Who is acting, or supporting action, against the council?",
+        ActorKind.choices,
+        required="Say who is acting against the council",
     )
     acting_party_name = forms.CharField(
         label="Their name (if not you)", required=False, max_length=200
     )
-    capacity = forms.ChoiceField(
-        label="In what capacity?",
-        choices=Capacity.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose professional or private capacity"},
+    capacity = radio_question(
+        "In what capacity?", Capacity.choices, required="Choose professional or private capacity"
     )
-    action = forms.CharField(
-        label="What is the action, and against which part of the council?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    action = text_box(
+        "What is the action, and against which part of the council?",
+        rows=4,
         max_length=4000,
-        error_messages={"required": "Describe the action"},
+        required="Describe the action",
     )
     expected_on = GovukDateField(
         label="When will it start",
@@ -258,17 +235,9 @@ class ActingAgainstForm(CouncilForm):
 
 
 class AdviceRequestForm(CouncilForm):
-    question = forms.CharField(
-        label="Your question",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        error_messages={"required": "Enter your question"},
-    )
-    matter = forms.CharField(
-        label="The meeting item or matter it is about",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    question = text_box("Your question", rows=5, max_length=4000, required="Enter your question")
+    matter = text_box(
+        "The meeting item or matter it is about", rows=2, required=False, max_length=2000
     )
     confidential = forms.BooleanField(
         label="Keep this request confidential: only I and the adviser see it", required=False
@@ -276,21 +245,11 @@ class AdviceRequestForm(CouncilForm):
 
 
 class AdviceGiveForm(forms.Form):
-    advice = forms.CharField(
-        label="Advice",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=8000,
-        error_messages={"required": "Enter the advice"},
-    )
+    advice = text_box("Advice", rows=6, max_length=8000, required="Enter the advice")
 
 
 class AcknowledgeForm(forms.Form):
-    response = forms.CharField(
-        label="Response to the member",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-    )
+    response = text_box("Response to the member", rows=3, required=False, max_length=4000)
 
 
 class SensitivityForm(forms.Form):

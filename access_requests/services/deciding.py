@@ -276,14 +276,10 @@ def access_request_withdraw(
 ) -> AccessRequest:
     """The member withdraws the request."""
     request = plumbing.locked(request, *LOCKED_WITH)
-    if not plumbing.move(request, Status.WITHDRAWN, table=TRANSITIONS):
-        return request
-    request.status = Status.WITHDRAWN
-    request.closed_at = as_of
-    plumbing.clock_stop(request)
-    plumbing.save(request, actor=actor, reason="withdrawn")
-    plumbing.event(
+    plumbing.close(
         request,
+        Status.WITHDRAWN,
+        table=TRANSITIONS,
         actor=actor,
         as_of=as_of,
         kind="withdrawn",

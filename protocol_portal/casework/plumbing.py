@@ -13,6 +13,9 @@ from the `as_of` it was given. These are those six, written once::
     event(case, actor=actor, as_of=as_of, kind="closed", summary="Closed")
     tell(case, key="closed", subject="closed", body="...", recipients=[...], as_of=as_of)
 
+`close` is the move, save and event above for a status that ends the case (withdrawn, closed),
+with `closed_at` stamped and the clock stopped.
+
 No function here reads the clock (STYLE 9) or names a case app.
 """
 
@@ -115,6 +118,31 @@ def tell(
         recipients=[person for person in recipients if person is not None],
         at=as_of,
     )
+
+
+def close(
+    case: Case,
+    target: str,
+    *,
+    table: Mapping[str, frozenset[str]],
+    actor: Person | None,
+    as_of: datetime,
+    kind: str,
+    summary: str,
+    detail: str = "",
+    keep_due: bool = True,
+) -> bool:
+    """Move a locked case to the closing status `target`: closed now, no more chasers
+    (`clock_stop`), saved with `kind` as the reason and a timeline line. False, writing nothing,
+    if it is already there; `TransitionError` where the table forbids the move."""
+    if not move(case, target, table=table):
+        return False
+    case.status = target
+    case.closed_at = as_of
+    clock_stop(case, keep_due=keep_due)
+    save(case, actor=actor, reason=kind)
+    event(case, actor=actor, as_of=as_of, kind=kind, summary=summary, detail=detail)
+    return True
 
 
 def clock_restart(case: Case, *, on: date, days: int, calendar: str | None = None) -> None:

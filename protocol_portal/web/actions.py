@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 
 from protocol_portal.casework.transitions import TransitionError
 
@@ -107,3 +108,9 @@ def case_action(
         return redirect(done_url)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def case_paths(**views: Callable) -> list[URLPattern]:
+    """The URLs of a case's action pages, `<pk>/<name>/` named `<name>`:
+    `*case_paths(decide=views.request_decide, withdraw=views.request_withdraw)`."""
+    return [path(f"<int:pk>/{name}/", view, name=name) for name, view in views.items()]

@@ -12,6 +12,42 @@ from django.core.exceptions import ValidationError
 from protocol_portal.org import routing
 from protocol_portal.org.models import CaseType, Council, Directorate, Post, RoutingRule
 
+# ---- GOV.UK questions ----------------------------------------------------------------------
+# A question is its label, its answers and what the error summary says when it is not answered
+# (`required`: the message, or False where it may be left blank, or True for Django's own).
+
+
+def _required(required, kwargs: dict) -> dict:
+    if isinstance(required, str):
+        messages = {**kwargs.pop("error_messages", {}), "required": required}
+        return {**kwargs, "error_messages": messages}
+    return {**kwargs, "required": required}
+
+
+def radio_question(label, choices, *, required=True, **kwargs) -> forms.ChoiceField:
+    """GOV.UK radios: one answer from `choices`."""
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, **_required(required, kwargs)
+    )
+
+
+def checkboxes(label, choices, *, required=True, **kwargs) -> forms.MultipleChoiceField:
+    """GOV.UK checkboxes: any of `choices`."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        **_required(required, kwargs),
+    )
+
+
+def text_box(label, *, rows: int, required=True, **kwargs) -> forms.CharField:
+    """A GOV.UK textarea of `rows` lines."""
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": rows}), **_required(required, kwargs)
+    )
+
+
 # ---- GOV.UK date input -------------------------------------------------------------------
 
 

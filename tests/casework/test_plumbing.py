@@ -119,6 +119,35 @@ def test_clock_stop_ends_the_chasers_and_may_keep_the_due_date(org, as_of):
     assert enquiry.due_on is None
 
 
+def test_close_stamps_stops_saves_and_records_once(org, as_of):
+    enquiry = log(org, as_of)
+    actor = enquiry.member.person
+    later = as_of + timedelta(hours=2)
+    closed = plumbing.close(
+        enquiry,
+        Status.CLOSED,
+        table=TRANSITIONS,
+        actor=actor,
+        as_of=later,
+        kind="closed",
+        summary="Closed",
+        detail="Sorted.",
+        keep_due=False,
+    )
+    enquiry.refresh_from_db()
+    assert closed is True
+    assert (enquiry.status, enquiry.closed_at) == (Status.CLOSED, later)
+    assert (enquiry.next_action_at, enquiry.due_on) == (None, None)
+    latest = enquiry.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (actor, "closed")
+    [line] = [e for e in timeline_for(case=enquiry) if e.kind == "closed"]
+    assert (line.summary, line.detail, line.at) == ("Closed", "Sorted.", later)
+    # A repeat writes nothing.
+    again = dict(table=TRANSITIONS, actor=actor, as_of=later, kind="closed", summary="Closed")
+    assert plumbing.close(enquiry, Status.CLOSED, **again) is False
+    assert [e.kind for e in timeline_for(case=enquiry)].count("closed") == 1
+
+
 def test_locked_reads_the_case_again_with_what_it_joins(org, as_of, django_assert_num_queries):
     enquiry = log(org, as_of)
     Enquiry.objects.filter(pk=enquiry.pk).update(subject="Changed elsewhere")
