@@ -220,7 +220,12 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
         "reference": o.access_request.reference[:-5] + "99999",
         "release_pk": MISSING,
     }
+    from protocol_portal.casework.models import Notice
+
+    notice = Notice.objects.filter(person=o.enquiry.member.person).earliest("pk")
     return [
+        # A notice opens only for its own recipient (the member here): anyone else, 404.
+        ("notice", "enquiries", *pk(notice)),
         ("enquiries:", "enquiries", enquiry, enquiry_missing),
         ("case-access-history", "enquiries", enquiry, enquiry_missing),
         ("enquiry-", "enquiries", enquiry, enquiry_missing),

@@ -268,6 +268,8 @@ def test_pages_exports_reports_and_counts_show_only_openable_cases(everything, c
         request = client.get("/").wsgi_request
         total_openable = sum(len(_openable(label, user)) for label in may)
         for panel in panels_for(request):
+            if "start" in panel:  # a start button ("Log an enquiry"): no cases in it
+                continue
             checks += 1
             items = [i for i in panel["items"] if isinstance(i, dict)]
             for item in items:

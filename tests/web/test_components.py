@@ -161,5 +161,5 @@ def test_timeline():
     html = render("{% include 'components/timeline.html' with events=events %}", events=events)
     assert "moj-timeline__item" in html
     assert "by Cllr Alice Adeyemi" in html
-    assert "5 March 2026, 14:15" in html
+    assert "5 March 2026 at 2:15pm" in html  # GOV.UK date and time style
     assert 'datetime="2026-03-05T14:15:00+00:00"' in html
