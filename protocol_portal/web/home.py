@@ -25,7 +25,6 @@ from collections.abc import Callable
 from typing import NotRequired, TypedDict
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from protocol_portal.casework.registry import case_apps
 
@@ -43,51 +42,6 @@ class Panel(TypedDict):
     count: int
     url: str
     items: list[PanelItem | str]
-
-
-def cases_panel(
-    *, title: str, waiting, list_url: str, detail_url: Callable[[object], str], first: int = 5
-) -> Panel | None:
-    """The usual case panel: the first few cases `waiting` (a queryset) for the person, each
-    with its status and due date and "Overdue" once breached, the count, and a link to the
-    list; None when nothing waits. Two queries."""
-    items = list(waiting[:first])
-    if not items:
-        return None
-    return {
-        "title": title,
-        "count": waiting.count(),
-        "url": list_url,
-        "items": [
-            {
-                "text": case.reference,
-                "url": detail_url(case),
-                "hint": (
-                    f"{case.get_status_display()}; due {case.due_on:%-d %b %Y}"
-                    if case.due_on
-                    else ""
-                ),
-                **({"tag": "Overdue", "tag_colour": "red"} if case.breached_on else {}),
-            }
-            for case in items
-        ],
-    }
-
-
-def cases_panel_for(title: str, waiting_for: Callable, *, namespace: str) -> Callable:
-    """A panel function for `register`: `waiting_for(user=)` is the selector of the cases
-    waiting for the person; the case app's URLs `<namespace>:list` and `<namespace>:detail`
-    (by id) are the links."""
-
-    def panel(request: HttpRequest) -> Panel | None:
-        return cases_panel(
-            title=title,
-            waiting=waiting_for(user=request.user),
-            list_url=reverse(f"{namespace}:list"),
-            detail_url=lambda case: reverse(f"{namespace}:detail", args=[case.pk]),
-        )
-
-    return panel
 
 
 PanelFunction = Callable[[HttpRequest], Panel | dict | None]
