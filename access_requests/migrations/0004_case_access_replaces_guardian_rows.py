@@ -12,6 +12,7 @@ def derive_access(apps, schema_editor):
     from access_requests import permissions
     from access_requests.models import AccessRequest, FoiRequest
     from protocol_portal.casework.access import access_record, access_sync, derived
+    from protocol_portal.casework.migrating import rows_as_migrated
 
     now = timezone.now()
     post_of_group = dict(
@@ -25,7 +26,7 @@ def derive_access(apps, schema_editor):
         if not model.objects.exists():
             continue
         granted = apps.get_model("access_requests", table)
-        for case in model.objects.iterator():
+        for case in rows_as_migrated(apps, model).iterator():
             access_sync(case, as_of=now)
             have = {holder for _, kind, holder in derived(case) if kind == "post"}
             groups = granted.objects.filter(content_object_id=case.pk).values_list("group_id", flat=True)

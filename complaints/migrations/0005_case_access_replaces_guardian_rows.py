@@ -53,6 +53,7 @@ def derive_access(apps, schema_editor):
     from complaints import permissions
     from complaints.models import Complaint
     from protocol_portal.casework.access import access_record, access_sync, derived
+    from protocol_portal.casework.migrating import rows_as_migrated
 
     if not Complaint.objects.exists():
         return
@@ -64,7 +65,7 @@ def derive_access(apps, schema_editor):
         Post.objects.filter(group__isnull=False).values_list("group_id", "pk")
     )
     now = timezone.now()
-    for complaint in Complaint.objects.iterator():
+    for complaint in rows_as_migrated(apps, Complaint).iterator():
         passed_over = passed_over_at_routing(apps, complaint, content_type.pk)
         passed_over.discard(complaint.raiser_person_id)
         if passed_over:

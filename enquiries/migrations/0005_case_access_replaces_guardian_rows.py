@@ -12,6 +12,7 @@ def derive_access(apps, schema_editor):
     from enquiries import permissions
     from enquiries.models import Enquiry
     from protocol_portal.casework.access import access_record, access_sync, derived
+    from protocol_portal.casework.migrating import rows_as_migrated
 
     if not Enquiry.objects.exists():
         return
@@ -23,7 +24,7 @@ def derive_access(apps, schema_editor):
     )
     Post = apps.get_model("org", "Post")
     now = timezone.now()
-    for enquiry in Enquiry.objects.select_related("member").iterator():
+    for enquiry in rows_as_migrated(apps, Enquiry).select_related("member").iterator():
         access_sync(enquiry, as_of=now)
         have = {holder for _, kind, holder in derived(enquiry) if kind == "post"}
         acted = {

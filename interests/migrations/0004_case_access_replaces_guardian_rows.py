@@ -64,6 +64,7 @@ def derive_access(apps, schema_editor):
 
     from interests import permissions
     from protocol_portal.casework.access import access_record, access_sync, derived
+    from protocol_portal.casework.migrating import rows_as_migrated
     from protocol_portal.org.models import Person, Post
 
     post_of_group = dict(
@@ -76,7 +77,7 @@ def derive_access(apps, schema_editor):
         model = live.get_model("interests", model_name)
         if not model.objects.exists():
             continue
-        for case in model.objects.select_related("council").iterator():
+        for case in rows_as_migrated(apps, model).select_related("council").iterator():
             posts, people = _grants(apps, model_name, case.pk, post_of_group)
             _notified(case, posts, people, view, permissions.monitoring_posts(case))
             access_sync(case, as_of=now)

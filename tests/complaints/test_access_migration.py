@@ -2,7 +2,8 @@
 no audience derives are kept where the protocol keeps them, and the guardian tables go.
 
 The database is taken back to complaints 0004 (guardian tables, no access rows), given a complaint
-as the grants left it, and migrated forward again."""
+as the grants left it, and migrated forward again through the later migrations (0006 adds
+columns): the data migration reads only the columns the database has at its point in history."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from complaints import services
 from complaints.models import Complaint
@@ -18,26 +18,12 @@ from complaints.states import Kind
 from protocol_portal.casework.models import CaseAccess, CaseEvent
 from protocol_portal.org.services import post_ensure_group
 from tests.complaints.factories import AS_OF
+from tests.migrating import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("complaints", "0004_complaint_passed_over")]
-AFTER = [("complaints", "0005_case_access_replaces_guardian_rows")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.skip(
-    reason="KNOWN DEFECT (2026-12-06, issue 12 note): since complaints 0006 (channel, received_at) "
-    "the round trip 0006 → 0004 → 0005 ends in a FOREIGN KEY failure on SQLite at 0005's commit; "
-    "passed before that migration was merged. It leaves the test database without 0006's "
-    "columns, which broke every later transactional test on the same worker, so it is skipped "
-    "until fixed (next session's first job).",
-)
 def test_existing_complaints_get_derived_access_and_lose_their_guardian_rows(corg):
     complaint = services.complaint_raise(
         council=corg.council,
@@ -80,7 +66,7 @@ def test_existing_complaints_get_derived_access_and_lose_their_guardian_rows(cor
                     group_id=group.pk, permission_id=codes[codename], content_object_id=complaint.pk
                 )
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
     rows = {
         (r.audience, r.post_id or r.person_id): r.perms
         for r in CaseAccess.objects.filter(case_id=complaint.pk, until__isnull=True)

@@ -18,14 +18,19 @@ from protocol_portal.org.demo import DEMO_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 FAKE = """#!/usr/bin/env bash
+# The worker's stand-in sets its TERM trap before it says it is running, and the site's stand-in
+# waits until it has: otherwise, on a loaded machine, bin/up could stop the worker before its
+# stand-in had started and the test would see no "worker stopped" (CI stop 19).
+case "$*" in *worker*) trap 'echo "worker stopped" >> "$LOG"; exit 0' TERM ;; esac
 echo "$(basename "$0") $* DEMO=${DEMO:-} PORTAL_BASE_URL=${PORTAL_BASE_URL:-}" >> "$LOG"
 case "$*" in
   *runserver*)
+    for _ in $(seq 400); do grep -q "^celery .*worker" "$LOG" && break; sleep 0.05; done
     if [ -n "${HOLD:-}" ]; then
       trap 'echo "runserver stopped" >> "$LOG"; exit 0' TERM
       while :; do sleep 0.05; done
     fi ;;
-  *worker*) trap 'echo "worker stopped" >> "$LOG"; exit 0' TERM; while :; do sleep 0.05; done ;;
+  *worker*) while :; do sleep 0.05; done ;;
 esac
 """
 
