@@ -120,6 +120,7 @@ class World:
     def __init__(self, as_of: datetime) -> None:
         from django.utils import timezone
 
+        from protocol_portal.casework.models import ReferenceCounter
         from protocol_portal.org.calendars import calendar_for
         from protocol_portal.org.models import ChaserRung, Council, Member, ServiceArea
 
@@ -137,7 +138,14 @@ class World:
         for rung in ChaserRung.objects.filter(case_type="enquiry").order_by("order"):
             self.ladders[rung.council_id].append(rung)
         self.templates: dict[tuple, object] = {}
+        # Numbered after what the demo already made (seed_demo logs real enquiries), so no
+        # seeded reference repeats one of its.
         self.counters: Counter = Counter()
+        for council_id, year, last in ReferenceCounter.objects.filter(prefix="ENQ").values_list(
+            "council_id", "year", "last"
+        ):
+            key = (next(c for c in self.councils if c.pk == council_id).slug[:3], year)
+            self.counters[key] = max(self.counters[key], last)
 
     def template(self, council, area, concerning: str):
         """A real enquiry logged through the service: its route and the posts of its audiences
