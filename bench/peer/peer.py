@@ -276,15 +276,15 @@ class Pages:
             "search_string": "",
             "sortreverse": False,
         }
-        mine = {**everyone, "filtering": {**everyone["filtering"], "assigned_to__id__in": [
-            self.user.pk
-        ]}}
+        mine = {
+            **everyone,
+            "filtering": {**everyone["filtering"], "assigned_to__id__in": [self.user.pk]},
+        }
         table = "?draw=1&start=0&length=25"
         self.urls = {
             "ticket list data (all open)": f"/datatables_ticket_list/{query_to_base64(everyone)}"
             + table,
-            "ticket list data (mine)": f"/datatables_ticket_list/{query_to_base64(mine)}"
-            + table,
+            "ticket list data (mine)": f"/datatables_ticket_list/{query_to_base64(mine)}" + table,
             "ticket list page": "/tickets/",
             "ticket page": f"/tickets/{ticket.pk}/",
             "dashboard": "/dashboard/",
@@ -308,7 +308,6 @@ def escalate(k: int, seed_value: int = 2026) -> dict:
     from django.db.models import Q
     from django.utils import timezone
     from helpdesk.models import FollowUp, Queue, Ticket
-
     from measure import capture
 
     rng = random.Random(seed_value + k)
@@ -384,8 +383,11 @@ def serve() -> None:
                 pages = None
             elif cmd == "pages":
                 pages = pages or Pages()
-                answer = {"names": list(pages.urls), "user": pages.user.username,
-                          "user_open": pages.user_open}
+                answer = {
+                    "names": list(pages.urls),
+                    "user": pages.user.username,
+                    "user_open": pages.user_open,
+                }
             elif cmd == "page":
                 pages = pages or Pages()
                 answer = pages.measure(command["name"], command["requests"])
