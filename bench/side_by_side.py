@@ -209,6 +209,65 @@ def report(ours_pages: dict, refs: dict, peer_pages: dict, sweeps: list[dict]) -
     return lines
 
 
+@contextlib.contextmanager
+def both_databases(url: str, keep: bool, prefix: str):
+    """Two fresh databases on the PostgreSQL server at `url`: the portal's (DATABASE_URL now
+    points at it and Django is set up) and the peer's, with the peer's process started; both
+    dropped afterwards unless `keep`. Yields (peer, the peer database's address)."""
+    import psycopg
+
+    os.environ["DATABASE_URL"] = url
+    peer_name = f"{prefix}_peer_{os.getpid()}"
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    peer_url = urlunsplit(parts._replace(scheme="postgresql", path=f"/{peer_name}"))
+    _, cleanup = ours.prepare_database(keep, prefix=f"{prefix}_ours")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{peer_name}"')
+    peer = Peer()
+    try:
+        ours.configure()
+        yield peer, peer_url
+    finally:
+        peer.close()
+        cleanup()
+        if keep:
+            print(f"kept database {peer_name}", file=sys.stderr)
+        else:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
+
+
+def seed_both(n: int, peer: Peer, peer_url: str, say) -> tuple:
+    """Migrate both, then N enquiries (counting seed_demo's) and N tickets in the same councils'
+    shape. Returns (world, seconds the portal's seeding took, the peer's seeding report)."""
+    from enquiries.models import Enquiry
+
+    peer_setup = peer.call("setup", url=peer_url)
+    world, setup = ours.setup_world("PostgreSQL")
+    say(
+        f"migrated: portal {setup:.0f} s (with councils and demo people), "
+        f"peer {peer_setup['migrate_seconds']:.0f} s"
+    )
+    # seed_demo's own enquiries count towards N, so both sides hold N cases.
+    seconds = ours.seed(world, max(0, n - Enquiry.objects.count()), random.Random(2026))
+    say(f"portal: seeded {n} enquiries in {seconds:.0f} s")
+    peer_seed = peer.call("seed", n=n, shape=shape_of(world))
+    say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
+    return world, seconds, peer_seed
+
+
+def reporter(started: float):
+    def say(text: str) -> None:
+        print(
+            f"[{time.perf_counter() - started:6.0f} s, load {os.getloadavg()[0]:.1f}] {text}",
+            file=sys.stderr,
+        )
+
+    return say
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="enquiries, and tickets")
@@ -230,28 +289,8 @@ def main() -> None:
     load = LoadSampler()
     load.start()
     started = time.perf_counter()
-    peer_name = f"bench_side_peer_{os.getpid()}"
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    peer_url = urlunsplit(parts._replace(scheme="postgresql", path=f"/{peer_name}"))
-    import psycopg
-
-    vendor, cleanup = ours.prepare_database(args.keep, prefix="bench_side_ours")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{peer_name}"')
-    peer = Peer()
-    try:
-        ours.configure()
+    with both_databases(url, args.keep, "bench_side") as (peer, peer_url):
         lines = run(args, ks, peer, peer_url, load, started)
-    finally:
-        peer.close()
-        cleanup()
-        if args.keep:
-            print(f"kept database {peer_name}", file=sys.stderr)
-        else:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
     text = "\n".join(lines)
     print(text)
     if args.out:
@@ -297,27 +336,9 @@ def run(args, ks, peer: Peer, peer_url: str, load: LoadSampler, started: float) 
     from django.db import connection
 
     logging.getLogger("celery").setLevel(logging.WARNING)
-    rng = random.Random(2026)
-
-    def say(text: str) -> None:
-        print(
-            f"[{time.perf_counter() - started:6.0f} s, load {os.getloadavg()[0]:.1f}] {text}",
-            file=sys.stderr,
-        )
-
-    peer_setup = peer.call("setup", url=peer_url)
-    world, setup = ours.setup_world("PostgreSQL")
-    say(
-        f"migrated: portal {setup:.0f} s (with councils and demo people), "
-        f"peer {peer_setup['migrate_seconds']:.0f} s"
-    )
-    from enquiries.models import Enquiry
-
-    # seed_demo's own enquiries count towards N, so both sides hold N cases.
-    ours_seconds = ours.seed(world, max(0, args.n - Enquiry.objects.count()), rng)
-    say(f"portal: seeded {args.n} enquiries in {ours_seconds:.0f} s")
-    peer_seed = peer.call("seed", n=args.n, shape=shape_of(world))
-    say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
+    rng = random.Random(2027)
+    say = reporter(started)
+    world, ours_seconds, peer_seed = seed_both(args.n, peer, peer_url, say)
 
     users, clients, pages = ours.signed_in(world)
     peer_info = peer.call("pages")
@@ -341,6 +362,7 @@ def run(args, ks, peer: Peer, peer_url: str, load: LoadSampler, started: float) 
         )
         say(f"escalation and chasers, K = {k}: timed")
 
+    from enquiries.models import Enquiry
     from enquiries.states import OPEN
 
     peer_versions = peer.call("versions")

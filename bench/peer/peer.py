@@ -338,6 +338,44 @@ def escalate(k: int, seed_value: int = 2026) -> dict:
     }
 
 
+def sessions(count: int) -> list[dict]:
+    """`count` staff users signed in (sessions in the database, as a browser's login leaves
+    them), the busiest first, each with up to 50 open tickets of theirs to open (any open
+    tickets for a user with none): for bench/load.py."""
+    from django.contrib.auth.models import User
+    from django.db.models import Count, Q
+    from django.test import Client
+    from helpdesk.models import Ticket
+
+    staff = (
+        User.objects.filter(is_staff=True)
+        .annotate(n=Count("assigned_to", filter=Q(assigned_to__status__in=Ticket.OPEN_STATUSES)))
+        .order_by("-n", "pk")[:count]
+    )
+    anyone = list(
+        Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50]
+    )
+    signed = []
+    for user in staff:
+        client = Client()
+        client.force_login(user)
+        mine = list(
+            Ticket.objects.filter(assigned_to=user, status__in=Ticket.OPEN_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:50]
+        )
+        signed.append(
+            {
+                "user": user.username,
+                "sessionid": client.cookies["sessionid"].value,
+                "tickets": mine or anyone,
+            }
+        )
+    return signed
+
+
 def versions() -> dict:
     import django
     import helpdesk
@@ -362,48 +400,72 @@ def _dist_version(name: str) -> str:
 # --------------------------------------------------------------------------- the two modes
 
 
+class Server:
+    """The commands `serve` answers; the signed-in pages are made on first use."""
+
+    def __init__(self) -> None:
+        self.pages: Pages | None = None
+
+    def setup(self, url: str) -> dict:
+        configure(url)
+        return {"migrate_seconds": migrate()}
+
+    def seed(self, n: int, shape: dict | None = None) -> dict:
+        self.pages = None
+        return seed(n, shape)
+
+    def signed_in(self) -> Pages:
+        self.pages = self.pages or Pages()
+        return self.pages
+
+    def page_names(self) -> dict:
+        pages = self.signed_in()
+        return {
+            "names": list(pages.urls),
+            "user": pages.user.username,
+            "user_open": pages.user_open,
+        }
+
+    def page(self, name: str, requests: int) -> dict:
+        return self.signed_in().measure(name, requests)
+
+    def handle(self, command: dict) -> dict:
+        cmd = command.pop("cmd")
+        handlers = {
+            "setup": self.setup,
+            "seed": self.seed,
+            "pages": self.page_names,
+            "page": self.page,
+            "escalate": escalate,
+            "sessions": lambda count: {"sessions": sessions(count)},
+            "versions": versions,
+        }
+        if cmd not in handlers:
+            return {"error": f"unknown command {cmd!r}"}
+        return handlers[cmd](**command)
+
+
 def serve() -> None:
     """One JSON command a line in, one JSON answer a line out (bench/side_by_side.py).
 
     {"cmd": "setup", "url": ...}; {"cmd": "seed", "n": N, "shape": {...}};
     {"cmd": "page", "name": ..., "requests": R}; {"cmd": "pages"}; {"cmd": "escalate", "k": K};
-    {"cmd": "versions"}; {"cmd": "quit"}. A failure answers {"error": "..."}."""
+    {"cmd": "sessions", "count": C}; {"cmd": "versions"}; {"cmd": "quit"}.
+    A failure answers {"error": "..."}."""
     out = sys.stdout
     sys.stdout = sys.stderr  # anything printed by Django or helpdesk stays off the channel
-    pages: Pages | None = None
+    server = Server()
     for line in sys.stdin:
         command = json.loads(line)
-        try:
-            cmd = command["cmd"]
-            if cmd == "setup":
-                configure(command["url"])
-                answer = {"migrate_seconds": migrate()}
-            elif cmd == "seed":
-                answer = seed(command["n"], command.get("shape"))
-                pages = None
-            elif cmd == "pages":
-                pages = pages or Pages()
-                answer = {
-                    "names": list(pages.urls),
-                    "user": pages.user.username,
-                    "user_open": pages.user_open,
-                }
-            elif cmd == "page":
-                pages = pages or Pages()
-                answer = pages.measure(command["name"], command["requests"])
-            elif cmd == "escalate":
-                answer = escalate(command["k"])
-            elif cmd == "versions":
-                answer = versions()
-            elif cmd == "quit":
-                from django.db import connections
+        if command.get("cmd") == "quit":
+            from django.db import connections
 
-                connections.close_all()
-                out.write(json.dumps({"bye": True}) + "\n")
-                out.flush()
-                return
-            else:
-                answer = {"error": f"unknown command {cmd!r}"}
+            connections.close_all()
+            out.write(json.dumps({"bye": True}) + "\n")
+            out.flush()
+            return
+        try:
+            answer = server.handle(command)
         except Exception as exc:  # noqa: BLE001 - reported to the driver, which stops the run
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(answer) + "\n")
