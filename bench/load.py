@@ -99,8 +99,9 @@ class Forms(HTMLParser):
             if kind in ("file", "submit", "button", "image", "reset"):
                 return
             checked = "checked" in a
+            default = "on" if kind in ("checkbox", "radio") else ""
             self._form["fields"].append(
-                {"name": name, "type": kind, "value": a.get("value", "on"), "checked": checked}
+                {"name": name, "type": kind, "value": a.get("value", default), "checked": checked}
             )
         elif tag == "select" and name:
             self._select = name
@@ -204,7 +205,8 @@ class User:
         try:
             response = self._request(method, path, **kwargs)
             good = ok(response.status_code)
-            error = None if good else f"{kind}: answered {response.status_code}"
+            where = response.headers.get("Location", "").split("?")[0]
+            error = None if good else f"{kind}: answered {response.status_code} {where}".rstrip()
         except Exception as exc:  # noqa: BLE001 - a timeout or refused connection is a result
             response, error = None, f"{kind}: {type(exc).__name__}"
         record(kind, time.perf_counter() - started, error)
@@ -386,7 +388,7 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     open_ = Enquiry.objects.filter(status__in=OPEN)
     officers = list(
         open_.exclude(owner_post__kind=PostKind.MEMBER_SERVICES)
-        .filter(owner_post__holder__isnull=False)
+        .filter(owner_post__holder__isnull=False, owner_post__holder__is_active=True)
         .values("owner_post__holder")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner_post__holder")[: max(1, count - 2)]
@@ -397,7 +399,7 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
         .order_by("-n", "council")[:2]
     )
     triage = [
-        Post.objects.filter(kind=PostKind.MEMBER_SERVICES, holder__isnull=False, council=council)
+        Post.objects.filter(kind=PostKind.MEMBER_SERVICES, holder__is_active=True, council=council)
         .order_by("pk")
         .values("holder", "council")
         .first()
@@ -405,7 +407,10 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     ]
     triage = [t for t in triage if t]
     members = list(
-        Member.objects.annotate(n=Count("enquiries")).order_by("-n", "pk").select_related("person")
+        Member.objects.filter(person__is_active=True)
+        .annotate(n=Count("enquiries"))
+        .order_by("-n", "pk")
+        .select_related("person")
     )[:5]
 
     def session(user) -> dict:
@@ -433,7 +438,7 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     def fill_create(html: str, rng) -> tuple[str, dict] | None:
         return form_data(
             html,
-            lambda action: "search" not in action,
+            lambda action: action in ("", "/enquiries/new/"),
             {
                 "subject": f"Blocked drain outside {rng.randint(1, 400)} Station Road",
                 "description": "A resident reports a blocked drain flooding the pavement.",
@@ -443,7 +448,9 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
 
     def fill_action(html: str, flag: bool) -> tuple[str, dict] | None:
         return form_data(
-            html, lambda action: "search" not in action, {"is_policy": "on" if flag else None}
+            html,
+            lambda action: action == "" or action.endswith("/flags/"),
+            {"is_policy": "on" if flag else None},
         )
 
     users = []
@@ -485,7 +492,7 @@ def peer_users(peer, count: int) -> list[tuple[dict, dict]]:
     def fill_create(html: str, rng) -> tuple[str, dict] | None:
         return form_data(
             html,
-            lambda action: "search" not in action,
+            lambda action: action == "" or "/tickets/submit" in action,
             {
                 "title": f"Blocked drain outside {rng.randint(1, 400)} Station Road",
                 "body": "A resident reports a blocked drain flooding the pavement.",

@@ -14,6 +14,7 @@ PAGE = """
 <form method="post" action="/things/7/update/">
   <input type="hidden" name="csrfmiddlewaretoken" value="tok">
   <input name="title" value="Old title">
+  <input type="datetime-local" name="due">
   <input type="file" name="attachment">
   <input type="submit" name="go" value="Save">
   <select name="queue"><option value="">Choose one</option><option value="3">Housing</option>
@@ -35,6 +36,7 @@ def test_form_data_fills_the_post_form_as_a_browser_would_then_the_overrides():
     assert data == {
         "csrfmiddlewaretoken": "tok",
         "title": "New",
+        "due": "",  # a text box with no value is sent empty ("on" is only a checkbox's default)
         "queue": "3",  # the first real choice, not the "Choose one" placeholder
         "owner": "2",  # the selected one
         "status": "1",  # no radio checked: the first
@@ -82,3 +84,35 @@ def test_seeded_enquiries_are_numbered_after_those_already_logged(org, as_of):
     assert len(references) == len(set(references)) >= 13
     code, year = first.reference.split("-ENQ-")[0], as_of.year
     assert world.counters[(code, year)] >= 2
+
+
+@pytest.mark.django_db
+def test_the_load_scripts_forms_log_an_enquiry_and_change_its_flags(org, client):
+    """What bench/load.py submits on the portal's own pages is accepted: the member's new
+    enquiry form (not the sign-out form above it) and an officer's flags form."""
+    from bench.load import form_data
+    from enquiries.models import Enquiry
+
+    client.force_login(org.raiser.person)
+    page = client.get("/enquiries/new/")
+    action, data = form_data(
+        page.content.decode(),
+        lambda action: action in ("", "/enquiries/new/"),
+        {"subject": "Blocked drain", "description": "Flooding.", "confirm_not_duplicate": "on"},
+    )
+    response = client.post(action or "/enquiries/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enquiry = Enquiry.objects.get(subject="Blocked drain")
+
+    client.force_login(enquiry.owner_post.holder)
+    path = f"/enquiries/{enquiry.reference}/flags/"
+    page = client.get(path)
+    action, data = form_data(
+        page.content.decode(),
+        lambda action: action == "" or action.endswith("/flags/"),
+        {"is_policy": "on"},
+    )
+    response = client.post(action or path, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enquiry.refresh_from_db()
+    assert enquiry.is_policy
