@@ -215,6 +215,8 @@ class User:
     def step(self, record) -> None:
         kind = self.rng.choices(list(MIX), list(MIX.values()))[0]
         plan = self.plan
+        if kind in ("case", "action") and not plan["cases"]:
+            kind = "queue"  # an empty queue: nothing to open
         page = lambda status: status == 200  # noqa: E731
         if kind == "queue":
             self.timed(record, "queue", "GET", plan["queue"], page)
@@ -381,6 +383,7 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from enquiries.models import Enquiry
+    from enquiries.selectors import enquiry_queue
     from enquiries.states import OPEN
     from protocol_portal.accounts.policy import TWO_STEP_SESSION_KEY, TwoStep
     from protocol_portal.org.models import Member, Post, PostKind
@@ -457,11 +460,8 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     for index, row in enumerate(officers + triage):
         is_triage = index >= len(officers)
         person = people[row["holder"] if is_triage else row["owner_post__holder"]]
-        cases = (
-            open_.filter(council_id=row["council"])
-            if is_triage
-            else open_.filter(owner_post__holder=person)
-        )
+        # The cases in the user's own queue, as the queue page lists them (the access policy's).
+        cases = enquiry_queue(user=person, scope="triage" if is_triage else "mine")
         refs = list(cases.order_by("pk").values_list("reference", flat=True)[:50])
         plan = {
             "queue": f"/enquiries/queue/?scope={'triage' if is_triage else 'mine'}",
