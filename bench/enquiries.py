@@ -22,17 +22,18 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.measure import capture, time_requests  # noqa: E402 - after the path is set
 
 # django-helpdesk 2.6.1, 100,000 tickets (30,000 open), SQLite, this machine (issue 3):
 # (seconds per request or per escalated ticket, queries).
@@ -59,14 +60,14 @@ SUBJECTS = [
 # --------------------------------------------------------------------------- database
 
 
-def prepare_database(keep: bool) -> tuple[str, callable]:
+def prepare_database(keep: bool, prefix: str = "bench_enquiries") -> tuple[str, callable]:
     """Point DATABASE_URL at a throwaway database; return its label and a clean-up function."""
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         parts = urlsplit(given)
-        name = f"bench_enquiries_{os.getpid()}"
+        name = f"{prefix}_{os.getpid()}"
         admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -120,13 +121,22 @@ class World:
     def __init__(self, as_of: datetime) -> None:
         from django.utils import timezone
 
-        from protocol_portal.casework.models import ReferenceCounter
         from protocol_portal.org.calendars import calendar_for
-        from protocol_portal.org.models import ChaserRung, Council, Member, ServiceArea
+        from protocol_portal.org.models import (
+            ChaserRung,
+            Council,
+            Member,
+            ServiceArea,
+            council_code_from_slug,
+        )
 
         self.as_of = as_of
         self.today = timezone.localdate(as_of)
         self.councils = list(Council.objects.order_by("pk"))
+        # References are numbered per council code (as casework.services.reference_next).
+        self.codes = {
+            c.pk: c.reference_code or council_code_from_slug(c.slug) for c in self.councils
+        }
         self.calendars = {c.pk: calendar_for(c) for c in self.councils}
         self.members = defaultdict(list)
         for m in Member.objects.filter(ward__isnull=False).select_related("person", "ward"):
@@ -138,14 +148,14 @@ class World:
         for rung in ChaserRung.objects.filter(case_type="enquiry").order_by("order"):
             self.ladders[rung.council_id].append(rung)
         self.templates: dict[tuple, object] = {}
-        # Numbered after what the demo already made (seed_demo logs real enquiries), so no
-        # seeded reference repeats one of its.
         self.counters: Counter = Counter()
-        for council_id, year, last in ReferenceCounter.objects.filter(prefix="ENQ").values_list(
-            "council_id", "year", "last"
-        ):
-            key = (next(c for c in self.councils if c.pk == council_id).slug[:3], year)
-            self.counters[key] = max(self.counters[key], last)
+        # seed_demo logs enquiries through the service: number the seeded ones after them.
+        from enquiries.models import Enquiry
+
+        for reference in Enquiry.objects.values_list("reference", flat=True):
+            prefix, _, year, number = reference.rsplit("-", 3)
+            key = (prefix, int(year))
+            self.counters[key] = max(self.counters[key], int(number))
 
     def template(self, council, area, concerning: str):
         """A real enquiry logged through the service: its route and the posts of its audiences
@@ -161,7 +171,7 @@ class World:
                 council=council,
                 prefix="ENQ",
                 year=self.today.year,
-                defaults={"last": self.counters[(council.slug[:3], self.today.year)]},
+                defaults={"last": self.counters[(self.codes[council.pk], self.today.year)]},
             )
             member = self.members[council.pk][0]
             enquiry = enquiry_create(
@@ -182,7 +192,7 @@ class World:
                 ).values_list("audience", "post_id", "perms")
             )
             self.templates[key] = (enquiry, grants)
-            self.counters[(council.slug[:3], self.today.year)] += 1
+            self.counters[(self.codes[council.pk], self.today.year)] += 1
         return self.templates[key]
 
 
@@ -221,11 +231,10 @@ def _row(world: World, rng: random.Random, weights: list[int]) -> tuple:
         received = world.today - timedelta(days=rng.randint(20, 730))
         received = calendar.add(received, 0)
     due = calendar.add(received, template.clock_limit_days)
-    # References are numbered per prefix: Southwark and South Oxfordshire share "SOU".
-    prefix = council.slug[:3]
+    prefix = world.codes[council.pk]
     number = world.counters[(prefix, received.year)] = world.counters[(prefix, received.year)] + 1
     enquiry = Enquiry(
-        reference=f"{council.slug[:3].upper()}-ENQ-{received.year}-{number:05d}",
+        reference=f"{prefix}-ENQ-{received.year}-{number:05d}",
         council_id=council.pk,
         owner_post_id=template.owner_post_id,
         member_id=member.pk,
@@ -358,7 +367,7 @@ def seed(world: World, count: int, rng: random.Random, batch: int = 5000) -> flo
 
     for council in Council.objects.all():
         for (prefix, year), last in world.counters.items():
-            if prefix == council.slug[:3]:
+            if prefix == world.codes[council.pk]:
                 ReferenceCounter.objects.update_or_create(
                     council=council, prefix="ENQ", year=year, defaults={"last": last}
                 )
@@ -374,45 +383,6 @@ def analyse() -> None:
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-def capture(fn) -> tuple[object, int, float]:
-    """Run fn once with the query log on: (result, queries, database seconds)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    # Django keeps the last 9,000 queries; a sweep firing 1,000 rungs runs more.
-    connection.queries_log = deque(maxlen=10_000_000)
-    with CaptureQueriesContext(connection) as ctx:
-        result = fn()
-    if os.environ.get("BENCH_SQL"):  # development: see what each measurement asked
-        for q in ctx.captured_queries:
-            print(f"    {q['time']} {q['sql'][:300]}", file=sys.stderr)
-    return result, len(ctx.captured_queries), sum(float(q["time"]) for q in ctx.captured_queries)
-
-
-def time_requests(client, url: str, count: int, **extra) -> dict:
-    """Median and p95 of `count` GETs, then one more counted; every answer must be 200."""
-    try:
-        response = client.get(url, **extra)  # warm caches (templates, content types, sessions)
-    except Exception as exc:  # noqa: BLE001 - another app's panel may be broken: report it
-        return {"error": f"{type(exc).__name__}: {exc}"[:80]}
-    if response.status_code != 200:
-        return {"error": f"answered {response.status_code}"}
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = client.get(url, **extra)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    _, queries, db = capture(lambda: client.get(url, **extra))
-    times.sort()
-    return {
-        "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        "queries": queries,
-        "db": db,
-    }
 
 
 def pick_users(world: World) -> dict:
@@ -467,8 +437,12 @@ def pick_users(world: World) -> dict:
     }
 
 
-def measure_pages(world: World, requests: int) -> tuple[dict, dict]:
+def signed_in(world: World) -> tuple[dict, dict, list[tuple[str, str, str, str]]]:
+    """The busiest demo users, a signed-in test client for each role, and the pages timed:
+    (name, role, URL, the helpdesk page it compares with)."""
     from django.test import Client
+
+    from enquiries.models import Enquiry
 
     users = pick_users(world)
     clients = {}
@@ -477,6 +451,7 @@ def measure_pages(world: World, requests: int) -> tuple[dict, dict]:
         client.force_login(users[role])
         clients[role] = client
     reference = users["enquiry"].reference
+    own = Enquiry.objects.filter(member__person=users["member"]).order_by("-pk").first()
     pages = [
         ("queue: my queue (officer)", "officer", "/enquiries/queue/?scope=mine", "list"),
         ("queue: triage, all open", "triage", "/enquiries/queue/?scope=triage", "list"),
@@ -490,21 +465,23 @@ def measure_pages(world: World, requests: int) -> tuple[dict, dict]:
         ("API list (triage)", "triage", "/api/v1/enquiries/", "list"),
         ("API list (member)", "member", "/api/v1/enquiries/", "list"),
         ("enquiry page (officer)", "officer", f"/enquiries/{reference}/", "page"),
-        ("enquiry page (member)", "member", None, "page"),
+        ("enquiry page (member)", "member", f"/enquiries/{own.reference}/", "page"),
         ("API enquiry (officer)", "officer", f"/api/v1/enquiries/{reference}/", "page"),
         ("home page (officer)", "officer", "/", "dashboard"),
         ("home page (member)", "member", "/", "dashboard"),
         ("SLA dashboard (Director)", "director", "/enquiries/dashboard/", "dashboard"),
         ("SLA dashboard (triage)", "triage", "/enquiries/dashboard/", "dashboard"),
     ]
-    from enquiries.models import Enquiry
+    return users, clients, pages
 
-    own = Enquiry.objects.filter(member__person=users["member"]).order_by("-pk").first()
+
+def measure_pages(world: World, requests: int) -> tuple[dict, dict]:
+    users, clients, pages = signed_in(world)
     results = {}
     for name, role, url, ref in pages:
-        url = url or f"/enquiries/{own.reference}/"
         results[name] = {**time_requests(clients[role], url, requests), "ref": ref}
-        print(f"  {name}: {results[name]}", file=sys.stderr)
+        shown = {k: v for k, v in results[name].items() if k != "times"}
+        print(f"  {name}: {shown}", file=sys.stderr)
     return results, users
 
 
@@ -682,18 +659,14 @@ def main() -> None:
         args.out.write_text(text + "\n", encoding="utf-8")
 
 
-def run(args, ks: list[int], vendor: str) -> list[str]:
-    import logging
-
-    import django
+def setup_world(vendor: str, cache: Path | None = None) -> tuple[World, float]:
+    """Migrate the throwaway database, load the six councils and the demo people; return the
+    World to seed into and the seconds it took."""
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    logging.getLogger("celery").setLevel(logging.WARNING)
-    rng = random.Random(2026)
     started = time.perf_counter()
-    cache = args.setup_cache
     if cache and cache.exists() and vendor == "SQLite":
         connection.close()
         shutil.copyfile(cache, connection.settings_dict["NAME"])
@@ -711,6 +684,18 @@ def run(args, ks: list[int], vendor: str) -> list[str]:
             shutil.copyfile(connection.settings_dict["NAME"], cache)
     setup = time.perf_counter() - started
     world = World(timezone.now())
+    return world, setup
+
+
+def run(args, ks: list[int], vendor: str) -> list[str]:
+    import logging
+
+    import django
+    from django.db import connection
+
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    rng = random.Random(2026)
+    world, setup = setup_world(vendor, args.setup_cache)
     print(f"setup (migrate, load_councils, seed_demo) {setup:.1f} s", file=sys.stderr)
 
     seeded = seed(world, args.small - 0, rng)
