@@ -183,3 +183,53 @@ def test_a_council_counting_receipt_as_day_one_is_due_a_day_sooner(org):
     enquiry = log(org, tuesday)
     # Day one Tuesday 23 November; day ten Monday 6 December (next_working_day: Tuesday 7th).
     assert enquiry.due_on == date(2027, 12, 6)
+
+
+# ------------------------------------------------------------------ legal proceedings (000 §13.5)
+
+
+def _legal(org, as_of):
+    return log(org, as_of, relates_to_legal_proceedings=True)
+
+
+def test_a_legal_proceedings_enquiry_is_not_passed_down_to_a_junior_officer(org, as_of):
+    # "all enquiries must be addressed to either the appropriate Director or Corporate
+    # Director" (000 §13.5).
+    from django.core.exceptions import ValidationError
+
+    from enquiries.services import enquiry_reassign
+
+    enquiry = _legal(org, as_of)
+    assert enquiry.owner_post == org.housing_director
+    for junior in (org.housing_manager, org.housing_officer, org.triage):
+        with pytest.raises(ValidationError, match="000 §13.5"):
+            enquiry_reassign(
+                enquiry=enquiry, to_post=junior, reason="for the team to answer",
+                actor=org.housing_director.holder, as_of=as_of,
+            )
+    moved = enquiry_reassign(
+        enquiry=enquiry, to_post=org.env_director, reason="the other Director holds the file",
+        actor=org.housing_director.holder, as_of=as_of,
+    )
+    assert moved.owner_post == org.env_director
+
+
+def test_an_involved_officer_does_not_regain_sight_through_their_team(org, as_of):
+    from enquiries.permissions import VIEW, can
+    from enquiries.services import enquiry_mark_involved
+    from protocol_portal.casework.access import access_sync
+
+    enquiry = _legal(org, as_of)
+    manager = org.housing_manager.holder
+    enquiry = enquiry_mark_involved(
+        enquiry=enquiry, officer=manager, actor=org.housing_director.holder, as_of=as_of
+    )
+    assert not can(manager, VIEW, enquiry)
+    # However the case comes to sit with their team (an admin's correction, a re-route), the
+    # officer involved stays out of it.
+    enquiry.owner_post = org.housing_officer
+    enquiry.save()
+    access_sync(enquiry, as_of=as_of)
+    assert not can(manager, VIEW, enquiry)
+    assert can(org.housing_officer.holder, VIEW, enquiry)
+    assert can(org.housing_director.holder, VIEW, enquiry)
