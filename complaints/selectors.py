@@ -633,7 +633,12 @@ CSV_COLUMNS = (
 )
 
 
-def summary_csv(*, summary: QuarterlySummary) -> str:
+SUMMARY_CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def summary_csv(*, summary: QuarterlySummary) -> bytes:
+    """The quarterly summary as UTF-8 CSV with a byte-order mark, so that Excel reads "§" and
+    accented names rightly; served as SUMMARY_CSV_CONTENT_TYPE."""
     import csv
     import io
 
@@ -642,7 +647,7 @@ def summary_csv(*, summary: QuarterlySummary) -> str:
     writer.writerow([title for _, title in CSV_COLUMNS])
     for row in summary.rows:
         writer.writerow([csv_safe(row.get(key)) for key, _ in CSV_COLUMNS])
-    return out.getvalue()
+    return out.getvalue().encode("utf-8-sig")
 
 
 def complaints_to_act_on(*, user: Person) -> QuerySet[Complaint]:

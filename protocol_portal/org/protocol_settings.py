@@ -85,6 +85,13 @@ SPECS: dict[str, Spec] = {
         "(FOIA s.10(1)): always next_working_day.",
         check=_choice(CLOCK_DAY_ONE_CHOICES),
     ),
+    "confidentiality": Spec(
+        default="requester_permits_copies",
+        help="Who may see a member's case: those handling it, their managers, the member and "
+        "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
+        "cited wherever the portal explains why a case is kept to them.",
+        check=_choice(("requester_permits_copies",)),
+    ),
     "officer_for": Spec(
         default={},
         help="Which officer post handles a route to 'an officer of the directorate': keys are "

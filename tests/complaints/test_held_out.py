@@ -632,7 +632,8 @@ def test_quarterly_summary_has_no_names_a_csv_and_a_chart(client, slug):
     people = (leader.person, reporter.person, subject.person, post(council, raiser_slug).holder)
     for person in people:
         names |= {person.get_full_name(), person.last_name}
-    csv_text = api(mo).get(f"/api/v1/complaint-summaries/{body['id']}/csv/").content.decode()
+    url = f"/api/v1/complaint-summaries/{body['id']}/csv/"
+    csv_text = api(mo).get(url).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(csv_text)))
     assert len(rows) >= 3
     page = client

@@ -32,9 +32,13 @@ def load(slug: str) -> Council:
 
 def _enquiry_in_another_ward(council, **flags):
     member = Member.objects.filter(council=council, ward__isnull=False).order_by("pk").first()
-    other = Member.objects.filter(council=council).exclude(ward=member.ward).exclude(
-        ward__isnull=True
-    ).order_by("pk").first()
+    other = (
+        Member.objects.filter(council=council)
+        .exclude(ward=member.ward)
+        .exclude(ward__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     area = ServiceArea.objects.filter(council=council).order_by("slug").first()
     enquiry = enquiry_create(
         member=member,
@@ -123,9 +127,7 @@ def test_a_council_without_the_setting_tells_nobody(org, as_of):
 def test_a_hackney_enquiry_across_directorates_goes_through_the_chief_executive(extra):
     # "All requests for advice and information that cross directorate boundaries or involve
     # multi-directorate activities should be directed through the Chief Executive" (004 §12.5).
-    enquiry, _, _ = _enquiry_in_another_ward(
-        load("hackney"), is_cross_directorate=True, **extra
-    )
+    enquiry, _, _ = _enquiry_in_another_ward(load("hackney"), is_cross_directorate=True, **extra)
     assert enquiry.concerning == "cross_directorate"
     assert enquiry.owner_post.slug == "chief-executive"
     assert "004 §12.5" in enquiry.route_source
@@ -137,8 +139,9 @@ def test_a_hackney_enquiry_across_directorates_goes_through_the_chief_executive(
 def _refer_foi(enquiry, officer, when):
     from enquiries.services import enquiry_refer_foi
 
-    return enquiry_refer_foi(enquiry=enquiry, note="Not about council business", actor=officer,
-                             as_of=when)
+    return enquiry_refer_foi(
+        enquiry=enquiry, note="Not about council business", actor=officer, as_of=when
+    )
 
 
 def test_an_enquiry_referred_to_foi_keeps_its_receipt_date(org, as_of):
@@ -171,8 +174,9 @@ def test_a_request_received_on_a_saturday_counts_from_monday_as_day_one(org):
 def test_the_enquiry_clock_counts_monday_as_day_one_after_a_weekend_receipt(org):
     # Ten working days with Monday 22 November 2027 as day one end on Friday 3 December.
     saturday = datetime(2027, 11, 20, 10, 0, tzinfo=LONDON)
-    enquiry = log(org, datetime(2027, 11, 22, 9, 0, tzinfo=LONDON), received_at=saturday,
-                  channel="email")
+    enquiry = log(
+        org, datetime(2027, 11, 22, 9, 0, tzinfo=LONDON), received_at=saturday, channel="email"
+    )
     assert enquiry.due_on == date(2027, 12, 3)
 
 
@@ -204,12 +208,18 @@ def test_a_legal_proceedings_enquiry_is_not_passed_down_to_a_junior_officer(org,
     for junior in (org.housing_manager, org.housing_officer, org.triage):
         with pytest.raises(ValidationError, match="000 §13.5"):
             enquiry_reassign(
-                enquiry=enquiry, to_post=junior, reason="for the team to answer",
-                actor=org.housing_director.holder, as_of=as_of,
+                enquiry=enquiry,
+                to_post=junior,
+                reason="for the team to answer",
+                actor=org.housing_director.holder,
+                as_of=as_of,
             )
     moved = enquiry_reassign(
-        enquiry=enquiry, to_post=org.env_director, reason="the other Director holds the file",
-        actor=org.housing_director.holder, as_of=as_of,
+        enquiry=enquiry,
+        to_post=org.env_director,
+        reason="the other Director holds the file",
+        actor=org.housing_director.holder,
+        as_of=as_of,
     )
     assert moved.owner_post == org.env_director
 
@@ -233,3 +243,33 @@ def test_an_involved_officer_does_not_regain_sight_through_their_team(org, as_of
     assert not can(manager, VIEW, enquiry)
     assert can(org.housing_officer.holder, VIEW, enquiry)
     assert can(org.housing_director.holder, VIEW, enquiry)
+
+
+# ------------------------------------------------------------------ citations (the council's own)
+
+
+@pytest.mark.parametrize(
+    ("settings", "cited", "not_cited"),
+    [
+        (
+            {"confidentiality": {"value": "requester_permits_copies", "source": "000 §7.19"}},
+            "000 §7.19",
+            "002 §85",
+        ),
+        ({}, "the protocol is silent", "002 §85"),
+    ],
+)
+def test_who_could_see_an_enquiry_cites_the_councils_own_protocol(
+    org, as_of, settings, cited, not_cited
+):
+    # A Tower Hamlets enquiry cited South Oxfordshire's 002 §85.
+    from django.test import Client
+
+    org.council.protocol_settings = settings
+    org.council.save()
+    enquiry = log(org, as_of)
+    client = Client()
+    client.force_login(org.mo.holder)
+    text = client.get(f"/case-access/{enquiry.reference}/").content.decode()
+    assert cited in text
+    assert not_cited not in text
