@@ -162,14 +162,6 @@ class Council(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        from protocol_portal.org import protocol_settings
-
-        errors: list[str] = []
-        protocol_settings.validate(self.protocol_settings or {}, None, "settings", errors)
-        if errors:
-            raise ValidationError({"protocol_settings": errors})
-
     def save(self, *args, **kwargs):
         if not self.reference_code:
             # Made from the short name; a number is added if another council has it already.
@@ -180,6 +172,14 @@ class Council(models.Model):
                 code, n = f"{base[:6]}{n}", n + 1
             self.reference_code = code
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from protocol_portal.org import protocol_settings
+
+        errors: list[str] = []
+        protocol_settings.validate(self.protocol_settings or {}, None, "settings", errors)
+        if errors:
+            raise ValidationError({"protocol_settings": errors})
 
 
 class ClosureDay(models.Model):
