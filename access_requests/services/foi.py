@@ -26,6 +26,7 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         route=route,
         directorate=request.directorate,
         exclude=frozenset({request.requester_person_id}),
+        case_type="foi",
     )
     foi = FoiRequest(
         council=council,

@@ -96,6 +96,8 @@ def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
         directorate=enquiry.directorate,
         raiser_member=enquiry.member,
         exclude=frozenset(exclude),
+        service_area_slug=enquiry.service_area.slug if enquiry.service_area_id else "",
+        case_type="enquiry",
     )
 
 

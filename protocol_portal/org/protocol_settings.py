@@ -52,6 +52,17 @@ def _precedence(value: Any, data: dict[str, Any]) -> str | None:
     return None
 
 
+def _rule_keys(value: Any, data: dict[str, Any]) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "must be a list of routing rule keys"
+    if data:
+        keys = {r.get("key") for r in data.get("routing") or []}
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            return f"names unknown rules {unknown}"
+    return None
+
+
 def _officer_for(value: Any, data: dict[str, Any]) -> str | None:
     if not isinstance(value, dict):
         return "must map service-area slugs or case types to post slugs"
@@ -91,6 +102,19 @@ SPECS: dict[str, Spec] = {
         "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
         "cited wherever the portal explains why a case is kept to them.",
         check=_choice(("requester_permits_copies",)),
+    ),
+    "subject_responds_first": Spec(
+        default=[],
+        help="Complaint rules at whose stage the person complained about gives their own "
+        "written response (003 §69: the chief executive) before the next stage; elsewhere the "
+        "person complained about never handles the complaint.",
+        check=_rule_keys,
+    ),
+    "next_stage_when_upheld": Spec(
+        default=[],
+        help="Complaint rules whose next stage follows when the complaint is upheld (003 §66: "
+        "upheld → the chief executive), not when the complainant is dissatisfied.",
+        check=_rule_keys,
     ),
     "officer_for": Spec(
         default={},

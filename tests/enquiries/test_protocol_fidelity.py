@@ -273,3 +273,53 @@ def test_who_could_see_an_enquiry_cites_the_councils_own_protocol(
     text = client.get(f"/case-access/{enquiry.reference}/").content.decode()
     assert cited in text
     assert not_cited not in text
+
+
+# ------------------------------------------------------------------ which officer (officer_for)
+
+
+def test_a_southwark_contract_spend_enquiry_reaches_the_commissioning_officer_not_a_social_worker():
+    # Enquiries go to the officer for the service concerned (003 §19): which officer handles
+    # what is in the council file (settings: officer_for).
+    council = load("southwark")
+    member = Member.objects.filter(council=council, ward__isnull=False).order_by("pk").first()
+    commissioning = ServiceArea.objects.get(council=council, slug="commissioning")
+    enquiry = enquiry_create(
+        member=member,
+        subject="Spend on the home care contract",
+        description="How much was paid to the provider last year?",
+        service_area=commissioning,
+        ward=member.ward,
+        actor=member.person,
+        as_of=AS_OF,
+    )
+    assert enquiry.owner_post.slug == "commissioning-officer"
+    adult = ServiceArea.objects.get(council=council, slug="adult-social-care")
+    other = enquiry_create(
+        member=member,
+        subject="A resident's care package",
+        description="Mrs B's assessment.",
+        service_area=adult,
+        ward=member.ward,
+        actor=member.person,
+        as_of=AS_OF,
+    )
+    assert other.owner_post.slug == "social-worker"
+
+
+def test_a_southwark_foi_request_about_the_environment_reaches_information_governance():
+    from access_requests import selectors as access_selectors
+    from protocol_portal.org.models import Directorate
+
+    council = load("southwark")
+    environment = Directorate.objects.get(
+        council=council, slug="environment-neighbourhoods-and-growth"
+    )
+    handler, _, _ = access_selectors.route_posts(
+        council=council,
+        route=access_selectors.foi_route(council=council),
+        directorate=environment,
+        exclude=frozenset(),
+        case_type="foi",
+    )
+    assert handler.slug == "information-governance-officer"
