@@ -323,3 +323,43 @@ def test_a_southwark_foi_request_about_the_environment_reaches_information_gover
         case_type="foi",
     )
     assert handler.slug == "information-governance-officer"
+
+
+# ------------------------------------------------------------------ the settings themselves
+
+
+def test_an_admin_cannot_save_a_setting_the_portal_does_not_know(org):
+    from django.core.exceptions import ValidationError
+
+    council = org.council
+    for bad in (
+        {"ward_notice": {"value": "everyone", "source": "000 §7.19"}},
+        {"ward_notice": {"value": "none"}},
+        {"enquiry_precedence": {"value": ["urgent"], "source": "x"}},
+        {"no_such_setting": {"value": 1, "source": "x"}},
+    ):
+        council.protocol_settings = bad
+        with pytest.raises(ValidationError):
+            council.full_clean()
+    council.protocol_settings = {"ward_notice": {"value": "unnamed", "source": "001 §5.3.9.2"}}
+    council.full_clean()
+
+
+def test_a_council_file_setting_must_cite_its_paragraph_and_name_real_posts():
+    from protocol_portal.org import protocol_settings
+
+    errors: list[str] = []
+    data = {"posts": [{"slug": "officer"}], "routing": [{"key": "r"}]}
+    protocol_settings.validate(
+        {
+            "officer_for": {"value": {"waste": "nobody"}, "source": "x"},
+            "subject_responds_first": {"value": ["missing-rule"], "source": "x"},
+            "clock_day_one": {"value": "receipt_day"},
+        },
+        data,
+        "t.yaml",
+        errors,
+    )
+    assert any("unknown post 'nobody'" in e for e in errors)
+    assert any("missing-rule" in e for e in errors)
+    assert any("clock_day_one' must cite its source" in e for e in errors)
