@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _outcome(complaint, outcome: str):
+    complaint = services.complaint_acknowledge(
+        complaint=complaint,
+        actor=complaint.handler_person,
+        intent="will_act",
+        message="Received.",
+        outcome_due_on=(AS_OF + timedelta(days=14)).date(),
+        as_of=AS_OF + timedelta(days=1),
+    )
     return services.complaint_give_outcome(
         complaint=complaint,
         actor=complaint.handler_person,
