@@ -204,10 +204,18 @@ def _route(council: Council, concerning: str, stage: str) -> Route:
 
 
 def route_posts(
-    *, council: Council, route: Route, directorate: Directorate | None, exclude: frozenset[int]
+    *,
+    council: Council,
+    route: Route,
+    directorate: Directorate | None,
+    exclude: frozenset[int],
+    case_type: str = "access_request",
 ) -> tuple[Post, tuple[Post, ...], tuple[Member, ...]]:
-    """The handler post, the posts advising, and members consulted, for a route."""
-    ctx = RoutingContext(council=council, directorate=directorate, exclude=exclude)
+    """The handler post, the posts advising, and members consulted, for a route; "an officer
+    of the directorate" is the one the council's `officer_for` setting names for the case type."""
+    ctx = RoutingContext(
+        council=council, directorate=directorate, exclude=exclude, case_type=case_type
+    )
     handler = post_for(route.handler, ctx)
     if handler is None:
         raise ValidationError(

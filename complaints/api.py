@@ -302,7 +302,10 @@ class QuarterlySummaryViewSet(
     def csv(self, request, pk=None):
         """The summary as CSV (cells that a spreadsheet would run as formulas are escaped)."""
         summary = self.get_object()
-        response = HttpResponse(selectors.summary_csv(summary=summary), content_type="text/csv")
+        response = HttpResponse(
+            selectors.summary_csv(summary=summary),
+            content_type=selectors.SUMMARY_CSV_CONTENT_TYPE,
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="breaches-{summary.council.slug}-{summary.quarter_start}.csv"'
         )

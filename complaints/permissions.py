@@ -16,6 +16,7 @@ from __future__ import annotations
 from protocol_portal.casework import access
 from protocol_portal.casework.access import AccessSpec, Audience, codenames
 from protocol_portal.casework.permissions import check_perm
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.models import Person, Post, PostKind
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import RoutingContext, post_for
@@ -51,10 +52,16 @@ def allowed(user: Person, complaint) -> frozenset[str]:
 
 
 def barred_people(complaint) -> frozenset[int]:
-    """The person complained about and everyone passed over for a conflict at any stage."""
-    return frozenset(
-        {complaint.subject_person_id, *complaint.passed_over.values_list("pk", flat=True)}
+    """The person complained about and everyone passed over for a conflict at any stage; the
+    person complained about is not barred at a stage where they give their own response
+    (003 §69, the council's `subject_responds_first` setting), and is again at the next."""
+    passed = set(complaint.passed_over.values_list("pk", flat=True))
+    responds = complaint.rule_key in protocol_settings.setting(
+        complaint.council, "subject_responds_first"
     )
+    if responds and complaint.handler_person_id == complaint.subject_person_id:
+        return frozenset(passed)
+    return frozenset({complaint.subject_person_id, *passed})
 
 
 def barred_posts(complaint) -> frozenset[int]:

@@ -24,6 +24,7 @@ from protocol_portal.casework.conflicts import Matter, conflicts_for
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.models import (
     SENIOR_KINDS,
     CaseType,
@@ -135,6 +136,12 @@ def _first_route(council: Council, raised_by: str, levels: list[str], stage: str
     return None, None
 
 
+def subject_responds_rules(council: Council) -> frozenset[str]:
+    """Rule keys at whose stage the person complained about responds (`subject_responds_first`
+    setting; 003 §69)."""
+    return frozenset(protocol_settings.setting(council, "subject_responds_first"))
+
+
 def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: list[str]):
     """The acting handler post or member, passing over anyone conflicted (recorded in notes)."""
     exclude = set(ctx.exclude)
@@ -221,7 +228,17 @@ def _copies_sentence(labels: tuple[str, ...]) -> str:
 
 
 def _explain(
-    *, level, routed_as, route, handler_title, skipped, named, subject_id, copies, next_step
+    *,
+    level,
+    routed_as,
+    route,
+    handler_title,
+    skipped,
+    named,
+    subject_id,
+    copies,
+    next_step,
+    upheld_moves_on=False,
 ) -> str:
     """Plain words for the complainant: which route, why, the paragraph it rests on, who is
     copied, and where it goes if they are not satisfied."""
@@ -252,7 +269,13 @@ def _explain(
     parts.append(copies)
     if route.note:
         parts.append(route.note)
-    if next_step is not None:
+    if next_step is not None and upheld_moves_on:
+        parts.append(
+            f"If the complaint is upheld, it goes to the "
+            f"{next_step.stage.replace('-', ' ')} stage: the {next_step.handler_title} "
+            f"({cited(next_step.source)})."
+        )
+    elif next_step is not None:
         parts.append(
             f"If you are not satisfied with the outcome, it goes to the "
             f"{next_step.stage.replace('-', ' ')} stage: the {next_step.handler_title} "
@@ -321,7 +344,18 @@ def complaint_route_plan(
                 f"{council.name}'s protocol names no route for a complaint by a {raised_by} "
                 f"about {Level(level).label} at the {stage} stage. Ask the Monitoring Officer."
             )
-        post, member, exclude = _resolve_handler(route, ctx, matter, notes)
+        if route.rule_key in subject_responds_rules(council):
+            # The person complained about answers it themselves first (003 §69: "The chief
+            # executive will provide the member with a written response").
+            post, member, exclude = _resolve_handler(
+                route,
+                replace(ctx, exclude=ctx.exclude - {subject.pk}),
+                Matter(council, "complaint", people=frozenset({raiser.pk})),
+                notes,
+            )
+            exclude.add(subject.pk)
+        else:
+            post, member, exclude = _resolve_handler(route, ctx, matter, notes)
         if post is not None or member is not None:
             break
         if not route.next_stage:
@@ -372,6 +406,8 @@ def complaint_route_plan(
         subject_id=subject.pk,
         copies=_copies_sentence(copy_labels),
         next_step=next_step,
+        upheld_moves_on=route.rule_key
+        in protocol_settings.setting(council, "next_stage_when_upheld"),
     )
     return replace(
         plan,
@@ -633,7 +669,12 @@ CSV_COLUMNS = (
 )
 
 
-def summary_csv(*, summary: QuarterlySummary) -> str:
+SUMMARY_CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def summary_csv(*, summary: QuarterlySummary) -> bytes:
+    """The quarterly summary as UTF-8 CSV with a byte-order mark, so that Excel reads "§" and
+    accented names rightly; served as SUMMARY_CSV_CONTENT_TYPE."""
     import csv
     import io
 
@@ -642,7 +683,7 @@ def summary_csv(*, summary: QuarterlySummary) -> str:
     writer.writerow([title for _, title in CSV_COLUMNS])
     for row in summary.rows:
         writer.writerow([csv_safe(row.get(key)) for key, _ in CSV_COLUMNS])
-    return out.getvalue()
+    return out.getvalue().encode("utf-8-sig")
 
 
 def complaints_to_act_on(*, user: Person) -> QuerySet[Complaint]:

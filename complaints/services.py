@@ -45,6 +45,7 @@ from protocol_portal.casework.services import (
     reference_next,
 )
 from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.models import Council, Member, Person, Post, PostKind, RoutingRule
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import RoutingContext, post_for
@@ -470,7 +471,29 @@ def complaint_give_outcome(
         recipients=[complaint.raiser_person],
         as_of=as_of,
     )
+    if (
+        _next_when_upheld(complaint)
+        and complaint.next_stage
+        and outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD)
+    ):
+        # "In the event of a complaint being upheld, the matter will be referred to the chief
+        # executive" (003 §66): the upholding moves it on, not the complainant.
+        plumbing.move(complaint, Status.ESCALATED, table=TRANSITIONS)
+        _reroute(
+            complaint,
+            _next_plan(complaint, complaint.next_stage),
+            actor=actor,
+            as_of=as_of,
+            why=f"The complaint was {Outcome(outcome).label.lower()} ({complaint.rule_source}).",
+        )
     return complaint
+
+
+def _next_when_upheld(complaint: Complaint) -> bool:
+    """Whether the rule's next stage follows an upheld outcome rather than the complainant's
+    dissatisfaction (`next_stage_when_upheld` setting; 003 §66)."""
+    keys = protocol_settings.setting(complaint.council, "next_stage_when_upheld")
+    return complaint.rule_key in keys
 
 
 @transaction.atomic
@@ -570,6 +593,14 @@ def complaint_respond(
                 {
                     "choice": "You can escalate once the outcome has been given, or if the "
                     "deadline has been missed."
+                }
+            )
+        if complaint.next_stage and _next_when_upheld(complaint):
+            raise ValidationError(
+                {
+                    "choice": f"Under {complaint.rule_source} the next stage follows only when "
+                    "the complaint is upheld, not at the complainant's request. You can close "
+                    "it and record that you are not satisfied."
                 }
             )
         if not complaint.next_stage:

@@ -463,7 +463,9 @@ def summary_detail(request, pk: int):
 @login_required
 def summary_csv(request, pk: int):
     summary = _summary(request, pk)
-    response = HttpResponse(selectors.summary_csv(summary=summary), content_type="text/csv")
+    response = HttpResponse(
+        selectors.summary_csv(summary=summary), content_type=selectors.SUMMARY_CSV_CONTENT_TYPE
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="breaches-{summary.council.slug}-{summary.quarter_start}.csv"'
     )

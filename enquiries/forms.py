@@ -59,8 +59,8 @@ class EnquiryForm(forms.Form):
     about_other_ward = forms.BooleanField(
         required=False,
         label="It is about a ward other than my own",
-        help_text="That ward's members will be told an enquiry was made, not what it says "
-        "(002 §34).",
+        help_text="Whether that ward's members are told an enquiry was made follows your "
+        "council's protocol; they are never told what it says.",
     )
     is_policy = forms.BooleanField(
         required=False, label="It is about policy rather than a routine matter"

@@ -26,6 +26,7 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         route=route,
         directorate=request.directorate,
         exclude=frozenset({request.requester_person_id}),
+        case_type="foi",
     )
     foi = FoiRequest(
         council=council,
@@ -40,10 +41,12 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         owner_post=handler,
         why=reason,
     )
-    # Day 0 is the day received; twenty FOI working days (FOIA s.10(1), s.10(6)).
+    # The request was received when the need-to-know request was: twenty FOI working days
+    # following that date, the next working day being day one (FOIA s.10(1), s.10(6);
+    # 003 §58–59), not from the day it was passed to FOI.
     clock_start(
         case=foi,
-        received_on=plumbing.today(as_of),
+        received_on=request.received_on or plumbing.today(as_of),
         days=council.foi_working_days,
         calendar=CalendarKind.FOI,
     )

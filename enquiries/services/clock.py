@@ -12,28 +12,37 @@ from enquiries.services.base import _due_text
 from enquiries.states import CLOCK_RUNNING, Status
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.services import clock_schedule, clock_start
-from protocol_portal.org.calendars import calendar_for
+from protocol_portal.org.calendars import calendar_for, due_for
 from protocol_portal.org.models import ChaserRung, Council, Person, Post
 
 
-def _clock_run(enquiry: Enquiry, *, start: date, days: int, calendar: str) -> None:
+def _clock_run(
+    enquiry: Enquiry, *, start: date, days: int, calendar: str, paused_days: int = 0
+) -> None:
     """Start (or restart) the clock from `start`; the receipt date itself is kept."""
     received = enquiry.received_on or start
     enquiry.clock_started_on = start
     enquiry.clock_limit_days = days
     enquiry.clock_calendar = calendar
-    enquiry.clock_paused_days = 0
+    enquiry.clock_paused_days = paused_days
     clock_start(case=enquiry, received_on=start, days=days, calendar=calendar)
     enquiry.received_on = received
+    if paused_days:
+        _due_recompute(enquiry)
 
 
 def _due_recompute(enquiry: Enquiry) -> bool:
-    """Due = clock start + limit + working days paused, on the clock's calendar today."""
+    """Due = the limit's last day counted from the clock's start (`org.calendars.due_for`),
+    plus the working days paused, on the clock's calendar today."""
     if enquiry.clock_started_on is None:
         return False
-    due = calendar_for(enquiry.council, enquiry.clock_calendar).add(
-        enquiry.clock_started_on, enquiry.clock_limit_days + enquiry.clock_paused_days
+    due = due_for(
+        enquiry.council, enquiry.clock_calendar, enquiry.clock_started_on, enquiry.clock_limit_days
     )
+    if enquiry.clock_paused_days:
+        due = calendar_for(enquiry.council, enquiry.clock_calendar).add(
+            due, enquiry.clock_paused_days
+        )
     if due == enquiry.due_on:
         return False
     enquiry.due_on = due

@@ -19,7 +19,8 @@ from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.services import clock_pause
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.calendars import calendar_for
-from protocol_portal.org.models import CalendarKind, Person, Post
+from protocol_portal.org.models import CalendarKind, Person, Post, PostKind
+from protocol_portal.org.services import rule_rows_for
 
 
 @transaction.atomic
@@ -43,6 +44,28 @@ def enquiry_accept(*, enquiry: Enquiry, actor: Person, as_of: datetime) -> Enqui
     return enquiry
 
 
+# Who may hold an enquiry about legal proceedings: the Director or Corporate Director (000 §13.5)
+# or a post above them; and whatever post the council's own legal-proceedings rule names.
+LEGAL_PROCEEDINGS_KINDS = frozenset(
+    {
+        PostKind.DIRECTOR,
+        PostKind.CORPORATE_DIRECTOR,
+        PostKind.DEPUTY_CHIEF_EXECUTIVE,
+        PostKind.CHIEF_EXECUTIVE,
+        PostKind.MONITORING_OFFICER,
+    }
+)
+
+
+def _may_take_legal(enquiry: Enquiry, to_post: Post) -> bool:
+    if to_post.kind in LEGAL_PROCEEDINGS_KINDS:
+        return True
+    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
+    return any(
+        row.concerning == "legal_proceedings" and row.handler.kind == to_post.kind for row in rows
+    )
+
+
 def _reassign(enquiry: Enquiry, *, to_post: Post, reason: str, actor, as_of) -> bool:
     if to_post.council_id != enquiry.council_id:
         raise ValidationError({"to_post": "Choose a post of the enquiry's council."})
@@ -53,6 +76,13 @@ def _reassign(enquiry: Enquiry, *, to_post: Post, reason: str, actor, as_of) -> 
     if to_post.holder_id is not None and to_post.holder_id in _involved_ids(enquiry):
         raise ValidationError(
             {"to_post": "That officer is involved in the legal proceedings (000 §13.5)."}
+        )
+    if enquiry.relates_to_legal_proceedings and not _may_take_legal(enquiry, to_post):
+        raise ValidationError(
+            {
+                "to_post": "An enquiry about legal proceedings must be addressed to a Director "
+                "or Corporate Director, not passed down to another officer (000 §13.5)."
+            }
         )
     if enquiry.owner_post_id == to_post.pk:
         return False

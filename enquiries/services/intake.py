@@ -129,6 +129,7 @@ def enquiry_create(
         urgency=urgency,
         is_cross_directorate=is_cross_directorate,
         is_policy=is_policy,
+        council=council,
     )
     placement = route_enquiry(enquiry=enquiry, concerning=enquiry.concerning)
     _place(enquiry, placement)

@@ -17,7 +17,7 @@ from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.services import holders
 from protocol_portal.casework.transitions import TransitionError
-from protocol_portal.org import routing
+from protocol_portal.org import protocol_settings, routing
 from protocol_portal.org.models import CalendarKind, Member, Person, Post, PostKind
 from protocol_portal.org.services import RoutingContext, members_for, post_for, rule_rows_for
 
@@ -61,15 +61,25 @@ class Placement:
     copied: tuple[routing.PostRef, ...] = ()
 
 
+def precedence_for(council) -> tuple[str, ...]:
+    """The council's order of enquiry flags, first wins (`enquiry_precedence` setting; the
+    portal default is CONCERNING_PRECEDENCE)."""
+    if council is None:
+        return CONCERNING_PRECEDENCE
+    return tuple(protocol_settings.setting(council, "enquiry_precedence"))
+
+
 def concerning_for(
     *,
     relates_to_legal_proceedings: bool,
     urgency: str,
     is_cross_directorate: bool,
     is_policy: bool,
+    council=None,
 ) -> str:
-    """The one routing `concerning` value for a set of flags, by CONCERNING_PRECEDENCE:
-    legal proceedings > urgent > cross-directorate > policy > routine."""
+    """The one routing `concerning` value for a set of flags, by the council's precedence
+    (by default legal proceedings > urgent > cross-directorate > policy > routine; Hackney puts
+    cross-directorate first, 004 §12.5)."""
     flags = {
         "legal_proceedings": relates_to_legal_proceedings,
         "urgent": urgency == Urgency.URGENT,
@@ -77,7 +87,7 @@ def concerning_for(
         "policy": is_policy,
         "routine": True,
     }
-    return next(value for value in CONCERNING_PRECEDENCE if flags[value])
+    return next(value for value in precedence_for(council) if flags[value])
 
 
 def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
@@ -86,6 +96,8 @@ def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
         directorate=enquiry.directorate,
         raiser_member=enquiry.member,
         exclude=frozenset(exclude),
+        service_area_slug=enquiry.service_area.slug if enquiry.service_area_id else "",
+        case_type="enquiry",
     )
 
 
@@ -127,11 +139,8 @@ def route_enquiry(*, enquiry: Enquiry, concerning: str, exclude: Iterable[int] =
     """
     rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
     ctx = _context(enquiry, exclude)
-    chain = (
-        CONCERNING_PRECEDENCE[CONCERNING_PRECEDENCE.index(concerning) :]
-        if concerning in CONCERNING_PRECEDENCE
-        else (concerning,)
-    )
+    order = precedence_for(enquiry.council)
+    chain = order[order.index(concerning) :] if concerning in order else (concerning,)
     for value in chain:
         facts = routing.Facts("enquiry", "member", value, routing.FIRST_STAGE)
         try:
@@ -301,6 +310,7 @@ def enquiry_set_flags(
         urgency=enquiry.urgency,
         is_cross_directorate=enquiry.is_cross_directorate,
         is_policy=enquiry.is_policy,
+        council=enquiry.council,
     )
     rerouted = concerning != enquiry.concerning and enquiry.status in CLOCK_RUNNING
     enquiry.concerning = concerning
@@ -340,8 +350,17 @@ def enquiry_mark_involved(
 
 
 def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
-    """Tell the members of the ward concerned (002 §34; 001 §5.3.9.2). They learn that there is
-    an enquiry and who raised it; reading it needs the requester's permission (002 §85)."""
+    """Tell the members of the ward concerned, as the council's `ward_notice` setting says.
+
+    `none` (000 §7.19, 004 §9.1.1: a request is not made known to any other member or group)
+    tells nobody; `unnamed` tells them there is an enquiry about their ward and its service
+    area, not who raised it; `named` also says who raised it (002 §34: the member involved
+    informs the ward member). Reading it needs the requester's permission either way (002 §85).
+    """
+    mode = protocol_settings.setting(enquiry.council, "ward_notice")
+    if mode not in ("unnamed", "named"):
+        return []
+    source = protocol_settings.setting_source(enquiry.council, "ward_notice")
     members = list(
         Member.objects.filter(council_id=enquiry.council_id, ward_id=enquiry.ward_id)
         .exclude(pk=enquiry.member_id)
@@ -354,16 +373,24 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
     WardNotice.objects.bulk_create(
         [WardNotice(enquiry=enquiry, member=m, told_at=as_of) for m in members]
     )
+    if mode == "named":
+        body = (
+            f"{enquiry.member} has raised an enquiry with the council about "
+            f"{enquiry.service_area} in {enquiry.ward}, your ward ({source}). Its contents "
+            f"are confidential to {enquiry.member}; ask them if you wish to see it."
+        )
+    else:
+        body = (
+            f"A councillor has raised an enquiry with the council about {enquiry.service_area} "
+            f"in {enquiry.ward}, your ward ({source}). Who raised it and what it says are "
+            "confidential."
+        )
     for member in members:
         plumbing.tell(
             enquiry,
             key=f"ward:{member.pk}",
             subject=f"an enquiry about {enquiry.ward}",
-            body=(
-                f"{enquiry.member} has raised an enquiry with the council about "
-                f"{enquiry.service_area} in {enquiry.ward}, your ward (002 §34). Its contents "
-                f"are confidential to {enquiry.member}; ask them if you wish to see it."
-            ),
+            body=body,
             recipients=[member.person],
             as_of=as_of,
         )
@@ -374,6 +401,7 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
         kind="ward_told",
         summary=f"Members for {enquiry.ward} told about this enquiry: "
         + ", ".join(str(m) for m in members),
-        detail="002 §34: ward members are told when an issue in their ward is involved.",
+        detail=f"{source}: ward members are told when an issue in their ward is involved"
+        + (" (without saying who raised it)." if mode == "unnamed" else "."),
     )
     return members

@@ -83,8 +83,11 @@ def enquiry_refer_complaint(
 
 @transaction.atomic
 def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: datetime) -> Enquiry:
-    """ "This is an FOI request": a 20-working-day FOI clock starts on the FOI calendar, the day
-    of the decision being day 0, and the member is told (003 §58–60; FOIA s.10)."""
+    """ "This is an FOI request": a 20-working-day clock on the FOI calendar, counted from the
+    day the council first received the enquiry, not from the referral ("the twentieth working
+    day following the date of receipt", FOIA s.10(1); 003 §58–59); working days the clock
+    stood still awaiting the member's clarification still do not count (FOIA s.1(3)). The
+    member is told (003 §58–60)."""
     enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not plumbing.move(enquiry, Status.FOI, table=TRANSITIONS):
         return enquiry
@@ -92,9 +95,10 @@ def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: date
     enquiry.clock_cycle += 1
     _clock_run(
         enquiry,
-        start=plumbing.today(as_of),
+        start=enquiry.received_on or plumbing.today(as_of),
         days=enquiry.council.foi_working_days,
         calendar=CalendarKind.FOI,
+        paused_days=enquiry.clock_paused_days,
     )
     plumbing.save(enquiry, actor=actor, reason="treated as FOI")
     event = plumbing.event(

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
 from protocol_portal.casework.references import reference_format
-from protocol_portal.org.calendars import calendar_for
+from protocol_portal.org.calendars import calendar_for, due_for
 from protocol_portal.org.models import (
     ChaserRung,
     Council,
@@ -131,9 +131,10 @@ def clock_schedule(*, case: Case, ladder: list[ChaserRung] | None = None) -> Non
 
 
 def clock_start(*, case: Case, received_on: date, days: int, calendar: str | None = None) -> None:
-    """Start the clock: due = received + the limit (receipt is day 0)."""
+    """Start the clock: due = the limit's last day, counted from receipt by the council's
+    `clock_day_one` setting (`org.calendars.due_for`; FOI: the day after receipt is day one)."""
     case.received_on = received_on
-    case.due_on = calendar_for(case.council, calendar or case.CLOCK_CALENDAR).add(received_on, days)
+    case.due_on = due_for(case.council, calendar or case.CLOCK_CALENDAR, received_on, days)
     case.next_rung = 0
     case.breached_on = None
     clock_schedule(case=case)

@@ -23,6 +23,7 @@ from protocol_portal.casework.subject_access import (
     people_exportable_by,
     subject_access_export,
 )
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.models import Council
 from protocol_portal.web.lists import page_of
 
@@ -104,7 +105,14 @@ def case_access_history(request, reference: str):
         }
         for row in access.access_history(case)
     ]
-    return render(request, "casework/case_access.html", {"case": case, "rows": rows})
+    # The paragraph of this council's protocol that keeps a case to those entitled to it: a
+    # Tower Hamlets case cites 000 §7.19, never another council's protocol.
+    source = protocol_settings.setting_source(case.council, "confidentiality")
+    return render(
+        request,
+        "casework/case_access.html",
+        {"case": case, "rows": rows, "confidentiality_source": source},
+    )
 
 
 # --- the Monitoring Officer's register of determinations ----------------------------------------

@@ -81,6 +81,15 @@ class CouncilAdmin(SimpleHistoryAdmin):
                 ),
             },
         ),
+        (
+            "Protocol settings",
+            {
+                "description": "The protocol's choices that are not routing rules, each with the "
+                "paragraph it rests on (fixtures/councils/SCHEMA.md, 'settings'). Checked on save; "
+                "every change is kept in the council's history.",
+                "fields": ("protocol_settings",),
+            },
+        ),
     )
 
 

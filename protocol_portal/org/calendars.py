@@ -54,3 +54,25 @@ def calendar_for(council: Council, kind: str = CalendarKind.WORKING) -> DayCount
     if kind == CalendarKind.FOI:
         return _foi_calendar()
     return _council_calendar(council.pk, council.nation, council.calendar_version)
+
+
+def due_for(council: Council, kind: str, received_on: date, days: int) -> date:
+    """The due date of a clock of `days` on the council's calendar of this kind, counted from
+    receipt by the council's `clock_day_one` setting:
+
+    - next_working_day: day one is the first working day after the day of receipt, whatever
+      day that was (a Saturday receipt makes Monday day one). The FOI clock always counts so:
+      "the twentieth working day following the date of receipt" (FOIA s.10(1)).
+    - receipt_day: day one is the day of receipt, or the next working day when it was not one.
+    """
+    from protocol_portal.org.protocol_settings import setting
+
+    day_one = "next_working_day" if kind == CalendarKind.FOI else setting(council, "clock_day_one")
+    counter = calendar_for(council, kind)
+    if days <= 0:
+        return counter.add(received_on, 0)
+    if isinstance(counter, CalendarDays):
+        return received_on + timedelta(days=days - (1 if day_one == "receipt_day" else 0))
+    if day_one == "next_working_day" and counter.is_working_day(received_on):
+        return counter.add(received_on, days)
+    return counter.add(counter.next_working_day(received_on), days - 1)

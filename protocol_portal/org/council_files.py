@@ -15,7 +15,7 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
-from protocol_portal.org import routing
+from protocol_portal.org import protocol_settings, routing
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
@@ -209,6 +209,8 @@ def validate(data: dict[str, Any], name: str) -> list[str]:
         f"{name}: {message}" for message in routing.validate(rows, post_kinds, post_slugs)
     )
     _validate_chasers(data, name, errors)
+    if data.get("settings") is not None:
+        protocol_settings.validate(data["settings"], data, name, errors)
     for key, section in SECTIONS.items():
         if data.get(key) is not None:
             section.validate(data[key], data, name, errors)
@@ -246,6 +248,7 @@ def _write_council(data: dict[str, Any], report: LoadReport) -> Council:
         if key == "complaint_ack_days":
             values["complaint_ack_calendar"] = spec.get("calendar", CalendarKind.CALENDAR)
     values["limit_sources"] = sources
+    values["protocol_settings"] = protocol_settings.stored(data.get("settings") or {})
     council = _upsert(report, Council, {"slug": info["slug"]}, values)
     directorates = {}
     for item in data.get("directorates") or []:

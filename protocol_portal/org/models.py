@@ -144,6 +144,13 @@ class Council(models.Model):
     limit_sources = models.JSONField(
         default=dict, blank=True, help_text="Protocol paragraph each limit rests on."
     )
+    protocol_settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The protocol's settings that are not routing rules (ward notices, which "
+        "enquiry flag wins, a clock's day one, which officer handles what), each as "
+        '{"value": ..., "source": "000 §7.19"}; see fixtures/councils/SCHEMA.md.',
+    )
     calendar_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped whenever closure days change."
     )
@@ -165,6 +172,14 @@ class Council(models.Model):
                 code, n = f"{base[:6]}{n}", n + 1
             self.reference_code = code
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from protocol_portal.org import protocol_settings
+
+        errors: list[str] = []
+        protocol_settings.validate(self.protocol_settings or {}, None, "settings", errors)
+        if errors:
+            raise ValidationError({"protocol_settings": errors})
 
 
 class ClosureDay(models.Model):

@@ -91,6 +91,10 @@ class RoutingContext:
     raiser_member: Member | None = None
     subject_member: Member | None = None
     exclude: frozenset[int] = field(default=frozenset())  # person ids who must not handle
+    # What the case is about, for the council's `officer_for` setting: which officer of the
+    # directorate handles a service area or a kind of case.
+    service_area_slug: str = ""
+    case_type: str = ""
 
 
 def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
@@ -128,6 +132,25 @@ def _post_of_kind(council: Council, kind: str, directorate: Directorate | None) 
     return None
 
 
+def _officer_for(ctx: RoutingContext) -> Post | None:
+    """The officer post the council's `officer_for` setting names for the case's service area,
+    else for its kind of case; None when it names none (then the directorate's officer post)."""
+    from protocol_portal.org.protocol_settings import setting
+
+    chosen = setting(ctx.council, "officer_for") or {}
+    for key in (ctx.service_area_slug, ctx.case_type):
+        slug = chosen.get(key) if key else None
+        if slug:
+            post = (
+                Post.objects.select_related("holder", "deputy", "line_manager")
+                .filter(council=ctx.council, slug=slug)
+                .first()
+            )
+            if post is not None:
+                return post
+    return None
+
+
 def _base_post(ref: routing.PostRef, ctx: RoutingContext) -> Post | None:
     if ref.post:
         return (
@@ -141,6 +164,10 @@ def _base_post(ref: routing.PostRef, ctx: RoutingContext) -> Post | None:
     if relation in ("subject_line_manager", "raiser_line_manager"):
         post = ctx.subject_post if relation.startswith("subject") else ctx.raiser_post
         return post.line_manager if post is not None else None
+    if ref.kind == PostKind.OFFICER:
+        chosen = _officer_for(ctx)
+        if chosen is not None:
+            return chosen
     directorate = {
         "case_directorate": ctx.directorate,
         "subject_directorate": ctx.subject_post.directorate if ctx.subject_post else None,

@@ -159,7 +159,9 @@ def test_member_may_ask_for_foi_and_is_told_the_date():
     request = _submit(council, member, h.group_ask(council), wants_foi=True)
     assert request.status == Status.FOI
     foi = request.foi
-    assert foi.owner_post.slug == "policy-officer"  # an officer of the holding department
+    # Southwark's file names the officer for FOI requests whichever department holds the
+    # information (settings: officer_for; 003 §58).
+    assert foi.owner_post.slug == "information-governance-officer"
     assert foi.rule_source == "003 §58–60"
     told = OutboxMessage.objects.get(key=f"access_requests.AccessRequest:{request.pk}:foi")
     assert "20 working days" in told.body

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.test import Client
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
@@ -21,7 +22,7 @@ from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 from enquiries import services
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.selectors import enquiries_visible_to
-from protocol_portal.casework.access import access_history
+from protocol_portal.casework.access import access_history, access_sync
 from protocol_portal.casework.models import CaseAccess, Notice, OutboxMessage
 from protocol_portal.org.models import Person, Post, PostKind
 from protocol_portal.org.services import post_set_holder
@@ -189,13 +190,20 @@ def test_involved_officers_never_see_it_whoever_in_their_team_holds_it(org, as_o
     services.enquiry_mark_involved(
         enquiry=enquiry, officer=manager, actor=org.triage.holder, as_of=as_of
     )
-    services.enquiry_reassign(
-        enquiry=enquiry,
-        to_post=org.housing_officer,
-        reason="the officer can answer on process",
-        actor=org.triage.holder,
-        as_of=as_of,
-    )
+    # Such an enquiry is not passed down to the team at all (000 §13.5: "the appropriate
+    # Director or Corporate Director"); placed with a team member all the same (by an admin's
+    # correction), the officer involved still does not see it.
+    with pytest.raises(ValidationError, match="000 §13.5"):
+        services.enquiry_reassign(
+            enquiry=enquiry,
+            to_post=org.housing_officer,
+            reason="the officer can answer on process",
+            actor=org.triage.holder,
+            as_of=as_of,
+        )
+    enquiry.owner_post = org.housing_officer
+    enquiry.save()
+    access_sync(enquiry, as_of=as_of)
     assert can(org.housing_officer.holder, ACT, enquiry)
     assert not can(manager, VIEW, enquiry)
     assert can(org.housing_director.holder, VIEW, enquiry)

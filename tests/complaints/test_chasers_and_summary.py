@@ -148,7 +148,7 @@ def test_summary_counts_breaches_in_the_quarter_without_names(corg):
         "a political group leader": 1,
     }
     assert summary.totals["open"] == 3
-    text = str(summary.rows) + selectors.summary_csv(summary=summary)
+    text = str(summary.rows) + selectors.summary_csv(summary=summary).decode("utf-8-sig")
     for person in (
         corg.blue_member.person,
         corg.red_whip.person,
@@ -179,7 +179,7 @@ def test_csv_cells_cannot_run_as_formulas(corg):
     summary = services.summary_generate(
         council=corg.council, start=date(2026, 1, 1), end=date(2026, 3, 31), as_of=AS_OF
     )
-    rows = list(csv.reader(io.StringIO(selectors.summary_csv(summary=summary))))
+    rows = list(csv.reader(io.StringIO(selectors.summary_csv(summary=summary).decode("utf-8-sig"))))
     route = rows[1][2]
     assert route.startswith("c-officer-member")
     assert selectors.csv_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
@@ -195,7 +195,7 @@ def test_summary_cell_that_starts_with_a_formula_is_escaped(corg):
         council=corg.council, start=date(2026, 1, 1), end=date(2026, 3, 31), as_of=AS_OF
     )
     summary.rows[0]["stage"] = "=cmd|' /C calc'!A0"
-    rows = list(csv.reader(io.StringIO(selectors.summary_csv(summary=summary))))
+    rows = list(csv.reader(io.StringIO(selectors.summary_csv(summary=summary).decode("utf-8-sig"))))
     assert rows[1][4] == "'=cmd|' /C calc'!A0"
 
 

@@ -58,6 +58,8 @@ class Expect:
     copied_roles: frozenset[str] = frozenset()
     next_stage: str | None = None
     next_handler: str | None = None  # a post slug, or CHAIR_OF_STANDARDS
+    subject_responds: bool = False  # the person complained about answers first (003 §69)
+    upheld_moves_on: bool = False  # the next stage follows an upheld outcome (003 §66)
     silent: bool = False
     stage: str = "first"
 
@@ -124,14 +126,14 @@ ABOUT_CHIEF_EXECUTIVE = {
         "002 §106",
         copied=frozenset({"head-of-legal-and-democratic"}),
     ),
-    # §69 has the chief executive answer it; no one handles a complaint about themselves, so
-    # §70 applies: the monitoring officer and the head of HR, reporting to the leader.
+    # §69: the chief executive gives the member a written response; still dissatisfied, §70:
+    # the monitoring officer and the head of HR, reporting to the leader.
     "southwark": Expect(
-        "director-of-legal-and-democratic-services",
-        "003 §70",
-        copied=frozenset({"head-of-human-resources"}),
-        copied_roles=frozenset({MemberRoleKind.LEADER.label}),
-        stage="leader-report",
+        "chief-executive",
+        "003 §69",
+        next_stage="leader-report",
+        next_handler="director-of-legal-and-democratic-services",
+        subject_responds=True,
     ),
     # Silent (§11 and §16.1 end with the Chief Executive). Default: the Monitoring Officer,
     # copied to the head of HR.
@@ -167,6 +169,7 @@ OFFICER_ABOUT_GROUP_LEADER = {
             "003 §66",
             next_stage="chief-executive",
             next_handler="chief-executive",
+            upheld_moves_on=True,
         ),
     ),
     # A possible Code or protocol breach → the Monitoring Officer, who may refer it to the
@@ -267,7 +270,10 @@ def check_preview(council, body: dict, expect: Expect) -> None:
     if expect.next_stage:
         title = next_handler_title(council, expect)
         assert body["next_stage_handler"] == title
-        assert "If you are not satisfied with the outcome, it goes to the" in explanation
+        if expect.upheld_moves_on:
+            assert "If the complaint is upheld, it goes to the" in explanation
+        else:
+            assert "If you are not satisfied with the outcome, it goes to the" in explanation
         assert title in explanation
     else:
         assert body["next_stage_handler"] == ""
@@ -297,7 +303,7 @@ def run_through_api(council, raiser, payload: dict, expect: Expect, subject) -> 
     assert set(body["copied_to"]) == expected_copies(council, expect)
     complaint = Complaint.objects.get(pk=body["id"])
     assert complaint.owner_post.slug == expect.handler
-    assert complaint.handler_person_id != subject.pk
+    assert (complaint.handler_person_id == subject.pk) is expect.subject_responds
     assert complaint.handler_person_id != raiser.pk
     assert complaint.ack_due_on is not None
     assert complaint.next_action_at is not None
@@ -311,10 +317,20 @@ def run_through_api(council, raiser, payload: dict, expect: Expect, subject) -> 
     assert ack.status_code == 200, ack.content
     outcome = handler.post(
         f"/api/v1/complaints/{complaint.reference}/outcome/",
-        {"outcome": "not_upheld", "reasons": "No fault found.", "action_taken": False},
+        {
+            "outcome": "upheld" if expect.upheld_moves_on else "not_upheld",
+            "reasons": "Fault found." if expect.upheld_moves_on else "No fault found.",
+            "action_taken": False,
+        },
         format="json",
     )
     assert outcome.status_code == 200, outcome.content
+    if expect.upheld_moves_on:
+        # Upheld, it moves on by itself (003 §66); the complainant cannot move it on.
+        complaint.refresh_from_db()
+        assert complaint.stage == expect.next_stage
+        assert complaint.handler_title == next_handler_title(council, expect)
+        return
     escalate = client.post(
         f"/api/v1/complaints/{complaint.reference}/respond/",
         {"choice": "escalate", "reason": "I am not satisfied."},
@@ -402,8 +418,9 @@ def test_member_complains_about_the_chief_executive(client, slug):
     run_through_browser(client, council, raiser, form, expect)
     complaint = Complaint.objects.filter(council=council).latest("pk")
     assert complaint.level == "chief_executive"
-    # Nobody acting for the Chief Executive handles it or is copied.
-    assert complaint.owner_post.kind != "chief_executive"
+    # Nobody acting for the Chief Executive handles it or is copied, except where the protocol
+    # has the Chief Executive answer it first (003 §69).
+    assert (complaint.owner_post.kind == "chief_executive") is expect.subject_responds
     assert subject.holder not in complaint.copied_people.all()
 
 
@@ -632,7 +649,8 @@ def test_quarterly_summary_has_no_names_a_csv_and_a_chart(client, slug):
     people = (leader.person, reporter.person, subject.person, post(council, raiser_slug).holder)
     for person in people:
         names |= {person.get_full_name(), person.last_name}
-    csv_text = api(mo).get(f"/api/v1/complaint-summaries/{body['id']}/csv/").content.decode()
+    url = f"/api/v1/complaint-summaries/{body['id']}/csv/"
+    csv_text = api(mo).get(url).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(csv_text)))
     assert len(rows) >= 3
     page = client

@@ -11,6 +11,7 @@ import time_machine
 from enquiries import services
 from enquiries.permissions import ACT, VIEW, can
 from enquiries.states import Status
+from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.models import CaseEvent, OutboxMessage
 from protocol_portal.casework.registry import spec_for
 from protocol_portal.casework.tasks import fire_chaser, sweep_due_chasers
@@ -221,13 +222,11 @@ def test_reopening_starts_a_fresh_ladder(org, as_of):
 def test_an_involved_officer_is_not_chased(org, as_of):
     enquiry = log(org, as_of, relates_to_legal_proceedings=True)
     manager = org.housing_manager
-    services.enquiry_reassign(
-        enquiry=enquiry,
-        to_post=org.housing_officer,
-        reason="Director delegates process answer",
-        actor=org.housing_director.holder,
-        as_of=as_of,
-    )
+    # Placed with the manager's team (an admin's correction: passing a legal-proceedings
+    # enquiry down is refused, 000 §13.5).
+    enquiry.owner_post = org.housing_officer
+    enquiry.save()
+    access_sync(enquiry, as_of=as_of)
     services.enquiry_mark_involved(
         enquiry=enquiry, officer=manager.holder, actor=org.housing_director.holder, as_of=as_of
     )

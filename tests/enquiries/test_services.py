@@ -240,6 +240,9 @@ def test_setting_the_legal_flag_later_reroutes_to_the_director(org, as_of):
 
 
 def test_members_of_the_other_ward_are_told_but_cannot_read_it(org, as_of):
+    # A council whose protocol has the ward told who is involved (002 §34).
+    org.council.protocol_settings = {"ward_notice": {"value": "named", "source": "002 §34"}}
+    org.council.save()
     enquiry = log(org, as_of, ward=org.south)
     assert enquiry.about_other_ward
     told = set(WardNotice.objects.filter(enquiry=enquiry).values_list("member", flat=True))

@@ -286,7 +286,11 @@ EXPECTED = [
         "concerning": "member",
         "stage": "chief-executive",
         "handler": ("chief_executive", "council"),
-        "copied": set(),
+        "copied": {
+            ("leader", "council"),
+            ("group_leader", "subject_group"),
+            ("whip", "subject_group"),
+        },
         "deadline": COMPLAINT_ACK_DEFAULT,
         "next_stage": "standards",
         "source": "003 §66",

@@ -1,0 +1,125 @@
+"""Southwark's complaints stages as 003 §66 and §69–70 say (issue 13), on the real council file
+(fixtures/councils/southwark.yaml, demo people).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from complaints import permissions as perms
+from complaints import services
+from complaints.states import Kind, Outcome
+from protocol_portal.org.models import Member, MemberRoleKind
+from tests.complaints.factories import AS_OF
+from tests.complaints.test_councils import a_member, load, post
+
+pytestmark = pytest.mark.django_db
+
+
+def _outcome(complaint, outcome: str):
+    complaint = services.complaint_acknowledge(
+        complaint=complaint,
+        actor=complaint.handler_person,
+        intent="will_act",
+        message="Received.",
+        outcome_due_on=(AS_OF + timedelta(days=14)).date(),
+        as_of=AS_OF + timedelta(days=1),
+    )
+    return services.complaint_give_outcome(
+        complaint=complaint,
+        actor=complaint.handler_person,
+        outcome=outcome,
+        reasons="Considered.",
+        action_taken=outcome != Outcome.NOT_UPHELD,
+        as_of=AS_OF + timedelta(days=2),
+    )
+
+
+def test_a_complaint_about_the_chief_executive_gets_their_own_written_response_first():
+    # "Where a complaint relates to the chief executive ... The chief executive will provide
+    # the member with a written response to their complaint" (003 §69). "If the member remains
+    # dissatisfied with the response of the chief executive s/he will notify the monitoring
+    # officer and the head of human resources" (§70).
+    council = load("southwark")
+    chief_executive = post(council, "chief-executive")
+    member = a_member(council)
+    complaint = services.complaint_raise(
+        council=council,
+        raiser=member.person,
+        kind=Kind.CONCERN_ABOUT_OFFICER,
+        subject_post=chief_executive,
+        summary="The chief executive's letter",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF,
+    )
+    assert complaint.stage == "first"
+    assert complaint.owner_post == chief_executive
+    assert "003 §69" in complaint.rule_source
+    assert perms.can(chief_executive.holder, perms.ACT, complaint)
+    complaint = _outcome(complaint, Outcome.NOT_UPHELD)
+    complaint = services.complaint_respond(
+        complaint=complaint, actor=member.person, choice="escalate", as_of=AS_OF + timedelta(3)
+    )
+    assert complaint.stage == "leader-report"
+    assert complaint.owner_post.slug == "director-of-legal-and-democratic-services"
+    assert "003 §70" in complaint.rule_source
+    # The §70 report is no longer the chief executive's to see.
+    assert not perms.can(chief_executive.holder, perms.VIEW, complaint)
+
+
+def _officer_complaint(council):
+    member = (
+        Member.objects.filter(council=council, group__isnull=False)
+        .exclude(roles__kind__in=[MemberRoleKind.GROUP_LEADER, MemberRoleKind.LEADER])
+        .order_by("pk")
+        .first()
+    )
+    return services.complaint_raise(
+        council=council,
+        raiser=post(council, "housing-officer").holder,
+        kind=Kind.COMPLAINT_ABOUT_MEMBER,
+        subject_member=member,
+        summary="Shouted at in a meeting",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF,
+    )
+
+
+def test_an_officers_complaint_goes_to_the_chief_executive_when_upheld():
+    # "In the event of a complaint being upheld, the matter will be referred to the chief
+    # executive. A local solution may be found after discussion with the leader of the council
+    # and the leader and/or whip of the group concerned" (003 §66).
+    council = load("southwark")
+    complaint = _officer_complaint(council)
+    assert complaint.stage == "first"
+    complaint = _outcome(complaint, Outcome.UPHELD)
+    assert complaint.stage == "chief-executive"
+    assert complaint.owner_post.slug == "chief-executive"
+    group = complaint.subject_member.group
+    told = {p.pk for p in complaint.copied_people.all()}
+    leaders = Member.objects.filter(council=council, roles__kind=MemberRoleKind.LEADER)
+    assert leaders.exists()
+    assert {m.person_id for m in leaders} <= told
+    group_posts = Member.objects.filter(
+        group=group, roles__kind__in=[MemberRoleKind.GROUP_LEADER, MemberRoleKind.WHIP]
+    ).exclude(pk=complaint.subject_member_id)
+    assert group_posts.exists()
+    assert {m.person_id for m in group_posts} <= told
+
+
+def test_an_officers_dissatisfaction_does_not_take_it_to_the_chief_executive():
+    council = load("southwark")
+    complaint = _officer_complaint(council)
+    complaint = _outcome(complaint, Outcome.NOT_UPHELD)
+    with pytest.raises(ValidationError, match="upheld"):
+        services.complaint_respond(
+            complaint=complaint,
+            actor=complaint.raiser_person,
+            choice="escalate",
+            as_of=AS_OF + timedelta(days=3),
+        )
+    complaint.refresh_from_db()
+    assert complaint.stage == "first"
