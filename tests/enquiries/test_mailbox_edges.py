@@ -17,11 +17,10 @@ from enquiries.models import (
 )
 from enquiries.services import enquiry_close
 from enquiries.states import Status
-from tests.enquiries.test_mailbox import (  # noqa: F401 - the mailbox fixture
+from tests.enquiries.test_mailbox import (
     ARRIVED,
     email,
     light_events,
-    mailbox,
     poll,
     seen,
 )
@@ -88,14 +87,17 @@ def test_a_message_that_fails_every_time_is_set_aside_after_the_most_attempts(
     reports = [poll(mailbox, imap_server, as_of + timedelta(minutes=n)) for n in range(3)]
 
     # The next message was taken at the first poll: the bad one held nothing up.
-    assert reports[0].taken == 1 and reports[0].failed == 1
+    assert reports[0].taken == 1
+    assert reports[0].failed == 1
     assert reports[1].failed == 1
     assert reports[2].outcomes[InboundOutcome.SET_ASIDE] == 1  # the third failure sets it aside
     assert list(Enquiry.objects.values_list("subject", flat=True)) == ["Fine"]
     row = InboundMessage.objects.get(subject="Poison")
     assert (row.outcome, row.reason) == (InboundOutcome.SET_ASIDE, SetAsideReason.FAILED)
-    assert "3 times" in row.notes and "RuntimeError: routing table is broken" in row.notes
-    assert row.member == org.raiser and row.raw
+    assert "3 times" in row.notes
+    assert "RuntimeError: routing table is broken" in row.notes
+    assert row.member == org.raiser
+    assert row.raw
     assert seen(imap_server, mailbox) == [True, True]
     assert not InboundAttempt.objects.exists()
 
@@ -124,7 +126,8 @@ def test_a_message_that_kills_its_worker_every_time_is_set_aside_too(
 
     row = InboundMessage.objects.get()
     assert (row.outcome, row.reason) == (InboundOutcome.SET_ASIDE, SetAsideReason.FAILED)
-    assert "2 times" in row.notes and "stopped" in row.notes
+    assert "2 times" in row.notes
+    assert "stopped" in row.notes
     assert report.outcomes[InboundOutcome.SET_ASIDE] == 1
     assert Enquiry.objects.count() == 0
     assert seen(imap_server, mailbox) == [True]
