@@ -49,6 +49,7 @@ from enquiries.models import (
 )
 from enquiries.states import OPEN, Status
 from protocol_portal.casework.files import attachment_check
+from protocol_portal.casework.models import Notice
 from protocol_portal.casework.references import reference_pattern
 from protocol_portal.casework.services import event_record, holders, outbox_write
 from protocol_portal.casework.transitions import TransitionError
@@ -423,7 +424,18 @@ def _open(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, member: Mem
         actor=member.person,
         as_of=as_of,
     )
+    _acknowledge_to_sender(enquiry, member, parsed.from_address)
     return enquiry, notes
+
+
+def _acknowledge_to_sender(enquiry: Enquiry, member: Member, address: str) -> None:
+    """A member who wrote from another of their known addresses (a `MemberAddress`) is sent the
+    acknowledgement there, as a reply to the email they sent, not to their main address."""
+    if not address or address.lower() == (member.person.email or "").lower():
+        return
+    Notice.objects.filter(
+        message__key=f"{enquiry._meta.label}:{enquiry.pk}:ack", person=member.person
+    ).update(email=address)
 
 
 def _decide(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, *, too_large: bool, as_of):

@@ -146,3 +146,33 @@ def test_a_failure_below_the_most_attempts_is_tried_again_and_then_taken(
 
     assert InboundMessage.objects.get().outcome == InboundOutcome.OPENED
     assert not InboundAttempt.objects.exists()
+
+
+def test_the_acknowledgement_goes_to_the_address_the_member_wrote_from(
+    org, mailbox, imap_server, as_of, mailoutbox
+):
+    from enquiries.models import MemberAddress
+    from protocol_portal.casework.models import Notice
+    from protocol_portal.casework.tasks import deliver_outbox_message
+
+    MemberAddress.objects.create(member=org.raiser, address="Cllr.Raiser@Home.example")
+    imap_server.deliver(
+        mailbox.folder,
+        email("Cllr Raiser <cllr.raiser@home.example>", "From home"),
+        arrived_at=ARRIVED,
+    )
+    imap_server.deliver(
+        mailbox.folder, email(org.raiser.person.email, "From work"), arrived_at=ARRIVED
+    )
+
+    poll(mailbox, imap_server, as_of)
+
+    home, work = (
+        Notice.objects.get(message__key=f"enquiries.Enquiry:{e.pk}:ack", person=org.raiser.person)
+        for e in Enquiry.objects.order_by("pk")
+    )
+    assert (home.address, work.address) == ("cllr.raiser@home.example", org.raiser.person.email)
+    for notice in (home, work):
+        deliver_outbox_message(notice.message_id)
+    assert [m.to for m in mailoutbox] == [["cllr.raiser@home.example"], [org.raiser.person.email]]
+    assert "From home" in mailoutbox[0].body
