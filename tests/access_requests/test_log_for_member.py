@@ -155,3 +155,12 @@ def test_the_form_needs_its_csrf_token(ntk, frozen):
     assert client.get(URL).status_code == 200
     assert client.post(URL, _form(council, member)).status_code == 403
     assert not AccessRequest.objects.exists()
+
+
+def test_the_list_offers_logging_to_officers_only(client, ntk, frozen):
+    council, member, officer = ntk
+    client.force_login(officer)
+    assert URL in client.get("/access-requests/").content.decode()
+
+    client.force_login(member.person)
+    assert URL not in client.get("/access-requests/").content.decode()

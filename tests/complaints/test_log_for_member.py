@@ -158,3 +158,11 @@ def test_the_form_needs_its_csrf_token(corg, frozen):
     assert client.get(URL).status_code == 200
     assert client.post(URL, _form(corg)).status_code == 403
     assert not Complaint.objects.exists()
+
+
+def test_the_complaints_list_offers_logging_to_officers_only(client, corg, frozen):
+    client.force_login(corg.policy_officer.holder)
+    assert URL in client.get("/complaints/").content.decode()
+
+    client.force_login(corg.blue_member.person)
+    assert URL not in client.get("/complaints/").content.decode()
