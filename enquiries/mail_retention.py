@@ -106,7 +106,6 @@ def set_aside_expire(*, council: Council, as_of: datetime) -> RetentionRun:
     run.files_removed = _remove_raw(rows)
     history = InboundMessage.history.model.objects.filter(id__in=pks)
     if action == RetentionAction.DELETE:
-        InboundMessage.objects.filter(duplicate_of__in=pks).update(duplicate_of=None)
         InboundMessage.objects.filter(pk__in=pks).delete()
         # After the delete, which writes a history row of its own.
         run.history_rows_removed = history.delete()[0]
