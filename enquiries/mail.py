@@ -32,8 +32,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from enquiries import services
@@ -590,15 +590,17 @@ def inbound_attempt_begin(
     *, mailbox: Mailbox, uidvalidity: int, uid: int, as_of: datetime
 ) -> InboundAttempt:
     """Count one more try at a message, committed before the try, so a worker that dies on
-    the message still counts it."""
-    with transaction.atomic():
-        attempt, _ = InboundAttempt.objects.select_for_update().get_or_create(
-            mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, defaults={"last_at": as_of}
-        )
-        attempt.attempts += 1
-        attempt.last_at = as_of
-        attempt.save(update_fields=["attempts", "last_at"])
-    return attempt
+    the message still counts it. A first try (nearly every message) costs two queries."""
+    key = {"mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}
+    rows = InboundAttempt.objects.filter(**key)
+    if rows.update(attempts=F("attempts") + 1, last_at=as_of):
+        return rows.get()
+    try:
+        with transaction.atomic():
+            return InboundAttempt.objects.create(**key, attempts=1, last_at=as_of)
+    except IntegrityError:  # another poll counted its first try in between
+        rows.update(attempts=F("attempts") + 1, last_at=as_of)
+        return rows.get()
 
 
 def inbound_attempt_failed(*, attempt: InboundAttempt, error: BaseException) -> None:
