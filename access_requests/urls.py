@@ -1,12 +1,13 @@
 from django.urls import path
 
-from access_requests import views
+from access_requests import intake, views
 from protocol_portal.web.actions import case_paths
 
 app_name = "access_requests"
 urlpatterns = [
     path("", views.request_list, name="list"),
     path("new/", views.request_create, name="create"),
+    path("log/", intake.request_log, name="log"),
     path("<int:pk>/", views.request_detail, name="detail"),
     *case_paths(
         decide=views.request_decide,

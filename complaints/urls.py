@@ -1,12 +1,13 @@
 from django.urls import path
 
-from complaints import views
+from complaints import intake, views
 from protocol_portal.web.actions import case_paths
 
 app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_create, name="create"),
+    path("log/", intake.complaint_log, name="log"),
     path("mo/", views.mo_desk, name="mo-desk"),
     path("summaries/", views.summary_list, name="summaries"),
     path("summaries/<int:pk>/", views.summary_detail, name="summary"),

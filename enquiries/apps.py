@@ -19,6 +19,8 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Member enquiries"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from enquiries import council_data, permissions, services
         from enquiries.demo import seed_enquiries
         from enquiries.home import member_panel, officer_panel, oversight_panel, start_panel
@@ -48,7 +50,14 @@ class EnquiriesConfig(AppConfig):
                         24,
                         RetentionAction.ANONYMISE,
                         "Routine casework: 2 years after closure",
-                    )
+                    ),
+                    # Not a case: email the mailbox set aside (enquiries/mail_retention.py).
+                    "enquiries.InboundMessage": (
+                        settings.ENQUIRY_SET_ASIDE_KEEP_MONTHS,
+                        RetentionAction.DELETE,
+                        "Set-aside email: after member services dealt with it, or after it "
+                        "arrived if automatic",
+                    ),
                 },
                 routing_case_types=(CaseType.ENQUIRY,),
                 on_calendar_change=recompute_on_calendar_change,

@@ -3,8 +3,7 @@ services or an officer on a member's behalf, with the channel and the true momen
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time
+from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,29 +12,15 @@ from django.utils import timezone
 from enquiries.forms import EnquiryForm
 from enquiries.models import Channel
 from enquiries.receipt import receipt_errors
+from protocol_portal.casework.receipt_forms import parse_time
 from protocol_portal.org.models import Council, Member
 from protocol_portal.web.forms import GovukDateField
-
-_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         ward = f", {obj.ward.name}" if obj.ward_id else ""
         return f"{obj}{ward}"
-
-
-def parse_time(text: str) -> time:
-    """'14:05', '2:05pm', '2pm', '9.30am' → a time; ValueError if it is not one."""
-    match = _TIME.match(text or "")
-    if not match:
-        raise ValueError(text)
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if half:
-        if not 1 <= hour <= 12:
-            raise ValueError(text)
-        hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
-    return time(hour, minute)  # raises ValueError past 23:59
 
 
 class LogForMemberForm(EnquiryForm):

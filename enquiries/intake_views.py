@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from enquiries import mail, selectors
+from enquiries import mail, mail_retention, selectors
 from enquiries.intake_forms import DealtWithForm, LogForMemberForm
 from enquiries.models import Channel, InboundMessage
 from enquiries.permissions import VIEW, allowed
 from protocol_portal.casework.bounds import BoundedPaginator
+from protocol_portal.org.models import Council
 from protocol_portal.web.actions import attempt, posted
 
 PAGE_SIZE = 25
@@ -114,8 +115,23 @@ def set_aside(request):
     return render(
         request,
         "enquiries/inbound_list.html",
-        {"page_obj": page, "emails": messages_, "everything": everything},
+        {
+            "page_obj": page,
+            "emails": messages_,
+            "everything": everything,
+            "keeping": _keeping(request.user),
+        },
     )
+
+
+def _keeping(user) -> list[dict]:
+    """How long each of the person's councils keeps set-aside email, for the page to say."""
+    councils = Council.objects.filter(pk__in=mail.member_services_council_ids(user=user))
+    rows = []
+    for council in councils.order_by("name"):
+        months, action = mail_retention.set_aside_keep(council)
+        rows.append({"council": council, "months": months, "deleted": action == "delete"})
+    return rows
 
 
 @login_required
@@ -140,8 +156,16 @@ def set_aside_detail(request, pk: int):
     ):
         messages.success(request, "Recorded as dealt with.")
         return redirect("enquiries:set-aside")
+    months, action = mail_retention.set_aside_keep(inbound.council)
     return render(
         request,
         "enquiries/inbound_detail.html",
-        {"email": inbound, "form": form, "notes": inbound.notes.splitlines()},
+        {
+            "email": inbound,
+            "form": form,
+            "notes": inbound.notes.splitlines(),
+            "keep_months": months,
+            "removed_on": mail_retention.set_aside_delete_on(inbound, months),
+            "removal": "deleted" if action == "delete" else "anonymised",
+        },
     )

@@ -32,8 +32,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from enquiries import services
@@ -41,6 +41,7 @@ from enquiries.models import (
     Channel,
     Enquiry,
     EnquiryAttachment,
+    InboundAttempt,
     InboundMessage,
     InboundOutcome,
     Mailbox,
@@ -48,6 +49,7 @@ from enquiries.models import (
 )
 from enquiries.states import OPEN, Status
 from protocol_portal.casework.files import attachment_check
+from protocol_portal.casework.models import Notice
 from protocol_portal.casework.references import reference_pattern
 from protocol_portal.casework.services import event_record, holders, outbox_write
 from protocol_portal.casework.transitions import TransitionError
@@ -422,7 +424,18 @@ def _open(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, member: Mem
         actor=member.person,
         as_of=as_of,
     )
+    _acknowledge_to_sender(enquiry, member, parsed.from_address)
     return enquiry, notes
+
+
+def _acknowledge_to_sender(enquiry: Enquiry, member: Member, address: str) -> None:
+    """A member who wrote from another of their known addresses (a `MemberAddress`) is sent the
+    acknowledgement there, as a reply to the email they sent, not to their main address."""
+    if not address or address.lower() == (member.person.email or "").lower():
+        return
+    Notice.objects.filter(
+        message__key=f"{enquiry._meta.label}:{enquiry.pk}:ack", person=member.person
+    ).update(email=address)
 
 
 def _decide(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, *, too_large: bool, as_of):
@@ -444,6 +457,8 @@ def _decide(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, *, too_la
     target, reason = _thread_target(mailbox, parsed, member)
     if reason:
         return _aside(inbound, reason)
+    if target is not None and target.status == Status.CLOSED:
+        return _reply_to_closed(inbound, target, as_of=as_of)
     if target is None and member.ward_id is None:
         return _aside(inbound, SetAsideReason.NO_WARD)
     try:
@@ -463,6 +478,34 @@ def _decide(mailbox: Mailbox, inbound: InboundMessage, parsed: Parsed, *, too_la
         return _aside(inbound, SetAsideReason.NOT_OPENED)
     inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
     return inbound
+
+
+def _reply_to_closed(inbound: InboundMessage, enquiry: Enquiry, *, as_of) -> InboundMessage:
+    """A member's email about an enquiry that is closed is not added to it unseen: it is set
+    aside for member services, who reopen the enquiry or log a new one from it, and the
+    enquiry's timeline says so (its officer sees the member wrote, not what they wrote)."""
+    closed = timezone.localtime(enquiry.closed_at) if enquiry.closed_at else None
+    inbound.notes = "\n".join(
+        filter(
+            None,
+            [
+                inbound.notes,
+                f"A reply to the closed enquiry {enquiry.reference}"
+                f"{f' (closed on {closed:%-d %B %Y})' if closed else ''}. Reopen it if the "
+                "member is saying it was not dealt with, or log a new enquiry if this is a new "
+                "matter.",
+            ],
+        )
+    )
+    event_record(
+        case=enquiry,
+        at=inbound.received_at,
+        actor=enquiry.member.person,
+        kind="member_emailed_closed",
+        summary="The member emailed about this enquiry after it closed; the email was set "
+        "aside for member services to reopen it or log a new enquiry",
+    )
+    return _aside(inbound, SetAsideReason.REPLY_TO_CLOSED)
 
 
 def _why(exc: Exception) -> str:
@@ -537,6 +580,91 @@ def inbound_take(
         inbound.raw.save("message.eml", ContentFile(raw), save=False)
     _decide(mailbox, inbound, parsed, too_large=too_large, as_of=as_of)
     inbound.save()
+    return inbound
+
+
+# --------------------------------------------------------------------------- poison messages
+
+
+def inbound_attempt_begin(
+    *, mailbox: Mailbox, uidvalidity: int, uid: int, as_of: datetime
+) -> InboundAttempt:
+    """Count one more try at a message, committed before the try, so a worker that dies on
+    the message still counts it. A first try (nearly every message) costs two queries."""
+    key = {"mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}
+    rows = InboundAttempt.objects.filter(**key)
+    if rows.update(attempts=F("attempts") + 1, last_at=as_of):
+        return rows.get()
+    try:
+        with transaction.atomic():
+            return InboundAttempt.objects.create(**key, attempts=1, last_at=as_of)
+    except IntegrityError:  # another poll counted its first try in between
+        rows.update(attempts=F("attempts") + 1, last_at=as_of)
+        return rows.get()
+
+
+def inbound_attempt_failed(*, attempt: InboundAttempt, error: BaseException) -> None:
+    """Note why the try failed (shown to member services if the message is set aside)."""
+    attempt.last_error = f"{type(error).__name__}: {error}"[:1000]
+    InboundAttempt.objects.filter(pk=attempt.pk).update(last_error=attempt.last_error)
+
+
+def inbound_attempt_done(*, attempt: InboundAttempt) -> None:
+    InboundAttempt.objects.filter(pk=attempt.pk).delete()
+
+
+@transaction.atomic
+def inbound_set_aside_failed(
+    *,
+    mailbox: Mailbox,
+    attempt: InboundAttempt,
+    raw: bytes,
+    size: int,
+    arrived_at: datetime,
+    as_of: datetime,
+) -> InboundMessage:
+    """Set aside a message the portal failed to take in `attempt.attempts` times, with the
+    error noted, so the poll can mark it and go on to the next. Nothing of the casework is
+    tried again: the message is only read (which never raises) and stored."""
+    Mailbox.objects.select_for_update().filter(pk=mailbox.pk).first()
+    key = {"mailbox": mailbox, "uidvalidity": attempt.uidvalidity, "uid": attempt.uid}
+    done = InboundMessage.objects.filter(**key).first()
+    if done is not None:
+        return done
+    try:
+        parsed = parse(raw)
+    except Exception:  # noqa: BLE001 - the message is kept whatever its reading does
+        parsed = Parsed(text=CONTROL.sub("", raw[:TEXT_MOST].decode("utf-8", errors="replace")))
+    error = attempt.last_error or "the worker stopped while taking it in"
+    inbound = InboundMessage(
+        council_id=mailbox.council_id,
+        **key,
+        fingerprint=fingerprint(parsed, raw)[:300],
+        message_id=parsed.message_id,
+        in_reply_to=" ".join(parsed.thread_ids)[:5000],
+        from_address=parsed.from_address[:320],
+        from_name=parsed.from_name,
+        subject=parsed.subject,
+        received_at=min(arrived_at, as_of),
+        size=size,
+        body_text=parsed.text,
+        notes="\n".join(
+            [
+                f"The portal tried to take this email in {attempt.attempts} times and failed "
+                f"each time ({error}). It is kept here so it is not lost: log it for the "
+                "member, or record what was done with it, and tell the portal's administrator.",
+                *parsed.notes,
+            ]
+        ),
+        processed_at=as_of,
+        outcome=InboundOutcome.SET_ASIDE,
+        reason=SetAsideReason.FAILED,
+    )
+    members = members_for_address(council_id=mailbox.council_id, address=parsed.from_address)
+    inbound.member = members[0] if len(members) == 1 else None
+    inbound.raw.save("message.eml", ContentFile(raw), save=False)
+    inbound.save()
+    InboundAttempt.objects.filter(pk=attempt.pk).delete()
     return inbound
 
 

@@ -31,7 +31,13 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from enquiries.mail import inbound_take
+from enquiries.mail import (
+    inbound_attempt_begin,
+    inbound_attempt_done,
+    inbound_attempt_failed,
+    inbound_set_aside_failed,
+    inbound_take,
+)
 from enquiries.models import InboundMessage, Mailbox, MailboxAuth
 
 log = logging.getLogger(__name__)
@@ -231,24 +237,67 @@ def mailbox_poll(
             if item.uid in taken:
                 report.already += 1  # taken by a poll that died before marking it
             else:
-                too_large = item.size > settings.ENQUIRY_MAIL_MAX_BYTES
-                raw = box.fetch(item.uid, headers_only=too_large)
-                try:
-                    row = inbound_take(
-                        mailbox=mailbox,
-                        uidvalidity=box.uidvalidity,
-                        uid=item.uid,
-                        raw=raw,
-                        size=item.size,
-                        arrived_at=item.arrived_at,
-                        too_large=too_large,
-                        as_of=clock(),
-                    )
-                except Exception:
-                    log.exception("Message %s of %s could not be taken in", item.uid, mailbox)
+                row = _take_one(box, item, clock)
+                if row is None:
                     report.failed += 1
                     continue
                 report.taken += 1
                 report.outcomes[row.outcome] += 1
             box.done(item.uid)
     return report
+
+
+def _take_one(box: ImapMailbox, item: Waiting, clock: Callable[[], datetime]):
+    """Take one message in; None if it failed this time (left for the next poll). Each try is
+    counted first: the one after `ENQUIRY_MAIL_MOST_ATTEMPTS` failures sets it aside, error
+    noted, rather than trying again, so one bad message never holds up the mailbox."""
+    mailbox = box.mailbox
+    too_large = item.size > settings.ENQUIRY_MAIL_MAX_BYTES
+    raw = box.fetch(item.uid, headers_only=too_large)
+    attempt = inbound_attempt_begin(
+        mailbox=mailbox, uidvalidity=box.uidvalidity, uid=item.uid, as_of=clock()
+    )
+    if attempt.attempts > settings.ENQUIRY_MAIL_MOST_ATTEMPTS:
+        # The earlier tries died with their worker, leaving no error behind.
+        attempt.attempts -= 1
+        return _give_up(box, item, attempt, raw, clock)
+    try:
+        row = inbound_take(
+            mailbox=mailbox,
+            uidvalidity=box.uidvalidity,
+            uid=item.uid,
+            raw=raw,
+            size=item.size,
+            arrived_at=item.arrived_at,
+            too_large=too_large,
+            as_of=clock(),
+        )
+    except Exception as exc:
+        log.exception(
+            "Message %s of %s could not be taken in (try %s of %s)",
+            item.uid,
+            mailbox,
+            attempt.attempts,
+            settings.ENQUIRY_MAIL_MOST_ATTEMPTS,
+        )
+        inbound_attempt_failed(attempt=attempt, error=exc)
+        if attempt.attempts >= settings.ENQUIRY_MAIL_MOST_ATTEMPTS:
+            return _give_up(box, item, attempt, raw, clock)
+        return None
+    inbound_attempt_done(attempt=attempt)
+    return row
+
+
+def _give_up(box: ImapMailbox, item: Waiting, attempt, raw: bytes, clock):
+    try:
+        return inbound_set_aside_failed(
+            mailbox=box.mailbox,
+            attempt=attempt,
+            raw=raw,
+            size=item.size,
+            arrived_at=item.arrived_at,
+            as_of=clock(),
+        )
+    except Exception:
+        log.exception("Message %s of %s could not be set aside", item.uid, box.mailbox)
+        return None

@@ -369,6 +369,8 @@ class SetAsideReason(models.TextChoices):
     UNKNOWN_REFERENCE = "unknown_reference", "Names a reference the council does not have"
     NO_WARD = "no_ward", "The member has no ward to file it under"
     NOT_OPENED = "not_opened", "The enquiry could not be opened"
+    REPLY_TO_CLOSED = "reply_to_closed", "A reply to a closed enquiry"
+    FAILED = "failed", "The portal could not take it in"
 
 
 def raw_message_path(instance: InboundMessage, filename: str) -> str:
@@ -439,3 +441,27 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.subject}"
+
+
+class InboundAttempt(models.Model):
+    """A message the poll has begun to take in and not yet finished: counted before each try
+    and removed once it is taken, so one that fails every time — by raising, or by killing
+    the worker — is set aside after `settings.ENQUIRY_MAIL_MOST_ATTEMPTS` tries instead of
+    holding up the mailbox for ever (`enquiries.mailbox.mailbox_poll`)."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="+")
+    uidvalidity = models.BigIntegerField()
+    uid = models.BigIntegerField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "uidvalidity", "uid"], name="inbound_attempt_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} {self.uidvalidity}/{self.uid}: {self.attempts}"

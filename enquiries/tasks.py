@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
+from enquiries.mail_retention import set_aside_expire_all
 from enquiries.mailbox import mailbox_poll
 from enquiries.models import Mailbox
 
@@ -37,3 +41,12 @@ def poll_mailbox(mailbox_id: int) -> int:
         return mailbox_poll(mailbox=mailbox).taken
     finally:
         cache.delete(lock)
+
+
+@shared_task
+def expire_set_aside_email(as_of: str | None = None) -> int:
+    """Remove set-aside email past each council's period (enquiries/mail_retention.py); how
+    many messages went."""
+    moment = datetime.fromisoformat(as_of) if as_of else timezone.now()
+    runs = set_aside_expire_all(as_of=moment)
+    return sum(r.cases_deleted + r.cases_anonymised for r in runs)

@@ -73,6 +73,11 @@ app.conf.beat_schedule = {
         "task": "protocol_portal.casework.tasks.apply_retention",
         "schedule": crontab(minute=30, hour=2),
     },
+    # The same for email the enquiries mailbox set aside (enquiries/mail_retention.py).
+    "expire-set-aside-email": {
+        "task": "enquiries.tasks.expire_set_aside_email",
+        "schedule": crontab(minute=45, hour=2),
+    },
     # Hackney §15.4: the Standards Committee's summary of the quarter just ended.
     "quarterly-standards-summary": {
         "task": "complaints.tasks.generate_quarterly_summaries",

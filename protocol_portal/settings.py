@@ -273,6 +273,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # IMAP_CA_FILE: a CA bundle to trust for the IMAP server instead of the system's (e.g. tests).
 # IMAP_TIMEOUT: seconds to wait for the server. ENQUIRY_MAILBOX_TOKEN_URL: the OAuth 2 token
 # endpoint, {tenant} replaced by the tenant id (Microsoft's identity platform by default).
+# ENQUIRY_MAIL_MOST_ATTEMPTS: a message that fails this many times in a row (an error, or a
+# worker that died on it) is set aside for member services with the error noted, not retried.
+# ENQUIRY_SET_ASIDE_KEEP_MONTHS: the default months a set-aside email is kept (see README,
+# "Email in"); a council sets its own as a retention policy for "enquiries.InboundMessage".
+ENQUIRY_MAIL_MOST_ATTEMPTS = env.int("ENQUIRY_MAIL_MOST_ATTEMPTS", default=3)
+ENQUIRY_SET_ASIDE_KEEP_MONTHS = env.int("ENQUIRY_SET_ASIDE_KEEP_MONTHS", default=6)
 ENQUIRY_MAIL_MAX_BYTES = env.int("ENQUIRY_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ENQUIRY_MAILBOX_POLL_SECONDS = env.int("ENQUIRY_MAILBOX_POLL_SECONDS", default=60)
 IMAP_CA_FILE = env.str("IMAP_CA_FILE", default="")

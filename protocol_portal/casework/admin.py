@@ -3,6 +3,7 @@ the record of each retention run and subject-access export (read only); the outb
 record (read only), with a filter for the messages GOV.UK Notify refused."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,15 +14,21 @@ from protocol_portal.casework.models import (
     RetentionRun,
     SubjectAccessExport,
 )
+from protocol_portal.casework.registry import case_apps
 from protocol_portal.casework.retention import case_models, retention_default
 
 
 def _case_type_choices():
     choices = []
-    for model in case_models():
-        months, action, why = retention_default(model._meta.label)
+    labels = {m._meta.label: m for m in case_models()}
+    # Records a case app keeps outside its cases, with their own period (set-aside email).
+    for spec in case_apps():
+        for label in spec.retention:
+            labels.setdefault(label, apps.get_model(label))
+    for label, model in labels.items():
+        months, action, why = retention_default(label)
         default = f"default {months} months, {action}: {why}"
-        choices.append((model._meta.label, f"{model._meta.verbose_name.capitalize()} ({default})"))
+        choices.append((label, f"{model._meta.verbose_name.capitalize()} ({default})"))
     return choices
 
 

@@ -194,6 +194,9 @@ class Notice(models.Model):
     # GOV.UK Notify's id for the email to this recipient: a retry after a temporary failure
     # sends only to the recipients that have none, so nobody gets the message twice.
     provider_id = models.CharField(max_length=40, blank=True)
+    # Where to email this recipient when not their own address: the address a member wrote
+    # from (one of their known addresses), so the acknowledgement answers the email they sent.
+    email = models.EmailField(blank=True)
 
     class Meta:
         constraints = [
@@ -203,6 +206,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message} → {self.person}"
+
+    @property
+    def address(self) -> str:
+        """The address this notice is emailed to ('' if none)."""
+        return self.email or self.person.email
 
 
 class RetentionAction(models.TextChoices):

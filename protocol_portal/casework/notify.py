@@ -67,11 +67,11 @@ def outbox_deliver_by_notify(
         notices = list(message.notices.select_related("person").order_by("pk"))
         error = None
         for notice in notices:
-            if notice.provider_id or not notice.person.email:
+            if notice.provider_id or not notice.address:
                 continue
             try:
                 answer = client.send_email_notification(
-                    email_address=notice.person.email,
+                    email_address=notice.address,
                     template_id=settings.NOTIFY_TEMPLATE_ID,
                     personalisation={
                         "subject": message.subject,

@@ -113,12 +113,12 @@ def _deliver_by_smtp(message_ids: list[int]) -> int:
             OutboxMessage.objects.select_for_update()
             .filter(pk__in=message_ids, sent_at__isnull=True)
             .exclude(delivery_status=DeliveryStatus.FAILED)
-            .prefetch_related("recipients")
+            .prefetch_related("notices__person")
             .order_by("pk")
         )
         emails = []
         for message in messages:
-            addresses = [p.email for p in message.recipients.all() if p.email]
+            addresses = [n.address for n in message.notices.all() if n.address]
             if addresses:
                 emails.append(
                     EmailMessage(

@@ -263,3 +263,13 @@ def test_the_admin_lists_the_messages_notify_refused(notify, client):
     assert "team-only API key" in html
     assert "enquiry:2:acknowledged" not in html
     assert "Failed (will not be retried)" in client.get(changelist).content.decode()
+
+
+def test_a_notice_with_its_own_address_is_emailed_there(notify):
+    person = PersonFactory(email="cllr.dalston@hackney.example")
+    message = _message(person)
+    Notice.objects.filter(message=message).update(email="dalston@home.example")
+
+    assert deliver_outbox_message.delay(message.pk).get() is True
+
+    assert [sent["email_address"] for sent in notify.received] == ["dalston@home.example"]

@@ -7,9 +7,11 @@ Without Dovecot the tests that need it are skipped with a reason; with REQUIRE_S
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
+from enquiries.models import Mailbox
 from tests.imapd import dovecot, dovecot_binary
 
 
@@ -22,3 +24,21 @@ def imap_server():
         pytest.skip(message)
     with dovecot() as server:
         yield server
+
+
+@pytest.fixture
+def mailbox(org, imap_server, settings, tmp_path, monkeypatch):
+    """The test council's mailbox: a fresh folder on the server for each test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    folder = f"test-{uuid.uuid4().hex[:12]}"
+    imap_server.create_folder(folder)
+    monkeypatch.setenv("ENQUIRY_MAILBOX_TESTSHIRE_PASSWORD", imap_server.password)
+    return Mailbox.objects.create(
+        council=org.council,
+        address=imap_server.user,
+        host=imap_server.host,
+        port=imap_server.port,
+        username=imap_server.user,
+        folder=folder,
+        service_area=org.policy_area,
+    )

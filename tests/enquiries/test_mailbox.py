@@ -20,7 +20,6 @@ from enquiries.models import (
     Enquiry,
     InboundMessage,
     InboundOutcome,
-    Mailbox,
     MemberAddress,
     SetAsideReason,
 )
@@ -31,24 +30,6 @@ from tests.conftest import LONDON
 from tests.enquiries.helpers import messages_to
 
 ARRIVED = datetime(2026, 3, 2, 9, 15, tzinfo=LONDON)  # Monday, before the tests' as_of
-
-
-@pytest.fixture
-def mailbox(org, imap_server, settings, tmp_path, monkeypatch):
-    """The test council's mailbox: a fresh folder on the server for each test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    folder = f"test-{uuid.uuid4().hex[:12]}"
-    imap_server.create_folder(folder)
-    monkeypatch.setenv("ENQUIRY_MAILBOX_TESTSHIRE_PASSWORD", imap_server.password)
-    return Mailbox.objects.create(
-        council=org.council,
-        address=imap_server.user,
-        host=imap_server.host,
-        port=imap_server.port,
-        username=imap_server.user,
-        folder=folder,
-        service_area=org.policy_area,
-    )
 
 
 def email(

@@ -29,6 +29,10 @@ BULK_UPDATE_ALLOWED: dict[str, str] = {
     "protocol_portal/casework/retention.py:case_anonymise": (
         "the retention job redacts personal data, rewrites history itself and records the run"
     ),
+    "enquiries/mail_retention.py:set_aside_expire": (
+        "retention of set-aside email redacts personal data, rewrites history itself and "
+        "records the run (as casework/retention.py:case_anonymise)"
+    ),
     "protocol_portal/casework/retention.py:case_delete": (
         "the retention job unlinks protected foreign keys before deleting a case and its history"
     ),
