@@ -94,13 +94,23 @@ class CaseViewSetMixin:
     names by its reference (`case_by_key`), and actions that check what the caller may do,
     validate the input, call one service unwrapped and answer the case as it now is.
 
-    The viewset sets `case_model`, `visible_to` and `by_pk` (its selectors, as staticmethods),
-    and defines `lens(case)` (what the caller may see and do) and `answer(case, code)`.
+    The viewset sets `case_model`, `visible_to`, `by_pk` and `lens_for` (its selectors, as
+    staticmethods; `lens_for(user=..., <case_kw>=case)` is what the caller may see and do),
+    `noun` (what its refusals call the case) and defines `answer(case, code)`.
     """
 
     lookup_field = "reference"
     case_model: type
-    refused = "You cannot do that on this case."
+    case_kw = "case"
+    noun = "case"
+
+    @property
+    def refused(self) -> str:
+        return f"You cannot do that on this {self.noun}."
+
+    def lens(self, case):
+        """What the caller may see and do on `case` (the app's `lens_for`)."""
+        return self.lens_for(user=self.request.user, **{self.case_kw: case})
 
     def get_queryset(self):
         return (
