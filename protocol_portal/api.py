@@ -221,6 +221,30 @@ def valid_data(serializer_class, request, **context) -> dict:
     return dict(serializer.validated_data)
 
 
+# The columns every case list answers with, around a case type's own (`case_fields`).
+CASE_FIELDS_FIRST = ("id", "reference", "council")
+CASE_FIELDS_LAST = ("due_on", "breached_on", "received_on", "closed_at")
+
+
+def case_fields(*own: str) -> list[str]:
+    """A case list's fields: id, reference and council, the case type's `own`, then the clock
+    (due_on, breached_on, received_on, closed_at)."""
+    return [*CASE_FIELDS_FIRST, *own, *CASE_FIELDS_LAST]
+
+
+# A case (or a case-like record) as the API reads it out: its council by slug and every field
+# read-only. A case type's serializer sets `Meta.model` and `Meta.fields`. (A comment, not a
+# docstring: the schema would describe every subclass with it.)
+class CaseReadSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    def get_extra_kwargs(self) -> dict:
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
 class SlugRelatedField(serializers.SlugRelatedField):
     """DRF's, for input by slug, except that a value with a NUL byte names nothing: PostgreSQL
     refuses NUL in text, so the lookup would be a server error (found by the API fuzz)."""
