@@ -1,13 +1,11 @@
 from django.urls import path
 
 from access_requests import views
-from protocol_portal.web.actions import case_paths
+from protocol_portal.web.actions import case_paths, case_urls
 
 app_name = "access_requests"
 urlpatterns = [
-    path("", views.request_list, name="list"),
-    path("new/", views.request_create, name="create"),
-    path("<int:pk>/", views.request_detail, name="detail"),
+    *case_urls(list=views.request_list, create=views.request_create, detail=views.request_detail),
     *case_paths(
         decide=views.request_decide,
         refer=views.request_refer,

@@ -113,6 +113,17 @@ def case_action(
     return render(request, template, {**context, "form": form}, status=status)
 
 
+def case_urls(*, list: Callable, create: Callable, detail: Callable) -> list[URLPattern]:  # noqa: A002
+    """A case app's three standard pages, under the names the kernel links to: the list at
+    `""` (`<app>:list`, the navigation's), a new case at `new/` (`<app>:create`) and a case at
+    `<pk>/` (`<app>:detail`, where a notice or a list row leads)."""
+    return [
+        path("", list, name="list"),
+        path("new/", create, name="create"),
+        path("<int:pk>/", detail, name="detail"),
+    ]
+
+
 def case_paths(**views: Callable) -> list[URLPattern]:
     """The URLs of a case's action pages, `<pk>/<name>/` named `<name>`:
     `*case_paths(decide=views.request_decide, withdraw=views.request_withdraw)`."""
