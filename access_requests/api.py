@@ -91,11 +91,8 @@ class AccessRequestViewSet(
     case_model = AccessRequest
     visible_to = staticmethod(selectors.requests_visible_to)
     by_pk = staticmethod(selectors.request_by_pk)
-    refused = "You cannot do that on this request."
-    case_kw = "request"
-
-    def lens(self, item: AccessRequest) -> selectors.Lens:
-        return selectors.request_lens(user=self.request.user, request=item)
+    lens_for = staticmethod(selectors.request_lens)
+    case_kw = noun = "request"
 
     def answer(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
         item = (

@@ -18,24 +18,15 @@ from django.utils import timezone
 from access_requests.models import AccessRequest, Release
 from access_requests.selectors import requests_to_decide, requests_visible_to
 from access_requests.states import OPEN_STATUSES, Status
-from protocol_portal.web.dates import due_for, gov_date
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.home import due_item, panel
 
-PANEL_ITEMS = 5
 # Decisions and released documents stay on the councillor's home page this long.
 NEWS_SHOWN_FOR = timedelta(days=28)
 
 
 def _due_item(r: AccessRequest, *, today, hint: str) -> dict:
-    due = due_for(r, today=today)
-    overdue = bool(due and due.overdue) or r.breached_on is not None
-    return {
-        "text": f"{r.reference}: {r.what}",
-        "url": r.get_absolute_url(),
-        "due": due.text if due else "",
-        "overdue": overdue,
-        "hint": hint,
-        **({"tag": "Overdue", "tag_colour": "red"} if overdue else {}),
-    }
+    return due_item(r, text=f"{r.reference}: {r.what}", today=today, hint=hint)
 
 
 def access_requests_panel(request) -> dict | None:
@@ -43,19 +34,14 @@ def access_requests_panel(request) -> dict | None:
     if not request.user.is_authenticated:
         return None
     waiting = requests_to_decide(user=request.user)
-    items = list(waiting[:PANEL_ITEMS])
-    if not items:
-        return None
-    today = timezone.localdate()
-    return {
-        "title": "Need-to-know requests to decide",
-        "count": waiting.count(),
-        "url": reverse("access_requests:list"),
-        "items": [
-            _due_item(r, today=today, hint=f"From {r.requester_person.get_full_name()}")
-            for r in items
-        ],
-    }
+    return panel(
+        "Need-to-know requests to decide",
+        waiting,
+        url=reverse("access_requests:list"),
+        item=lambda r, today: _due_item(
+            r, today=today, hint=f"From {r.requester_person.get_full_name()}"
+        ),
+    )
 
 
 def member_panel(request) -> dict | None:
@@ -84,12 +70,8 @@ def member_panel(request) -> dict | None:
         )
         .order_by("home_order", F("news_at").desc(nulls_last=True), "due_on", "pk")
     )
-    items = list(mine[:PANEL_ITEMS])
-    if not items:
-        return None
-    today = timezone.localdate()
 
-    def item(r: AccessRequest) -> dict:
+    def item(r: AccessRequest, today) -> dict:
         if r.status in OPEN_STATUSES:
             return _due_item(r, today=today, hint=f"The {r.handler_title} will decide")
         if r.status == Status.GRANTED:
@@ -105,9 +87,4 @@ def member_panel(request) -> dict | None:
             "hint": f"{hint}. Last updated {gov_date(r.updated_at)}",
         }
 
-    return {
-        "title": "Your need-to-know requests",
-        "count": mine.count(),
-        "url": reverse("access_requests:list"),
-        "items": [item(r) for r in items],
-    }
+    return panel("Your need-to-know requests", mine, url=reverse("access_requests:list"), item=item)

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from access_requests.states import FoiStatus, Outcome, Part, Presumption, Purpose, Status
 from protocol_portal.casework.models import Case
-from protocol_portal.casework.receipt import Channel
+from protocol_portal.casework.receipt import Received
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
@@ -28,7 +28,7 @@ from protocol_portal.org.models import (
 )
 
 
-class AccessRequest(Case):
+class AccessRequest(Case, Received):
     """A member asks to see a document or information the council holds."""
 
     CASE_TYPE = CaseType.ACCESS_REQUEST
@@ -36,13 +36,6 @@ class AccessRequest(Case):
     REFERENCE_PREFIX = "NTK"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    received_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the council really received it (the phone call, the letter): the clock "
-        "runs from this day, whenever it was logged on the member's behalf.",
-    )
     requester_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     requester_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     what = models.CharField("what you want to see", max_length=300)

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access_requests import permissions as perms
 from access_requests import presumptions
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release
 from access_requests.states import CONCERNING, OPEN_STATUSES, Presumption, Purpose
 from protocol_portal.casework.conflicts import Conflict, Matter, conflicts_for
+from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.org.calendars import calendar_for
@@ -430,17 +430,12 @@ def decision_rows() -> QuerySet:
         Q(decided_at__gt=OuterRef("decided_at"))
         | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
     )
-    return Decision.objects.annotate(
-        kind=Value("need_to_know", output_field=CharField()),
-        row_id=F("pk"),
-        case_id=F("request_id"),
-        reference=F("request__reference"),
-        council_id=F("request__council_id"),
-        council_name=F("request__council__name"),
-        result=F("outcome"),
-        made_at=F("decided_at"),
-        made_by=Concat(
-            "decided_by__first_name", Value(" "), "decided_by__last_name", output_field=CharField()
-        ),
+    return source_rows(
+        Decision.objects.all(),
+        key="need_to_know",
+        case="request",
+        result="outcome",
+        made_at="decided_at",
+        made_by="decided_by",
         superseded=Exists(later),
     )

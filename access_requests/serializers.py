@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release, ReleaseOpening
 from access_requests.states import Ground, Outcome, Part, Purpose
-from protocol_portal.api import LoggedForFields, SlugRelatedField
+from protocol_portal.api import CaseReadSerializer, LoggedForFields, SlugRelatedField, case_fields
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Committee, Council, Directorate, Member, Ward
 
@@ -71,27 +71,17 @@ class OpeningSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccessRequestListSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
+class AccessRequestListSerializer(CaseReadSerializer):
     class Meta:
         model = AccessRequest
-        fields = [
-            "id",
-            "reference",
-            "council",
+        fields = case_fields(
             "what",
             "status",
             "presumption",
             "presumption_source",
             "stage",
             "handler_title",
-            "due_on",
-            "breached_on",
-            "received_on",
-            "closed_at",
-        ]
-        read_only_fields = fields
+        )
 
 
 class AccessRequestSerializer(AccessRequestListSerializer):
@@ -246,8 +236,7 @@ class ReleaseInputSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class FoiRequestSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class FoiRequestSerializer(CaseReadSerializer):
     access_request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
 
     class Meta:

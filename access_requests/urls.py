@@ -1,14 +1,12 @@
 from django.urls import path
 
 from access_requests import intake, views
-from protocol_portal.web.actions import case_paths
+from protocol_portal.web.actions import case_paths, case_urls
 
 app_name = "access_requests"
 urlpatterns = [
-    path("", views.request_list, name="list"),
-    path("new/", views.request_create, name="create"),
+    *case_urls(list=views.request_list, create=views.request_create, detail=views.request_detail),
     path("log/", intake.request_log, name="log"),
-    path("<int:pk>/", views.request_detail, name="detail"),
     *case_paths(
         decide=views.request_decide,
         refer=views.request_refer,

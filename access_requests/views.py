@@ -19,49 +19,36 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.next_step import foi_next_step, request_next_step
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
-from protocol_portal.web.lists import due_cell, filtered, page_of, sorted_by, status_cell
+from protocol_portal.web.actions import CasePages, attempt, case_action, posted
+from protocol_portal.web.lists import (
+    CASE_SORTS,
+    case_head,
+    case_rows,
+    filtered,
+    page_of,
+    sorted_by,
+)
 
-HEAD = [
-    {"text": "Request", "sort": "reference"},
-    "With",
-    {"text": "Status", "sort": "status"},
-    {"text": "Due", "sort": "due"},
-]
-SORTS = {
-    "reference": ("reference",),
-    "status": ("status",),
-    "due": ("due_on",),
-    "received": ("received_on",),
-}
+HEAD = case_head("Request")
 DEFAULT_SORT = "-received"
+pages = CasePages(
+    by_pk=selectors.request_by_pk,
+    lens_for=selectors.request_lens,
+    case_kw="request",
+    noun="request",
+    detail="access_requests:detail",
+    template="access_requests/accessrequest_action.html",
+    context_name="item",
+)
 
 
-def _request(request, pk: int) -> tuple[AccessRequest, selectors.Lens]:
-    return case_or_404(
-        pk,
-        by_pk=selectors.request_by_pk,
-        lens_for=lambda r: selectors.request_lens(user=request.user, request=r),
-        missing="No such request.",
+def _rows(items) -> list[list]:
+    return case_rows(
+        items,
+        detail="access_requests:detail",
+        hint=lambda r: r.what,
+        with_hint=lambda r: r.get_presumption_display(),
     )
-
-
-def _rows(items, *, today=None) -> list[list]:
-    today = today or timezone.localdate()
-    return [
-        [
-            {
-                "text": r.reference,
-                "href": reverse("access_requests:detail", args=[r.pk]),
-                "nowrap_link": True,
-                "hint": r.what,
-            },
-            {"text": r.handler_title, "hint": r.get_presumption_display()},
-            status_cell(r),
-            due_cell(r, today),
-        ]
-        for r in items
-    ]
 
 
 @login_required
@@ -71,7 +58,7 @@ def request_list(request):
     user = request.user
     visible = selectors.requests_visible_to(user=user)
     filterset = filtered(AccessRequestFilter, request, visible)
-    narrowed, sort = sorted_by(request, filterset.qs, SORTS, DEFAULT_SORT)
+    narrowed, sort = sorted_by(request, filterset.qs, CASE_SORTS, DEFAULT_SORT)
     mine = page_of(request, narrowed.filter(requester_person=user))
     others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
     foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
@@ -160,7 +147,7 @@ def request_create(request):
 
 @login_required
 def request_detail(request, pk: int):
-    item, lens = _request(request, pk)
+    item, lens = pages.case(request, pk)
     book = presumptions.rulebook_for(item.council.protocol)
     decisions = selectors.decisions_for(request=item)
     releases = selectors.releases_for(request=item)
@@ -208,158 +195,84 @@ def _releasable(item: AccessRequest) -> bool:
     return item.status == Status.GRANTED
 
 
-def _action(
-    request, pk, *, need, form_class, title, call, success, form_kwargs=None, available=None
-):
-    item, lens = _request(request, pk)
-    if not getattr(lens, need):
-        raise PermissionDenied("You cannot do that on this request.")
-    if request.method == "GET" and available is not None and not available(item):
-        # Not offered in this state (the request page shows no link): say so rather than show
-        # a form the service would refuse. A POST still goes to the service, which decides.
-        messages.info(
-            request,
-            f"You cannot do that while the request is {item.get_status_display().lower()}.",
-        )
-        return redirect("access_requests:detail", pk=item.pk)
-    return case_action(
-        request,
-        may=True,
-        form=form_class(posted(request), request.FILES or None, **(form_kwargs or {})),
-        call=lambda data, form: call(item, data),
-        success=success,
-        done_url=reverse("access_requests:detail", args=[item.pk]),
-        template="access_requests/accessrequest_action.html",
-        context={"item": item, "title": title},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_decide(request, pk: int):
-    item, _ = _request(request, pk)
+def _decide_form(item: AccessRequest) -> dict:
     book = presumptions.rulebook_for(item.council.protocol)
     disputed = item.status == Status.DISPUTED
-    initial = {"grounds": ["own_interest"]} if item.interest_flags else {}
-    return _action(
-        request,
-        pk,
-        need="decide",
-        form_class=lambda *a, **k: forms.DecideForm(*a, initial=initial, **k),
-        form_kwargs={
-            "consultable": selectors.consultable_members(request=item) if disputed else None,
-            "dispute_practice": book.dispute_practice if disputed else "",
-        },
-        title="Decide the request",
-        success="Decision recorded. The member has been told.",
-        call=lambda r, d: services.access_request_decide(
-            request=r,
-            actor=request.user,
-            outcome=d["outcome"],
-            grounds=d.get("grounds") or [],
-            reasons=d["reasons"],
-            consulted=d.get("consulted"),
-            consulted_view=d.get("consulted_view") or "",
-            referred_to_body=d.get("referred_to_body") or "",
-            as_of=timezone.now(),
-        ),
-    )
+    return {
+        "initial": {"grounds": ["own_interest"]} if item.interest_flags else {},
+        "consultable": selectors.consultable_members(request=item) if disputed else None,
+        "dispute_practice": book.dispute_practice if disputed else "",
+    }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_refer(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="decide",
-        form_class=forms.ReasonsForm,
-        title="Refer the request to the determiner",
-        success="Request referred to the determiner, who will decide it.",
-        call=lambda r, d: services.access_request_refer(
-            request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_dispute(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="respond",
-        form_class=forms.ReasonsForm,
-        title="Dispute the refusal",
-        available=_disputable,
-        success="Your dispute has been sent.",
-        call=lambda r, d: services.access_request_dispute(
-            request=r, actor=request.user, reasons=d["reasons"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_withdraw(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="respond",
-        form_class=forms.ReasonsForm,
-        title="Withdraw the request",
-        success="Request withdrawn.",
-        call=lambda r, d: services.access_request_withdraw(
-            request=r, actor=request.user, reason=d["reasons"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_foi(request, pk: int):
-    item, lens = _request(request, pk)
-    if not (lens.respond or lens.decide):
-        raise PermissionDenied("You cannot do that on this request.")
-    return _action(
-        request,
-        pk,
-        need="view",
-        form_class=forms.ReasonsForm,
-        title="Handle it under the Freedom of Information Act",
-        success="It is now an FOI request; the member has been told the response date.",
-        call=lambda r, d: services.access_request_to_foi(
-            request=r, actor=request.user, reason=d["reasons"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_release(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="release",
-        form_class=forms.ReleaseForm,
-        title="Release with conditions",
-        available=_releasable,
-        success="Released, marked confidential. The member has been told.",
-        call=lambda r, d: services.release_create(
-            request=r,
-            actor=request.user,
-            title=d["title"],
-            redactions=d.get("redactions") or "",
-            upload=d.get("file"),
-            as_of=timezone.now(),
-        ),
-    )
+request_decide = pages.action(
+    services.access_request_decide,
+    need="decide",
+    form=forms.DecideForm,
+    form_kwargs=_decide_form,
+    title="Decide the request",
+    success="Decision recorded. The member has been told.",
+    args=lambda d, f: {
+        "outcome": d["outcome"],
+        "grounds": d.get("grounds") or [],
+        "reasons": d["reasons"],
+        "consulted": d.get("consulted"),
+        "consulted_view": d.get("consulted_view") or "",
+        "referred_to_body": d.get("referred_to_body") or "",
+    },
+)
+request_refer = pages.action(
+    services.access_request_refer,
+    need="decide",
+    form=forms.ReasonsForm,
+    title="Refer the request to the determiner",
+    success="Request referred to the determiner, who will decide it.",
+    args=lambda d, f: {"reasons": d["reasons"]},
+)
+request_dispute = pages.action(
+    services.access_request_dispute,
+    need="respond",
+    form=forms.ReasonsForm,
+    title="Dispute the refusal",
+    available=_disputable,
+    success="Your dispute has been sent.",
+    args=lambda d, f: {"reasons": d["reasons"]},
+)
+request_withdraw = pages.action(
+    services.access_request_withdraw,
+    need="respond",
+    form=forms.ReasonsForm,
+    title="Withdraw the request",
+    success="Request withdrawn.",
+    args=lambda d, f: {"reason": d["reasons"]},
+)
+request_foi = pages.action(
+    services.access_request_to_foi,
+    need="respond|decide",
+    form=forms.ReasonsForm,
+    title="Handle it under the Freedom of Information Act",
+    success="It is now an FOI request; the member has been told the response date.",
+    args=lambda d, f: {"reason": d["reasons"]},
+)
+request_release = pages.action(
+    services.release_create,
+    need="release",
+    form=forms.ReleaseForm,
+    title="Release with conditions",
+    available=_releasable,
+    success="Released, marked confidential. The member has been told.",
+    args=lambda d, f: {
+        "title": d["title"],
+        "redactions": d.get("redactions") or "",
+        "upload": d.get("file"),
+    },
+)
 
 
 @login_required
 def release_download(request, pk: int, release_pk: int):
     """Serve a released document to those entitled, as a download; every opening is logged."""
-    item, _ = _request(request, pk)
+    item, _ = pages.case(request, pk)
     return release_response(item, release_pk, request.user)
 
 

@@ -68,15 +68,12 @@ class ComplaintViewSet(
     case_model = Complaint
     visible_to = staticmethod(selectors.complaints_visible_to)
     by_pk = staticmethod(selectors.complaint_by_pk)
-    refused = "You cannot do that on this complaint."
-    case_kw = "complaint"
-
-    def lens(self, complaint: Complaint) -> selectors.Lens:
-        return selectors.complaint_lens(user=self.request.user, complaint=complaint)
+    lens_for = staticmethod(selectors.complaint_lens)
+    case_kw = noun = "complaint"
 
     def answer(self, complaint: Complaint) -> Response:
         complaint = selectors.complaint_by_pk(pk=complaint.pk)
-        lens = selectors.complaint_lens(user=self.request.user, complaint=complaint)
+        lens = self.lens(complaint)
         return Response(self._output(complaint, lens))
 
     def _output(self, complaint, lens) -> dict:

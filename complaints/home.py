@@ -13,16 +13,13 @@ from __future__ import annotations
 from django.db.models import Case as SqlCase
 from django.db.models import Exists, IntegerField, OuterRef, Value, When
 from django.urls import reverse
-from django.utils import timezone
 
 from complaints import permissions as perms
 from complaints.models import Complaint, Determination
 from complaints.selectors import complaints_to_act_on, complaints_visible_to
 from complaints.states import AWAITING_ACK, OPEN_STATUSES, Status
 from protocol_portal.casework.permissions import objects_for
-from protocol_portal.web.dates import due_for
-
-PANEL_ITEMS = 5
+from protocol_portal.web.home import due_item, panel
 
 
 def _to_determine(user):
@@ -40,18 +37,10 @@ def _next_due(c: Complaint):
     return c.ack_due_on if c.status in AWAITING_ACK else (c.outcome_due_on or c.due_on)
 
 
-def _item(c: Complaint, *, today, hint: str, **extra) -> dict:
-    due = due_for(c, today=today, due_on=_next_due(c)) if c.is_open else None
-    overdue = bool(due and due.overdue) or (c.breached_on is not None and c.is_open)
-    return {
-        "text": f"{c.reference}: {c.summary}",
-        "url": c.get_absolute_url(),
-        "due": due.text if due else "",
-        "overdue": overdue,
-        "hint": hint,
-        **({"tag": "Overdue", "tag_colour": "red"} if overdue else {}),
-        **extra,
-    }
+def _item(c: Complaint, *, today, hint: str) -> dict:
+    return due_item(
+        c, text=f"{c.reference}: {c.summary}", today=today, hint=hint, due_on=_next_due(c)
+    )
 
 
 def _what_next(c: Complaint) -> str:
@@ -68,16 +57,12 @@ def complaints_panel(request) -> dict | None:
     if not user.is_authenticated:
         return None
     waiting = complaints_to_act_on(user=user).exclude(pk__in=_to_determine(user).values("pk"))
-    items = list(waiting[:PANEL_ITEMS])
-    if not items:
-        return None
-    today = timezone.localdate()
-    return {
-        "title": "Complaints to deal with",
-        "count": waiting.count(),
-        "url": reverse("complaints:list"),
-        "items": [_item(c, today=today, hint=_what_next(c)) for c in items],
-    }
+    return panel(
+        "Complaints to deal with",
+        waiting,
+        url=reverse("complaints:list"),
+        item=lambda c, today: _item(c, today=today, hint=_what_next(c)),
+    )
 
 
 def determinations_panel(request) -> dict | None:
@@ -87,16 +72,12 @@ def determinations_panel(request) -> dict | None:
     if not user.is_authenticated:
         return None
     waiting = _to_determine(user).select_related("council", "owner_post").order_by("due_on", "pk")
-    items = list(waiting[:PANEL_ITEMS])
-    if not items:
-        return None
-    today = timezone.localdate()
-    return {
-        "title": "Determinations to make",
-        "count": waiting.count(),
-        "url": reverse("complaints:mo-desk"),
-        "items": [_item(c, today=today, hint="Issue a determination") for c in items],
-    }
+    return panel(
+        "Determinations to make",
+        waiting,
+        url=reverse("complaints:mo-desk"),
+        item=lambda c, today: _item(c, today=today, hint="Issue a determination"),
+    )
 
 
 def raised_panel(request) -> dict | None:
@@ -117,12 +98,8 @@ def raised_panel(request) -> dict | None:
         )
         .order_by("home_order", "due_on", "pk")
     )
-    items = list(mine[:PANEL_ITEMS])
-    if not items:
-        return None
-    today = timezone.localdate()
 
-    def item(c: Complaint) -> dict:
+    def item(c: Complaint, today) -> dict:
         if c.status == Status.OUTCOME_ISSUED:
             return {
                 "text": f"{c.reference}: {c.summary}",
@@ -133,9 +110,4 @@ def raised_panel(request) -> dict | None:
             }
         return _item(c, today=today, hint=f"{c.get_status_display()}; with the {c.handler_title}")
 
-    return {
-        "title": "Complaints you raised",
-        "count": mine.count(),
-        "url": reverse("complaints:list"),
-        "items": [item(c) for c in items],
-    }
+    return panel("Complaints you raised", mine, url=reverse("complaints:list"), item=item)

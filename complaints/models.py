@@ -23,11 +23,11 @@ from complaints.states import (
     Status,
 )
 from protocol_portal.casework.models import Case
-from protocol_portal.casework.receipt import Channel
+from protocol_portal.casework.receipt import Received
 from protocol_portal.org.models import CalendarKind, CaseType, Council, Member, Person, Post
 
 
-class Complaint(Case):
+class Complaint(Case, Received):
     """A concern or complaint, routed by the role of the person it is about."""
 
     CASE_TYPE = CaseType.COMPLAINT
@@ -35,13 +35,6 @@ class Complaint(Case):
     REFERENCE_PREFIX = "CMP"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    received_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the council really received it (the phone call, the letter): the clock "
-        "runs from this day, whenever it was logged on the member's behalf.",
-    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     raised_by = models.CharField(max_length=10, help_text="member or officer (routing fact).")
     level = models.CharField(

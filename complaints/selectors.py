@@ -8,8 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, CharField, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Concat
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 
 from complaints import permissions as perms
 from complaints.models import Complaint, Determination, QuarterlySummary
@@ -21,6 +20,7 @@ from complaints.states import (
     Status,
 )
 from protocol_portal.casework.conflicts import Matter, conflicts_for
+from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
@@ -698,18 +698,13 @@ def complaints_to_act_on(*, user: Person) -> QuerySet[Complaint]:
 def determination_rows() -> QuerySet:
     """Every Monitoring Officer's determination, current and superseded (004 §15.2–15.5), in the
     columns of the register of determinations (casework/determinations.py)."""
-    return Determination.objects.annotate(
-        kind=Value("complaint", output_field=CharField()),
-        row_id=F("pk"),
-        case_id=F("complaint_id"),
-        reference=F("complaint__reference"),
-        council_id=F("complaint__council_id"),
-        council_name=F("complaint__council__name"),
-        result=F("outcome"),
-        made_at=F("issued_at"),
-        made_by=Concat(
-            "issued_by__first_name", Value(" "), "issued_by__last_name", output_field=CharField()
-        ),
+    return source_rows(
+        Determination.objects.all(),
+        key="complaint",
+        case="complaint",
+        result="outcome",
+        made_at="issued_at",
+        made_by="issued_by",
         superseded=Case(
             When(superseded_at__isnull=True, then=Value(False)),
             default=Value(True),

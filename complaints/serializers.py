@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from complaints.models import Complaint, Determination, QuarterlySummary
 from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
-from protocol_portal.api import LoggedForFields, SlugRelatedField
+from protocol_portal.api import CaseReadSerializer, LoggedForFields, SlugRelatedField, case_fields
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post
 
@@ -32,15 +32,10 @@ class DeterminationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ComplaintListSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
+class ComplaintListSerializer(CaseReadSerializer):
     class Meta:
         model = Complaint
-        fields = [
-            "id",
-            "reference",
-            "council",
+        fields = case_fields(
             "summary",
             "kind",
             "level",
@@ -50,12 +45,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "handler_title",
             "ack_due_on",
             "outcome_due_on",
-            "due_on",
-            "breached_on",
-            "received_on",
-            "closed_at",
-        ]
-        read_only_fields = fields
+        )
 
 
 class ComplaintSerializer(ComplaintListSerializer):

@@ -272,17 +272,16 @@ def complaint_raise(
         f"routed to the {complaint.handler_title} ({complaint.rule_source})",
         detail=plan.explanation,
     )
-    if on_behalf:
-        plumbing.tell(
-            complaint,
-            key="logged-for-you",
-            subject="your complaint has been logged",
-            body=f"Your complaint “{complaint.summary}”, received {received_text(complaint)}, "
-            f"was logged for you by {actor}. It is with the {complaint.handler_title}, who "
-            f"should acknowledge it by {complaint.due_on:%-d %B %Y}.",
-            recipients=[raiser],
-            as_of=as_of,
-        )
+    plumbing.tell_logged_for(
+        complaint,
+        raiser=raiser,
+        actor=actor,
+        as_of=as_of,
+        noun="complaint",
+        what=f"complaint “{complaint.summary}”",
+        then=f"It is with the {complaint.handler_title}, who should acknowledge it by "
+        f"{complaint.due_on:%-d %B %Y}.",
+    )
     for note in plan.handler_notes:
         plumbing.event(
             complaint, actor=None, as_of=as_of, kind="routing", summary=note, to_raiser=False
@@ -641,19 +640,16 @@ def complaint_withdraw(
     *, complaint: Complaint, actor: Person, reason: str, as_of: datetime
 ) -> Complaint:
     """The complainant withdraws the complaint."""
-    complaint = plumbing.locked(complaint, *LOCKED_WITH)
-    plumbing.close(
+    return plumbing.withdraw(
         complaint,
         Status.WITHDRAWN,
         table=TRANSITIONS,
+        related=LOCKED_WITH,
         actor=actor,
+        reason=reason,
         as_of=as_of,
-        kind="withdrawn",
-        summary="Withdrawn",
-        detail=reason.strip(),
         keep_due=False,
     )
-    return complaint
 
 
 @transaction.atomic

@@ -1,18 +1,18 @@
 from django.urls import path
 
 from complaints import intake, views
-from protocol_portal.web.actions import case_paths
+from protocol_portal.web.actions import case_paths, case_urls
 
 app_name = "complaints"
 urlpatterns = [
-    path("", views.complaint_list, name="list"),
-    path("new/", views.complaint_create, name="create"),
+    *case_urls(
+        list=views.complaint_list, create=views.complaint_create, detail=views.complaint_detail
+    ),
     path("log/", intake.complaint_log, name="log"),
     path("mo/", views.mo_desk, name="mo-desk"),
     path("summaries/", views.summary_list, name="summaries"),
     path("summaries/<int:pk>/", views.summary_detail, name="summary"),
     path("summaries/<int:pk>/csv/", views.summary_csv, name="summary-csv"),
-    path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/investigator/", views.complaint_nominate, name="nominate"),
     *case_paths(
         acknowledge=views.complaint_acknowledge,

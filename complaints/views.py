@@ -14,48 +14,39 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import forms, selectors, services
 from complaints.filters import ComplaintFilter
-from complaints.models import Complaint, Determination, QuarterlySummary
+from complaints.models import Determination, QuarterlySummary
 from complaints.next_step import complaint_next_step
-from protocol_portal.web.actions import attempt, case_action, case_or_404, posted
-from protocol_portal.web.lists import due_cell, filtered, page_of, sorted_by, status_cell
+from protocol_portal.web.actions import CasePages, attempt, posted
+from protocol_portal.web.lists import (
+    CASE_SORTS,
+    case_head,
+    case_rows,
+    filtered,
+    page_of,
+    sorted_by,
+)
 from protocol_portal.web.selectors import holds_monitoring_post
 
+pages = CasePages(
+    by_pk=selectors.complaint_by_pk,
+    lens_for=selectors.complaint_lens,
+    case_kw="complaint",
+    noun="complaint",
+    detail="complaints:detail",
+    template="complaints/complaint_action.html",
+)
 
-def _complaint(request, pk: int) -> tuple[Complaint, selectors.Lens]:
-    return case_or_404(
-        pk,
-        by_pk=selectors.complaint_by_pk,
-        lens_for=lambda c: selectors.complaint_lens(user=request.user, complaint=c),
-        missing="No such complaint.",
+
+def _rows(page) -> list[list]:
+    return case_rows(
+        page,
+        detail="complaints:detail",
+        hint=lambda c: c.summary,
+        with_hint=lambda c: c.stage_label.capitalize(),
     )
 
 
-def _rows(page, *, today=None) -> list[list]:
-    today = today or timezone.localdate()
-    return [
-        [
-            {
-                "text": c.reference,
-                "href": reverse("complaints:detail", args=[c.pk]),
-                "nowrap_link": True,
-                "hint": c.summary,
-            },
-            {"text": c.handler_title, "hint": c.stage_label.capitalize()},
-            status_cell(c),
-            due_cell(c, today),
-        ]
-        for c in page
-    ]
-
-
-HEAD = [
-    {"text": "Complaint", "sort": "reference"},
-    "With",
-    {"text": "Status", "sort": "status"},
-    {"text": "Due", "sort": "due"},
-]
-SORTS = {"reference": ("reference",), "status": ("status",), "due": ("due_on",)}
-DEFAULT_SORT = "-received"
+HEAD = case_head("Complaint")
 
 
 @login_required
@@ -70,13 +61,12 @@ def complaint_list(request):
         "released": selectors.complaints_released_to(user=user),
     }
     filterset = filtered(ComplaintFilter, request, visible)
-    sorts = {**SORTS, "received": ("received_on",)}
     pages = {
         name: page_of(
             request,
-            sorted_by(request, ComplaintFilter(filterset.data, queryset=qs).qs, sorts, "-received")[
-                0
-            ],
+            sorted_by(
+                request, ComplaintFilter(filterset.data, queryset=qs).qs, CASE_SORTS, "-received"
+            )[0],
             param=param,
         )
         for (name, qs), param in zip(
@@ -154,7 +144,7 @@ def _preview(request, form):
 
 @login_required
 def complaint_detail(request, pk: int):
-    complaint, lens = _complaint(request, pk)
+    complaint, lens = pages.case(request, pk)
     if not lens.view:
         return render(request, "complaints/complaint_subject.html", {"complaint": complaint})
     determinations = selectors.determinations_for(complaint=complaint)
@@ -175,174 +165,85 @@ def complaint_detail(request, pk: int):
     )
 
 
-def _action(
-    request, pk, *, need: str, form_class, template_title, call, form_kwargs=None, success: str
-):
-    complaint, lens = _complaint(request, pk)
-    return case_action(
-        request,
-        may=getattr(lens, need),
-        form=form_class(posted(request), **(form_kwargs or (lambda c: {}))(complaint)),
-        call=lambda data, form: call(request, complaint, data, form),
-        success=success,
-        done_url=reverse("complaints:detail", args=[complaint.pk]),
-        template="complaints/complaint_action.html",
-        context={"complaint": complaint, "title": template_title},
-        refused="You cannot do that on this complaint.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_acknowledge(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="act",
-        form_class=forms.AcknowledgeForm,
-        template_title="Acknowledge the complaint",
-        success="Acknowledged. The complainant has been told.",
-        call=lambda req, c, d, f: services.complaint_acknowledge(
-            complaint=c,
-            actor=req.user,
-            intent=d["intent"],
-            message=d["message"],
-            outcome_due_on=d["outcome_due_on"],
-            as_of=timezone.now(),
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_nominate(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="act",
-        form_class=forms.InvestigatorForm,
-        template_title="Nominate a manager to investigate",
-        form_kwargs=lambda c: {"council": c.council},
-        success="The manager has been asked to investigate.",
-        call=lambda req, c, d, f: services.complaint_nominate_investigator(
-            complaint=c,
-            actor=req.user,
-            investigator_post=d["investigator_post"],
-            as_of=timezone.now(),
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_outcome(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="act",
-        form_class=forms.OutcomeForm,
-        template_title="Give the outcome",
-        success="The outcome has been sent to the complainant.",
-        call=lambda req, c, d, f: services.complaint_give_outcome(
-            complaint=c,
-            actor=req.user,
-            outcome=d["outcome"],
-            reasons=d["reasons"],
-            action_taken=f.action_taken_value,
-            disciplinary_notes=d.get("disciplinary_notes", ""),
-            as_of=timezone.now(),
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_disciplinary(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="act",
-        form_class=forms.DisciplinaryNotesForm,
-        template_title="Disciplinary notes",
-        success="Disciplinary notes saved.",
-        call=lambda req, c, d, f: services.complaint_note_disciplinary(
-            complaint=c, actor=req.user, notes=d["notes"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_respond(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="respond",
-        form_class=forms.RespondForm,
-        template_title="Are you satisfied with the outcome?",
-        form_kwargs=lambda c: {"can_escalate": c.can_escalate, "next_stage": c.next_stage},
-        success="Thank you: your answer has been recorded.",
-        call=lambda req, c, d, f: services.complaint_respond(
-            complaint=c,
-            actor=req.user,
-            choice=d["choice"],
-            reason=d.get("reason", ""),
-            as_of=timezone.now(),
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_withdraw(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="respond",
-        form_class=forms.WithdrawForm,
-        template_title="Withdraw the complaint",
-        success="The complaint has been withdrawn.",
-        call=lambda req, c, d, f: services.complaint_withdraw(
-            complaint=c, actor=req.user, reason=d.get("reason", ""), as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_release(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="act",
-        form_class=forms.ReleaseForm,
-        template_title="Release information to the person concerned",
-        success="The person concerned can now see what you released.",
-        call=lambda req, c, d, f: services.complaint_release_to_subject(
-            complaint=c, actor=req.user, text=d["text"], as_of=timezone.now()
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_determine(request, pk: int):
-    return _action(
-        request,
-        pk,
-        need="determine",
-        form_class=forms.DeterminationForm,
-        template_title="Issue the Monitoring Officer's determination",
-        success="The determination has been issued.",
-        call=lambda req, c, d, f: services.determination_issue(
-            complaint=c,
-            actor=req.user,
-            outcome=d["outcome"],
-            reasons=d["reasons"],
-            with_chief_executive=d.get("with_chief_executive", False),
-            as_of=timezone.now(),
-        ),
-    )
+complaint_acknowledge = pages.action(
+    services.complaint_acknowledge,
+    need="act",
+    form=forms.AcknowledgeForm,
+    title="Acknowledge the complaint",
+    success="Acknowledged. The complainant has been told.",
+    args=lambda d, f: {
+        "intent": d["intent"],
+        "message": d["message"],
+        "outcome_due_on": d["outcome_due_on"],
+    },
+)
+complaint_nominate = pages.action(
+    services.complaint_nominate_investigator,
+    need="act",
+    form=forms.InvestigatorForm,
+    title="Nominate a manager to investigate",
+    form_kwargs=lambda c: {"council": c.council},
+    success="The manager has been asked to investigate.",
+    args=lambda d, f: {"investigator_post": d["investigator_post"]},
+)
+complaint_outcome = pages.action(
+    services.complaint_give_outcome,
+    need="act",
+    form=forms.OutcomeForm,
+    title="Give the outcome",
+    success="The outcome has been sent to the complainant.",
+    args=lambda d, f: {
+        "outcome": d["outcome"],
+        "reasons": d["reasons"],
+        "action_taken": f.action_taken_value,
+        "disciplinary_notes": d.get("disciplinary_notes", ""),
+    },
+)
+complaint_disciplinary = pages.action(
+    services.complaint_note_disciplinary,
+    need="act",
+    form=forms.DisciplinaryNotesForm,
+    title="Disciplinary notes",
+    success="Disciplinary notes saved.",
+    args=lambda d, f: {"notes": d["notes"]},
+)
+complaint_respond = pages.action(
+    services.complaint_respond,
+    need="respond",
+    form=forms.RespondForm,
+    title="Are you satisfied with the outcome?",
+    form_kwargs=lambda c: {"can_escalate": c.can_escalate, "next_stage": c.next_stage},
+    success="Thank you: your answer has been recorded.",
+    args=lambda d, f: {"choice": d["choice"], "reason": d.get("reason", "")},
+)
+complaint_withdraw = pages.action(
+    services.complaint_withdraw,
+    need="respond",
+    form=forms.WithdrawForm,
+    title="Withdraw the complaint",
+    success="The complaint has been withdrawn.",
+    args=lambda d, f: {"reason": d.get("reason", "")},
+)
+complaint_release = pages.action(
+    services.complaint_release_to_subject,
+    need="act",
+    form=forms.ReleaseForm,
+    title="Release information to the person concerned",
+    success="The person concerned can now see what you released.",
+    args=lambda d, f: {"text": d["text"]},
+)
+complaint_determine = pages.action(
+    services.determination_issue,
+    need="determine",
+    form=forms.DeterminationForm,
+    title="Issue the Monitoring Officer's determination",
+    success="The determination has been issued.",
+    args=lambda d, f: {
+        "outcome": d["outcome"],
+        "reasons": d["reasons"],
+        "with_chief_executive": d.get("with_chief_executive", False),
+    },
+)
 
 
 @login_required
@@ -351,12 +252,12 @@ def determination_supersede(request, pk: int, determination_pk: int):
     determination = Determination.objects.filter(pk=determination_pk, complaint_id=pk).first()
     if determination is None:
         raise Http404("No such determination.")
-    return _action(
+    return pages.act(
         request,
         pk,
         need="determine",
-        form_class=forms.SupersedeForm,
-        template_title="Supersede the determination",
+        form=forms.SupersedeForm,
+        title="Supersede the determination",
         success="The determination has been superseded; the old one is kept with your reason.",
         call=lambda req, c, d, f: services.determination_supersede(
             determination=determination,

@@ -19,7 +19,10 @@ from simple_history.models import HistoricalRecords
 
 from enquiries.states import OPEN, Status, Urgency
 from protocol_portal.casework.models import Case
-from protocol_portal.casework.receipt import Channel  # noqa: F401 - shared by every case type
+from protocol_portal.casework.receipt import (
+    Channel,  # noqa: F401 - shared by every case type
+    Received,
+)
 from protocol_portal.org.models import (
     CalendarKind,
     CaseType,
@@ -66,7 +69,7 @@ class SlaMetField(models.BooleanField):
         return value
 
 
-class Enquiry(Case):
+class Enquiry(Case, Received):
     """One member enquiry and its clock."""
 
     CASE_TYPE = CaseType.ENQUIRY
@@ -103,8 +106,7 @@ class Enquiry(Case):
         help_text="Officers involved in the legal proceedings: never routed to (000 §13.5).",
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    received_at = models.DateTimeField(
+    received_at = models.DateTimeField(  # (Received's, said for an enquiry)
         null=True,
         blank=True,
         help_text="When the council really received it (the email's arrival, the phone call): "

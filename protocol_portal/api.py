@@ -94,13 +94,23 @@ class CaseViewSetMixin:
     names by its reference (`case_by_key`), and actions that check what the caller may do,
     validate the input, call one service unwrapped and answer the case as it now is.
 
-    The viewset sets `case_model`, `visible_to` and `by_pk` (its selectors, as staticmethods),
-    and defines `lens(case)` (what the caller may see and do) and `answer(case, code)`.
+    The viewset sets `case_model`, `visible_to`, `by_pk` and `lens_for` (its selectors, as
+    staticmethods; `lens_for(user=..., <case_kw>=case)` is what the caller may see and do),
+    `noun` (what its refusals call the case) and defines `answer(case, code)`.
     """
 
     lookup_field = "reference"
     case_model: type
-    refused = "You cannot do that on this case."
+    case_kw = "case"
+    noun = "case"
+
+    @property
+    def refused(self) -> str:
+        return f"You cannot do that on this {self.noun}."
+
+    def lens(self, case):
+        """What the caller may see and do on `case` (the app's `lens_for`)."""
+        return self.lens_for(user=self.request.user, **{self.case_kw: case})
 
     def get_queryset(self):
         return (
@@ -209,6 +219,30 @@ def valid_data(serializer_class, request, **context) -> dict:
     serializer = serializer_class(data=request.data, context=context)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+# The columns every case list answers with, around a case type's own (`case_fields`).
+CASE_FIELDS_FIRST = ("id", "reference", "council")
+CASE_FIELDS_LAST = ("due_on", "breached_on", "received_on", "closed_at")
+
+
+def case_fields(*own: str) -> list[str]:
+    """A case list's fields: id, reference and council, the case type's `own`, then the clock
+    (due_on, breached_on, received_on, closed_at)."""
+    return [*CASE_FIELDS_FIRST, *own, *CASE_FIELDS_LAST]
+
+
+# A case (or a case-like record) as the API reads it out: its council by slug and every field
+# read-only. A case type's serializer sets `Meta.model` and `Meta.fields`. (A comment, not a
+# docstring: the schema would describe every subclass with it.)
+class CaseReadSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    def get_extra_kwargs(self) -> dict:
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
 
 
 class SlugRelatedField(serializers.SlugRelatedField):

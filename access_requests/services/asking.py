@@ -135,17 +135,15 @@ def access_request_submit(
         f"with the {request.handler_title}",
         detail=plan.explanation,
     )
-    if on_behalf:
-        plumbing.tell(
-            request,
-            key="logged-for-you",
-            subject="your need-to-know request has been logged",
-            body=f"Your request to see “{request.what}”, received {received_text(request)}, "
-            f"was logged for you by {actor}. The {request.handler_title} decides it by "
-            f"{request.due_on:%-d %B %Y}.",
-            recipients=[requester],
-            as_of=as_of,
-        )
+    plumbing.tell_logged_for(
+        request,
+        raiser=requester,
+        actor=actor,
+        as_of=as_of,
+        noun="need-to-know request",
+        what=f"request to see “{request.what}”",
+        then=f"The {request.handler_title} decides it by {request.due_on:%-d %B %Y}.",
+    )
     for flag in request.interest_flags:
         plumbing.event(
             request,

@@ -275,15 +275,12 @@ def access_request_withdraw(
     *, request: AccessRequest, actor: Person, reason: str, as_of: datetime
 ) -> AccessRequest:
     """The member withdraws the request."""
-    request = plumbing.locked(request, *LOCKED_WITH)
-    plumbing.close(
+    return plumbing.withdraw(
         request,
         Status.WITHDRAWN,
         table=TRANSITIONS,
+        related=LOCKED_WITH,
         actor=actor,
+        reason=reason,
         as_of=as_of,
-        kind="withdrawn",
-        summary="Withdrawn",
-        detail=reason.strip(),
     )
-    return request

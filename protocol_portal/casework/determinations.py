@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 # The columns every source's queryset annotates, in this order (a UNION matches by position).
@@ -39,6 +40,31 @@ SORTS = {
     "outcome": ("result", "made_at"),
 }
 DEFAULT_SORT = "-made"
+
+
+def source_rows(
+    queryset: QuerySet, *, key: str, case: str, result: str, made_at: str, made_by: str, superseded
+) -> QuerySet:
+    """A source's determinations in the register's `COLUMNS`: `case` names the foreign key to
+    the case, `result` and `made_at` the outcome and the moment fields, `made_by` the foreign
+    key to the person who made it (their full name), `superseded` a boolean expression."""
+    return queryset.annotate(
+        kind=Value(key, output_field=CharField()),
+        row_id=F("pk"),
+        case_id=F(f"{case}_id"),
+        reference=F(f"{case}__reference"),
+        council_id=F(f"{case}__council_id"),
+        council_name=F(f"{case}__council__name"),
+        result=F(result),
+        made_at=F(made_at),
+        made_by=Concat(
+            f"{made_by}__first_name",
+            Value(" "),
+            f"{made_by}__last_name",
+            output_field=CharField(),
+        ),
+        superseded=superseded,
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from the `as_of` it was given. These are those six, written once::
     tell(case, key="closed", subject="closed", body="...", recipients=[...], as_of=as_of)
 
 `close` is the move, save and event above for a status that ends the case (withdrawn, closed),
-with `closed_at` stamped and the clock stopped.
+with `closed_at` stamped and the clock stopped; `withdraw` is the lock and that `close` for the
+raiser withdrawing, with their reason.
 
 No function here reads the clock (STYLE 9) or names a case app.
 """
@@ -29,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 
 from protocol_portal.casework.models import Case, CaseEvent, OutboxMessage
+from protocol_portal.casework.receipt import received_text
 from protocol_portal.casework.services import clock_schedule, event_record, outbox_write
 from protocol_portal.casework.transitions import check_transition
 from protocol_portal.org.calendars import calendar_for
@@ -120,6 +122,31 @@ def tell(
     )
 
 
+def tell_logged_for(
+    case: Case,
+    *,
+    raiser: Person,
+    actor: Person,
+    as_of: datetime,
+    noun: str,
+    what: str,
+    then: str,
+) -> OutboxMessage | None:
+    """Tell the member that a case was logged for them by someone else (member services, an
+    officer): "Your <what>, received <when>, was logged for you by <actor>. <then>", under the
+    subject "your <noun> has been logged". Nothing when they logged it themselves."""
+    if actor.pk == raiser.pk:
+        return None
+    return tell(
+        case,
+        key="logged-for-you",
+        subject=f"your {noun} has been logged",
+        body=f"Your {what}, received {received_text(case)}, was logged for you by {actor}. {then}",
+        recipients=[raiser],
+        as_of=as_of,
+    )
+
+
 def close(
     case: Case,
     target: str,
@@ -143,6 +170,35 @@ def close(
     save(case, actor=actor, reason=kind)
     event(case, actor=actor, as_of=as_of, kind=kind, summary=summary, detail=detail)
     return True
+
+
+def withdraw(
+    case: C,
+    target: str,
+    *,
+    table: Mapping[str, frozenset[str]],
+    related: Iterable[str] = (),
+    actor: Person | None,
+    reason: str,
+    as_of: datetime,
+    keep_due: bool = True,
+) -> C:
+    """The raiser withdraws the case, saying why: `close` to `target` (their status for
+    withdrawn) under a row lock, as "withdrawn" on the timeline with the reason. Returns the case
+    as it now is; a repeat writes nothing. Call it inside the service's transaction."""
+    case = locked(case, *related)
+    close(
+        case,
+        target,
+        table=table,
+        actor=actor,
+        as_of=as_of,
+        kind="withdrawn",
+        summary="Withdrawn",
+        detail=reason.strip(),
+        keep_due=keep_due,
+    )
+    return case
 
 
 def clock_restart(case: Case, *, on: date, days: int, calendar: str | None = None) -> None:

@@ -32,6 +32,23 @@ class Channel(models.TextChoices):
     SURGERY = "surgery", "At a surgery"
 
 
+class Received(models.Model):
+    """The fields of a case type that may be logged on a member's behalf: how it came and when
+    the council really received it (the clock runs from that day). A case model lists it after
+    `Case`: `class Complaint(Case, Received)`."""
+
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    received_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the council really received it (the phone call, the letter): the clock "
+        "runs from this day, whenever it was logged on the member's behalf.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 # What member services or an officer may say a case logged for a member came by.
 LOGGED_CHANNELS = [c for c in Channel.choices if c[0] != Channel.PORTAL]
 

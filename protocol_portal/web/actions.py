@@ -25,10 +25,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from protocol_portal.casework.transitions import TransitionError
 
@@ -110,7 +113,131 @@ def case_action(
     return render(request, template, {**context, "form": form}, status=status)
 
 
+def case_urls(*, list: Callable, create: Callable, detail: Callable) -> list[URLPattern]:  # noqa: A002
+    """A case app's three standard pages, under the names the kernel links to: the list at
+    `""` (`<app>:list`, the navigation's), a new case at `new/` (`<app>:create`) and a case at
+    `<pk>/` (`<app>:detail`, where a notice or a list row leads)."""
+    return [
+        path("", list, name="list"),
+        path("new/", create, name="create"),
+        path("<int:pk>/", detail, name="detail"),
+    ]
+
+
 def case_paths(**views: Callable) -> list[URLPattern]:
     """The URLs of a case's action pages, `<pk>/<name>/` named `<name>`:
     `*case_paths(decide=views.request_decide, withdraw=views.request_withdraw)`."""
     return [path(f"<int:pk>/{name}/", view, name=name) for name, view in views.items()]
+
+
+class CasePages:
+    """A case type's pages on one case, declared once in its `views.py`: the case by its id with
+    what the reader may do on it (404 alike for a case that does not exist and one they may not
+    see), and an action page in one declaration (the web twin of `protocol_portal.api.
+    case_action`)::
+
+        pages = CasePages(
+            by_pk=selectors.complaint_by_pk, lens_for=selectors.complaint_lens,
+            case_kw="complaint", noun="complaint", detail="complaints:detail",
+            template="complaints/complaint_action.html",
+        )
+        complaint_withdraw = pages.action(
+            services.complaint_withdraw, need="respond", form=forms.WithdrawForm,
+            title="Withdraw the complaint", success="The complaint has been withdrawn.",
+            args=lambda data, form: {"reason": data.get("reason", "")},
+        )
+
+    `lens_for(user=..., <case_kw>=case)` is the app's lens; `need` names a lens flag ("a|b" for
+    either); the service is called as `service(<case_kw>=case, actor=..., as_of=now,
+    **args(data, form))`, or `call(request, case, data, form)` for anything else.
+    """
+
+    def __init__(
+        self,
+        *,
+        by_pk: Callable,
+        lens_for: Callable,
+        case_kw: str,
+        noun: str,
+        detail: str,
+        template: str,
+        context_name: str | None = None,
+    ):
+        self.by_pk, self.lens_for, self.case_kw = by_pk, lens_for, case_kw
+        self.noun, self.detail, self.template = noun, detail, template
+        self.context_name = context_name or case_kw
+        self.refused = f"You cannot do that on this {noun}."
+
+    def case(self, request: HttpRequest, pk: int):
+        """The case and the reader's lens on it, or 404 ("No such <noun>.")."""
+        return case_or_404(
+            pk,
+            by_pk=self.by_pk,
+            lens_for=lambda case: self.lens_for(user=request.user, **{self.case_kw: case}),
+            missing=f"No such {self.noun}.",
+        )
+
+    def act(
+        self,
+        request: HttpRequest,
+        pk: int,
+        service: Callable | None = None,
+        *,
+        need: str,
+        form: type[forms.Form] | Callable,
+        title: str,
+        success: str,
+        args: Callable[[dict, forms.Form], dict] | None = None,
+        call: Callable | None = None,
+        form_kwargs: Callable[[Any], dict] | None = None,
+        available: Callable[[Any], bool] | None = None,
+    ) -> HttpResponse:
+        """The action page for case `pk` (see `action`); for a view that has more to check
+        first (another object in its URL), called from the view itself."""
+        case, lens = self.case(request, pk)
+        if not any(getattr(lens, flag) for flag in need.split("|")):
+            raise PermissionDenied(self.refused)
+        if request.method == "GET" and available is not None and not available(case):
+            # Not offered in this state (the case page shows no link): say so rather than show
+            # a form the service would refuse. A POST still goes to the service, which decides.
+            messages.info(
+                request,
+                f"You cannot do that while the {self.noun} is {case.get_status_display().lower()}.",
+            )
+            return redirect(self.detail, pk=case.pk)
+
+        def done(data, bound):
+            if call is not None:
+                return call(request, case, data, bound)
+            return service(
+                **{self.case_kw: case},
+                actor=request.user,
+                as_of=timezone.now(),
+                **(args(data, bound) if args else {}),
+            )
+
+        return case_action(
+            request,
+            may=True,
+            form=form(
+                posted(request), request.FILES or None, **(form_kwargs(case) if form_kwargs else {})
+            ),
+            call=done,
+            success=success,
+            done_url=reverse(self.detail, args=[case.pk]),
+            template=self.template,
+            context={self.context_name: case, "title": title},
+            refused=self.refused,
+        )
+
+    def action(self, service: Callable | None = None, **spec) -> Callable:
+        """A signed-in GET/POST view `(request, pk)` for one action on one case: `act` with
+        `spec` (need, form, title, success, and args or call; form_kwargs(case) for the
+        form's own keywords; available(case) false where the action is not offered now)."""
+
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            return self.act(request, pk, service, **spec)
+
+        return view

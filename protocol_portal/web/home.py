@@ -17,6 +17,10 @@ A case app lists its panel functions in its `CaseTypeSpec(panels=...)` (casework
 
 Each item is a dict (`text`, optional `url`, `hint`, `tag`, `tag_colour`) or plain text. A panel
 function must answer in a constant number of queries: the home page's cost is their sum.
+
+Most panels are a queryset of cases, most urgent first: `panel(title, cases, url=...,
+item=lambda case, today: due_item(case, text=..., today=today, hint=...))` is that panel (two
+queries), `due_item` an open case with its days left and an "Overdue" tag once breached.
 """
 
 from __future__ import annotations
@@ -25,8 +29,13 @@ from collections.abc import Callable
 from typing import NotRequired, TypedDict
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from protocol_portal.casework.registry import case_apps
+from protocol_portal.web.dates import due_for
+
+# How many items a panel lists (its count and link lead to the rest).
+PANEL_ITEMS = 5
 
 
 class PanelItem(TypedDict):
@@ -45,6 +54,40 @@ class Panel(TypedDict):
 
 
 PanelFunction = Callable[[HttpRequest], Panel | dict | None]
+
+
+def panel(title: str, cases, *, url: str, item: Callable) -> Panel | None:
+    """The panel of `cases` (a queryset, most urgent first): its first `PANEL_ITEMS` as
+    `item(case, today)`, how many there are, and `url` for the whole list; None, so no panel,
+    when there are none. Two queries."""
+    items = list(cases[:PANEL_ITEMS])
+    if not items:
+        return None
+    today = timezone.localdate()
+    return {
+        "title": title,
+        "count": cases.count(),
+        "url": url,
+        "items": [item(case, today) for case in items],
+    }
+
+
+def due_item(case, *, text: str, today, hint: str, due_on=None, **extra) -> dict:
+    """A panel item for a case: `text` linking to it, the days left to its due date (or
+    `due_on`) while it is open, and a red "Overdue" tag once that has passed or the case is
+    breached."""
+    due = due_for(case, today=today, due_on=due_on) if case.is_open else None
+    overdue = bool(due and due.overdue) or (case.breached_on is not None and case.is_open)
+    return {
+        "text": text,
+        "url": case.get_absolute_url(),
+        "due": due.text if due else "",
+        "overdue": overdue,
+        "hint": hint,
+        **({"tag": "Overdue", "tag_colour": "red"} if overdue else {}),
+        **extra,
+    }
+
 
 _panels: list[PanelFunction] = []
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from protocol_portal.casework.bounds import BoundedPaginator
@@ -74,6 +76,46 @@ def due_cell(case, today) -> dict:
         "tag": days_left(case.due_on, today),
         "tag_colour": "red" if case.due_on < today else "grey",
     }
+
+
+# The sorts of a case list (`sorted_by`), for the columns of `case_head`.
+CASE_SORTS = {
+    "reference": ("reference",),
+    "status": ("status",),
+    "due": ("due_on",),
+    "received": ("received_on",),
+}
+
+
+def case_head(noun: str) -> list:
+    """The head of a case list's table (`case_rows`): the case, who has it, status, due."""
+    return [
+        {"text": noun, "sort": "reference"},
+        "With",
+        {"text": "Status", "sort": "status"},
+        {"text": "Due", "sort": "due"},
+    ]
+
+
+def case_rows(cases, *, detail: str, hint, with_hint, today=None) -> list[list]:
+    """The rows of a case list (`case_head`): the reference, linking to the `detail` page, with
+    `hint(case)` under it; the post that has it (`handler_title`) with `with_hint(case)`; the
+    status; the due date with the days left."""
+    today = today or timezone.localdate()
+    return [
+        [
+            {
+                "text": case.reference,
+                "href": reverse(detail, args=[case.pk]),
+                "nowrap_link": True,
+                "hint": hint(case),
+            },
+            {"text": case.handler_title, "hint": with_hint(case)},
+            status_cell(case),
+            due_cell(case, today),
+        ]
+        for case in cases
+    ]
 
 
 def sorted_by(
