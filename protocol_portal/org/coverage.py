@@ -77,6 +77,7 @@ class Paragraph:
     tests: tuple[str, ...] = ()
     reason: str = ""
     unnumbered: bool = False
+    unknown: tuple[str, ...] = ()  # fields no code reads: a typo, refused by the check
 
     @property
     def status_label(self) -> str:
@@ -121,6 +122,7 @@ def index_from(data: dict[str, Any], *, path: Path | None = None) -> ProtocolInd
                 tests=tuple(str(t) for t in item.get("tests") or ()),
                 reason=str(item.get("reason") or "").strip(),
                 unnumbered=bool(item.get("unnumbered")),
+                unknown=tuple(sorted(str(k) for k in set(item) - FIELDS)),
             )
         )
     return ProtocolIndex(
@@ -241,10 +243,8 @@ def index_problems(index: ProtocolIndex, *, base_dir: Path | None = None) -> lis
     """Every way the index falls short: an unclassified or unsummarised paragraph, a paragraph
     listed twice, an enforced entry without its means or tests, or naming a missing test."""
     name = index.path.name if index.path else index.code
-    problems = []
+    problems = [] if index.paragraphs else [f"{name}: no paragraphs"]
     seen: set[str] = set()
-    if not index.paragraphs:
-        problems.append(f"{name}: no paragraphs")
     for p in index.paragraphs:
         where = f"{name} §{p.number or '?'}"
         if not p.number:
@@ -252,27 +252,31 @@ def index_problems(index: ProtocolIndex, *, base_dir: Path | None = None) -> lis
         elif p.number in seen:
             problems.append(f"{where}: listed twice")
         seen.add(p.number)
-        if not p.summary:
-            problems.append(f"{where}: no summary")
-        if p.status not in STATUSES:
-            problems.append(f"{where}: unclassified (status {p.status!r})")
-            continue
-        if p.status in IN_SCOPE and p.case_type not in CASE_TYPES:
-            problems.append(f"{where}: {p.status} needs a case_type, one of {sorted(CASE_TYPES)}")
-        if p.status not in IN_SCOPE and (p.rules or p.engine or p.tests):
-            problems.append(f"{where}: {p.status} names rules, an engine or tests")
-        if p.status == "enforced":
-            if not (p.rules or p.engine):
-                problems.append(f"{where}: enforced by what? (rules or engine)")
-            if not p.tests:
-                problems.append(f"{where}: enforced, but no test is named")
-        if p.status in ("reading", "not-yet") and not p.reason:
-            problems.append(f"{where}: {p.status} needs a reason")
-        problems.extend(
-            f"{where}: names a test that does not exist: {t}"
-            for t in p.tests
-            if not defined_test(t, base_dir)
-        )
+        problems.extend(_paragraph_problems(p, where, base_dir))
+    return problems
+
+
+def _paragraph_problems(p: Paragraph, where: str, base_dir: Path | None) -> list[str]:
+    problems = [] if p.summary else [f"{where}: no summary"]
+    if p.unknown:
+        problems.append(f"{where}: fields no code reads: {', '.join(p.unknown)}")
+    if p.status not in STATUSES:
+        return [*problems, f"{where}: unclassified (status {p.status!r})"]
+    if p.status in IN_SCOPE and p.case_type not in CASE_TYPES:
+        problems.append(f"{where}: {p.status} needs a case_type, one of {sorted(CASE_TYPES)}")
+    if p.status not in IN_SCOPE and (p.rules or p.engine or p.tests):
+        problems.append(f"{where}: {p.status} names rules, an engine or tests")
+    if p.status == "enforced" and not (p.rules or p.engine):
+        problems.append(f"{where}: enforced by what? (rules or engine)")
+    if p.status == "enforced" and not p.tests:
+        problems.append(f"{where}: enforced, but no test is named")
+    if p.status in ("reading", "not-yet") and not p.reason:
+        problems.append(f"{where}: {p.status} needs a reason")
+    problems.extend(
+        f"{where}: names a test that does not exist: {t}"
+        for t in p.tests
+        if not defined_test(t, base_dir)
+    )
     return problems
 
 
