@@ -75,7 +75,8 @@ def test_no_paragraph_is_enforced_by_an_enquiry_stage_that_never_runs():
         later.setdefault(code, set()).update(
             rule["key"]
             for rule in data["routing"]
-            if rule["case_type"] == "enquiry" and rule.get("stage", "first") != "first"
+            if rule["case_type"] == "enquiry"
+            and rule.get("stage", "first") != "first"
             # The complaints-team stage is reached: the referral scans every rule for it.
             and rule["handler"]["kind"] != "complaints_team"
         )

@@ -36,7 +36,8 @@ def test_every_council_files_protocol_has_one_index():
 @pytest.mark.parametrize("code", PROTOCOLS)
 def test_every_paragraph_is_classified_and_every_named_test_exists(code):
     index = coverage.index_for(code)
-    assert index is not None and index.code == code
+    assert index is not None
+    assert index.code == code
     assert coverage.index_problems(index) == []
 
 
@@ -171,4 +172,5 @@ def test_coverage_counts_enforced_and_readings_of_in_scope_paragraphs_rounded_do
     rows = {row.case_type: row for row in coverage.coverage(index)}
     assert (rows["enquiry"].covered, rows["enquiry"].total, rows["enquiry"].percent) == (2, 3, 66)
     assert rows["complaint"].percent is None
-    assert rows[""].label == "All case types" and rows[""].total == 3
+    assert rows[""].label == "All case types"
+    assert rows[""].total == 3
