@@ -15,7 +15,7 @@ from tests.complaints.test_councils import load
 pytestmark = pytest.mark.django_db
 
 
-def test_a_director_at_odds_with_a_member_goes_to_the_chief_executive():
+def test_a_director_at_odds_with_a_cabinet_member_goes_to_the_chief_executive():
     council = load("part-5-3")
     director = (
         Post.objects.filter(council=council, kind=PostKind.DIRECTOR, holder__isnull=False)
