@@ -22,20 +22,14 @@ from protocol_portal.org.models import CalendarKind, Member, Person, Post, PostK
 from protocol_portal.org.services import RoutingContext, members_for, post_for, rule_rows_for
 
 # Where the portal sends these when the council has no rule naming them: a catch-all ("any")
-# rule was not written with them in mind, and each carries a protocol duty of its own.
+# rule was not written with them in mind, and each carries a protocol duty of its own. The
+# council's own protocol is silent here (a council whose protocol speaks has a rule), so the
+# route cites "default", never another council's paragraph; README.md, "Portal defaults", says
+# which paragraph each default is modelled on (000 §13.5, 000 §7.2b, 002 §76).
 SPECIAL_DEFAULTS: dict[str, tuple[routing.PostRef, str]] = {
-    "legal_proceedings": (
-        routing.PostRef(PostKind.DIRECTOR, "case_directorate"),
-        "000 §13.5 (portal default)",
-    ),
-    "access_in_doubt": (
-        routing.PostRef(PostKind.MONITORING_OFFICER, "council"),
-        "000 §7.2b (portal default)",
-    ),
-    "complaint_referral": (
-        routing.PostRef(PostKind.COMPLAINTS_TEAM, "council"),
-        "002 §76 (portal default)",
-    ),
+    "legal_proceedings": (routing.PostRef(PostKind.DIRECTOR, "case_directorate"), "default"),
+    "access_in_doubt": (routing.PostRef(PostKind.MONITORING_OFFICER, "council"), "default"),
+    "complaint_referral": (routing.PostRef(PostKind.COMPLAINTS_TEAM, "council"), "default"),
 }
 # When nothing else resolves to a held post.
 LAST_RESORT = (

@@ -417,3 +417,27 @@ class AccessBackend:
         if obj is None or not governed(type(obj)):
             return False
         return can(user, perm, obj)
+
+
+def may_view_coverage(user: Person, council) -> bool:
+    """A council's coverage map (how the portal treats each paragraph of its protocol): the
+    council's staff — whoever holds one of its posts — and the site admin. Members who hold no
+    post, and staff of other councils, may not."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return Post.objects.filter(holder_id=user.pk, council_id=council.pk).exists()
+
+
+def coverage_councils(user: Person) -> QuerySet:
+    """The councils whose coverage map this person may open (see `may_view_coverage`)."""
+    from protocol_portal.org.models import Council
+
+    if not (user.is_authenticated and user.is_active):
+        return Council.objects.none()
+    if user.is_superuser:
+        return Council.objects.all()
+    return Council.objects.filter(
+        Exists(Post.objects.filter(holder_id=user.pk, council_id=OuterRef("pk")))
+    )

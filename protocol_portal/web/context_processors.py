@@ -63,6 +63,11 @@ def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
     )
     if facts["monitoring"] or user.is_superuser:
         items.append(_item("Subject access", "subject-access", current == "subject-access"))
+    if facts["officer"] or user.is_superuser:
+        # Council staff and the site admin (casework.access.may_view_coverage).
+        items.append(
+            _item("Protocol coverage", "coverage-index", current in ("coverage-index", "coverage"))
+        )
     items = [i for i in items if i is not None]
     if user.is_staff:
         items.append(

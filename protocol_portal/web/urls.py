@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from protocol_portal.web import views
+from protocol_portal.web import coverage, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_open, name="notice"),
     path("routing/", views.routing_explainer, name="routing-explainer"),
+    path("coverage/", coverage.coverage_index, name="coverage-index"),
+    path("coverage/<slug:slug>/", coverage.coverage_council, name="coverage"),
+    path("coverage/<slug:slug>/coverage.csv", coverage.coverage_csv, name="coverage-csv"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("source-code.zip", views.source_code, name="source-code"),
 ]

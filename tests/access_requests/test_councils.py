@@ -63,10 +63,10 @@ WARD = {
 # A member asks for another political group's papers: no need to know.
 GROUP = {
     "tower-hamlets": ("000 §7.14", "monitoring-officer"),
-    "part-5-3": ("001 §5.3.8.3", "director-policy-performance"),
+    "part-5-3": ("default", "director-policy-performance"),  # 001 is silent
     "south-oxfordshire": ("002 §90", "head-of-legal-and-democratic"),
     "vale-of-white-horse": ("002 §90", "head-of-legal-and-democratic"),
-    "southwark": ("003 §52", "director-of-strategy-and-communications"),
+    "southwark": ("default", "director-of-strategy-and-communications"),  # 003 is silent
     "hackney": ("004 §12.3; 004 §12.4", "monitoring-officer"),
 }
 # The paragraph the conflict check cites for a member's own interest (interests/conflicts.py).

@@ -48,7 +48,7 @@ GENERAL = Facts()
 EXPECTED = {
     "000": {
         "PART_ONE": (S, "000 §7.6(i)"),
-        "OWN_PART_TWO": (S, "000 §7.6(ii)"),
+        "OWN_PART_TWO": (P, "000 §7.6(ii)"),
         "SCRUTINY": (P, "000 §7.6(iii)"),
         "SCRUTINY_OUTSIDE_TOR": (J, "000 §7.6(iv)"),
         "WARD": (P, "000 §7.10"),
@@ -71,7 +71,10 @@ EXPECTED = {
         "WARD": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
         "PORTFOLIO": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
         "CONTRACT": (J, "001 §5.3.8.4"),
-        "OTHER_GROUP": (N, "001 §5.3.8.3"),
+        # 001 is silent on another group's papers and on personal records: portal defaults
+        # (§5.3.8.3 states only the common-law right; audit, bad citation 1).
+        "OTHER_GROUP": (N, "default"),
+        "PERSONAL": (N, "default"),
         "GENERAL": (J, "001 §5.3.8.3; 001 §5.3.8.4"),
     },
     "002": {
@@ -84,7 +87,8 @@ EXPECTED = {
         "PROPERTY": (J, "002 §80"),
         "NOT_ON_BODY": (J, "002 §80"),
         "OTHER_GROUP": (N, "002 §90"),
-        "PERSONAL": (N, "002 §89"),
+        # §89 asks for the Monitoring Officer's advice; it gives no "no right" (bad citation 3).
+        "PERSONAL": (N, "default"),
         # 002 has no administration-only drafts: the general presumption applies.
         "DRAFT": (P, "002 §80"),
         "GENERAL": (P, "002 §80"),
@@ -97,7 +101,10 @@ EXPECTED = {
         "PORTFOLIO": (P, "003 §53"),
         "THIRD_PARTY": (J, "003 §53"),
         "NOT_ON_BODY": (J, "003 §52"),
-        "OTHER_GROUP": (N, "003 §52"),
+        # §52 is about roving commissions, not group papers (bad citation 2); personal records
+        # are not §53's third-party data, which must be justified (bad citation 3).
+        "OTHER_GROUP": (N, "default"),
+        "PERSONAL": (N, "default"),
         "GENERAL": (J, "003 §52"),
     },
     "004": {
@@ -108,6 +115,7 @@ EXPECTED = {
         "THIRD_PARTY": (J, "004 §12.3"),
         "NOT_ON_BODY": (J, "004 §12.3"),
         "OTHER_GROUP": (N, "004 §12.3; 004 §12.4"),
+        "PERSONAL": (N, "default"),  # §12.10 is the Monitoring Officer's advice (citation 3)
         "GENERAL": (J, "004 §12.3"),
     },
 }
@@ -132,3 +140,13 @@ def test_every_protocol_has_a_rulebook():
 def test_an_unknown_protocol_falls_back_to_the_general_principles():
     assert presume(SCRUTINY, rulebook_for("999")).presumption == P
     assert presume(GENERAL, rulebook_for("999")).source == "default"
+
+
+def test_000_own_body_part_ii_is_need_to_know_not_statutory():
+    """000 §7.6(ii) gives a body's members "good reason" to see its Part II papers "under the
+    'Need to Know' principles": a prima facie need to know, not a statutory right (audit, bad
+    citation 5); Part I papers are the statutory right (§7.6(i))."""
+    book = rulebook_for("000")
+    assert presume(OWN_PART_TWO, book).presumption == P
+    assert presume(OWN_PART_TWO, book).source == "000 §7.6(ii)"
+    assert presume(PART_ONE, book).presumption == S

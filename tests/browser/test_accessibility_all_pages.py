@@ -83,6 +83,8 @@ def ids_for(o) -> dict[str, list[dict]]:
         "interests:interest-sensitivity": [{"pk": o.interest.pk}],
         "interests:register-return-submit": [{"pk": o.register_return.pk}],
         "interests:register-public": [{"slug": o.council.slug}],
+        "coverage": [{"slug": o.council.slug}],
+        "coverage-csv": [{"slug": o.council.slug}],
         "interests:acting-against-detail": [{"pk": o.acting.pk}],
         "interests:advice-detail": [{"pk": o.advice.pk}],
         "interests:acting-against-withdraw": [{"pk": o.acting.pk}],

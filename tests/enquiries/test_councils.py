@@ -42,7 +42,8 @@ EXPECTED = {
     },
     "part-5-3": {
         # Only a routine rule: everything goes through member services; legal proceedings
-        # go to the Director of the directorate concerned (portal default, 000 §13.5).
+        # go to the Director of the directorate concerned (portal default, modelled on
+        # 000 §13.5: the route cites "default").
         "routine": "member-services",
         "policy": "member-services",
         "urgent": "member-services",
@@ -51,10 +52,11 @@ EXPECTED = {
     },
     "south-oxfordshire": {
         "routine": "planning-officer",  # straight to the service (002 §31, §77)
-        "policy": "deputy-chief-executive-place",  # contentious or policy (002 §31, §42)
+        "policy": "deputy-chief-executive-place",  # contentious or policy (002 §31)
         "urgent": "planning-officer",  # the officer decides whether it is urgent (002 §30)
         "cross_directorate": "deputy-chief-executive-place",  # falls to policy (002 §31)
-        "legal_proceedings": "head-of-legal-and-democratic",  # Monitoring Officer (002 §81)
+        # Contentious, so the statutory officer for legal matters (a reading of 002 §31).
+        "legal_proceedings": "head-of-legal-and-democratic",
     },
     "vale-of-white-horse": {
         "routine": "planning-officer",
@@ -69,7 +71,8 @@ EXPECTED = {
         "policy": "head-of-adult-social-care",
         "urgent": "head-of-adult-social-care",
         "cross_directorate": "head-of-adult-social-care",
-        "legal_proceedings": "strategic-director-childrens-and-adults",  # Director (000 §13.5)
+        # The Director (portal default, modelled on 000 §13.5).
+        "legal_proceedings": "strategic-director-childrens-and-adults",
     },
     "hackney": {
         # Every enquiry through Member Services (004 §12.2) ...
@@ -78,7 +81,7 @@ EXPECTED = {
         "urgent": "member-services",
         # ... and cross-directorate work through the Chief Executive (004 §12.5).
         "cross_directorate": "chief-executive",
-        "legal_proceedings": "director-adult-social-care",  # the Director (000 §13.5)
+        "legal_proceedings": "director-adult-social-care",  # the Director (portal default)
     },
 }
 

@@ -126,7 +126,24 @@ def test_a_catch_all_rule_does_not_take_legal_proceedings_from_the_director(db, 
     legal = log(org, as_of, subject="Eviction case", **FLAGS["legal_proceedings"])
     assert routine.owner_post == org.triage
     assert legal.owner_post == org.housing_director
-    assert legal.route_source.startswith("000 §13.5")
+    # A portal default cites "default", never another protocol's paragraph (audit, bad citation
+    # 6: Hackney, Southwark and Part 5.3 legal-proceedings enquiries cited "000 §13.5").
+    assert legal.route_source == "default"
+
+
+@pytest.mark.parametrize("protocol", ["001", "003", "004"])
+def test_a_portal_default_route_cites_default_not_another_councils_paragraph(db, as_of, protocol):
+    org = build_org(rules={"any": (PostKind.MEMBER_SERVICES, "council")})
+    org.council.protocol = protocol
+    org.council.save()
+    legal = log(org, as_of, subject="Eviction case", **FLAGS["legal_proceedings"])
+    assert (legal.owner_post, legal.route_source) == (org.housing_director, "default")
+    assert services.SPECIAL_DEFAULTS.keys() == {
+        "legal_proceedings",
+        "access_in_doubt",
+        "complaint_referral",
+    }
+    assert {source for _, source in services.SPECIAL_DEFAULTS.values()} == {"default"}
 
 
 def test_rule_deadline_sets_the_due_date(db, as_of):

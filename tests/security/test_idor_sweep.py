@@ -259,6 +259,8 @@ def providers(o) -> list[tuple[str, str, dict, dict]]:
         ("access_requests:", "access_requests", request, request_missing),
         ("access-request-", "access_requests", request, request_missing),
         ("foi-request-", "access_requests", *pk(o.foi)),
+        # A council's coverage map: its staff and the site admin only, by the council's slug.
+        ("coverage", "other", {"slug": o.enquiry.council.slug}, {"slug": "no-such-council"}),
     ]
 
 

@@ -57,32 +57,6 @@ EXPECTED = [
         "source": "002 §31",
     },
     {
-        "scenario": "request for officer support at a political group meeting goes to the "
-        "relevant statutory officer, Deputy CE or CE (002 §42)",
-        "case_type": "enquiry",
-        "raised_by": "member",
-        "concerning": "policy",
-        "stage": "first",
-        "handler": ("deputy_chief_executive", "case_directorate"),
-        "copied": set(),
-        "deadline": ENQUIRY_DEFAULT,
-        "next_stage": None,
-        "source": "§42",
-    },
-    {
-        "scenario": "difficulty over confidentiality of political group discussions is raised "
-        "with the relevant statutory officer, Deputy CE or CE (002 §63)",
-        "case_type": "enquiry",
-        "raised_by": "member",
-        "concerning": "policy",
-        "stage": "first",
-        "handler": ("deputy_chief_executive", "case_directorate"),
-        "copied": set(),
-        "deadline": ENQUIRY_DEFAULT,
-        "next_stage": None,
-        "source": "§63",
-    },
-    {
         "scenario": "member asks for an urgent response: the officer decides whether it is "
         "urgent (002 §30)",
         "case_type": "enquiry",
@@ -160,8 +134,8 @@ EXPECTED = [
         "source": "002 §76",
     },
     {
-        "scenario": "member acting against the council in legal proceedings: the Monitoring "
-        "Officer is notified and access may be refused (002 §81, §111)",
+        "scenario": "enquiry about legal proceedings involving the council: contentious, so to "
+        "the relevant statutory officer, for legal matters the Monitoring Officer (002 §31)",
         "case_type": "enquiry",
         "raised_by": "member",
         "concerning": "legal_proceedings",
@@ -170,7 +144,7 @@ EXPECTED = [
         "copied": set(),
         "deadline": ENQUIRY_DEFAULT,
         "next_stage": None,
-        "source": "§111",
+        "source": "002 §31",
     },
     # ------------------------------------------------------------------ complaints by members
     {

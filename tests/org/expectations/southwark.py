@@ -349,8 +349,8 @@ EXPECTED = [
         "source": "default",
     },
     {
-        "scenario": "member asks the monitoring officer's advice on the legal framework for "
-        "obtaining information (003 §51)",
+        "scenario": "member asks for advice on an interest: 003 is silent (its §51 is advice on "
+        "the access-to-information framework), so the portal default, the monitoring officer",
         "case_type": "interest",
         "raised_by": "member",
         "concerning": "advice",
@@ -359,7 +359,7 @@ EXPECTED = [
         "copied": set(),
         "deadline": None,
         "next_stage": None,
-        "source": "003 §51",
+        "source": "default",
     },
     # ------------------------------------------------------------------ need to know
     {
