@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interests import forms, selectors, services
 from interests import permissions as perms
 from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
-from interests.next_step import relationship_next_step
+from interests.next_step import (
+    advice_next_step,
+    notice_next_step,
+    relationship_next_step,
+    return_next_step,
+)
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
@@ -199,15 +204,20 @@ def register_mine(request):
             member__person=request.user, status="registered"
         )
     )
-    returns = list(
-        selectors.returns_visible_to(user=request.user).filter(
-            member__person=request.user, status="open"
-        )
+    mine = selectors.returns_visible_to(user=request.user).filter(member__person=request.user)
+    returns = list(mine.filter(status="open"))
+    last_done = (
+        None
+        if returns
+        else mine.filter(status="submitted").order_by("-submitted_at", "-pk").first()
+    )
+    next_step = return_next_step(
+        returns[0] if returns else None, last_done=last_done, today=timezone.localdate()
     )
     return render(
         request,
         "interests/register_mine.html",
-        {"form": form, "interests": items, "returns": returns},
+        {"form": form, "interests": items, "returns": returns, "next_step": next_step},
         status=_status(form),
     )
 
@@ -333,6 +343,11 @@ def acting_against_detail(request, pk: int):
         "can_withdraw": notice.status == "submitted"
         and check_perm(request.user, perms.CHANGE_NOTICE, notice),
         "events": timeline_for(case=notice),
+        "next_step": notice_next_step(
+            notice,
+            can_ack=can_ack and notice.status == "submitted",
+            is_member=notice.member.person_id == request.user.pk,
+        ),
     }
     return render(request, "interests/acting_against_detail.html", context, status=_status(form))
 
@@ -420,6 +435,11 @@ def advice_detail(request, pk: int):
         "can_withdraw": advice.status == "requested"
         and check_perm(request.user, perms.CHANGE_ADVICE, advice),
         "events": timeline_for(case=advice),
+        "next_step": advice_next_step(
+            advice,
+            can_advise=can_advise and advice.status == "requested",
+            is_requester=advice.requester_id == request.user.pk,
+        ),
     }
     return render(request, "interests/advice_detail.html", context, status=_status(form))
 
