@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interests import forms, selectors, services
 from interests import permissions as perms
+from interests.filters import InterestListFilter
 from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
 from interests.next_step import (
     advice_next_step,
@@ -24,8 +25,11 @@ from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member
+from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import page_of
+from protocol_portal.web.dates import due_for, gov_date
+from protocol_portal.web.lists import filtered, page_of, sorted_by
+from protocol_portal.web.selectors import councils_of
 
 
 def _visible(user, perm: str, obj):
@@ -44,22 +48,121 @@ def _refused(request, error: TransitionError, *, back: str):
 # ---------------------------------------------------------------- overview
 
 
+def _status_cell(case) -> dict:
+    """The case's status as a tag in the one colour scheme (web.tags), red once late."""
+    late = bool(case.breached_on and case.closed_at is None)
+    return {
+        "text": case.get_status_display(),
+        "tag": True,
+        "tag_colour": tags.colour(str(case.status), overdue=late),
+    }
+
+
+def _due(case, today) -> dict:
+    if not case.due_on or case.closed_at is not None:
+        return {"text": ""}
+    due = due_for(case, today=today)
+    return {
+        "text": gov_date(case.due_on),
+        "tag": due.text.capitalize() if due else "",
+        "tag_colour": "red" if due and due.overdue else "grey",
+    }
+
+
+def _ref(case, hint: str = "") -> dict:
+    return {
+        "text": case.reference,
+        "href": case.get_absolute_url(),
+        "nowrap_link": True,
+        "hint": hint,
+    }
+
+
+RECEIVED = {"text": "Received", "sort": "received"}
+REFERENCE = {"text": "Reference", "sort": "reference"}
+STATUS = {"text": "Status", "sort": "status"}
+# Each list's columns, sort keys (web.lists.sorted_by) and default order; a sort key another
+# list has but this one lacks leaves this one in its default order.
+LISTS = {
+    "relationships": {
+        "head": [REFERENCE, "Declared by", "With", RECEIVED, STATUS],
+        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "default": "-received",
+        "row": lambda r, today: [
+            _ref(r, r.council.name),
+            str(r.declarer),
+            str(r.other_person),
+            gov_date(r.received_on),
+            _status_cell(r),
+        ],
+    },
+    "returns": {
+        "head": [REFERENCE, "Member", "What", {"text": "Due", "sort": "due"}, STATUS],
+        "sorts": {"reference": ("reference",), "due": ("due_on",), "status": ("status",)},
+        "default": "due",
+        "row": lambda r, today: [
+            {"text": r.reference, "hint": r.council.name, "nowrap": True},
+            str(r.member.person),
+            r.get_kind_display(),
+            _due(r, today),
+            _status_cell(r),
+        ],
+    },
+    "notices": {
+        "head": [REFERENCE, "Member", RECEIVED, STATUS],
+        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "default": "-received",
+        "row": lambda n, today: [
+            _ref(n, n.council.name),
+            f"Cllr {n.member.person}",
+            gov_date(n.received_on),
+            _status_cell(n),
+        ],
+    },
+    "advice": {
+        "head": [REFERENCE, "Asked by", RECEIVED, STATUS],
+        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "default": "-received",
+        "row": lambda a, today: [
+            _ref(a, "Confidential" if a.confidential else a.council.name),
+            str(a.requester),
+            gov_date(a.received_on),
+            _status_cell(a),
+        ],
+    },
+}
+
+
 @login_required
 def index(request):
-    """My declarations, notices and advice requests, and what has been notified to me: each
-    list paged on its own, never cut short."""
+    """My declarations, notices, advice requests and register returns, and what has been
+    notified to me: one filter panel and sort order for the four lists (MoJ filter a list),
+    each list paged on its own, never cut short."""
     user = request.user
-    lists = {
+    today = timezone.localdate()
+    visible = {
         "relationships": selectors.relationships_visible_to(user=user),
+        "returns": selectors.returns_visible_to(user=user),
         "notices": selectors.notices_visible_to(user=user),
         "advice": selectors.advice_visible_to(user=user),
-        "returns": selectors.returns_visible_to(user=user),
-        "sensitive": selectors.interests_awaiting_sensitivity(user=user),
     }
-    context = {
-        name: page_of(request, qs, param="page" if name == "relationships" else f"{name}_page")
-        for name, qs in lists.items()
-    }
+    councils = councils_of(person=user)
+    filterset = filtered(InterestListFilter, request, visible["relationships"], councils=councils)
+    context = {"filter": filterset}
+    for name, qs in visible.items():
+        spec = LISTS[name]
+        narrowed = InterestListFilter(filterset.data, queryset=qs, councils=councils).qs
+        ordered, sort = sorted_by(request, narrowed, spec["sorts"], spec["default"])
+        page = page_of(
+            request, ordered, param="page" if name == "relationships" else f"{name}_page"
+        )
+        context[name] = page
+        context[f"{name}_rows"] = [spec["row"](case, today) for case in page]
+        context[f"{name}_head"] = spec["head"]
+        context[f"{name}_sort"] = sort
+    context["sensitive"] = page_of(
+        request, selectors.interests_awaiting_sensitivity(user=user), param="sensitive_page"
+    )
     return render(request, "interests/index.html", context)
 
 
