@@ -81,39 +81,39 @@ def _ref(case, hint: str = "") -> dict:
 RECEIVED = {"text": "Received", "sort": "received"}
 REFERENCE = {"text": "Reference", "sort": "reference"}
 STATUS = {"text": "Status", "sort": "status"}
-# Each list's columns, sort keys (web.lists.sorted_by) and default order; a sort key another
-# list has but this one lacks leaves this one in its default order.
+SORTS = {"reference": ("reference",), "received": ("received_on",), "status": ("status",)}
+# Each list's columns, sort keys (web.lists.sorted_by), default order and row; four columns, so
+# a list fits beside the filter panel. A sort key another list has but this one lacks leaves
+# this one in its default order. `where` is the council's name for someone in several.
 LISTS = {
     "relationships": {
-        "head": [REFERENCE, "Declared by", "With", RECEIVED, STATUS],
-        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "head": [REFERENCE, "Between", RECEIVED, STATUS],
+        "sorts": SORTS,
         "default": "-received",
-        "row": lambda r, today: [
-            _ref(r, r.council.name),
-            str(r.declarer),
-            str(r.other_person),
+        "row": lambda r, today, where: [
+            _ref(r, where(r)),
+            {"text": str(r.declarer), "hint": f"and {r.other_person}"},
             gov_date(r.received_on),
             _status_cell(r),
         ],
     },
     "returns": {
-        "head": [REFERENCE, "Member", "What", {"text": "Due", "sort": "due"}, STATUS],
+        "head": [REFERENCE, "Member", {"text": "Due", "sort": "due"}, STATUS],
         "sorts": {"reference": ("reference",), "due": ("due_on",), "status": ("status",)},
         "default": "due",
-        "row": lambda r, today: [
-            {"text": r.reference, "hint": r.council.name, "nowrap": True},
-            str(r.member.person),
-            r.get_kind_display(),
+        "row": lambda r, today, where: [
+            {"text": r.reference, "hint": where(r), "nowrap": True},
+            {"text": str(r.member.person), "hint": r.get_kind_display()},
             _due(r, today),
             _status_cell(r),
         ],
     },
     "notices": {
         "head": [REFERENCE, "Member", RECEIVED, STATUS],
-        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "sorts": SORTS,
         "default": "-received",
-        "row": lambda n, today: [
-            _ref(n, n.council.name),
+        "row": lambda n, today, where: [
+            _ref(n, where(n)),
             f"Cllr {n.member.person}",
             gov_date(n.received_on),
             _status_cell(n),
@@ -121,10 +121,10 @@ LISTS = {
     },
     "advice": {
         "head": [REFERENCE, "Asked by", RECEIVED, STATUS],
-        "sorts": {"reference": ("reference",), "received": ("received_on",), "status": ("status",)},
+        "sorts": SORTS,
         "default": "-received",
-        "row": lambda a, today: [
-            _ref(a, "Confidential" if a.confidential else a.council.name),
+        "row": lambda a, today, where: [
+            _ref(a, "Confidential" if a.confidential else where(a)),
             str(a.requester),
             gov_date(a.received_on),
             _status_cell(a),
@@ -147,6 +147,11 @@ def index(request):
         "advice": selectors.advice_visible_to(user=user),
     }
     councils = councils_of(person=user)
+    several = len(councils) > 1
+
+    def where(case) -> str:
+        return case.council.name if several else ""
+
     filterset = filtered(InterestListFilter, request, visible["relationships"], councils=councils)
     context = {"filter": filterset}
     for name, qs in visible.items():
@@ -157,7 +162,7 @@ def index(request):
             request, ordered, param="page" if name == "relationships" else f"{name}_page"
         )
         context[name] = page
-        context[f"{name}_rows"] = [spec["row"](case, today) for case in page]
+        context[f"{name}_rows"] = [spec["row"](case, today, where) for case in page]
         context[f"{name}_head"] = spec["head"]
         context[f"{name}_sort"] = sort
     context["sensitive"] = page_of(
