@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COUNCIL = os.environ.get("PORTAL_SCREENSHOTS_COUNCIL", "hackney")
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-MOST_HEIGHT = 2400  # px: a screenshot stops this far down (most pages end sooner)
+MOST_HEIGHT = 2000  # px: a screenshot stops this far down (most pages end sooner)
 # The demo logins photographed, by the alias `seed_demo` prints beside each login.
 ROLES = (
     ("member", "member"),
