@@ -12,7 +12,7 @@ from django.utils import timezone
 from enquiries.models import Enquiry
 from enquiries.selectors import due_this_week
 from enquiries.states import OPEN, Status
-from protocol_portal.org.models import Member, ServiceArea, Ward
+from protocol_portal.org.models import Council, Member, ServiceArea, Ward
 
 # "Any" rather than django-filter's "Unknown" for a yes/no filter that is not set.
 YES_NO_ANY = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
@@ -76,3 +76,37 @@ class EnquiryFilter(django_filters.FilterSet):
             return queryset
         monday, sunday = due_this_week(self.today)
         return queryset.filter(due_on__range=(monday, sunday))
+
+
+class MemberEnquiryFilter(django_filters.FilterSet):
+    """A councillor's own enquiries: by reference or subject, status, overdue and council. Only
+    ever narrows the member's own list; a value that is not a choice is ignored."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Reference or subject", max_length=100)
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="Overdue",
+        help_text="Past its due date and still open.",
+        widget=YES_NO_ANY,
+    )
+    council = django_filters.ModelChoiceFilter(
+        queryset=Council.objects.none(), empty_label="All your councils", label="Council"
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = ["status", "council"]
+
+    def __init__(self, *args, councils=None, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        if councils is not None:
+            self.filters["council"].queryset = councils
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:5]:
+            queryset = queryset.filter(Q(reference__icontains=word) | Q(subject__icontains=word))
+        return queryset
+
+    filter_overdue = EnquiryFilter.filter_overdue

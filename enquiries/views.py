@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from enquiries import forms, selectors, services
-from enquiries.filters import EnquiryFilter
+from enquiries.filters import EnquiryFilter, MemberEnquiryFilter
 from enquiries.models import Enquiry
 from enquiries.next_step import enquiry_next_step
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
@@ -30,10 +30,11 @@ from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
 from protocol_portal.casework.bounds import BoundedPaginator
 from protocol_portal.casework.exports import csv_safe
-from protocol_portal.org.models import Person, PostKind
+from protocol_portal.org.models import Council, Person, PostKind
 from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, posted
 from protocol_portal.web.dates import gov_date
+from protocol_portal.web.lists import sorted_by
 from protocol_portal.web.next_step import Action as NextAction
 
 PAGE_SIZE = 25
@@ -71,15 +72,38 @@ def _rows(enquiries, today) -> list:
 # --------------------------------------------------------------------------- member pages
 
 
+# The member's list sorts on the server (so it pages): web.lists.sorted_by.
+MEMBER_SORTS = {
+    "reference": ("reference",),
+    "received": ("received_on",),
+    "status": ("status",),
+    "due": ("due_on",),
+}
+MEMBER_DEFAULT_SORT = "-received"
+
+
 @login_required
 def index(request):
-    """The member's enquiries; an officer goes to their queue."""
+    """The member's enquiries, filtered and sorted as they ask (MoJ filter a list), a page at a
+    time; an officer goes to their queue."""
     memberships = selectors.memberships(user=request.user)
     if not memberships:
         return redirect("enquiries:queue")
     today = timezone.localdate()
-    mine = selectors.enquiries_for_member(user=request.user).values_list("pk", flat=True)
-    page = BoundedPaginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    councils = Council.objects.filter(pk__in=[m.council_id for m in memberships]).order_by("name")
+    filters = MemberEnquiryFilter(
+        request.GET or None,
+        queryset=selectors.enquiries_for_member(user=request.user),
+        councils=councils,
+        today=today,
+    )
+    if len(memberships) < 2:
+        del filters.filters["council"]  # one council: nothing to choose
+    filters.is_valid()  # an invalid value is ignored (the form says why), never widens
+    mine, sort = sorted_by(request, filters.qs, MEMBER_SORTS, MEMBER_DEFAULT_SORT)
+    page = BoundedPaginator(mine.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     shared = selectors.hydrate(
         selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True)[:20]
     )
@@ -87,6 +111,9 @@ def index(request):
         request,
         "enquiries/enquiry_list.html",
         {
+            "filter": filters,
+            "sort": sort,
+            "open_statuses": OPEN,
             "page_obj": page,
             "enquiries": _rows(selectors.hydrate(page.object_list), today),
             "shared": _rows(shared, today),

@@ -12,10 +12,11 @@ class InterestsConfig(AppConfig):
     verbose_name = "Relationships and interests"
 
     def ready(self) -> None:
-        from interests import permissions
+        from interests import determinations, permissions
         from interests.conflicts import check
         from interests.demo import seed_interests
         from interests.home import advice_panel, news_panel, relationships_panel
+        from protocol_portal.casework.determinations import DeterminationSource
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
@@ -53,5 +54,23 @@ class InterestsConfig(AppConfig):
                     permissions.ADVICE_ACCESS,
                 ),
                 demo=seed_interests,
+                determinations=(
+                    DeterminationSource(
+                        key="relationship",
+                        case_type="Relationship declaration",
+                        outcomes=determinations.RELATIONSHIP_OUTCOMES,
+                        rows=determinations.relationship_decision_rows,
+                        url_name="interests:relationship-detail",
+                        visible_to=determinations.relationships_visible_to,
+                    ),
+                    DeterminationSource(
+                        key="sensitive_interest",
+                        case_type="Sensitive interest",
+                        outcomes=determinations.SENSITIVITY_OUTCOMES,
+                        rows=determinations.sensitivity_decision_rows,
+                        url_name="interests:interest-sensitivity",
+                        visible_to=determinations.interests_decidable_by,
+                    ),
+                ),
             )
         )

@@ -13,14 +13,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interests import forms, selectors, services
 from interests import permissions as perms
+from interests.filters import InterestListFilter
 from interests.models import ActingAgainstNotice, AdviceRequest, Interest, RegisterReturn
-from interests.next_step import relationship_next_step
+from interests.next_step import (
+    advice_next_step,
+    notice_next_step,
+    relationship_next_step,
+    return_next_step,
+)
 from protocol_portal.casework.permissions import check_perm
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Council, Member
+from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, case_action, posted
-from protocol_portal.web.lists import page_of
+from protocol_portal.web.dates import due_for, gov_date
+from protocol_portal.web.lists import filtered, page_of, sorted_by
+from protocol_portal.web.selectors import councils_of
 
 
 def _visible(user, perm: str, obj):
@@ -39,22 +48,126 @@ def _refused(request, error: TransitionError, *, back: str):
 # ---------------------------------------------------------------- overview
 
 
+def _status_cell(case) -> dict:
+    """The case's status as a tag in the one colour scheme (web.tags), red once late."""
+    late = bool(case.breached_on and case.closed_at is None)
+    return {
+        "text": case.get_status_display(),
+        "tag": True,
+        "tag_colour": tags.colour(str(case.status), overdue=late),
+    }
+
+
+def _due(case, today) -> dict:
+    if not case.due_on or case.closed_at is not None:
+        return {"text": ""}
+    due = due_for(case, today=today)
+    return {
+        "text": gov_date(case.due_on),
+        "tag": due.text.capitalize() if due else "",
+        "tag_colour": "red" if due and due.overdue else "grey",
+    }
+
+
+def _ref(case, hint: str = "") -> dict:
+    return {
+        "text": case.reference,
+        "href": case.get_absolute_url(),
+        "nowrap_link": True,
+        "hint": hint,
+    }
+
+
+RECEIVED = {"text": "Received", "sort": "received"}
+REFERENCE = {"text": "Reference", "sort": "reference"}
+STATUS = {"text": "Status", "sort": "status"}
+SORTS = {"reference": ("reference",), "received": ("received_on",), "status": ("status",)}
+# Each list's columns, sort keys (web.lists.sorted_by), default order and row; four columns, so
+# a list fits beside the filter panel. A sort key another list has but this one lacks leaves
+# this one in its default order. `where` is the council's name for someone in several.
+LISTS = {
+    "relationships": {
+        "head": [REFERENCE, "Between", RECEIVED, STATUS],
+        "sorts": SORTS,
+        "default": "-received",
+        "row": lambda r, today, where: [
+            _ref(r, where(r)),
+            {"text": str(r.declarer), "hint": f"and {r.other_person}"},
+            gov_date(r.received_on),
+            _status_cell(r),
+        ],
+    },
+    "returns": {
+        "head": [REFERENCE, "Member", {"text": "Due", "sort": "due"}, STATUS],
+        "sorts": {"reference": ("reference",), "due": ("due_on",), "status": ("status",)},
+        "default": "due",
+        "row": lambda r, today, where: [
+            {"text": r.reference, "hint": where(r), "nowrap": True},
+            {"text": str(r.member.person), "hint": r.get_kind_display()},
+            _due(r, today),
+            _status_cell(r),
+        ],
+    },
+    "notices": {
+        "head": [REFERENCE, "Member", RECEIVED, STATUS],
+        "sorts": SORTS,
+        "default": "-received",
+        "row": lambda n, today, where: [
+            _ref(n, where(n)),
+            f"Cllr {n.member.person}",
+            gov_date(n.received_on),
+            _status_cell(n),
+        ],
+    },
+    "advice": {
+        "head": [REFERENCE, "Asked by", RECEIVED, STATUS],
+        "sorts": SORTS,
+        "default": "-received",
+        "row": lambda a, today, where: [
+            _ref(a, "Confidential" if a.confidential else where(a)),
+            str(a.requester),
+            gov_date(a.received_on),
+            _status_cell(a),
+        ],
+    },
+}
+
+
 @login_required
 def index(request):
-    """My declarations, notices and advice requests, and what has been notified to me: each
-    list paged on its own, never cut short."""
+    """My declarations, notices, advice requests and register returns, and what has been
+    notified to me: one filter panel and sort order for the four lists (MoJ filter a list),
+    each list paged on its own, never cut short."""
     user = request.user
-    lists = {
+    today = timezone.localdate()
+    visible = {
         "relationships": selectors.relationships_visible_to(user=user),
+        "returns": selectors.returns_visible_to(user=user),
         "notices": selectors.notices_visible_to(user=user),
         "advice": selectors.advice_visible_to(user=user),
-        "returns": selectors.returns_visible_to(user=user),
-        "sensitive": selectors.interests_awaiting_sensitivity(user=user),
     }
-    context = {
-        name: page_of(request, qs, param="page" if name == "relationships" else f"{name}_page")
-        for name, qs in lists.items()
-    }
+    councils = councils_of(person=user)
+    several = len(councils) > 1
+
+    def where(case) -> str:
+        return case.council.name if several else ""
+
+    filterset = filtered(InterestListFilter, request, visible["relationships"], councils=councils)
+    context = {"filter": filterset}
+    for name, qs in visible.items():
+        spec = LISTS[name]
+        narrowed = InterestListFilter(filterset.data, queryset=qs, councils=councils).qs
+        ordered, sort = sorted_by(request, narrowed, spec["sorts"], spec["default"])
+        page = page_of(
+            request, ordered, param="page" if name == "relationships" else f"{name}_page"
+        )
+        context[name] = page
+        context[f"{name}_rows"] = [spec["row"](case, today, where) for case in page]
+        context[f"{name}_head"] = spec["head"]
+        context[f"{name}_sort"] = sort
+    context["sensitive"] = page_of(
+        request, selectors.interests_awaiting_sensitivity(user=user), param="sensitive_page"
+    )
     return render(request, "interests/index.html", context)
 
 
@@ -199,15 +312,20 @@ def register_mine(request):
             member__person=request.user, status="registered"
         )
     )
-    returns = list(
-        selectors.returns_visible_to(user=request.user).filter(
-            member__person=request.user, status="open"
-        )
+    mine = selectors.returns_visible_to(user=request.user).filter(member__person=request.user)
+    returns = list(mine.filter(status="open"))
+    last_done = (
+        None
+        if returns
+        else mine.filter(status="submitted").order_by("-submitted_at", "-pk").first()
+    )
+    next_step = return_next_step(
+        returns[0] if returns else None, last_done=last_done, today=timezone.localdate()
     )
     return render(
         request,
         "interests/register_mine.html",
-        {"form": form, "interests": items, "returns": returns},
+        {"form": form, "interests": items, "returns": returns, "next_step": next_step},
         status=_status(form),
     )
 
@@ -333,6 +451,11 @@ def acting_against_detail(request, pk: int):
         "can_withdraw": notice.status == "submitted"
         and check_perm(request.user, perms.CHANGE_NOTICE, notice),
         "events": timeline_for(case=notice),
+        "next_step": notice_next_step(
+            notice,
+            can_ack=can_ack and notice.status == "submitted",
+            is_member=notice.member.person_id == request.user.pk,
+        ),
     }
     return render(request, "interests/acting_against_detail.html", context, status=_status(form))
 
@@ -420,6 +543,11 @@ def advice_detail(request, pk: int):
         "can_withdraw": advice.status == "requested"
         and check_perm(request.user, perms.CHANGE_ADVICE, advice),
         "events": timeline_for(case=advice),
+        "next_step": advice_next_step(
+            advice,
+            can_advise=can_advise and advice.status == "requested",
+            is_requester=advice.requester_id == request.user.pk,
+        ),
     }
     return render(request, "interests/advice_detail.html", context, status=_status(form))
 

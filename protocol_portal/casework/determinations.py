@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Concat
@@ -81,6 +82,10 @@ class DeterminationSource:
     outcomes: tuple[tuple[str, str], ...]  # (value, words)
     rows: Callable[[], QuerySet]
     url_name: str  # the case page, reversed with the case's pk
+    # The pks of the cases this person may see (a `.values("pk")` queryset), when the source's
+    # cases are not all seen by every Monitoring Officer of the council: its rows are narrowed
+    # to them. A site admin sees every row.
+    visible_to: Callable[[Any], QuerySet] | None = None
 
     def outcome_words(self, value: str) -> str:
         return dict(self.outcomes).get(value, value.replace("_", " "))
@@ -102,9 +107,17 @@ def sources() -> list[DeterminationSource]:
     return [source for spec in case_apps() for source in spec.determinations]
 
 
-def register_rows(*, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet | None:
+def _seen_by(source: DeterminationSource, qs: QuerySet, user) -> QuerySet:
+    """The source's rows of cases this person may see (all of them for a site admin)."""
+    if source.visible_to is None or user is None or user.is_superuser:
+        return qs
+    return qs.filter(case_id__in=source.visible_to(user))
+
+
+def register_rows(*, filters: Filters, sort: str = DEFAULT_SORT, user=None) -> QuerySet | None:
     """Every determination matching the filters, all case types in one UNION (None: no source
-    matches, so nothing to show and nothing to ask the database)."""
+    matches, so nothing to show and nothing to ask the database); with `user`, only the rows of
+    cases that person may see."""
     parts = []
     for source in sources():
         if filters.kinds and source.key not in filters.kinds:
@@ -117,6 +130,7 @@ def register_rows(*, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet | N
             qs = qs.filter(result__in=wanted)
         if filters.councils is not None:
             qs = qs.filter(council_id__in=list(filters.councils))
+        qs = _seen_by(source, qs, user)
         if filters.since:
             qs = qs.filter(made_at__date__gte=filters.since)
         if filters.before:

@@ -205,7 +205,9 @@ def _register(request):
     sort = request.GET.get("sort", determinations.DEFAULT_SORT)
     if sort.lstrip("-") not in determinations.SORTS:
         sort = determinations.DEFAULT_SORT
-    rows = determinations.register_rows(filters=form.filters(council_ids=ids), sort=sort)
+    rows = determinations.register_rows(
+        filters=form.filters(council_ids=ids), sort=sort, user=request.user
+    )
     return listed, form, rows, sort
 
 

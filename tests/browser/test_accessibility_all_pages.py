@@ -10,8 +10,9 @@ page; a page the role may not see answers 403 or 404, and those pages are checke
 Forms are then submitted empty (the error summary must appear, take focus and pass axe).
 The Django admin and the API (including its Swagger page) are third-party screens and skipped.
 
-With PORTAL_SCREENSHOTS=<folder> (`bin/screenshots` sets it to docs/screenshots) every page checked
-is also photographed at both widths, and the folder gets an index (README.md) by role.
+With PORTAL_SCREENSHOTS=<folder> every page checked is also photographed at both widths, and the
+folder gets an index (README.md) by role. (`bin/screenshots` photographs the demo data instead:
+tests/browser/demo_screenshots.py.)
 """
 
 from __future__ import annotations
