@@ -128,8 +128,8 @@ def test_the_csv_is_utf8_with_a_bom_and_every_paragraph(client, org):
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number["000 §7.1"][3] == "Enforced"
     assert "enquiry-routine" in by_number["000 §7.1"][5]
-    assert by_number["000 §7.19"][3] == "Not enforced yet"
-    assert by_number["000 §7.19"][8]
+    assert by_number["000 §13.6"][3] == "Not enforced yet"
+    assert by_number["000 §13.6"][8]
 
 
 def test_a_csv_cell_cannot_run_as_a_formula(client, org, monkeypatch):
