@@ -21,6 +21,12 @@ from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.web.dates import due_for, gov_date
 
 PANEL_ITEMS = 5
+
+
+def _count(items: list, queryset) -> int:
+    """How many the panel's list holds: counted only when the first page is full (a short
+    page is the whole list, so its length is the count and no query is spent on it)."""
+    return len(items) if len(items) < PANEL_ITEMS else queryset.count()
 # Decisions and released documents stay on the councillor's home page this long.
 NEWS_SHOWN_FOR = timedelta(days=28)
 
@@ -49,7 +55,7 @@ def access_requests_panel(request) -> dict | None:
     today = timezone.localdate()
     return {
         "title": "Need-to-know requests to decide",
-        "count": waiting.count(),
+        "count": _count(items, waiting),
         "url": reverse("access_requests:list"),
         "items": [
             _due_item(r, today=today, hint=f"From {r.requester_person.get_full_name()}")
@@ -107,7 +113,7 @@ def member_panel(request) -> dict | None:
 
     return {
         "title": "Your need-to-know requests",
-        "count": mine.count(),
+        "count": _count(items, mine),
         "url": reverse("access_requests:list"),
         "items": [item(r) for r in items],
     }

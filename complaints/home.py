@@ -25,6 +25,12 @@ from protocol_portal.web.dates import due_for
 PANEL_ITEMS = 5
 
 
+def _count(items: list, queryset) -> int:
+    """How many the panel's list holds: counted only when the first page is full (a short
+    page is the whole list, so its length is the count and no query is spent on it)."""
+    return len(items) if len(items) < PANEL_ITEMS else queryset.count()
+
+
 def _to_determine(user):
     """Open complaints the person may determine, acknowledged and with no determination yet."""
     active = Determination.objects.filter(complaint=OuterRef("pk"), superseded_at__isnull=True)
@@ -74,7 +80,7 @@ def complaints_panel(request) -> dict | None:
     today = timezone.localdate()
     return {
         "title": "Complaints to deal with",
-        "count": waiting.count(),
+        "count": _count(items, waiting),
         "url": reverse("complaints:list"),
         "items": [_item(c, today=today, hint=_what_next(c)) for c in items],
     }
@@ -93,7 +99,7 @@ def determinations_panel(request) -> dict | None:
     today = timezone.localdate()
     return {
         "title": "Determinations to make",
-        "count": waiting.count(),
+        "count": _count(items, waiting),
         "url": reverse("complaints:mo-desk"),
         "items": [_item(c, today=today, hint="Issue a determination") for c in items],
     }
@@ -135,7 +141,7 @@ def raised_panel(request) -> dict | None:
 
     return {
         "title": "Complaints you raised",
-        "count": mine.count(),
+        "count": _count(items, mine),
         "url": reverse("complaints:list"),
         "items": [item(c) for c in items],
     }

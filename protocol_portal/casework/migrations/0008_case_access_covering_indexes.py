@@ -24,10 +24,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='caseaccess',
-            index=models.Index(condition=models.Q(('post__isnull', False), ('until__isnull', True)), fields=['post', 'case_type', 'case_id'], include=('perms',), name='case_access_open_post_perms'),
+            index=models.Index(condition=models.Q(('post__isnull', False), ('until__isnull', True)), fields=['post', 'case_type', 'case_id'], include=('perms', 'audience'), name='case_access_open_post_perms'),
         ),
         migrations.AddIndex(
             model_name='caseaccess',
-            index=models.Index(condition=models.Q(('person__isnull', False), ('until__isnull', True)), fields=['person', 'case_type', 'case_id'], include=('perms',), name='case_access_open_person_perms'),
+            index=models.Index(condition=models.Q(('person__isnull', False), ('until__isnull', True)), fields=['person', 'case_type', 'case_id'], include=('perms', 'audience'), name='case_access_open_person_perms'),
         ),
     ]
