@@ -291,10 +291,16 @@ def can(user: Person, perm: str, obj: Model) -> bool:
     return perm.rpartition(".")[2] in perms_for(user, obj)
 
 
-def visible(user: Person, perm: str, queryset: QuerySet) -> QuerySet:
+def visible(
+    user: Person, perm: str, queryset: QuerySet, *, besides: Iterable[str] = ()
+) -> QuerySet:
     """Only the cases on which the user holds `perm` now: one semi-join on the open access rows
     of the posts they hold and of them in person, each read by a partial index. Superusers get
-    no bypass on lists (what a list shows is what its reader may open in their own right)."""
+    no bypass on lists (what a list shows is what its reader may open in their own right).
+
+    `besides` names audiences whose rows are not read: for a list that leaves out the cases the
+    reader holds through them anyway (the oversight panel leaves out their own queue, so it
+    need not read the handler rows of every case they ever handled)."""
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
     codename = perm.rpartition(".")[2]
@@ -303,6 +309,9 @@ def visible(user: Person, perm: str, queryset: QuerySet) -> QuerySet:
         until__isnull=True,
         perms__contains=f",{codename},",
     )
+    besides = sorted(set(besides))
+    if besides:
+        rows = rows.exclude(audience__in=besides)
     posts = Post.objects.filter(holder_id=user.pk).values("pk")
     through_posts = rows.filter(post_id__in=posts)
     in_person = rows.filter(person_id=user.pk)

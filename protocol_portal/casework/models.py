@@ -367,15 +367,21 @@ class CaseAccess(models.Model):
         ]
         indexes = [
             models.Index(fields=["case_type", "case_id", "since"], name="case_access_history"),
+            # What `access.visible` reads: the open rows of a reader's posts and of them in
+            # person. `perms` and `audience` are carried in the index (PostgreSQL; SQLite ignores INCLUDE) so a
+            # list's permission check reads the index alone, not a scattered row per case
+            # (bench/README.md, "Access rows at volume").
             models.Index(
                 fields=["post", "case_type", "case_id"],
-                name="case_access_open_by_post",
+                name="case_access_open_post_perms",
                 condition=models.Q(until__isnull=True, post__isnull=False),
+                include=["perms", "audience"],
             ),
             models.Index(
                 fields=["person", "case_type", "case_id"],
-                name="case_access_open_by_person",
+                name="case_access_open_person_perms",
                 condition=models.Q(until__isnull=True, person__isnull=False),
+                include=["perms", "audience"],
             ),
         ]
 

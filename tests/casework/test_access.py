@@ -442,3 +442,21 @@ def test_a_rebuild_brings_open_cases_up_to_date_with_the_organisation(org, as_of
     before = CaseAccess.objects.count()
     call_command("access_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert CaseAccess.objects.count() == before  # idempotent
+
+
+def test_a_list_may_leave_out_the_rows_of_audiences_whose_cases_it_drops(org, as_of):
+    """`visible(besides=...)` reads no row of those audiences: the handler does not find the
+    enquiry they handle, its line manager and triage still do (the oversight panel's read)."""
+    from protocol_portal.casework.access import HANDLER, RAISER
+
+    enquiry = log(org, as_of)
+    handler = Person.objects.get(pk=org.housing_officer.holder.pk)
+    manager = Person.objects.get(pk=org.housing_manager.holder.pk)
+    triage = Person.objects.get(pk=org.triage.holder.pk)
+    raiser = Person.objects.get(pk=org.raiser.person.pk)
+    for person in (handler, manager, triage, raiser):
+        assert enquiry in enquiries_visible_to(user=person)
+    assert enquiry not in enquiries_visible_to(user=handler, besides={HANDLER})
+    assert enquiry not in enquiries_visible_to(user=raiser, besides={RAISER})
+    assert enquiry in enquiries_visible_to(user=manager, besides={HANDLER, RAISER})
+    assert enquiry in enquiries_visible_to(user=triage, besides={HANDLER, RAISER})
