@@ -117,6 +117,24 @@ def audiences(complaint) -> list[Audience]:
     return found
 
 
+def follows_holders(post: Post, before: int | None, after: int | None):
+    """The complaints a post changing hands moves: those about, or passing over, its old or new
+    holder (the post is barred while they hold it — the person complained about who takes the
+    handler's line manager's post does not see the complaint); and, when the post fell vacant
+    or was filled on the Monitoring Officer's line, the complaints the Monitoring Officer (or
+    whoever now acts for them) sees."""
+    from django.db.models import Q
+
+    from complaints.models import Complaint
+    from protocol_portal.org.services import monitoring_chain
+
+    people = [p for p in (before, after) if p is not None]
+    found = Q(subject_person__in=people) | Q(passed_over__in=people)
+    if (before is None) != (after is None) and post.pk in monitoring_chain(post.council_id):
+        found |= Q(council_id=post.council_id, stage_number__gt=1)
+    return Complaint.objects.filter(found).distinct()
+
+
 ACCESS = AccessSpec(
     label=LABEL,
     audiences=audiences,
@@ -124,6 +142,7 @@ ACCESS = AccessSpec(
     recorded=frozenset({ESCALATED}),
     all_perms=HANDLER_PERMS | RAISER_PERMS | RELEASED_PERMS | codenames(DETERMINE),
     barred_posts=barred_posts,
+    follows_holders=follows_holders,
 )
 
 

@@ -238,6 +238,11 @@ class CopyReason(models.TextChoices):
 class EnquiryCopy(models.Model):
     """Someone copied in: shown on the enquiry, so there are no silent copies (002 §85)."""
 
+    # A copy is an entry in the enquiry's copy list: anonymising the enquiry removes it, as it
+    # empties every copy list (blanking its member would leave a copy of nobody, which the
+    # check below refuses) (protocol_portal/casework/retention.py).
+    REMOVED_ON_ANONYMISING = True
+
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="copies")
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -66,12 +66,27 @@ def barred_posts(enquiry) -> frozenset[int]:
     )
 
 
+def follows_holders(post: Post, before: int | None, after: int | None):
+    """The enquiries whose bar a post changing hands moves: those naming its old or new holder
+    as involved in the proceedings (000 §13.5) — the post is barred while an involved officer
+    holds it, and free again once they leave it."""
+    from enquiries.models import Enquiry
+
+    people = [p for p in (before, after) if p is not None]
+    return Enquiry.objects.filter(
+        council_id=post.council_id,
+        relates_to_legal_proceedings=True,
+        involved_officers__in=people,
+    ).distinct()
+
+
 ACCESS = AccessSpec(
     label=LABEL,
     audiences=audiences,
     recorded=frozenset({ESCALATED, REFERRED_FROM}),
     all_perms=OFFICER_PERMS | MEMBER_PERMS,
     barred_posts=barred_posts,
+    follows_holders=follows_holders,
 )
 
 

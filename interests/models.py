@@ -292,9 +292,11 @@ class ActingAgainstNotice(Case):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(blank=True)
-    # The posts the council's rule told (the receiving post among them).
+    # The posts the council's rule told (the receiving post among them), and the members it
+    # copied (a group leader, 002 §85: never a silent copy; they read it, nothing more).
     notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
-    history = HistoricalRecords(excluded_fields=["notified_posts"])
+    notified_members = models.ManyToManyField(Member, blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["notified_posts", "notified_members"])
 
     class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]
@@ -332,9 +334,11 @@ class AdviceRequest(Case):
     )
     advised_at = models.DateTimeField(null=True, blank=True)
     # The posts the council's rule told (the advising post among them); a confidential request
-    # is seen by the advising post alone (001 §5.3.6.1), whoever else the rule names.
+    # is seen by the advising post alone (001 §5.3.6.1), whoever else the rule names; the
+    # members it copies read one that is not (001 §5.3.9.2).
     notified_posts = models.ManyToManyField(Post, blank=True, related_name="+")
-    history = HistoricalRecords(excluded_fields=["notified_posts"])
+    notified_members = models.ManyToManyField(Member, blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["notified_posts", "notified_members"])
 
     class Meta(Case.Meta):
         ordering = ["-received_on", "-pk"]

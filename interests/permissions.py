@@ -85,6 +85,11 @@ def _people(members) -> tuple[int, ...]:
     return tuple(members.values_list("person_id", flat=True))
 
 
+def _copied_people(case) -> tuple[int, ...]:
+    """The members the council's rule copied (routing never copies the one who raised it)."""
+    return _people(case.notified_members)
+
+
 def relationship_audiences(relationship) -> list[Audience]:
     """A declaration is seen by the declarer (who may withdraw or end it), the receiving
     officer or the group leaders the rule names (who record the decision), the posts and
@@ -119,19 +124,28 @@ def register_return_audiences(ret) -> list[Audience]:
 
 def notice_audiences(notice) -> list[Audience]:
     """Written notice before acting against the council goes to the post the rule names, which
-    acknowledges it, with the posts copied and the Monitoring Officer (002 §110-111)."""
+    acknowledges it, with the posts copied and the Monitoring Officer (002 §110-111). A member
+    the council's rule copies it to (a group leader) is informed, and reads it: 002 §85 allows
+    correspondence to be copied to another member where that is necessary, "for instance ...
+    to raise a matter with a Group Leader", provided it is made clear to the member — no
+    silent copies; the notice's timeline and the member's email name everyone told. Reading is
+    all they do: they neither acknowledge nor withdraw it."""
     return [
         Audience("raiser", NOTICE_MEMBER_PERMS, people=(notice.member.person_id,)),
         Audience("handler", NOTICE_RECEIVER_PERMS, posts=(notice.owner_post_id,)),
         Audience(COPIED_POST, NOTICE_READ, posts=_copied_posts(notice)),
+        Audience(COPIED_MEMBER, NOTICE_READ, people=_copied_people(notice)),
         Audience(MONITORING, NOTICE_READ, posts=monitoring_posts(notice)),
     ]
 
 
 def advice_audiences(request) -> list[Audience]:
     """A request for advice is seen by the person asking and the advising post; unless it is
-    confidential, also by the posts copied and the Monitoring Officer. A confidential request
-    is seen by the member and the advising post only (001 §5.3.6.1)."""
+    confidential, also by the posts and members copied (001 §5.3.9.2: correspondence between an
+    officer and a member "may be made available to others unless it is agreed that it should be
+    kept confidential"; the members read it, nothing more) and the Monitoring Officer. A
+    confidential request is seen by the member and the advising post only (001 §5.3.6.1; 002
+    §40: not copied to any other member without the member's permission)."""
     audiences = [
         Audience("raiser", ADVICE_REQUESTER_PERMS, people=(request.requester_id,)),
         Audience("handler", ADVISER_PERMS, posts=(request.owner_post_id,)),
@@ -139,9 +153,28 @@ def advice_audiences(request) -> list[Audience]:
     if not request.confidential:
         audiences += [
             Audience(COPIED_POST, ADVICE_READ, posts=_copied_posts(request)),
+            Audience(COPIED_MEMBER, ADVICE_READ, people=_copied_people(request)),
             Audience(MONITORING, ADVICE_READ, posts=monitoring_posts(request)),
         ]
     return audiences
+
+
+def _follows_monitoring(label: str):
+    """The cases of this type a post changing hands moves: when a post on the Monitoring
+    Officer's line fell vacant or was filled, whoever acts for the Monitoring Officer changes
+    (its deputy, up its line), so every case of the council the Monitoring Officer sees."""
+
+    def follows(post: Post, before: int | None, after: int | None):
+        from django.apps import apps
+
+        from protocol_portal.org.services import monitoring_chain
+
+        model = apps.get_model(label)
+        if (before is None) == (after is None) or post.pk not in monitoring_chain(post.council_id):
+            return model.objects.none()
+        return model.objects.filter(council_id=post.council_id)
+
+    return follows
 
 
 # Nothing here is handed over (no case type of this app passes a case from one post to
@@ -150,6 +183,7 @@ _KEPT = frozenset({GRANTED_BEFORE})
 
 RELATIONSHIP_ACCESS = AccessSpec(
     label="interests.Relationship",
+    follows_holders=_follows_monitoring("interests.Relationship"),
     audiences=relationship_audiences,
     recorded=_KEPT,
     kept_on_handover=_KEPT,
@@ -164,6 +198,7 @@ RETURN_ACCESS = AccessSpec(
 )
 NOTICE_ACCESS = AccessSpec(
     label="interests.ActingAgainstNotice",
+    follows_holders=_follows_monitoring("interests.ActingAgainstNotice"),
     audiences=notice_audiences,
     recorded=_KEPT,
     kept_on_handover=_KEPT,
@@ -171,6 +206,7 @@ NOTICE_ACCESS = AccessSpec(
 )
 ADVICE_ACCESS = AccessSpec(
     label="interests.AdviceRequest",
+    follows_holders=_follows_monitoring("interests.AdviceRequest"),
     audiences=advice_audiences,
     recorded=_KEPT,
     kept_on_handover=_KEPT,

@@ -817,6 +817,7 @@ def acting_against_notify(
     )
     _start_case(notice, council=council, as_of=as_of, actor=actor, reason="notice given")
     notice.notified_posts.set(found.posts)
+    notice.notified_members.set(found.members)
     access_sync(notice, as_of=as_of)
     event_record(
         case=notice,
@@ -934,6 +935,7 @@ def advice_request(
     )
     _start_case(request, council=council, as_of=as_of, actor=requester, reason="advice requested")
     request.notified_posts.set(found.posts)
+    request.notified_members.set(found.members)
     access_sync(request, as_of=as_of)
     event_record(
         case=request,

@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete
 
-from protocol_portal.casework.models import CaseAccess
+from protocol_portal.casework.models import CaseAccess, RetentionAction, RetentionRecord
 from protocol_portal.org.models import Person, Post
 
 RAISER = "raiser"
@@ -67,6 +67,10 @@ class AccessSpec:
     all_perms: frozenset[str] = frozenset()
     # Posts that may never be an audience of this case (nor reach it as a line manager).
     barred_posts: Callable[[Model], frozenset[int]] | None = None
+    # The cases whose audiences read who holds a post (a post barred because of its holder, a
+    # vacant post whose deputy stands in), given a post that changed hands: (post, person id
+    # before, person id after) -> cases to derive again (`access_follow_holder`).
+    follows_holders: Callable[[Post, int | None, int | None], Iterable[Model]] | None = None
 
 
 _specs: dict[str, AccessSpec] = {}
@@ -205,6 +209,142 @@ def access_sync(obj: Model, *, as_of: datetime) -> None:
     if ending:
         CaseAccess.objects.filter(pk__in=ending).update(until=as_of)
     _open(obj, content_type, {k: v for k, v in want.items() if have.get(k) != v}, as_of=as_of)
+
+
+def access_narrow(obj: Model, *, as_of: datetime) -> int:
+    """End the open rows the case no longer derives, opening none; the number ended. For a case
+    anonymised under retention: anonymising takes people off a case (its raiser and copies
+    point at a placeholder or at nobody), it never adds anyone. So the person rows of those
+    removed end, posts that kept the case keep it (a recorded post too), and a post barred
+    while the case named the person behind the bar (the officer complained about) stays
+    without it, although the link that barred it is gone."""
+    spec = spec_of(obj)
+    if spec is None:
+        return 0
+    want = derived(obj)
+    rows = CaseAccess.objects.filter(
+        case_type=_content_type(type(obj)), case_id=obj.pk, until__isnull=True
+    )
+    ending = [
+        row.pk
+        for row in rows
+        if _key(row) not in want and not (row.audience in spec.recorded and row.post_id)
+    ]
+    if ending:
+        CaseAccess.objects.filter(pk__in=ending).update(until=as_of)
+    return len(ending)
+
+
+def _anonymised_ids(model) -> set:
+    """The ids of this type's cases that retention anonymised (their access only narrows)."""
+    return set(
+        RetentionRecord.objects.filter(
+            case_type=_content_type(model), action=RetentionAction.ANONYMISE
+        ).values_list("case_id", flat=True)
+    )
+
+
+def access_refresh(obj: Model, *, as_of: datetime, anonymised: set | None = None) -> None:
+    """Derive the case's access again after a change outside its services (the organisation):
+    `access_sync`, or for an anonymised case `access_narrow`."""
+    if anonymised is None:
+        anonymised = _anonymised_ids(type(obj))
+    if obj.pk in anonymised:
+        access_narrow(obj, as_of=as_of)
+    else:
+        access_sync(obj, as_of=as_of)
+
+
+def access_follow_holder(
+    post: Post, *, before: int | None, after: int | None, as_of: datetime
+) -> int:
+    """A post changed hands (or fell vacant, or was filled). Access through the post itself
+    needs nothing: its rows name the post, so the new holder sees what the post sees and the
+    old holder no longer does, at once. What does need deriving again are the cases whose
+    audiences read who holds a post — a post barred because its holder is the person
+    complained about or an officer involved in legal proceedings, a Monitoring Officer's post
+    whose deputy stands in while it is vacant: each case type's spec names them
+    (`follows_holders`). Returns how many cases were derived again."""
+    count = 0
+    for spec in _specs.values():
+        if spec.follows_holders is None:
+            continue
+        cases = list(spec.follows_holders(post, before, after))
+        if not cases:
+            continue
+        anonymised = _anonymised_ids(type(cases[0]))
+        for obj in cases:
+            access_refresh(obj, as_of=as_of, anonymised=anonymised)
+            count += 1
+    return count
+
+
+def _posts_under(post_id: int) -> set[int]:
+    """The post and every post whose line of management passes through it."""
+    children: dict[int, list[int]] = {}
+    for pk, manager in Post.objects.filter(council__posts=post_id).values_list(
+        "pk", "line_manager"
+    ):
+        children.setdefault(manager, []).append(pk)
+    found, stack = set(), [post_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return found
+
+
+def access_follow_line(post_id: int, *, as_of: datetime) -> int:
+    """A post's line manager changed (org admin, a council file reloaded): the line of that
+    post and of every post under it changed, so the cases those posts handle are derived again
+    — the new line manager sees them, the old one no longer does. Returns how many."""
+    from django.apps import apps
+
+    handled = (
+        CaseAccess.objects.filter(
+            until__isnull=True, audience=HANDLER, post_id__in=_posts_under(post_id)
+        )
+        .values_list("case_type_id", "case_id")
+        .distinct()
+    )
+    by_type: dict[int, set[int]] = {}
+    for content_type_id, case_id in handled:
+        by_type.setdefault(content_type_id, set()).add(case_id)
+    count = 0
+    for content_type_id, ids in by_type.items():
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        model = apps.get_model(content_type.app_label, content_type.model)
+        anonymised = _anonymised_ids(model)
+        for obj in model.objects.filter(pk__in=ids):
+            access_refresh(obj, as_of=as_of, anonymised=anonymised)
+            count += 1
+    return count
+
+
+def before_post_saved(sender, instance: Post, update_fields=None, **kwargs) -> None:
+    """Note a post's line manager before it is saved (one query, only when it may change)."""
+    if instance._state.adding or (
+        update_fields is not None and "line_manager" not in update_fields
+    ):
+        return
+    instance._line_before = (
+        Post.objects.filter(pk=instance.pk).values_list("line_manager", flat=True).first()
+    )
+
+
+def on_post_saved(sender, instance: Post, created: bool = False, **kwargs) -> None:
+    before = instance.__dict__.pop("_line_before", instance.line_manager_id)
+    if not created and before != instance.line_manager_id:
+        from django.utils import timezone
+
+        access_follow_line(instance.pk, as_of=timezone.now())
+
+
+def on_holder_changed(sender, post: Post, before: int | None, after: int | None, **kwargs) -> None:
+    from django.utils import timezone
+
+    access_follow_holder(post, before=before, after=after, as_of=timezone.now())
 
 
 def _open(obj, content_type, rows: dict[tuple[str, str, int], frozenset[str]], *, as_of) -> None:
@@ -404,13 +544,16 @@ def may_read_history(user: Person, obj: Model) -> bool:
 
 def access_rebuild(*, as_of: datetime, labels: Iterable[str] | None = None) -> int:
     """Bring every case's audiences up to date with the organisation as it is now (a new member
-    services post, a changed line manager); returns how many cases were read."""
+    services post, a changed line manager); an anonymised case only loses rows it no longer
+    derives (`access_narrow`). Returns how many cases were read."""
     from django.apps import apps
 
     count = 0
     for label in labels or list(_specs):
-        for obj in apps.get_model(label).objects.iterator(chunk_size=500):
-            access_sync(obj, as_of=as_of)
+        model = apps.get_model(label)
+        anonymised = _anonymised_ids(model)
+        for obj in model.objects.iterator(chunk_size=500):
+            access_refresh(obj, as_of=as_of, anonymised=anonymised)
             count += 1
     return count
 

@@ -17,11 +17,14 @@ Anonymising keeps a case's shape (reference, dates, status, route) so counts and
 statistics still add up. It overwrites every free-text field, points required links to people at
 an inactive placeholder person, empties optional links to people and members and copy lists, and
 removes attachments (files too) — an enquiry's stored emails among them, raw message and all
-(a model says so with `RETAINED_WITH_CASE`) — timeline events, outbox messages and the
+(a model says so with `RETAINED_WITH_CASE`) — and rows that are entries in a copy list (an
+enquiry's copies: `REMOVED_ON_ANONYMISING`), timeline events, outbox messages and the
 simple-history rows of the case and its children, leaving one history row and one timeline
 line that say what retention did. A required link to a councillor's membership (the member who
 logged an enquiry) stays: they acted in public office, and the free text about the resident is
-what goes. Deleting removes the
+what goes. The access rows of the people taken off the case end (the raiser, copied
+members); no one gains access, so a post barred while the case named the person behind the bar
+stays barred (`casework.access.access_narrow`). Deleting removes the
 case and everything hanging off it, protected children such as determinations included, and
 their history.
 
@@ -41,6 +44,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from protocol_portal.casework.access import access_narrow
 from protocol_portal.casework.models import (
     Case,
     CaseEvent,
@@ -256,9 +260,13 @@ def case_anonymise(*, case: Case, as_of: datetime, months: int, counts: _Counts)
     placeholder = placeholder_person()
     attachments = [o for o in tree[1:] if _file_fields(o)]
     counts.files += _remove_files(attachments)
-    for obj in attachments:
+    # Rows that are only an entry in a copy list (a model says so with REMOVED_ON_ANONYMISING)
+    # go, as the copy lists that are many-to-many fields are emptied.
+    entries = [o for o in tree[1:] if getattr(o, "REMOVED_ON_ANONYMISING", False)]
+    removed = attachments + [o for o in entries if o not in attachments]
+    for obj in removed:
         obj.__class__._base_manager.filter(pk=obj.pk).delete()
-    kept = [o for o in tree if o not in attachments and not _is_permission_row(o)]
+    kept = [o for o in tree if o not in removed and not _is_permission_row(o)]
     for obj in kept:
         changed = _redact(obj, placeholder)
         if changed:
@@ -276,6 +284,8 @@ def case_anonymise(*, case: Case, as_of: datetime, months: int, counts: _Counts)
                 [obj], update=True, default_change_reason=reason, default_date=as_of
             )
     _purge_timeline_and_outbox(case, counts)
+    # The people taken off the case lose it now; nobody gains it (casework.access).
+    access_narrow(case, as_of=as_of)
     CaseEvent.objects.create(
         council_id=case.council_id,
         case_type=ContentType.objects.get_for_model(case),

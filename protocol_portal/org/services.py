@@ -113,6 +113,25 @@ def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
     return None
 
 
+def monitoring_chain(council_id: int) -> frozenset[int]:
+    """The posts whose holder, or vacancy, decides which post acts for the council's Monitoring
+    Officer (`post_for` a Monitoring Officer: the post, its deputy, up its line)."""
+    posts = {p.pk: p for p in Post.objects.filter(council_id=council_id)}
+    mo = min(
+        (p for p in posts.values() if p.kind == PostKind.MONITORING_OFFICER),
+        key=lambda p: p.slug,
+        default=None,
+    )
+    chain: set[int] = set()
+    candidate = mo
+    while candidate is not None and candidate.pk not in chain:
+        chain.add(candidate.pk)
+        if candidate.deputy_id is not None:
+            chain.add(candidate.deputy_id)
+        candidate = posts.get(candidate.line_manager_id)
+    return frozenset(chain)
+
+
 def kinds_for(kind: str) -> tuple[str, ...]:
     """The kind, then its stand-ins, in the order a post is looked for (here and in the chaser
     sweep's in-memory copy of the council's posts, `casework.chasers.OrgPosts`)."""
@@ -204,13 +223,18 @@ def members_for(ref: routing.PostRef, ctx: RoutingContext) -> list[Member]:
 @transaction.atomic
 def post_set_holder(*, post: Post, holder: Person | None) -> Post:
     """Give a post to a person (or leave it vacant); the post's permission group follows."""
+    from protocol_portal.org.signals import post_holder_changed
+
     group = post_ensure_group(post=post)
+    before = post.holder_id
     if post.holder_id and post.holder_id != getattr(holder, "pk", None):
         group.user_set.remove(post.holder_id)
     post.holder = holder
     post.save(update_fields=["holder"])
     if holder is not None:
         group.user_set.add(holder)
+    if before != post.holder_id:
+        post_holder_changed.send(sender=Post, post=post, before=before, after=post.holder_id)
     return post
 
 

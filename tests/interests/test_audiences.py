@@ -173,6 +173,11 @@ def test_a_confidential_advice_request_is_seen_by_exactly_the_member_and_the_adv
 
 
 def test_advice_not_asked_to_be_confidential_is_also_seen_by_those_copied_and_the_mo(org):
+    """001 §5.3.9.2: correspondence between an officer and a member "may be made available to
+    others unless it is agreed that it should be kept confidential" — so the group leader the
+    council's rule copies a request to that the member did not ask to keep confidential is
+    informed, and reads it (nothing more: no advising, no withdrawing). Before, the copy was
+    named on the timeline but could not be opened."""
     _advice_rule(org)
     advice = services.advice_request(
         council=org.council,
@@ -183,10 +188,13 @@ def test_advice_not_asked_to_be_confidential_is_also_seen_by_those_copied_and_th
     assert audience(org, advice) == {
         "red_member": ASKER,
         "lds": ADVISER,
-        # Told by the rule: the group leader is a member, so is not given the request.
+        "red_leader": codes(perms.VIEW_ADVICE),  # copied by the rule: reads it
         "mo": codes(perms.VIEW_ADVICE),
     }
     assert set(advice.notified_posts.all()) == {org.posts["lds"]}
+    assert set(advice.notified_members.all()) == {org.members["red_leader"]}
+    copied = [r for r in access_history(advice) if r.audience == perms.COPIED_MEMBER]
+    assert [(r.person_id, r.until) for r in copied] == [(org.person("red_leader").pk, None)]
 
 
 def test_a_register_return_is_the_members_and_the_monitoring_officers(org):
@@ -198,6 +206,51 @@ def test_a_register_return_is_the_members_and_the_monitoring_officers(org):
     assert audience(org, ret) == {
         "red_member": codes(perms.VIEW_RETURN, perms.CHANGE_RETURN),
         "mo": codes(perms.VIEW_RETURN),
+    }
+
+
+def _notice(org):
+    return services.acting_against_notify(
+        member=org.members["red_member"],
+        actor=org.person("red_member"),
+        acting_party=ActorKind.SPOUSE_PARTNER,
+        acting_party_name="Sam Member",
+        capacity=Capacity.PROFESSIONAL,
+        action="Appeal against the refusal of a licence",
+        as_of=AS_OF,
+    )
+
+
+@pytest.mark.parametrize("then", ["notified", "acknowledged", "withdrawn"])
+def test_a_group_leader_copied_on_a_notice_reads_it_and_nothing_more(org, then):
+    """002 §111: the member notifies the Monitoring Officer in writing. 002 §85: copying to
+    another member is allowed where necessary — "where it is to raise a matter with a Group
+    Leader" — provided "this should be made clear to the original member", so no silent
+    copies. A council whose rule copies the member's group leader has them informed: they are
+    told (the email and the timeline name them) and read the notice, but neither acknowledge
+    nor withdraw it; the other group's leader and the member's colleagues see nothing. Before,
+    the group leader was emailed the notice but could not open it."""
+    add_rule(
+        org.council,
+        "acting-against",
+        case_type="interest",
+        raised_by="member",
+        concerning="acting_against_council",
+        handler=("monitoring_officer", "council"),
+        copied=[("group_leader", "raiser_group")],
+        source="002 §111; 002 §85",
+    )
+    notice = _notice(org)
+    if then == "acknowledged":
+        services.acting_against_acknowledge(
+            notice=notice, actor=org.person("mo"), response="Noted.", as_of=AS_OF
+        )
+    elif then == "withdrawn":
+        services.acting_against_withdraw(notice=notice, actor=org.person("red_member"), as_of=AS_OF)
+    assert audience(org, notice) == {
+        "red_member": codes(perms.VIEW_NOTICE, perms.CHANGE_NOTICE),
+        "mo": codes(perms.VIEW_NOTICE, perms.ACKNOWLEDGE_NOTICE),
+        "red_leader": codes(perms.VIEW_NOTICE),
     }
 
 
@@ -216,3 +269,23 @@ def test_an_acting_against_notice_is_the_members_and_the_monitoring_officers(org
         "red_member": codes(perms.VIEW_NOTICE, perms.CHANGE_NOTICE),
         "mo": codes(perms.VIEW_NOTICE, perms.ACKNOWLEDGE_NOTICE),
     }
+
+
+def test_while_the_monitoring_officers_post_is_vacant_the_deputy_sees_what_it_saw(org):
+    """The Monitoring Officer sees every notice (002 §111) — whoever acts for the post: while
+    it is vacant, its deputy. The deputy did not see the notices the Monitoring Officer had
+    when the post fell vacant (their rows were derived while it was held); filled again, the
+    deputy's stand-in sight ends and the new Monitoring Officer has the notice."""
+    from protocol_portal.org.services import post_set_holder
+    from tests.factories import PersonFactory
+
+    notice = _notice(org)
+    departed = org.person("mo")
+    assert perms_for(org.person("dmo"), notice) == frozenset()
+    post_set_holder(post=org.posts["mo"], holder=None)
+    assert perms_for(org.person("dmo"), notice) == codes(perms.VIEW_NOTICE)
+    assert perms_for(departed, notice) == frozenset()
+    successor = PersonFactory(username="new-monitoring-officer")
+    post_set_holder(post=org.posts["mo"], holder=successor)
+    assert perms_for(org.person("dmo"), notice) == frozenset()
+    assert perms_for(successor, notice) == codes(perms.VIEW_NOTICE, perms.ACKNOWLEDGE_NOTICE)
