@@ -29,6 +29,8 @@ def _count(items: list, queryset) -> int:
     """How many the panel's list holds: counted only when the first page is full (a short
     page is the whole list, so its length is the count and no query is spent on it)."""
     return len(items) if len(items) < PANEL_ITEMS else queryset.count()
+
+
 NEWS_SHOWN_FOR = timedelta(days=28)
 
 

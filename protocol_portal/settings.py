@@ -131,7 +131,8 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _page_cost = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
     if _page_cost:
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}"
+        _cost = f"-c random_page_cost={float(_page_cost)}"
+        _options["options"] = f"{_options.get('options', '')} {_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Person"

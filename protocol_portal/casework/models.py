@@ -368,8 +368,9 @@ class CaseAccess(models.Model):
         indexes = [
             models.Index(fields=["case_type", "case_id", "since"], name="case_access_history"),
             # What `access.visible` reads: the open rows of a reader's posts and of them in
-            # person. `perms` and `audience` are carried in the index (PostgreSQL; SQLite ignores INCLUDE) so a
-            # list's permission check reads the index alone, not a scattered row per case
+            # person. `perms` and `audience` are carried in the index (PostgreSQL; SQLite
+            # ignores INCLUDE) so a list's permission check reads the index alone, not a
+            # scattered row per case
             # (bench/README.md, "Access rows at volume").
             models.Index(
                 fields=["post", "case_type", "case_id"],
