@@ -25,12 +25,6 @@ from protocol_portal.web.dates import due_for, gov_date
 PANEL_ITEMS = 5
 
 
-def _count(items: list, queryset) -> int:
-    """How many the panel's list holds: counted only when the first page is full (a short
-    page is the whole list, so its length is the count and no query is spent on it)."""
-    return len(items) if len(items) < PANEL_ITEMS else queryset.count()
-
-
 NEWS_SHOWN_FOR = timedelta(days=28)
 
 
@@ -40,7 +34,7 @@ def _panel(title: str, url: str, queryset, item) -> dict | None:
         return None
     return {
         "title": title,
-        "count": _count(items, queryset),
+        "count": queryset.count(),  # asked at any volume: a constant query count
         "url": url,
         "items": [item(x) for x in items],
     }

@@ -45,11 +45,13 @@ STATUS_COLOURS = {
     "not-yet": "red",
 }
 # The portal's case types, as the map counts them (FOI is counted with need-to-know access).
+# Named in the singular: the kernel names no case app, not even in a label (tests/casework/
+# test_kit.py).
 CASE_TYPES = {
-    "enquiry": "Member enquiries",
-    "complaint": "Complaints and concerns",
-    "interest": "Relationships and interests",
-    "access_request": "Need-to-know access and FOI",
+    "enquiry": "Member enquiry",
+    "complaint": "Complaint or concern",
+    "interest": "Relationship or interest",
+    "access_request": "Need-to-know request or FOI",
 }
 IN_SCOPE = {"enforced", "reading", "not-yet"}
 COVERED = {"enforced", "reading"}

@@ -119,7 +119,7 @@ SPECS: dict[str, Spec] = {
     "officer_for": Spec(
         default={},
         help="Which officer post handles a route to 'an officer of the directorate': keys are "
-        "service-area slugs (enquiries, need-to-know requests) or case types (foi, "
+        "service-area slugs (of an enquiry or a need-to-know request) or case types (foi, "
         "access_request, enquiry); values are post slugs.",
         check=_officer_for,
     ),

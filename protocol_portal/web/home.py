@@ -59,15 +59,15 @@ PanelFunction = Callable[[HttpRequest], Panel | dict | None]
 def panel(title: str, cases, *, url: str, item: Callable) -> Panel | None:
     """The panel of `cases` (a queryset, most urgent first): its first `PANEL_ITEMS` as
     `item(case, today)`, how many there are, and `url` for the whole list; None, so no panel,
-    when there are none. One query, two when the first page is full (a short page is the whole
-    list, so its length is the count)."""
+    when there are none. Two queries at any volume (the count is asked even when the first page
+    is short, so the page's query count does not change as cases arrive)."""
     items = list(cases[:PANEL_ITEMS])
     if not items:
         return None
     today = timezone.localdate()
     return {
         "title": title,
-        "count": len(items) if len(items) < PANEL_ITEMS else cases.count(),
+        "count": cases.count(),
         "url": url,
         "items": [item(case, today) for case in items],
     }

@@ -32,7 +32,7 @@ def test_a_post_holder_sees_every_paragraph_of_their_councils_protocol(client, o
     assert response.status_code == 200
     html = response.content.decode()
     assert "Coverage by case type" in html
-    assert "Member enquiries" in html
+    assert "Member enquiry" in html
     assert "All case types" in html
     index = coverage.index_for("000")
     assert html.count('<tr class="govuk-table__row" id="p-') == len(index.paragraphs)
