@@ -119,8 +119,8 @@ SPECS: dict[str, Spec] = {
     "officer_for": Spec(
         default={},
         help="Which officer post handles a route to 'an officer of the directorate': keys are "
-        "service-area slugs (enquiries, need-to-know requests) or case types (foi, "
-        "access_request, enquiry); values are post slugs.",
+        "service-area slugs (enquiries), case types (foi, access_request, enquiry), or a case "
+        "type in one directorate (access_request@<directorate-slug>); values are post slugs.",
         check=_officer_for,
     ),
 }
