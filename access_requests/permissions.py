@@ -11,7 +11,7 @@ from __future__ import annotations
 from protocol_portal.casework import access
 from protocol_portal.casework.access import AccessSpec, Audience, codenames
 from protocol_portal.casework.permissions import check_perm
-from protocol_portal.org.models import Person, Post, PostKind
+from protocol_portal.org.models import MONITORING_KINDS, Person, Post
 
 VIEW = "access_requests.view_accessrequest"
 DECIDE = "access_requests.decide_accessrequest"
@@ -19,8 +19,6 @@ RELEASE = "access_requests.release_accessrequest"
 RESPOND = "access_requests.respond_to_accessrequest"
 FOI_VIEW = "access_requests.view_foirequest"
 FOI_ANSWER = "access_requests.answer_foirequest"
-
-MONITORING_KINDS = frozenset({PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER})
 
 
 def can(user: Person, perm: str, obj) -> bool:

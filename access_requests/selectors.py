@@ -20,6 +20,7 @@ from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import (
+    MONITORING_KINDS,
     CalendarKind,
     CaseType,
     Committee,
@@ -404,7 +405,7 @@ def councils_of_member(*, user: Person) -> QuerySet[Council]:
 
 def monitoring_posts(*, council: Council) -> list[Post]:
     ctx = RoutingContext(council=council)
-    posts = [post_for(PostRef(kind, "council"), ctx) for kind in perms.MONITORING_KINDS]
+    posts = [post_for(PostRef(kind, "council"), ctx) for kind in MONITORING_KINDS]
     return [p for p in posts if p is not None]
 
 

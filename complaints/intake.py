@@ -5,20 +5,13 @@ The member is told and sees it as their own (`services.complaint_raise` with `ac
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods
-
 from complaints import services
 from complaints.forms import ComplaintRaiseForm, _yes_no
 from complaints.permissions import VIEW, can
 from complaints.states import Kind
-from protocol_portal.casework.receipt_forms import ReceiptForm, logging_councils
+from protocol_portal.casework.receipt_forms import ReceiptForm
 from protocol_portal.org.models import Council
-from protocol_portal.web.actions import attempt, posted
+from protocol_portal.web.intake import LogForMember
 
 
 class ComplaintLogForm(ReceiptForm, ComplaintRaiseForm):
@@ -59,62 +52,36 @@ class ComplaintLogForm(ReceiptForm, ComplaintRaiseForm):
         return self.receipt_answers() + rows
 
 
-def _council(request) -> tuple[Council, dict[str, Council]]:
-    councils = logging_councils(user=request.user)
-    if not councils:
-        raise PermissionDenied("Only council officers log a complaint on a member's behalf.")
-    wanted = request.POST.get("council_slug") or request.GET.get("council")
-    return councils.get(wanted) or next(iter(councils.values())), councils
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint_log(request):
-    """Log a member's concern or complaint: preview the route with the answers, then send."""
-    council, councils = _council(request)
-    as_of = timezone.now()
-    form = ComplaintLogForm(
-        posted(request), council=council, as_of=as_of, initial={"council": council}
+def _raise(form, actor, as_of):
+    data = form.cleaned_data
+    return services.complaint_raise(
+        raiser=data["member"].person,
+        actor=actor,
+        summary=data["summary"],
+        details=data["details"],
+        informal_attempted=_yes_no(data.get("informal_attempted") or ""),
+        informal_detail=data.get("informal_detail") or "",
+        as_of=as_of,
+        **form.receipt_kwargs(),
+        **form.service_kwargs(),
     )
-    plan = None
-    changing = request.POST.get("action") == "change"
-    if request.method == "POST" and not changing and form.is_valid():
-        data = form.cleaned_data
-        raiser = data["member"].person
-        plan = attempt(
-            form,
-            lambda: services.complaint_preview(raiser=raiser, **form.service_kwargs())[0],
-        ).result
-        if plan is not None and request.POST.get("action") == "submit":
-            done = attempt(
-                form,
-                lambda: services.complaint_raise(
-                    raiser=raiser,
-                    actor=request.user,
-                    summary=data["summary"],
-                    details=data["details"],
-                    informal_attempted=_yes_no(data.get("informal_attempted") or ""),
-                    informal_detail=data.get("informal_detail") or "",
-                    as_of=as_of,
-                    **form.receipt_kwargs(),
-                    **form.service_kwargs(),
-                ),
-            )
-            if done:
-                complaint = done.result
-                messages.success(
-                    request,
-                    f"Complaint {complaint.reference} logged for {data['member']}. It is with "
-                    f"the {complaint.handler_title}, who should acknowledge it by "
-                    f"{complaint.due_on:%-d %B %Y}. The member has been told.",
-                )
-                if can(request.user, VIEW, complaint):
-                    return redirect("complaints:detail", pk=complaint.pk)
-                return redirect("complaints:log")
-    status = 400 if request.method == "POST" and not changing and form.errors else 200
-    context = {"form": form, "plan": plan, "council": council, "councils": councils.values()}
-    if plan is not None and not form.errors:
-        context["answers"] = form.answers()
-    elif changing:
-        form.errors.clear()  # going back to change an answer is not a mistake
-    return render(request, "complaints/complaint_log.html", context, status=status)
+
+
+# Log a member's concern or complaint: preview the route with the answers, then send.
+complaint_log = LogForMember(
+    app="complaints",
+    noun="complaint",
+    title="Log a complaint for a member",
+    form=ComplaintLogForm,
+    template="complaints/complaint_log.html",
+    preview=lambda form, council: services.complaint_preview(
+        raiser=form.cleaned_data["member"].person, **form.service_kwargs()
+    )[0],
+    submit=lambda form, council, actor, as_of: _raise(form, actor, as_of),
+    success=lambda complaint, form: (
+        f"Complaint {complaint.reference} logged for {form.cleaned_data['member']}. It is with "
+        f"the {complaint.handler_title}, who should acknowledge it by "
+        f"{complaint.due_on:%-d %B %Y}. The member has been told."
+    ),
+    may_view=lambda user, complaint: can(user, VIEW, complaint),
+).view

@@ -29,8 +29,6 @@ VIEW_RELEASED = "complaints.view_released_complaint"
 DETERMINE = "complaints.determine_complaint"
 VIEW_SUMMARY = "complaints.view_quarterlysummary"
 
-MONITORING_KINDS = frozenset({PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER})
-
 RAISER_PERMS = codenames(VIEW, RESPOND)
 HANDLER_PERMS = codenames(VIEW, ACT, DISCIPLINARY)
 # The handler's line of management and a nominated investigator see everything, act on nothing.

@@ -46,7 +46,15 @@ from protocol_portal.casework.services import (
 )
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import protocol_settings
-from protocol_portal.org.models import Council, Member, Person, Post, PostKind, RoutingRule
+from protocol_portal.org.models import (
+    MONITORING_KINDS,
+    Council,
+    Member,
+    Person,
+    Post,
+    PostKind,
+    RoutingRule,
+)
 from protocol_portal.org.routing import PostRef
 from protocol_portal.org.services import RoutingContext, post_for
 
@@ -133,7 +141,7 @@ def complaint_preview(
 
 def _determination_required(plan: RoutePlan, subject_member: Member | None) -> bool:
     post = plan.handler_post
-    return subject_member is not None and post is not None and post.kind in perms.MONITORING_KINDS
+    return subject_member is not None and post is not None and post.kind in MONITORING_KINDS
 
 
 def _apply_plan(complaint: Complaint, plan: RoutePlan) -> None:

@@ -14,9 +14,7 @@ from interests.models import (
 )
 from protocol_portal.casework.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 from protocol_portal.casework.models import ConflictCheck
-from protocol_portal.org.models import Post, PostKind
-
-MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
+from protocol_portal.org.models import MONITORING_KINDS, Post
 
 
 @admin.register(Relationship)

@@ -15,10 +15,8 @@ from django.db.models import Model, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from protocol_portal.casework import access
-from protocol_portal.org.models import Council, Person, Post, PostKind
+from protocol_portal.org.models import MONITORING_KINDS, Council, Person, Post
 from protocol_portal.org.services import post_ensure_group
-
-MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 
 
 def check_perm(user: Person, perm: str, obj: Model) -> bool:

@@ -38,7 +38,7 @@ from protocol_portal.casework.models import (
     Notice,
     SubjectAccessExport,
 )
-from protocol_portal.org.models import Council, Member, Person, Post, PostKind
+from protocol_portal.org.models import MONITORING_KINDS, Council, Member, Person, Post
 
 KERNEL_PACKAGE = __name__.split(".", 1)[0]  # "protocol_portal": org, casework, web
 COUNCIL_HOPS = 3  # the longest chain of foreign keys followed to find a record's council
@@ -60,7 +60,6 @@ SKIP_MODELS = {
 }
 THIRD_PARTY = "[third party]"
 REDACTED = "[redacted]"
-MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "date_joined", "last_login")
 

@@ -51,6 +51,10 @@ class PostKind(models.TextChoices):
     LEGAL_DEMOCRATIC_SERVICES = "legal_democratic_services", "Legal and Democratic Services"
 
 
+# The Monitoring Officer and their deputy: the posts that see and decide for the council on
+# conduct, access to information and interests. In this order (the MO first) where it matters.
+MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
+
 # Levels used when a complaint is routed by the role of the person concerned.
 SENIOR_KINDS = {
     PostKind.CORPORATE_DIRECTOR,

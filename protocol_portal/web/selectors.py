@@ -19,9 +19,7 @@ from django.db.models.functions import Coalesce
 
 from protocol_portal.casework.access import notices_visible
 from protocol_portal.casework.models import Notice
-from protocol_portal.org.models import Council, Member, MemberRole, Person, Post, PostKind
-
-MONITORING_KINDS = (PostKind.MONITORING_OFFICER, PostKind.DEPUTY_MONITORING_OFFICER)
+from protocol_portal.org.models import MONITORING_KINDS, Council, Member, MemberRole, Person, Post
 
 
 def holds_monitoring_post(*, user: Person) -> bool:
