@@ -103,7 +103,12 @@ def request_next_step(
             **common,
         )
     if status == Status.WITHDRAWN:
-        return NextStep(heading="This request was withdrawn", done=True, **common)
+        return NextStep(
+            heading=f"Withdrawn on {gov_date(item.closed_at)}",
+            who="The member withdrew this request. Nothing more will happen on it.",
+            ended=True,
+            **common,
+        )
     due = due_for(item, today=today)
     if lens.decide:
         heading = "Decide this request" if status != Status.DISPUTED else "Decide the dispute"

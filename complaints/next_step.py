@@ -68,7 +68,12 @@ def complaint_next_step(
     handler = complaint.handler_title or "the council"
     status = complaint.status
     if status == Status.WITHDRAWN:
-        return NextStep(heading="This complaint was withdrawn", done=True, **common)
+        return NextStep(
+            heading=f"Withdrawn on {gov_date(complaint.closed_at)}",
+            who="The complainant withdrew this complaint. Nothing more will happen on it.",
+            ended=True,
+            **common,
+        )
     if active is not None and status != Status.OUTCOME_ISSUED:
         return NextStep(
             heading=f"Determination: {active.get_outcome_display()}",

@@ -34,10 +34,11 @@ from protocol_portal.org.models import Council, Person, PostKind
 from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, posted
 from protocol_portal.web.dates import gov_date
-from protocol_portal.web.lists import sorted_by
+from protocol_portal.web.lists import page_of, sorted_by
 from protocol_portal.web.next_step import Action as NextAction
 
 PAGE_SIZE = 25
+SHARED_PAGE_SIZE = 20  # the enquiries shared with a member, under their own
 # The site's one status → colour map (protocol_portal/web/tags.py), as every list uses it.
 STATUS_COLOURS = {status: tags.colour(status) for status in Status.values}
 
@@ -104,9 +105,15 @@ def index(request):
     page = BoundedPaginator(mine.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    shared = selectors.hydrate(
-        selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True)[:20]
+    # Enquiries other members shared with this one: every one reachable, a page at a time, paged
+    # on its own (`?shared_page=`) so the member's own list keeps its page.
+    shared_page = page_of(
+        request,
+        selectors.enquiries_shared_with(user=request.user).values_list("pk", flat=True),
+        param="shared_page",
+        per_page=SHARED_PAGE_SIZE,
     )
+    shared = selectors.hydrate(shared_page.object_list)
     return render(
         request,
         "enquiries/enquiry_list.html",
@@ -117,6 +124,7 @@ def index(request):
             "page_obj": page,
             "enquiries": _rows(selectors.hydrate(page.object_list), today),
             "shared": _rows(shared, today),
+            "shared_page": shared_page,
         },
     )
 

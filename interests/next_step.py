@@ -38,11 +38,16 @@ def relationship_next_step(relationship: Relationship, *, can_decide: bool) -> N
     if status == RelationshipStatus.ENDED:
         return NextStep(
             heading=f"The relationship ended on {gov_date(relationship.ended_on)}",
-            done=True,
+            ended=True,
             why=why,
         )
     if status == RelationshipStatus.WITHDRAWN:
-        return NextStep(heading="The declaration was withdrawn", done=True, why=why)
+        return NextStep(
+            heading=f"Withdrawn on {gov_date(relationship.closed_at)}",
+            who="The declaration was withdrawn before a decision was made.",
+            ended=True,
+            why=why,
+        )
     if can_decide:
         return NextStep(
             heading="Record your decision and any mitigations",
@@ -86,7 +91,7 @@ def notice_next_step(notice: ActingAgainstNotice, *, can_ack: bool, is_member: b
                 if is_member
                 else f"{member} said they will not act after all."
             ),
-            done=True,
+            ended=True,
             why=why,
         )
     expected = gov_date(notice.expected_on)
@@ -144,7 +149,7 @@ def advice_next_step(advice: AdviceRequest, *, can_advise: bool, is_requester: b
             who="You no longer need the advice."
             if is_requester
             else f"{asker} no longer needs the advice.",
-            done=True,
+            ended=True,
             why=tuple(why),
         )
     if can_advise:

@@ -31,6 +31,8 @@ class NextStep:
     due_text: str = ""  # "due in 3 working days"
     overdue: bool = False
     done: bool = False  # an outcome: shown as a success banner
+    # Ended without an outcome (withdrawn, a relationship that ended): a grey banner, not green.
+    ended: bool = False
     why: tuple[str, ...] = ()  # the protocol's reasons and paragraph citations, behind "Why?"
     actions: tuple[Action, ...] = field(default_factory=tuple)
     nothing: str = "There is nothing for you to do on this case now."
@@ -51,10 +53,31 @@ class NextStep:
         return next((a for a in self.actions if a.text == self.primary_text and not a.post), None)
 
     @property
-    def title(self) -> str:
+    def kind(self) -> str:
+        """ "ended" (grey), "done" (green), "overdue" (red) or "next" (blue): the banner's style,
+        in the tag colours' scheme (web/tags.py)."""
+        if self.ended:
+            return "ended"
         if self.done:
-            return "Outcome"
-        return "Overdue" if self.overdue else "What happens next"
+            return "done"
+        return "overdue" if self.overdue else "next"
+
+    @property
+    def css_class(self) -> str:
+        """The banner's modifier class for its kind ("" for the default blue)."""
+        return {
+            "ended": "portal-next-step--ended",
+            "done": "govuk-notification-banner--success",
+            "overdue": "portal-next-step--overdue",
+        }.get(self.kind, "")
+
+    @property
+    def title(self) -> str:
+        return {
+            "ended": "Ended",
+            "done": "Outcome",
+            "overdue": "Overdue",
+        }.get(self.kind, "What happens next")
 
 
 def latest(events, kind: str):

@@ -409,3 +409,16 @@ def test_check_answers_round_trip_posts_back_exactly_what_was_typed(client, th):
     assert made.contract_information
     assert made.property_transaction
     assert made.within_terms_of_reference
+
+
+def test_a_withdrawn_request_ends_grey_with_the_date_not_a_green_outcome(client, th):
+    council, member, request, *_ = th
+    services.access_request_withdraw(request=request, actor=member.person, reason="", as_of=AS_OF)
+    client.force_login(member.person)
+    html = client.get(reverse("access_requests:detail", args=[request.pk])).content.decode()
+    start = html.index('class="govuk-notification-banner')
+    banner = html[start : html.index("</div>\n</div>", start)]
+    assert "portal-next-step--ended" in banner
+    assert "govuk-notification-banner--success" not in banner
+    assert ">Ended</h2>" in banner
+    assert f"Withdrawn on {AS_OF.day} {AS_OF:%B %Y}" in banner

@@ -653,3 +653,21 @@ def test_home_panel_lists_complaints_to_deal_with(client, corg):
     assert complaint.reference in body
     client.force_login(corg.officer_2.holder)
     assert complaint.reference not in client.get(reverse("home")).content.decode()
+
+
+def _banner(client, person, complaint) -> str:
+    client.force_login(person)
+    html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    start = html.index('class="govuk-notification-banner')
+    return html[start : html.index("</div>\n</div>", start)]
+
+
+def test_a_withdrawn_complaint_ends_grey_with_the_date_not_a_green_outcome(client, corg):
+    complaint = services.complaint_withdraw(
+        complaint=raise_about(corg), actor=corg.complainant.person, reason="Sorted", as_of=AS_OF
+    )
+    banner = _banner(client, corg.complainant.person, complaint)
+    assert "portal-next-step--ended" in banner
+    assert "govuk-notification-banner--success" not in banner
+    assert ">Ended</h2>" in banner
+    assert f"Withdrawn on {AS_OF.day} {AS_OF:%B %Y}" in banner

@@ -89,3 +89,27 @@ def test_the_list_sorts_on_the_server(client, as_of, listed):
 def test_bad_input_is_ignored_never_a_500(client, as_of, listed, query):
     refs = _refs(client, as_of, query)
     assert set(refs) <= {listed[k].reference for k in ("old", "answered", "fresh")}
+
+
+def test_every_enquiry_shared_with_a_member_is_reachable_a_page_at_a_time(client, org, as_of):
+    """Enquiries other members shared with this one were cut at 20: the 21st is on page 2 of
+    that list (`?shared_page=`), which pages apart from the member's own list; a bad page number
+    gives a page, never a 500."""
+    with time_machine.travel(as_of, tick=False):
+        shared = []
+        for n in range(21):
+            enquiry = log(org, as_of - timedelta(days=n), subject=f"Shared enquiry {n}")
+            services.enquiry_share_with_member(
+                enquiry=enquiry, member=org.colleague, actor=org.raiser.person, as_of=as_of
+            )
+            shared.append(enquiry.reference)  # newest first, as the list shows them
+        client.force_login(org.colleague.person)
+        first = client.get(URL)
+        second = client.get(URL + "?shared_page=2")
+        bad = [client.get(URL + f"?shared_page={p}") for p in ("x", "-1", "99", "1e9", "")]
+    assert [e.reference for e in first.context["shared"]] == shared[:20]
+    assert [e.reference for e in second.context["shared"]] == shared[20:]
+    assert 'href="?shared_page=2"' in first.content.decode()
+    assert reverse("enquiries:detail", args=[shared[20]]) in second.content.decode()
+    assert [r.status_code for r in bad] == [200] * 5
+    assert [e.reference for e in bad[2].context["shared"]] == shared[20:]  # past the end: last

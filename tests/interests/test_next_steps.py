@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from interests import services
+from interests.models import Nature
 from tests.interests.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,63 @@ def test_a_register_with_nothing_ever_due_has_no_banner(client, org):
     client.force_login(org.person("red_member"))
     page = client.get(reverse("interests:register-mine")).content.decode()
     assert "govuk-notification-banner" not in page.split("<main", 1)[1].split("Add an interest")[0]
+
+
+# ---------------------------------------------------------------- ended without an outcome
+
+
+def _ended(banner: str) -> None:
+    """A grey "Ended" banner, not the green "Outcome" of a case that was answered or decided."""
+    assert "portal-next-step--ended" in banner
+    assert "govuk-notification-banner--success" not in banner
+    assert ">Ended</h2>" in banner
+
+
+def test_a_withdrawn_notice_or_request_for_advice_ends_grey_not_green(client, org):
+    notice = _notice(org)
+    services.acting_against_withdraw(notice=notice, actor=org.person("red_member"), as_of=AS_OF)
+    _ended(_banner(client, org.person("mo"), notice.get_absolute_url()))
+    advice = _advice(org)
+    services.advice_withdraw(request=advice, actor=org.person("red_member"), as_of=AS_OF)
+    _ended(_banner(client, org.person("red_member"), advice.get_absolute_url()))
+
+
+def _declared(org):
+    return services.relationship_declare(
+        council=org.council,
+        declarer=org.person("red_member"),
+        other_person=org.person("officer_housing"),
+        nature=Nature.FAMILY,
+        since=None,
+        details="My cousin.",
+        as_of=AS_OF,
+    )
+
+
+def test_a_withdrawn_or_ended_relationship_ends_grey_with_the_date(client, org):
+    withdrawn = services.relationship_withdraw(
+        relationship=_declared(org), actor=org.person("red_member"), reason="Error", as_of=AS_OF
+    )
+    banner = _banner(client, org.person("ce"), withdrawn.get_absolute_url())
+    _ended(banner)
+    assert "Withdrawn on 2 June 2026" in banner
+    ended = services.relationship_end(
+        relationship=_declared(org), actor=org.person("red_member"), reason="Over", as_of=AS_OF
+    )
+    banner = _banner(client, org.person("red_member"), ended.get_absolute_url())
+    _ended(banner)
+    assert "The relationship ended on 2 June 2026" in banner
+
+
+def test_a_decided_relationship_is_still_a_green_outcome(client, org):
+    relationship = services.relationship_decide(
+        relationship=_declared(org),
+        actor=org.person("ce"),
+        decision="Noted",
+        mitigations="",
+        as_of=AS_OF,
+    )
+    banner = _banner(client, org.person("red_member"), relationship.get_absolute_url())
+    assert "govuk-notification-banner--success" in banner
+    assert "portal-next-step--ended" not in banner
+    assert ">Outcome</h2>" in banner
