@@ -13,7 +13,7 @@ class InterestsConfig(AppConfig):
 
     def ready(self) -> None:
         from interests import determinations, permissions
-        from interests.conflicts import check
+        from interests.conflicts import check, register_settings
         from interests.demo import seed_interests
         from interests.home import advice_panel, news_panel, relationships_panel
         from protocol_portal.casework.determinations import DeterminationSource
@@ -21,6 +21,7 @@ class InterestsConfig(AppConfig):
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
 
+        register_settings()  # the relationship bars and paragraphs in the council files
         six_years = "6 years after closure"
         register(
             CaseTypeSpec(

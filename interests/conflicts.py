@@ -8,113 +8,189 @@ A conflict that comes from an interest withheld from the public register (Locali
 s.32(2)) is marked `withheld`: services act on it, but the kernel tells it to nobody but the
 member themselves (`casework.conflicts.conflict_check_ask`).
 
-What each protocol says a related person "must not" do is a small table keyed by the protocol
-text the council follows (`Council.protocol`, set from its reviewed fixture file): the protocol
-is the data, and each row cites its paragraph.
+What a council's protocol says a related person "must not" do (its relationship bars), and the
+paragraphs a plain warning cites, are council data: the `settings:` of its council file
+(`relationship_bars`, `relationship_warning`, `own_interest_papers`, `interest_warning`), read
+here through `protocol_settings.setting`. Each bar cites its paragraph. Python keeps the engine.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from interests import selectors
 from interests.models import Interest, InterestCategory, Nature, Relationship
 from protocol_portal.casework.conflicts import Conflict, Matter
-from protocol_portal.org.models import Member, Person, Post
+from protocol_portal.org import protocol_settings
+from protocol_portal.org.models import Member, MemberRoleKind, Person, Post
 
 COMPLAINT = "complaint"
 APPOINTMENT = "appointment"
 COMMITTEE_DECISION = "committee_decision"
 ACCESS_REQUEST = "access_request"
-CLOSE = frozenset({Nature.FAMILY, Nature.PARTNER, Nature.CLOSE_FRIENDSHIP})
-RELATED = frozenset({Nature.FAMILY, Nature.PARTNER})
+# The acts a bar can stop (the conflict check's matter kinds): handling a complaint, taking part
+# in an appointment or dismissal (an appointment panel), a committee's decision, a seat on a
+# committee or other Council body, and holding a member role (the Cabinet, a chair).
+COMMITTEE_MEMBERSHIP = "committee_membership"
+MEMBER_ROLE = "member_role"
+ACTS = (COMPLAINT, APPOINTMENT, COMMITTEE_DECISION, COMMITTEE_MEMBERSHIP, MEMBER_ROLE)
+ROLE_KINDS = tuple(MemberRoleKind.values)
+BAR_KEYS = {"acts", "natures", "roles", "senior_only", "members_only", "override", "source", "text"}
+FLAG_KEYS = {"natures", "tiers", "source", "text"}
 
 
 @dataclass(frozen=True)
 class MustNot:
-    """One "must not" in a protocol: which matters, which relationships, and the paragraph."""
+    """One "must not" in a protocol: which acts, which relationships, and the paragraph."""
 
     kinds: frozenset[str]
     source: str
     text: str
     natures: frozenset[str] | None = None  # None: any declared relationship
+    roles: frozenset[str] | None = None  # member roles barred (MEMBER_ROLE); None: every role
     senior_only: bool = False  # the related person is a Director of Service or above
     members_only: bool = True  # the paragraph binds members
+    override: bool = False  # the Monitoring Officer may override it, with a recorded reason
+
+    @classmethod
+    def from_data(cls, item: dict[str, Any]) -> MustNot:
+        natures, roles = item.get("natures"), item.get("roles")
+        return cls(
+            kinds=frozenset(item["acts"]),
+            source=str(item["source"]),
+            text=" ".join(str(item["text"]).split()),
+            natures=frozenset(natures) if natures else None,
+            roles=frozenset(roles) if roles else None,
+            senior_only=bool(item.get("senior_only", False)),
+            members_only=bool(item.get("members_only", True)),
+            override=bool(item.get("override", False)),
+        )
 
 
-MUST_NOT: dict[str, tuple[MustNot, ...]] = {
-    "000": (
-        MustNot(
-            kinds=frozenset({COMPLAINT, APPOINTMENT, COMMITTEE_DECISION}),
-            source="000 §10.5",
-            text="a Member should not sit on a body or take part in any decision which directly "
-            "affects the officer personally",
-        ),
+def bars(council) -> tuple[MustNot, ...]:
+    """The council's relationship bars (its file's `relationship_bars`)."""
+    return tuple(
+        MustNot.from_data(item) for item in protocol_settings.setting(council, "relationship_bars")
+    )
+
+
+def relationship_warning(council) -> str:
+    """The paragraph a plain relationship warning cites: the council's relationships paragraph."""
+    return str(protocol_settings.setting(council, "relationship_warning"))
+
+
+# ---------------------------------------------------------------- the settings' checks
+
+
+def _paragraph(value: Any, data: dict[str, Any]) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a paragraph"
+
+
+def _list_of(value: Any, allowed: tuple[str, ...]) -> bool:
+    return isinstance(value, list) and bool(value) and all(v in allowed for v in value)
+
+
+def _bar_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "must be a mapping"
+    unknown = sorted(set(item) - BAR_KEYS)
+    if unknown:
+        return f"has unknown keys {unknown}"
+    lists = (("acts", ACTS), ("natures", tuple(Nature.values)), ("roles", ROLE_KINDS))
+    for key, allowed in lists:
+        if (key == "acts" or key in item) and not _list_of(item.get(key), allowed):
+            return f"{key} must list some of {', '.join(allowed)}"
+    for flag in ("senior_only", "members_only", "override"):
+        if flag in item and not isinstance(item[flag], bool):
+            return f"{flag} must be true or false"
+    for key in ("source", "text"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            return f"needs a {key}"
+    return None
+
+
+def _bars_check(value: Any, data: dict[str, Any]) -> str | None:
+    if not isinstance(value, list):
+        return "must be a list of bars"
+    for n, item in enumerate(value, 1):
+        problem = _bar_problem(item)
+        if problem:
+            return f"bar {n} {problem}"
+    return None
+
+
+def _papers_check(value: Any, data: dict[str, Any]) -> str | None:
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"paragraph", "silent"}
+        or not isinstance(value["silent"], bool)
+        or _paragraph(value["paragraph"], data)
+    ):
+        return "must be {paragraph: <paragraph>, silent: true or false}"
+    return None
+
+
+def _flag_check(value: Any, data: dict[str, Any]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - FLAG_KEYS:
+        return f"must be null or a mapping of {', '.join(sorted(FLAG_KEYS))}"
+    if not _list_of(value.get("natures"), tuple(Nature.values)):
+        return f"natures must list some of {', '.join(Nature.values)}"
+    if not isinstance(value.get("tiers"), int) or value["tiers"] < 1:
+        return "tiers must be a whole number, 1 for the head of paid service alone"
+    for key in ("source", "text"):
+        if not isinstance(value.get(key), str) or not value[key].strip():
+            return f"needs a {key}"
+    return None
+
+
+SETTINGS = {
+    "relationship_bars": protocol_settings.Spec(
+        default=[],
+        help="What a member (or officer) with a declared relationship must not do: each bar "
+        f"lists the acts ({', '.join(ACTS)}), optionally the natures of relationship and the "
+        "member roles it covers, whether it applies only where the related person is a "
+        "Director or above (senior_only), whether it binds members only (members_only, "
+        "default true), whether the Monitoring Officer may override it with a recorded reason "
+        "(override, default false), and cites its paragraph (source) in words (text).",
+        check=_bars_check,
     ),
-    "001": (
-        MustNot(
-            kinds=frozenset({COMPLAINT}),
-            source="001 §5.3.2.2; 001 §5.3.3.3",
-            text="members must not take part in the dismissal of a Director of Service or above "
-            "to whom they are in any way related or associated, and a complaint about a Director "
-            "may lead to action under the disciplinary procedures",
-            senior_only=True,
-        ),
-        MustNot(
-            kinds=frozenset({APPOINTMENT}),
-            source="001 §5.3.2.2",
-            text="members must not take part in the appointment or dismissal of a Director of "
-            "Service or above to whom they are in any way related or associated",
-            senior_only=True,
-        ),
+    "relationship_warning": protocol_settings.Spec(
+        default="default",
+        help="The paragraph a relationship warning (not a bar) cites: the council's "
+        "relationships paragraph.",
+        check=_paragraph,
     ),
-    "002": (
-        MustNot(
-            kinds=frozenset({APPOINTMENT}),
-            source="002 §46",
-            text="members do not take part in appointing a close friend or relative",
-            natures=CLOSE,
-        ),
+    "own_interest_papers": protocol_settings.Spec(
+        default={"paragraph": "default", "silent": True},
+        help="The paragraph cited when a member asks for papers on a matter they have an "
+        "interest in; silent: the protocol says nothing in terms, so the portal applies "
+        "000 §7.7 and 002 §81 by default and says so.",
+        check=_papers_check,
     ),
-    "004": (
-        MustNot(
-            kinds=frozenset({COMPLAINT, APPOINTMENT, COMMITTEE_DECISION}),
-            source="004 §3.3",
-            text="members must not sit on a Council body, nor take a Cabinet role, responsible "
-            "for an employee to whom they are married, partnered or closely related",
-            natures=RELATED,
-        ),
+    "interest_warning": protocol_settings.Spec(
+        default="default",
+        help="The paragraph a registered-interest warning cites (a disclosable pecuniary "
+        "interest cites the Localism Act 2011 s.31).",
+        check=_paragraph,
+    ),
+    "incompatible_relationship": protocol_settings.Spec(
+        default=None,
+        help="A declared relationship the protocol regards as incompatible with office (e.g. "
+        "a member and an officer of the top tiers of line management): the declaration is "
+        "flagged to the Monitoring Officer. natures, tiers (1: the head of paid service; 2: "
+        "and those reporting to them), source, text; or null.",
+        check=_flag_check,
     ),
 }
-# The paragraph a plain warning cites: the council's own relationships paragraph.
-RELATIONSHIP_PARAGRAPH = {
-    "000": "000 §10.5",
-    "001": "001 §5.3.1.1",
-    "002": "002 §24",
-    "003": "003 §13",
-    "004": "004 §3.5",
-}
-# A member with an interest in the matter of a document has only the public's access
-# (000 §7.7); access may be refused (002 §81); ask the Monitoring Officer first (002 §89,
-# 004 §12.10).
-# Part 5.3 and Southwark say nothing in terms about a member's own interest in the papers: their
-# paragraph is the one limiting information to a member's duties (001 §5.3.8.5, 003 §52), and
-# 000 §7.7 and 002 §81 apply as the portal's default — the reason says so.
-ACCESS_PARAGRAPH = {
-    "000": "000 §7.7",
-    "001": "001 §5.3.8.5",
-    "002": "002 §81",
-    "003": "003 §52",
-    "004": "004 §12.10",
-}
-ACCESS_SILENT = frozenset({"001", "003"})
-INTEREST_PARAGRAPH = {
-    "000": "000 §7.7",
-    "001": "001 §5.3.6.1",
-    "002": "002 §81",
-    "004": "004 §2.2.8",
-}
+
+
+def register_settings() -> None:
+    for key, spec in SETTINGS.items():
+        protocol_settings.spec_register(key, spec)
 
 
 def check(person: Person, matter: Matter) -> list[Conflict]:
@@ -154,7 +230,7 @@ def _relationship_conflicts(
     concerned, senior = _matter_people(matter)
     if not concerned:
         return []
-    protocol = matter.council.protocol
+    rules = bars(matter.council)
     is_member = Member.objects.filter(person=person, council_id__in=council_ids).exists()
     found = []
     for rel in selectors.relationships_active_for(person_id=person.pk, council_ids=council_ids):
@@ -162,9 +238,7 @@ def _relationship_conflicts(
         if other.pk not in concerned:
             continue
         found.append(
-            _relationship_conflict(
-                person, matter, rel, other, protocol, is_member, other.pk in senior
-            )
+            _relationship_conflict(person, matter, rel, other, rules, is_member, other.pk in senior)
         )
     return found
 
@@ -174,21 +248,24 @@ def _relationship_conflict(
     matter: Matter,
     rel: Relationship,
     other: Person,
-    protocol: str,
+    rules: tuple[MustNot, ...],
     is_member: bool,
     other_is_senior: bool,
 ) -> Conflict:
     nature = rel.get_nature_display().split(" (")[0].lower()
     what = f"{person} has declared a {nature} relationship with {other} ({rel.reference})"
-    for rule in MUST_NOT.get(protocol, ()):
+    for rule in rules:
         if (
             matter.kind in rule.kinds
             and (rule.natures is None or rel.nature in rule.natures)
+            and (rule.roles is None or matter.kind != MEMBER_ROLE or matter.role in rule.roles)
             and (not rule.senior_only or other_is_senior)
             and (is_member or not rule.members_only)
         ):
-            return Conflict(person.pk, f"{what}: {rule.text}.", rule.source, True)
-    paragraph = RELATIONSHIP_PARAGRAPH.get(protocol, "default")
+            return Conflict(
+                person.pk, f"{what}: {rule.text}.", rule.source, True, overridable=rule.override
+            )
+    paragraph = relationship_warning(matter.council)
     if matter.kind == COMPLAINT:
         # No one handles a complaint about someone they are close to: handling it is a decision
         # that directly affects that person and may lead to discipline (rule against bias).
@@ -282,7 +359,6 @@ def matching_phrases(interest: Interest, description: str) -> list[str]:
 
 
 def _interest_conflicts(person: Person, matter: Matter, council_ids: list[int]) -> list[Conflict]:
-    protocol = matter.council.protocol
     found = []
     for interest in selectors.interests_matching(person_id=person.pk, council_ids=council_ids):
         hits = matching_phrases(interest, matter.description)
@@ -292,24 +368,24 @@ def _interest_conflicts(person: Person, matter: Matter, council_ids: list[int]) 
         what = f"{person} has a registered {label} interest naming " + ", ".join(
             f"'{h}'" for h in hits
         )
-        found.append(_interest_conflict(person, matter, interest, what, protocol))
+        found.append(_interest_conflict(person, matter, interest, what))
     return found
 
 
-def _interest_conflict(
-    person: Person, matter: Matter, interest: Interest, what: str, protocol: str
-) -> Conflict:
+def _interest_conflict(person: Person, matter: Matter, interest: Interest, what: str) -> Conflict:
+    council = matter.council
     if matter.kind == ACCESS_REQUEST:
-        own = ACCESS_PARAGRAPH.get(protocol)
+        papers = protocol_settings.setting(council, "own_interest_papers")
+        own = str(papers["paragraph"])
         source = (
             own
             if own in ("000 §7.7", "002 §81")
-            else "; ".join(s for s in (own, "cf. 000 §7.7, 002 §81") if s)
+            else "; ".join(s for s in (own, "cf. 000 §7.7, 002 §81") if s and s != "default")
         )
         silent = (
             " This council's protocol is silent on a member's own interest in the papers, so "
             "the portal applies 000 §7.7 and 002 §81 by default."
-            if protocol in ACCESS_SILENT
+            if papers["silent"]
             else ""
         )
         return Conflict(
@@ -331,7 +407,9 @@ def _interest_conflict(
             withheld=interest.withheld,
         )
     source = (
-        "Localism Act 2011 s.31" if interest.is_dpi else INTEREST_PARAGRAPH.get(protocol, "default")
+        "Localism Act 2011 s.31"
+        if interest.is_dpi
+        else str(protocol_settings.setting(council, "interest_warning"))
     )
     return Conflict(
         person.pk,

@@ -29,12 +29,15 @@ class Matter:
     """What a person might be conflicted about."""
 
     council: Council
-    kind: str  # "complaint", "access_request", "appointment", "committee_decision", "enquiry"
+    # "complaint", "access_request", "appointment", "committee_decision", "enquiry",
+    # "committee_membership", "member_role"
+    kind: str
     people: frozenset[int] = field(default=frozenset())  # person ids the matter concerns
     posts: frozenset[int] = field(default=frozenset())  # post ids (e.g. an appointment)
     directorate_id: int | None = None
     committee_id: int | None = None
     description: str = ""  # free text: address, contract or company names, for interest matches
+    role: str = ""  # the member role being given (a "member_role" matter), e.g. cabinet_member
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class Conflict:
     # True when it comes from an interest withheld from the public register (Localism Act 2011
     # s.32(2)): told to nobody but the person themselves (services still act on it).
     withheld: bool = False
+    # True where the council's file lets the Monitoring Officer override this bar with a
+    # recorded reason (the act then goes ahead, audited).
+    overridable: bool = False
 
 
 ConflictChecker = Callable[[Person, Matter], list[Conflict]]

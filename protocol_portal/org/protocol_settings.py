@@ -126,6 +126,12 @@ SPECS: dict[str, Spec] = {
 }
 
 
+def spec_register(key: str, spec: Spec) -> None:
+    """A setting a case app reads (e.g. the interests app's relationship bars), registered in its
+    AppConfig.ready so that the kernel validates it without importing the app."""
+    SPECS[key] = spec
+
+
 def validate(value: Any, data: dict[str, Any] | None, name: str, errors: list[str]) -> None:
     """Append a message for each problem with a council file's `settings:` section."""
     if not isinstance(value, dict):

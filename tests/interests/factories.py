@@ -214,7 +214,108 @@ RELATIONSHIP_RULES = {
 }
 
 
+# Relationship bars and the paragraphs warnings cite, written from the protocol texts (not from
+# the fixture files): the council file's `settings:`.
+_FAMILY_PARTNER = ["family", "partner"]
+BAR_SETTINGS = {
+    # 000 §10.5: "a Member should not sit on a body or participate in any decision which directly
+    # affects the officer on a personal basis".
+    "000": {
+        "relationship_bars": [
+            {
+                "acts": ["complaint", "appointment", "committee_decision", "committee_membership"],
+                "override": True,
+                "source": "000 §10.5",
+                "text": "a Member should not sit on a body or take part in any decision which "
+                "directly affects the officer personally",
+            }
+        ],
+        "relationship_warning": "000 §10.5",
+        "own_interest_papers": {"paragraph": "000 §7.7", "silent": False},
+        "interest_warning": "000 §7.7",
+    },
+    # 001 §5.3.2.2: no part in the appointment or dismissal of a related Director or above.
+    "001": {
+        "relationship_bars": [
+            {
+                "acts": ["complaint"],
+                "senior_only": True,
+                "source": "001 §5.3.2.2; 001 §5.3.3.3",
+                "text": "members must not take part in the dismissal of a related Director",
+            },
+            {
+                "acts": ["appointment"],
+                "senior_only": True,
+                "source": "001 §5.3.2.2",
+                "text": "members must not take part in the appointment of a related Director",
+            },
+        ],
+        "relationship_warning": "001 §5.3.1.1",
+        "own_interest_papers": {"paragraph": "001 §5.3.8.5", "silent": True},
+        "interest_warning": "001 §5.3.6.1",
+    },
+    # 002 §46: "Not take part where the candidate is a close friend or relative."
+    "002": {
+        "relationship_bars": [
+            {
+                "acts": ["appointment"],
+                "natures": ["family", "partner", "close_friendship"],
+                "source": "002 §46",
+                "text": "members do not take part in appointing a close friend or relative",
+            }
+        ],
+        "relationship_warning": "002 §24",
+        "own_interest_papers": {"paragraph": "002 §81", "silent": False},
+        "interest_warning": "002 §81",
+    },
+    "003": {
+        "relationship_warning": "003 §13",
+        "own_interest_papers": {"paragraph": "003 §52", "silent": True},
+    },
+    # 004 §3.3: no seat on a Council body, nor a Cabinet role, responsible for an employee the
+    # member is married or partnered to or closely related to; §3.4: the top two tiers.
+    "004": {
+        "relationship_bars": [
+            {
+                "acts": [
+                    "complaint",
+                    "appointment",
+                    "committee_decision",
+                    "committee_membership",
+                    "member_role",
+                ],
+                "natures": _FAMILY_PARTNER,
+                "roles": ["mayor", "leader", "deputy_leader", "cabinet_member", "committee_chair"],
+                "source": "004 §3.3",
+                "text": "members must not sit on a Council body, nor take a Cabinet role, "
+                "responsible for a related employee",
+            }
+        ],
+        "relationship_warning": "004 §3.5",
+        "own_interest_papers": {"paragraph": "004 §12.10", "silent": False},
+        "interest_warning": "004 §2.2.8",
+        "incompatible_relationship": {
+            "natures": ["family", "partner", "close_friendship", "other"],
+            "tiers": 2,
+            "source": "004 §3.4",
+            "text": "the protocol regards a close relationship between a member and a senior "
+            "officer of second tier and above as incompatible with the council's standards",
+        },
+    },
+}
+
+
+def add_bar_settings(council: Council, protocol: str | None = None) -> None:
+    values = BAR_SETTINGS[protocol or council.protocol]
+    council.protocol_settings = {
+        **(council.protocol_settings or {}),
+        **{key: {"value": value, "source": "test"} for key, value in values.items()},
+    }
+    council.save(update_fields=["protocol_settings"])
+
+
 def add_relationship_rules(org: Org) -> None:
+    add_bar_settings(org.council)
     for key, raised_by, concerning, handler, copied, source in RELATIONSHIP_RULES[
         org.council.protocol
     ]:
