@@ -4,10 +4,16 @@ Writes that have consequences beyond the row (closure days recompute open clocks
 the service; the rest is plain editing, with history kept on every model.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from protocol_portal.org import bars
 from protocol_portal.org.models import (
+    AppointmentPanel,
+    BarOverride,
     ChaserRung,
     ClosureDay,
     Committee,
@@ -169,10 +175,40 @@ class PostAdmin(SimpleHistoryAdmin):
             post_set_holder(post=obj, holder=holder)
 
 
+class MemberRoleFormSet(forms.BaseInlineFormSet):
+    """A role is checked against the council file's relationship bars before it is given
+    (004 §3.3: no Cabinet role responsible for a related employee)."""
+
+    def clean(self) -> None:
+        super().clean()
+        member = self.instance
+        errors: list[str] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("kind") or data.get("DELETE"):
+                continue
+            if member.pk is None:
+                raise ValidationError(
+                    "Save the member first, then give them roles: each role is checked against "
+                    "the member's declared relationships."
+                )
+            directorates = list(data.get("portfolio_directorates") or [])
+            errors += bars.check_role(
+                member,
+                kind=data["kind"],
+                directorates=directorates,
+                committee=data.get("committee"),
+            )
+            form.instance._bars_checked = True
+        if errors:
+            raise ValidationError(errors)
+
+
 class MemberRoleInline(admin.TabularInline):
     model = MemberRole
+    formset = MemberRoleFormSet
     extra = 0
-    fields = ("kind", "portfolio", "committee")
+    fields = ("kind", "portfolio", "portfolio_directorates", "committee")
 
 
 @admin.register(Member)
@@ -199,12 +235,131 @@ class PoliticalGroupAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
 
 
+class CommitteeForm(forms.ModelForm):
+    """A seat is checked against the council file's relationship bars (004 §3.3, 000 §10.5):
+    the paragraph is in the error."""
+
+    class Meta:
+        model = Committee
+        fields = (
+            "council",
+            "slug",
+            "name",
+            "is_scrutiny",
+            "is_executive",
+            "terms_of_reference",
+            "members",
+            "staff_directorates",
+            "responsible_for_all_staff",
+        )
+
+    def clean(self):
+        data = super().clean()
+        council = data.get("council") or getattr(self.instance, "council", None)
+        if council is None:
+            return data
+        committee = Committee(pk=self.instance.pk, council=council, name=data.get("name") or "")
+        members = list(data.get("members") or [])
+        scope_changed = bool(
+            {"staff_directorates", "responsible_for_all_staff"} & set(self.changed_data)
+        )
+        if self.instance.pk and not scope_changed:
+            seated = set(self.instance.members.values_list("pk", flat=True))
+            members = [m for m in members if m.pk not in seated]
+        errors = bars.check_committee_seats(
+            committee,
+            members,
+            directorates=list(data.get("staff_directorates") or []),
+            everyone=bool(data.get("responsible_for_all_staff")),
+        )
+        if errors:
+            raise ValidationError({"members": errors})
+        return data
+
+
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
+    form = CommitteeForm
     list_display = ("name", "council", "is_scrutiny", "is_executive")
     list_filter = ("council", "is_scrutiny", "is_executive")
     search_fields = ("name", "terms_of_reference")
-    filter_horizontal = ("members",)
+    filter_horizontal = ("members", "staff_directorates")
+
+
+class AppointmentPanelForm(forms.ModelForm):
+    """A seat on an appointment panel is checked against the relationship bars (001 §5.3.2.2,
+    002 §46): the paragraph is in the error."""
+
+    class Meta:
+        model = AppointmentPanel
+        fields = ("council", "name", "post", "purpose", "candidates", "members")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("council") or not data.get("post"):
+            return data
+        panel = AppointmentPanel(pk=self.instance.pk, council=data["council"], post=data["post"])
+        panel.name = data.get("name") or "the panel"
+        errors = bars.check_panel_seats(
+            panel, list(data.get("members") or []), candidates=list(data.get("candidates") or [])
+        )
+        if errors:
+            raise ValidationError({"members": errors})
+        return data
+
+
+@admin.register(AppointmentPanel)
+class AppointmentPanelAdmin(SimpleHistoryAdmin):
+    form = AppointmentPanelForm
+    list_display = ("name", "council", "post", "purpose")
+    list_filter = ("council", "purpose")
+    search_fields = ("name", "post__title")
+    autocomplete_fields = ("post",)
+    filter_horizontal = ("candidates", "members")
+
+
+class BarOverrideForm(forms.ModelForm):
+    class Meta:
+        model = BarOverride
+        fields = ("member", "act", "committee", "panel", "role_kind", "reason")
+
+    def clean(self):
+        data = super().clean()
+        override = BarOverride(
+            member=data.get("member"),
+            act=data.get("act") or "",
+            committee=data.get("committee"),
+            panel=data.get("panel"),
+            role_kind=data.get("role_kind") or "",
+            reason=data.get("reason") or "",
+        )
+        problems = bars.override_problems(override, self.actor)
+        if problems:
+            raise ValidationError(problems)
+        self.instance.source = override.source
+        return data
+
+
+@admin.register(BarOverride)
+class BarOverrideAdmin(SimpleHistoryAdmin):
+    """The Monitoring Officer lets a barred seat or role go ahead, with a recorded reason, where
+    the council file's bar allows it. Overrides are recorded, never edited."""
+
+    form = BarOverrideForm
+    list_display = ("member", "act", "source", "decided_by", "decided_at")
+    list_filter = ("council", "act")
+    readonly_fields = ("source", "decided_by", "decided_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        bars.bar_override_record(override=obj, actor=request.user, as_of=timezone.now())
 
 
 @admin.register(RoutingRule)

@@ -426,6 +426,17 @@ class Committee(models.Model):
     is_executive = models.BooleanField("executive (Cabinet)", default=False)
     terms_of_reference = models.TextField(blank=True)
     members = models.ManyToManyField(Member, blank=True, related_name="committees")
+    staff_directorates = models.ManyToManyField(
+        Directorate,
+        blank=True,
+        related_name="+",
+        help_text="Directorates whose staff this body is responsible for: a member with a "
+        "declared relationship with one of them may be barred from a seat (004 §3.3, 000 §10.5; "
+        "the council file's relationship bars).",
+    )
+    responsible_for_all_staff = models.BooleanField(
+        default=False, help_text="The body is responsible for every employee (e.g. appointments)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -436,6 +447,74 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PanelPurpose(models.TextChoices):
+    APPOINTMENT = "appointment", "Appointment"
+    DISMISSAL = "dismissal", "Dismissal or disciplinary action"
+
+
+class AppointmentPanel(models.Model):
+    """Members appointing to (or dismissing from) a post: a related member may not sit on it
+    (001 §5.3.2.2, 002 §46; the council file's relationship bars)."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="panels")
+    name = models.CharField(max_length=200)
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The post being filled, or whose holder's dismissal the panel decides.",
+    )
+    purpose = models.CharField(
+        max_length=20, choices=PanelPurpose.choices, default=PanelPurpose.APPOINTMENT
+    )
+    candidates = models.ManyToManyField(Person, blank=True, related_name="+")
+    members = models.ManyToManyField(Member, blank=True, related_name="panels")
+    history = HistoricalRecords(m2m_fields=[candidates, members])
+
+    class Meta:
+        ordering = ["council", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.post_id and self.council_id and self.post.council_id != self.council_id:
+            raise ValidationError({"post": "Must belong to the same council."})
+
+
+class BarAct(models.TextChoices):
+    COMMITTEE_MEMBERSHIP = "committee_membership", "A seat on a committee"
+    MEMBER_ROLE = "member_role", "A member role"
+    APPOINTMENT = "appointment", "A seat on an appointment panel"
+
+
+class BarOverride(models.Model):
+    """The Monitoring Officer lets a barred act go ahead, with a recorded reason, where the
+    council file's bar allows it (`override: true`). Kept with its history."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    act = models.CharField(max_length=30, choices=BarAct.choices)
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    panel = models.ForeignKey(
+        AppointmentPanel, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role_kind = models.CharField(max_length=30, choices=MemberRoleKind.choices, blank=True)
+    source = models.CharField(max_length=200, help_text="The paragraph of the bar overridden.")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_act_display()} ({self.source})"
 
 
 class RoutingRule(models.Model):
