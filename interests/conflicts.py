@@ -81,6 +81,34 @@ def relationship_warning(council) -> str:
     return str(protocol_settings.setting(council, "relationship_warning"))
 
 
+def tier(post: Post) -> int:
+    """How far down line management the post is: 1 for a post with no line manager (the head
+    of paid service), 2 for those reporting to it."""
+    depth, seen, current = 1, {post.pk}, post.line_manager
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        depth, current = depth + 1, current.line_manager
+    return depth
+
+
+def incompatible(council, *, member_side: Person, officer_side: Person, nature: str):
+    """The council file's `incompatible_relationship` if this declared relationship, between a
+    member and an officer, is one the protocol regards as incompatible with office (004 §3.4:
+    a member and a senior officer of second tier and above); else None."""
+    flag = protocol_settings.setting(council, "incompatible_relationship")
+    if not flag or nature not in flag["natures"]:
+        return None
+    council_ids = selectors.staff_councils(council=council)
+    if not Member.objects.filter(person=member_side, council=council).exists():
+        return None
+    posts = Post.objects.filter(holder=officer_side, council_id__in=council_ids).select_related(
+        "line_manager__line_manager__line_manager"
+    )
+    if any(tier(post) <= flag["tiers"] for post in posts):
+        return flag
+    return None
+
+
 # ---------------------------------------------------------------- the settings' checks
 
 

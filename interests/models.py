@@ -91,6 +91,12 @@ class Relationship(Case):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    flag = models.TextField(
+        blank=True,
+        help_text="Set when the protocol regards the relationship as incompatible with office "
+        "(004 §3.4): flagged to the Monitoring Officer.",
+    )
+    flag_source = models.CharField(max_length=60, blank=True)
     history = HistoricalRecords(
         excluded_fields=["notified_posts", "notified_members", "deciding_members"]
     )

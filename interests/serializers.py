@@ -68,6 +68,8 @@ class RelationshipSerializer(serializers.ModelSerializer):
             "received_on",
             "handled_by",
             "rule_source",
+            "flag",
+            "flag_source",
             "decision",
             "mitigations",
             "decided_by",

@@ -256,7 +256,10 @@ def relationship_declare(
         ctx=ctx,
         default_source="000 §10.4 (default: the Monitoring Officer)",
     )
+    flag = _incompatible(council, declarer, other_person, nature)
     relationship = Relationship(
+        flag=" ".join(str(flag["text"]).split()) if flag else "",
+        flag_source=str(flag["source"]) if flag else "",
         declarer=declarer,
         declared_as=declared_as,
         declarer_member=member,
@@ -271,7 +274,8 @@ def relationship_declare(
         rule_source=found.source,
     )
     _start_case(relationship, council=council, as_of=as_of, actor=declarer, reason="declared")
-    relationship.notified_posts.set(found.posts)
+    flagged_to = _monitoring_officers(council) if flag else []
+    relationship.notified_posts.set([*found.posts, *flagged_to])
     relationship.notified_members.set(found.members)
     relationship.deciding_members.set(found.handler_members)
     access_sync(relationship, as_of=as_of)
@@ -293,7 +297,44 @@ def relationship_declare(
         at=as_of,
         rung="declared",
     )
+    if flag:
+        _flag_to_monitoring_officer(relationship, flagged_to, as_of=as_of)
     return relationship
+
+
+def _incompatible(council: Council, declarer: Person, other_person: Person, nature: str):
+    from interests.conflicts import incompatible
+
+    return incompatible(
+        council, member_side=declarer, officer_side=other_person, nature=nature
+    ) or incompatible(council, member_side=other_person, officer_side=declarer, nature=nature)
+
+
+def _monitoring_officers(council: Council) -> list[Post]:
+    return list(Post.objects.filter(council=council, kind=PostKind.MONITORING_OFFICER))
+
+
+def _flag_to_monitoring_officer(relationship: Relationship, posts: list[Post], *, as_of) -> None:
+    """004 §3.4: beyond the §3.5 warning, the Monitoring Officer is told that the protocol
+    regards this relationship as incompatible with office."""
+    summary = f"Flagged to the Monitoring Officer: {relationship.flag} ({relationship.flag_source})"
+    event_record(case=relationship, at=as_of, actor=None, kind="flagged", summary=summary)
+    holders = [p.holder for p in posts if p.holder_id]
+    outbox_write(
+        key=f"relationship:{relationship.pk}:flagged",
+        council=relationship.council,
+        case=relationship,
+        subject=f"{relationship.reference}: a relationship the protocol regards as incompatible",
+        body=(
+            f"{relationship.declarer} has declared a "
+            f"{relationship.get_nature_display().lower()} relationship with "
+            f"{relationship.other_person}. Under the council's protocol "
+            f"({relationship.flag_source}) {relationship.flag}."
+        ),
+        recipients=holders,
+        at=as_of,
+        rung="flagged",
+    )
 
 
 @transaction.atomic
