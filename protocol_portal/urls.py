@@ -9,6 +9,7 @@ import access_requests.api  # noqa: F401
 import complaints.api  # noqa: F401
 import enquiries.api  # noqa: F401
 import interests.api  # noqa: F401
+import protocol_portal.org.api  # noqa: F401
 from protocol_portal.accounts import oidc
 from protocol_portal.accounts import views as accounts_views
 from protocol_portal.api import router

@@ -25,6 +25,7 @@ from protocol_portal.org.models import (
     MemberRoleKind,
 )
 from tests.interests.conftest import AS_OF
+from tests.interests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +334,41 @@ def test_the_member_role_admin_inline_names_the_paragraph(make_org):
     formset = formset_class(data=data, instance=member, prefix=prefix)
     assert not formset.is_valid()
     assert "004 §3.3" in " ".join(formset.non_form_errors())
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_the_api_refuses_a_barred_seat_or_role_with_the_paragraph(make_org):
+    from rest_framework.test import APIClient
+
+    org = make_org("004")
+    relate(org, "red_member", "officer_housing", Nature.PARTNER)
+    committee = housing_committee(org)
+    admin = PersonFactory(username="org-admin", is_staff=True, is_superuser=True)
+    client = APIClient()
+    client.force_authenticate(admin)
+    red, blue = org.person("red_member").username, org.person("blue_member").username
+    seat = {"council": org.council.slug, "committee": committee.slug}
+    barred = client.post("/api/v1/org/committee-seats/", {**seat, "member": red}, format="json")
+    assert barred.status_code == 400
+    assert "004 §3.3" in str(barred.json())
+    assert not committee.members.filter(person__username=red).exists()
+    allowed = client.post("/api/v1/org/committee-seats/", {**seat, "member": blue}, format="json")
+    assert allowed.status_code == 201
+    role = {
+        "council": org.council.slug,
+        "member": red,
+        "kind": "cabinet_member",
+        "directorates": ["housing"],
+    }
+    refused_role = client.post("/api/v1/org/member-roles/", role, format="json")
+    assert refused_role.status_code == 400
+    assert "004 §3.3" in str(refused_role.json())
+    unknown = client.post(
+        "/api/v1/org/committee-seats/", {**seat, "committee": "nope", "member": red}, format="json"
+    )
+    assert unknown.status_code == 400
+    # A member may not give themselves a seat.
+    client.force_authenticate(org.person("blue_member"))
+    assert client.post("/api/v1/org/panel-seats/", {}, format="json").status_code == 403
