@@ -158,6 +158,16 @@ def _validate_org(data: dict[str, Any], name: str, errors: list[str]) -> tuple[s
                 errors.append(f"{name}: post {post.get('slug')!r} {link} {post[link]!r} unknown")
     for what in ("wards", "groups", "committees"):
         _slugs(data.get(what), what[:-1], errors, name)
+    for item in data.get("committees") or []:
+        # The staff a body is responsible for, which the relationship bars read (004 §3.3).
+        staff = item.get("staff_directorates") or []
+        if not isinstance(staff, list) or set(map(str, staff)) - directorates:
+            errors.append(
+                f"{name}: committee {item.get('slug')!r} staff_directorates names unknown "
+                "directorates"
+            )
+        if not isinstance(item.get("all_staff", False), bool):
+            errors.append(f"{name}: committee {item.get('slug')!r} all_staff must be true or false")
     return {post.get("kind") for post in posts}, post_slugs
 
 
@@ -275,7 +285,7 @@ def _write_council(data: dict[str, Any], report: LoadReport) -> Council:
             {"name": item["name"], "is_administration": bool(item.get("administration"))},
         )
     for item in data.get("committees") or []:
-        _upsert(
+        committee = _upsert(
             report,
             Committee,
             {"council": council, "slug": item["slug"]},
@@ -284,8 +294,12 @@ def _write_council(data: dict[str, Any], report: LoadReport) -> Council:
                 "is_scrutiny": bool(item.get("scrutiny")),
                 "is_executive": bool(item.get("executive")),
                 "terms_of_reference": (item.get("terms_of_reference") or "").strip(),
+                "responsible_for_all_staff": bool(item.get("all_staff")),
             },
         )
+        staff = {directorates[slug].pk for slug in item.get("staff_directorates") or []}
+        if set(committee.staff_directorates.values_list("pk", flat=True)) != staff:
+            committee.staff_directorates.set(staff)
     for row in rule_rows(data):
         _upsert(
             report,

@@ -111,3 +111,16 @@ def test_every_council_file_carries_its_bars_with_their_paragraphs():
         bars = data["settings"]["relationship_bars"]["value"]
         assert [b["source"] for b in bars] == expected[path.stem], path.stem
         assert council_files.validate(data, path.name) == []
+
+
+def test_a_committee_in_a_council_file_names_the_staff_it_is_responsible_for():
+    path = council_files.COUNCILS_DIR / "hackney.yaml"
+    data = council_files.read(path)
+    cabinet = data["committees"][0]
+    cabinet["staff_directorates"] = [data["directorates"][0]["slug"]]
+    assert council_files.validate(data, path.name) == []
+    cabinet["staff_directorates"] = ["no-such-directorate"]
+    cabinet["all_staff"] = "yes"
+    errors = council_files.validate(data, path.name)
+    assert any("staff_directorates names unknown directorates" in e for e in errors), errors
+    assert any("all_staff must be true or false" in e for e in errors), errors
