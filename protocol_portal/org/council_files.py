@@ -68,10 +68,14 @@ class LoadReport:
 class Section:
     """A part of a council file that a case app owns (e.g. enquiries' `mailbox:`), registered in
     its AppConfig.ready so that this loader validates and writes it without importing the app.
-    `validate(value, data, name, errors)` appends messages; `write(council, value, report)`."""
+    `schema` is the section's JSON Schema (council_schema.py; without one anything passes the
+    schema); `validate(value, data, name, errors)` appends messages for what a schema cannot
+    say and runs once the schema passes; `write(council, value, report)`."""
 
     validate: Callable[[Any, dict[str, Any], str, list[str]], None]
     write: Callable[[Council, Any, LoadReport], None]
+    schema: dict[str, Any] | None = None
+    description: str = ""
 
 
 SECTIONS: dict[str, Section] = {}
@@ -191,8 +195,16 @@ def _validate_chasers(data: dict[str, Any], name: str, errors: list[str]) -> Non
 
 
 def validate(data: dict[str, Any], name: str) -> list[str]:
-    """Every problem with one council file, as messages naming the file and the item."""
-    errors: list[str] = []
+    """Every problem with one council file, as messages naming the file and the item.
+
+    The JSON Schema first (council_schema.py: fields, types, enums, required keys); only a file
+    of the right shape goes on to the cross-reference checks below (slugs that exist, routing
+    dead ends and cycles), which read it assuming that shape."""
+    from protocol_portal.org import council_schema
+
+    errors = council_schema.errors(data, council_schema.schema(), name)
+    if errors:
+        return errors
     council = data.get("council") or {}
     for key in ("slug", "name", "nation", "protocol"):
         if not council.get(key):
