@@ -500,6 +500,9 @@ def reference_markdown() -> str:
                     f"| `{name}` | {_type(value)} | {_cell(setting.get('description', ''))} |"
                 )
             continue
+        if not node or set(node) == {"description"}:
+            lines.append("No schema fragment yet: only its app's own checks apply.")
+            continue
         if not node.get("properties") and not (node.get("items") or {}).get("properties"):
             lines.append(f"Type: {_type(node)}.")
             continue
