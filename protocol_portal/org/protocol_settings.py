@@ -14,7 +14,9 @@ Each lives in the council file's `settings:` section with the paragraph it rests
         source: "default"
 
 A setting missing from the file takes the portal default below (its source is then
-"default"). Python keeps the engines; which way each goes is the council's.
+"default"). Python keeps the engines; which way each goes is the council's. A new setting gives
+its Spec a `schema` (the JSON Schema of its value; council_schema.py and SCHEMA.md use it) and
+a `check` for what a schema cannot say.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ type fails, every committed file passes, the admin refuses a setting the schema 
 
 import copy
 import json
+import warnings
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,9 +150,14 @@ def _ok(value, data):
 
 def test_settings_and_sections_lacking_a_schema_fragment_are_listed():
     """Not a failure yet: settings and sections added on other branches get their fragments
-    after the merge. This prints what is left to fill in."""
-    print("settings without a schema fragment:", council_schema.settings_without_schema())
-    print("sections without a schema fragment:", council_schema.sections_without_schema())
+    after the merge. Until then each is named in the test run's warnings summary."""
+    for what, missing in (
+        ("settings", council_schema.settings_without_schema()),
+        ("council-file sections", council_schema.sections_without_schema()),
+    ):
+        if missing:
+            warnings.warn(f"{what} without a schema fragment: {', '.join(missing)}", stacklevel=1)
+    assert "ward_notice" not in council_schema.settings_without_schema()
 
 
 @pytest.mark.django_db
