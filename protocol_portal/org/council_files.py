@@ -18,12 +18,10 @@ from django.db import models, transaction
 from protocol_portal.org import protocol_settings, routing
 from protocol_portal.org.models import (
     CalendarKind,
-    CaseType,
     ChaserRung,
     Committee,
     Council,
     Directorate,
-    Nation,
     PoliticalGroup,
     Post,
     PostKind,
@@ -68,10 +66,14 @@ class LoadReport:
 class Section:
     """A part of a council file that a case app owns (e.g. enquiries' `mailbox:`), registered in
     its AppConfig.ready so that this loader validates and writes it without importing the app.
-    `validate(value, data, name, errors)` appends messages; `write(council, value, report)`."""
+    `schema` is the section's JSON Schema (council_schema.py; without one anything passes the
+    schema); `validate(value, data, name, errors)` appends messages for what a schema cannot
+    say and runs once the schema passes; `write(council, value, report)`."""
 
     validate: Callable[[Any, dict[str, Any], str, list[str]], None]
     write: Callable[[Council, Any, LoadReport], None]
+    schema: dict[str, Any] | None = None
+    description: str = ""
 
 
 SECTIONS: dict[str, Section] = {}
@@ -147,10 +149,6 @@ def _validate_org(data: dict[str, Any], name: str, errors: list[str]) -> tuple[s
     posts = data.get("posts") or []
     post_slugs = _slugs(posts, "post", errors, name)
     for post in posts:
-        if post.get("kind") not in PostKind.values:
-            errors.append(
-                f"{name}: post {post.get('slug')!r} has unknown kind {post.get('kind')!r}"
-            )
         if post.get("directorate") and post["directorate"] not in directorates:
             errors.append(f"{name}: post {post.get('slug')!r} names unknown directorate")
         for link in ("line_manager", "deputy"):
@@ -171,50 +169,26 @@ def _validate_org(data: dict[str, Any], name: str, errors: list[str]) -> tuple[s
     return {post.get("kind") for post in posts}, post_slugs
 
 
-def _validate_limits(data: dict[str, Any], name: str, errors: list[str]) -> None:
-    for key, spec in (data.get("limits") or {}).items():
-        if key not in LIMIT_FIELDS and key != "complaint_ack_days":
-            errors.append(f"{name}: unknown limit {key!r}")
-        elif not isinstance(spec, dict) or not isinstance(spec.get("value"), int):
-            errors.append(f"{name}: limit {key!r} needs an integer value")
-        elif not spec.get("source"):
-            errors.append(f"{name}: limit {key!r} must cite its source")
-
-
 def _validate_chasers(data: dict[str, Any], name: str, errors: list[str]) -> None:
     for ladder in data.get("chasers") or []:
-        if ladder.get("case_type") not in CaseType.values:
-            errors.append(
-                f"{name}: chaser ladder for unknown case type {ladder.get('case_type')!r}"
-            )
-        offsets = [rung.get("offset_working_days") for rung in ladder.get("rungs") or []]
-        if any(not isinstance(o, int) for o in offsets):
-            errors.append(f"{name}: every rung needs an integer offset_working_days")
-        elif offsets != sorted(offsets) or len(set(offsets)) != len(offsets):
-            errors.append(f"{name}: {ladder.get('case_type')} rungs must be in increasing order")
-        for rung in ladder.get("rungs") or []:
-            unknown = set(rung.get("notify") or []) - NOTIFY_TOKENS
-            if unknown or not rung.get("notify"):
-                errors.append(f"{name}: rung {rung.get('key')!r} notify {sorted(unknown)} unknown")
-            if not rung.get("source"):
-                errors.append(f"{name}: rung {rung.get('key')!r} must cite its source")
+        offsets = [rung["offset_working_days"] for rung in ladder["rungs"]]
+        if offsets != sorted(offsets) or len(set(offsets)) != len(offsets):
+            errors.append(f"{name}: {ladder['case_type']} rungs must be in increasing order")
 
 
 def validate(data: dict[str, Any], name: str) -> list[str]:
-    """Every problem with one council file, as messages naming the file and the item."""
-    errors: list[str] = []
-    council = data.get("council") or {}
-    for key in ("slug", "name", "nation", "protocol"):
-        if not council.get(key):
-            errors.append(f"{name}: council.{key} is missing")
-    if council.get("nation") and council["nation"] not in Nation.values:
-        errors.append(f"{name}: unknown nation {council['nation']!r}")
+    """Every problem with one council file, as messages naming the file and the item.
+
+    The JSON Schema first (council_schema.py: fields, types, enums, required keys); only a file
+    of the right shape goes on to the cross-reference checks below (slugs that exist, routing
+    dead ends and cycles), which read it assuming that shape."""
+    from protocol_portal.org import council_schema
+
+    errors = council_schema.errors(data, council_schema.schema(), name)
+    if errors:
+        return errors
     post_kinds, post_slugs = _validate_org(data, name, errors)
-    _validate_limits(data, name, errors)
     rows = rule_rows(data)
-    for row in rows:
-        if row.case_type not in CaseType.values:
-            errors.append(f"{name}: {row.key}: unknown case type {row.case_type!r}")
     errors.extend(
         f"{name}: {message}" for message in routing.validate(rows, post_kinds, post_slugs)
     )

@@ -178,10 +178,14 @@ class Council(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        from protocol_portal.org import protocol_settings
+        # The council file's own schema for `settings:` (council_schema.py), then the checks a
+        # schema cannot make; the admin shows each message on the field, never a 500.
+        from protocol_portal.org import council_schema, protocol_settings
 
-        errors: list[str] = []
-        protocol_settings.validate(self.protocol_settings or {}, None, "settings", errors)
+        value = self.protocol_settings if self.protocol_settings is not None else {}
+        errors = council_schema.errors(value, council_schema.settings_schema(), "settings")
+        if not errors:
+            protocol_settings.validate(value, None, "settings", errors)
         if errors:
             raise ValidationError({"protocol_settings": errors})
 

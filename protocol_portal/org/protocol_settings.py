@@ -14,7 +14,9 @@ Each lives in the council file's `settings:` section with the paragraph it rests
         source: "default"
 
 A setting missing from the file takes the portal default below (its source is then
-"default"). Python keeps the engines; which way each goes is the council's.
+"default"). Python keeps the engines; which way each goes is the council's. A new setting gives
+its Spec a `schema` (the JSON Schema of its value; council_schema.py and SCHEMA.md use it) and
+a `check` for what a schema cannot say.
 """
 
 from __future__ import annotations
@@ -30,9 +32,15 @@ ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "
 
 @dataclass(frozen=True)
 class Spec:
+    """One setting: its portal default, its help (the schema's description), a check of what a
+    schema cannot say (names of posts and rules elsewhere in the file), and the JSON Schema of
+    its `value` (protocol_portal/org/council_schema.py wraps it in the {value, source, reading}
+    envelope; without one any value passes the schema and only `check` applies)."""
+
     default: Any
     help: str
     check: Callable[[Any, dict[str, Any]], str | None]
+    schema: dict[str, Any] | None = None
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], str | None]:
@@ -75,6 +83,8 @@ def _officer_for(value: Any, data: dict[str, Any]) -> str | None:
     return None
 
 
+RULE_KEYS_SCHEMA = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+
 SPECS: dict[str, Spec] = {
     "ward_notice": Spec(
         default="none",
@@ -82,11 +92,19 @@ SPECS: dict[str, Spec] = {
         "members are not told), unnamed (told there is an enquiry about their ward and its "
         "service area, not who raised it), named (told who raised it).",
         check=_choice(WARD_NOTICE_CHOICES),
+        schema={"enum": list(WARD_NOTICE_CHOICES)},
     ),
     "enquiry_precedence": Spec(
         default=list(ENQUIRY_FLAGS),
         help="Which enquiry flag decides the route when several are set, first wins.",
         check=_precedence,
+        schema={
+            "type": "array",
+            "items": {"enum": list(ENQUIRY_FLAGS)},
+            "uniqueItems": True,
+            "minItems": len(ENQUIRY_FLAGS),
+            "maxItems": len(ENQUIRY_FLAGS),
+        },
     ),
     "clock_day_one": Spec(
         default="next_working_day",
@@ -95,6 +113,7 @@ SPECS: dict[str, Spec] = {
         "received on a non-working day (receipt_day). The FOI clock is set by statute "
         "(FOIA s.10(1)): always next_working_day.",
         check=_choice(CLOCK_DAY_ONE_CHOICES),
+        schema={"enum": list(CLOCK_DAY_ONE_CHOICES)},
     ),
     "confidentiality": Spec(
         default="requester_permits_copies",
@@ -102,6 +121,7 @@ SPECS: dict[str, Spec] = {
         "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
         "cited wherever the portal explains why a case is kept to them.",
         check=_choice(("requester_permits_copies",)),
+        schema={"enum": ["requester_permits_copies"]},
     ),
     "subject_responds_first": Spec(
         default=[],
@@ -109,12 +129,14 @@ SPECS: dict[str, Spec] = {
         "written response (003 §69: the chief executive) before the next stage; elsewhere the "
         "person complained about never handles the complaint.",
         check=_rule_keys,
+        schema=RULE_KEYS_SCHEMA,
     ),
     "next_stage_when_upheld": Spec(
         default=[],
         help="Complaint rules whose next stage follows when the complaint is upheld (003 §66: "
         "upheld → the chief executive), not when the complainant is dissatisfied.",
         check=_rule_keys,
+        schema=RULE_KEYS_SCHEMA,
     ),
     "officer_for": Spec(
         default={},
@@ -122,6 +144,7 @@ SPECS: dict[str, Spec] = {
         "service-area slugs (of an enquiry or a need-to-know request) or case types (foi, "
         "access_request, enquiry); values are post slugs.",
         check=_officer_for,
+        schema={"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
     ),
 }
 
