@@ -265,7 +265,7 @@ def request_plan(*, council: Council, member: Member, ask: Ask, today: date) -> 
     _check_ask(council, ask)
     found = request_conflicts(member=member, ask=ask)
     facts = request_facts(member=member, ask=ask, has_interest=bool(found))
-    result = presumptions.presume(facts, presumptions.rulebook_for(council.protocol))
+    result = presumptions.presume(facts, presumptions.rulebook_for(council))
     route = _route(council, CONCERNING[result.presumption], "first")
     handler, advisers, consultees = route_posts(
         council=council,

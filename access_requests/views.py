@@ -148,7 +148,7 @@ def request_create(request):
 @login_required
 def request_detail(request, pk: int):
     item, lens = pages.case(request, pk)
-    book = presumptions.rulebook_for(item.council.protocol)
+    book = presumptions.rulebook_for(item.council)
     decisions = selectors.decisions_for(request=item)
     releases = selectors.releases_for(request=item)
     can = {
@@ -196,7 +196,7 @@ def _releasable(item: AccessRequest) -> bool:
 
 
 def _decide_form(item: AccessRequest) -> dict:
-    book = presumptions.rulebook_for(item.council.protocol)
+    book = presumptions.rulebook_for(item.council)
     disputed = item.status == Status.DISPUTED
     return {
         "initial": {"grounds": ["own_interest"]} if item.interest_flags else {},

@@ -69,7 +69,7 @@ def access_request_decide(
     grounds = list(dict.fromkeys(grounds or []))
     errors = _decision_errors(request, outcome, grounds, reasons)
     disputed = request.status == Status.DISPUTED
-    book = presumptions.rulebook_for(request.council.protocol)
+    book = presumptions.rulebook_for(request.council)
     if disputed:
         errors.update(_dispute_errors(book, consulted, referred_to_body, request))
     if errors:
@@ -100,7 +100,7 @@ def access_request_decide(
         stage=request.stage,
         outcome=outcome,
         grounds=grounds,
-        ground_sources=[presumptions.ground_source(g, request.council.protocol) for g in grounds],
+        ground_sources=[presumptions.ground_source(g, request.council) for g in grounds],
         reasons=reasons.strip(),
         decided_by=actor,
         decided_as=request.handler_title,

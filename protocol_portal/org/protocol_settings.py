@@ -126,6 +126,12 @@ SPECS: dict[str, Spec] = {
 }
 
 
+def spec_register(key: str, spec: Spec) -> None:
+    """A case app adds a setting of its own (in its AppConfig.ready), as it registers a
+    council-file section: the kernel validates and stores it without naming the app."""
+    SPECS[key] = spec
+
+
 def validate(value: Any, data: dict[str, Any] | None, name: str, errors: list[str]) -> None:
     """Append a message for each problem with a council file's `settings:` section."""
     if not isinstance(value, dict):

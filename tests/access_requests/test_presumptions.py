@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from access_requests.presumptions import RULEBOOKS, Facts, presume, rulebook_for
+from access_requests.presumptions import DEFAULT_BOOK, Facts, presume
 from access_requests.states import Part, Presumption, Purpose
+from tests.access_requests.helpers import book as rulebook_for
+from tests.access_requests.helpers import council_of
 
 S, P, J, N = (
     Presumption.STATUTORY,
@@ -134,7 +136,11 @@ def test_presumption(protocol, name, expected):
 
 
 def test_every_protocol_has_a_rulebook():
-    assert sorted(RULEBOOKS) == ["000", "001", "002", "003", "004"]
+    """Each protocol's rulebook is council data: a council file following it carries one."""
+    for protocol in ("000", "001", "002", "003", "004"):
+        settings = council_of(protocol).protocol_settings
+        assert "need_to_know_rulebook" in settings, protocol
+        assert rulebook_for(protocol) != DEFAULT_BOOK
 
 
 def test_an_unknown_protocol_falls_back_to_the_general_principles():
