@@ -11,12 +11,17 @@ class AccessRequestsConfig(AppConfig):
         from access_requests.home import access_requests_panel, member_panel
         from access_requests.selectors import decision_rows
         from access_requests.services import access_request_on_rung, foi_on_rung
+        from access_requests.services.foi import on_treated_as_foi
         from access_requests.states import Outcome
         from protocol_portal.casework.determinations import DeterminationSource
+        from protocol_portal.casework.handoffs import treated_as_foi
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.models import CaseType
         from protocol_portal.org.protocol_settings import Spec, spec_register
+
+        # A case of another type found to be an FOI request becomes one here (003 §59).
+        treated_as_foi.connect(on_treated_as_foi, dispatch_uid="access_requests.foi_from_case")
 
         # The need-to-know rulebook and refusal grounds are council data (`settings:` in the
         # council file, Council.protocol_settings in the admin); presumptions.py is the engine.

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from access_requests import services
 from access_requests.models import AccessRequest
 from access_requests.selectors import Ask
-from access_requests.states import Ground, Outcome, Part, Purpose
+from access_requests.states import Ground, Outcome, Part, Purpose, Status
 from protocol_portal.org.demo import DemoReport
 from protocol_portal.org.models import Committee, Council, Directorate, Member, MemberRoleKind
 
@@ -176,6 +176,10 @@ def _make(council: Council, member: Member, fate: str, ask: Ask, report: DemoRep
     )
     for hour, (days, step) in enumerate(steps, start=11):
         request.refresh_from_db()
+        if request.status == Status.FOI and step != "answer_foi":
+            break  # FOI from the start under the council's rules (003 §60)
+        if step == "dispute" and request.status != Status.REFUSED:
+            break  # the refusal went on without a dispute (000 §7.2b)
         _steps(request)[step](report.ago(days, hour=hour))
 
 

@@ -36,6 +36,8 @@ class Facts:
     contract_information: bool = False
     property_transaction: bool = False
     other_group_papers: bool = False
+    # A written report officers gave to a political group (003 §34: open to the other parties).
+    report_to_group: bool = False
     personal_records: bool = False
     # Draft documents of emerging council policy or draft committee reports (000 §7.13).
     draft_policy_papers: bool = False
@@ -66,6 +68,18 @@ class Rulebook:
     administration_drafts: str | None = None
     dispute_practice: str = ""  # "consult" (CE with the Leader or Chair) | "refer" (to the body)
     dispute_source: str = ""
+    # 003 §53: personal records must be justified, not refused outright (default: no right).
+    personal_records_presumption: str = Presumption.NO_RIGHT
+    # 004 §12.3: Part II papers of a body the member is not on are never open (no right).
+    not_on_body_presumption: str = Presumption.MUST_JUSTIFY
+    # 000 §7.7: a member with an interest has only a private individual's access.
+    interest_private_access: bool = False
+    # 003 §34: a written report given to a group is open to members of other parties.
+    group_reports_open: str | None = None
+    # 000 §7.2b: a first-stage refusal (or doubt) goes to the next stage automatically.
+    refusal_referred: str | None = None
+    # 003 §60: a request unrelated to a meeting, or not from the ward member, is FOI.
+    foi_unless_meeting_or_ward: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +87,8 @@ class Result:
     presumption: str
     source: str
     reason: str
+    # The request is treated under FOI from the start, and the member told (003 §60).
+    foi: bool = False
 
     @property
     def presumed(self) -> bool:
@@ -114,9 +130,16 @@ REQUIRED = (
     "foi",
 )
 DISPUTE_PRACTICES = ("", "consult", "refer")
+# Paragraphs a council may cite to switch a rule on (null or absent: off).
+SWITCHES = ("group_reports_open", "refusal_referred", "foi_unless_meeting_or_ward")
+# A presumption a council may change, and the kinds it may choose.
+KINDS = {
+    "personal_records_presumption": (Presumption.NO_RIGHT, Presumption.MUST_JUSTIFY),
+    "not_on_body_presumption": (Presumption.MUST_JUSTIFY, Presumption.NO_RIGHT),
+}
 RULEBOOK_KEYS = frozenset(
-    {*OPTIONAL, *REQUIRED, "own_body_part_two", "administration_drafts", "general_presumed"}
-    | {"dispute"}
+    {*OPTIONAL, *REQUIRED, *SWITCHES, *KINDS, "own_body_part_two", "administration_drafts"}
+    | {"general_presumed", "interest_private_access", "dispute"}
 )
 
 
@@ -148,35 +171,45 @@ def rulebook_from(value: Any, protocol: str = "") -> Rulebook:
         fields["own_body_part_two"] = None
     fields["administration_drafts"] = value.get("administration_drafts") or None
     fields["general_presumed"] = bool(value.get("general_presumed", False))
+    fields["interest_private_access"] = bool(value.get("interest_private_access", False))
+    for key in SWITCHES:
+        fields[key] = value.get(key) or None
+    for key, kinds in KINDS.items():
+        fields[key] = value.get(key) or kinds[0]
     dispute = value.get("dispute") or {}
     fields["dispute_practice"] = str(dispute.get("practice") or "")
     fields["dispute_source"] = str(dispute.get("source") or "")
     return Rulebook(**fields)
 
 
-def check_rulebook(value: Any, data: dict[str, Any]) -> str | None:
-    """What is wrong with a `need_to_know_rulebook` value, or None (council file and admin)."""
-    if not isinstance(value, dict):
-        return "must map each presumption to the paragraph it rests on"
-    unknown = sorted(set(value) - RULEBOOK_KEYS)
-    if unknown:
-        return f"has unknown keys {unknown}"
+def _cites(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_paragraphs(value: dict[str, Any]) -> str | None:
     for key in REQUIRED:
-        if key in value and not (isinstance(value[key], str) and value[key].strip()):
+        if key in value and not _cites(value[key]):
             return f"{key} must cite a paragraph"
-    for key in (*OPTIONAL, "administration_drafts"):
-        if value.get(key) is not None and not (isinstance(value[key], str) and value[key].strip()):
+    for key in (*OPTIONAL, *SWITCHES, "administration_drafts"):
+        if value.get(key) is not None and not _cites(value[key]):
             return f"{key} must cite a paragraph, or be null where the protocol has no such rule"
+    return None
+
+
+def _check_choices(value: dict[str, Any]) -> str | None:
     own = value.get("own_body_part_two")
     if own is not None and not (
         isinstance(own, dict)
         and own.get("presumption") in (Presumption.STATUTORY, Presumption.PRIMA_FACIE)
-        and isinstance(own.get("source"), str)
-        and own["source"].strip()
+        and _cites(own.get("source"))
     ):
         return "own_body_part_two needs a presumption (statutory_right or prima_facie) and a source"
-    if not isinstance(value.get("general_presumed", False), bool):
-        return "general_presumed must be true or false"
+    for key in ("general_presumed", "interest_private_access"):
+        if not isinstance(value.get(key, False), bool):
+            return f"{key} must be true or false"
+    for key, kinds in KINDS.items():
+        if key in value and value[key] not in kinds:
+            return f"{key} must be one of {', '.join(kinds)}"
     dispute = value.get("dispute")
     if dispute is not None and not (
         isinstance(dispute, dict)
@@ -186,6 +219,16 @@ def check_rulebook(value: Any, data: dict[str, Any]) -> str | None:
     ):
         return "dispute needs a practice (consult or refer) and a source"
     return None
+
+
+def check_rulebook(value: Any, data: dict[str, Any]) -> str | None:
+    """What is wrong with a `need_to_know_rulebook` value, or None (council file and admin)."""
+    if not isinstance(value, dict):
+        return "must map each presumption to the paragraph it rests on"
+    unknown = sorted(set(value) - RULEBOOK_KEYS)
+    if unknown:
+        return f"has unknown keys {unknown}"
+    return _check_paragraphs(value) or _check_choices(value)
 
 
 def check_grounds(value: Any, data: dict[str, Any]) -> str | None:
@@ -229,6 +272,17 @@ def _result(presumption: str, source: str, reason: str) -> Result:
     return Result(presumption, source, reason)
 
 
+def _open_report(facts: Facts, book: Rulebook) -> Result | None:
+    if facts.report_to_group and book.group_reports_open:
+        return _result(
+            Presumption.PRIMA_FACIE,
+            book.group_reports_open,
+            "A written report officers supplied to a political group must be accessible to "
+            "members of other parties.",
+        )
+    return None
+
+
 def _no_right(facts: Facts, book: Rulebook) -> Result | None:
     if facts.other_group_papers:
         return _result(
@@ -237,7 +291,7 @@ def _no_right(facts: Facts, book: Rulebook) -> Result | None:
             "By convention a member of one political group has no need to know another "
             "group's internal papers.",
         )
-    if facts.personal_records:
+    if facts.personal_records and book.personal_records_presumption == Presumption.NO_RIGHT:
         return _result(
             Presumption.NO_RIGHT,
             book.personal_records,
@@ -296,11 +350,14 @@ def _sensitive(facts: Facts, book: Rulebook) -> Result | None:
         )
         if flag
     ]
+    if facts.personal_records and book.personal_records_presumption == Presumption.MUST_JUSTIFY:
+        what.append("the personal records of an individual")
     if not what:
         return None
+    source = book.personal_records if what == ["the personal records of an individual"] else None
     return _result(
         Presumption.MUST_JUSTIFY,
-        book.sensitive,
+        source or book.sensitive,
         f"It includes {' and '.join(what)}: justify the need to know in specific terms, "
         "in writing.",
     )
@@ -338,17 +395,28 @@ def presume(facts: Facts, book: Rulebook) -> Result:
     member's own interest in the matter never leaves a request presumed (000 §7.7, 002 §81).
     """
     result = (
-        _no_right(facts, book)
+        _open_report(facts, book)
+        or _no_right(facts, book)
         or _meeting(facts, book)
         or _sensitive(facts, book)
         or _role(facts, book)
     )
     if result is None and facts.for_meeting and facts.part == Part.PART_2:
-        result = _result(
-            Presumption.MUST_JUSTIFY,
-            book.not_on_body,
-            "These are Part II papers of a body you do not sit on: show your need to know "
-            "in writing, or ask under the Freedom of Information Act.",
+        result = (
+            _result(
+                Presumption.NO_RIGHT,
+                book.not_on_body,
+                "These are Part II (confidential or exempt) papers of a body you do not sit "
+                "on: a member who is not on the body may see its documents only if they hold "
+                "no confidential or exempt information.",
+            )
+            if book.not_on_body_presumption == Presumption.NO_RIGHT
+            else _result(
+                Presumption.MUST_JUSTIFY,
+                book.not_on_body,
+                "These are Part II papers of a body you do not sit on: show your need to know "
+                "in writing, or ask under the Freedom of Information Act.",
+            )
         )
     if result is None:
         result = (
@@ -364,6 +432,33 @@ def presume(facts: Facts, book: Rulebook) -> Result:
                 "Show the officer deciding that you need this to perform your duties as a member.",
             )
         )
+    if book.foi_unless_meeting_or_ward and not (
+        (facts.report_to_group and book.group_reports_open)
+        or facts.for_meeting
+        or (facts.purpose == Purpose.WARD and facts.ward_is_members)
+        or (facts.purpose == Purpose.PORTFOLIO and facts.portfolio_covers)
+    ):
+        # 003 §60, read with §53 (the council file records the reading): documents unrelated
+        # to any meeting, asked for by a member who is not the ward member (nor the portfolio
+        # holder whose need §53 presumes), are FOI from the start.
+        return Result(
+            result.presumption,
+            book.foi_unless_meeting_or_ward,
+            "It is not about a council meeting, and you are not asking as the ward member, "
+            "so it is treated as a Freedom of Information request: you will have a response "
+            "within 20 working days.",
+            foi=True,
+        )
+    if facts.has_interest and book.interest_private_access:
+        if result.presumption != Presumption.STATUTORY:
+            return _result(
+                Presumption.NO_RIGHT,
+                f"{book.interest}; {result.source}",
+                "You appear to have a financial or personal interest in the matter, so you have "
+                "only the access a private individual has: public papers, or a request under "
+                "the Freedom of Information Act, made in your private capacity.",
+            )
+        return result
     if facts.has_interest and result.presumed:
         result = _result(
             Presumption.MUST_JUSTIFY,

@@ -332,5 +332,5 @@ def test_interest_never_leaves_a_request_presumed():
     book = h.book("000")
     facts = presumptions.Facts(purpose=Purpose.WARD, ward_is_members=True, has_interest=True)
     result = presumptions.presume(facts, book)
-    assert result.presumption == "must_justify"
+    assert not result.presumed  # no right at all, since 000 §7.7 (test_protocol_fidelity)
     assert result.source.startswith("000 §7.7")
