@@ -53,6 +53,7 @@ def _ask(data: dict) -> Ask:
         contract_information=data["contract_information"],
         property_transaction=data["property_transaction"],
         other_group_papers=data["other_group_papers"],
+        report_to_group=data["report_to_group"],
         personal_records=data["personal_records"],
         draft_policy_papers=data["draft_policy_papers"],
     )
@@ -65,6 +66,7 @@ def _plan_data(plan) -> dict:
         "source": plan.result.source,
         "reason": plan.result.reason,
         "presumed": plan.presumed,
+        "foi": plan.result.foi,
         "concerning": plan.concerning,
         "rule_key": plan.route.rule_key,
         "rule_source": plan.route.source,
@@ -158,7 +160,8 @@ class AccessRequestViewSet(
         takes=s.ReasonsSerializer,
         answers=s.AccessRequestSerializer,
         errors=ERRORS,
-        doc="The holder doubts a presumed need to know: refer it to the determiner.",
+        doc="The holder doubts a presumed need to know (or, where the rules say so, any "
+        "request: 000 §7.2b): refer it to the determiner.",
     )
     dispute = case_action(
         services.access_request_dispute,
@@ -227,7 +230,7 @@ class AccessRequestViewSet(
 
 
 class FoiRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """FOI requests opened from need-to-know requests: yours, or your posts'."""
+    """FOI requests (opened from need-to-know requests or enquiries): yours, or your posts'."""
 
     serializer_class = s.FoiRequestSerializer
     queryset = FoiRequest.objects.none()

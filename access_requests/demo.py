@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from access_requests import services
 from access_requests.models import AccessRequest
 from access_requests.selectors import Ask
-from access_requests.states import Ground, Outcome, Part, Purpose
+from access_requests.states import Ground, Outcome, Part, Purpose, Status
 from protocol_portal.org.demo import DemoReport
 from protocol_portal.org.models import Committee, Council, Directorate, Member, MemberRoleKind
 
@@ -48,10 +48,12 @@ def _asks(council: Council, member: Member) -> dict[str, Ask]:
         part=Part.PART_1 if own else "",
         within_terms_of_reference=own is not None,
     )
+    # Asked as the ward member, so FOI does not take it from the start (003 §60).
     justify = Ask(
         what="The repairs contract with its prices",
         directorate=first,
-        purpose=Purpose.OTHER,
+        purpose=Purpose.WARD,
+        matter_ward=member.ward,
         justification="Residents report repairs are late; I need the terms to press for them.",
         contract_information=True,
     )
@@ -71,7 +73,7 @@ def _asks(council: Council, member: Member) -> dict[str, Ask]:
             directorate=first,
             purpose=Purpose.WARD,
             justification="A resident asked me to look into it.",
-            matter_ward=other_ward,
+            matter_ward=member.ward or other_ward,
             third_party_personal_data=True,
         ),
         "foi": Ask(
@@ -116,6 +118,20 @@ def _steps(request: AccessRequest) -> dict[str, Callable]:
     requester = request.requester_person
 
     def decide(outcome, as_of):
+        services.access_request_decide(
+            request=request,
+            actor=request.owner_post.holder,
+            outcome=outcome,
+            grounds=[Ground.FISHING] if outcome == Outcome.REFUSED else [],
+            reasons="No link to your duties as a member has been shown."
+            if outcome == Outcome.REFUSED
+            else "You need the report to take part in the committee's decision.",
+            as_of=as_of,
+        )
+        request.refresh_from_db()
+        if request.status != Status.REFERRED:
+            return
+        # A first refusal referred on for determination (000 §7.2b): the determiner decides.
         services.access_request_decide(
             request=request,
             actor=request.owner_post.holder,
@@ -176,6 +192,10 @@ def _make(council: Council, member: Member, fate: str, ask: Ask, report: DemoRep
     )
     for hour, (days, step) in enumerate(steps, start=11):
         request.refresh_from_db()
+        if request.status == Status.FOI and step != "answer_foi":
+            break  # FOI from the start under the council's rules (003 §60)
+        if step == "dispute" and (request.dispute_final or not request.next_stage):
+            break  # the refusal was determined without a dispute (000 §7.2b)
         _steps(request)[step](report.ago(days, hour=hour))
 
 

@@ -16,6 +16,7 @@ CONTAINS = [
     ("contract_information", "Information about a contract"),
     ("property_transaction", "Information about a property transaction"),
     ("other_group_papers", "Papers of a political group"),
+    ("report_to_group", "A written report officers gave to a political group"),
     ("personal_records", "Someone's personal records"),
     ("draft_policy_papers", "A draft policy document or a draft committee report"),
 ]

@@ -60,6 +60,10 @@ class AccessRequest(Case, Received):
     contract_information = models.BooleanField(default=False)
     property_transaction = models.BooleanField(default=False)
     other_group_papers = models.BooleanField(default=False)
+    report_to_group = models.BooleanField(
+        default=False,
+        help_text="A written report officers supplied to a political group (003 §34).",
+    )
     personal_records = models.BooleanField(default=False)
     draft_policy_papers = models.BooleanField(
         default=False, help_text="Draft policy or a draft committee report (000 §7.13)."
@@ -235,6 +239,12 @@ class FoiRequest(Case):
     rule_source = models.CharField(max_length=120)
     handler_title = models.CharField(max_length=200)
     why = models.TextField(help_text="Why it is handled under FOI: what the member was told.")
+    opened_from = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The reference of the case it came from, when not a need-to-know request "
+        "(an enquiry referred to FOI, 003 §59).",
+    )
     response = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

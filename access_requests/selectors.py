@@ -57,6 +57,7 @@ class Ask:
     contract_information: bool = False
     property_transaction: bool = False
     other_group_papers: bool = False
+    report_to_group: bool = False
     personal_records: bool = False
     draft_policy_papers: bool = False
 
@@ -167,6 +168,7 @@ def request_facts(*, member: Member, ask: Ask, has_interest: bool) -> presumptio
         contract_information=ask.contract_information,
         property_transaction=ask.property_transaction,
         other_group_papers=ask.other_group_papers,
+        report_to_group=ask.report_to_group,
         personal_records=ask.personal_records,
         draft_policy_papers=ask.draft_policy_papers,
         member_in_administration=bool(member.group_id and member.group.is_administration),
@@ -265,7 +267,7 @@ def request_plan(*, council: Council, member: Member, ask: Ask, today: date) -> 
     _check_ask(council, ask)
     found = request_conflicts(member=member, ask=ask)
     facts = request_facts(member=member, ask=ask, has_interest=bool(found))
-    result = presumptions.presume(facts, presumptions.rulebook_for(council.protocol))
+    result = presumptions.presume(facts, presumptions.rulebook_for(council))
     route = _route(council, CONCERNING[result.presumption], "first")
     handler, advisers, consultees = route_posts(
         council=council,

@@ -113,6 +113,7 @@ class AccessRequestSerializer(AccessRequestListSerializer):
             "contract_information",
             "property_transaction",
             "other_group_papers",
+            "report_to_group",
             "personal_records",
             "draft_policy_papers",
             "presumption_reason",
@@ -156,6 +157,7 @@ class AskSerializer(LoggedForFields):
     contract_information = serializers.BooleanField(required=False, default=False)
     property_transaction = serializers.BooleanField(required=False, default=False)
     other_group_papers = serializers.BooleanField(required=False, default=False)
+    report_to_group = serializers.BooleanField(required=False, default=False)
     personal_records = serializers.BooleanField(required=False, default=False)
     draft_policy_papers = serializers.BooleanField(
         required=False,
@@ -194,6 +196,7 @@ class PreviewSerializer(serializers.Serializer):
     source = serializers.CharField()
     reason = serializers.CharField()
     presumed = serializers.BooleanField()
+    foi = serializers.BooleanField(help_text="Treated as an FOI request from the start (003 §60).")
     concerning = serializers.CharField()
     rule_key = serializers.CharField()
     rule_source = serializers.CharField()
@@ -246,6 +249,7 @@ class FoiRequestSerializer(CaseReadSerializer):
             "reference",
             "council",
             "access_request",
+            "opened_from",
             "what",
             "status",
             "handler_title",

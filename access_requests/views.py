@@ -148,13 +148,15 @@ def request_create(request):
 @login_required
 def request_detail(request, pk: int):
     item, lens = pages.case(request, pk)
-    book = presumptions.rulebook_for(item.council.protocol)
+    book = presumptions.rulebook_for(item.council)
     decisions = selectors.decisions_for(request=item)
     releases = selectors.releases_for(request=item)
     can = {
+        # A presumed need in doubt is referred (002 §79–80); where the council's rules say a
+        # Director's doubt goes to the Monitoring Officer (000 §7.2b), any request is.
         "refer": lens.decide
         and item.status == Status.SUBMITTED
-        and item.is_presumed
+        and (item.is_presumed or bool(book.refusal_referred))
         and bool(item.next_stage),
         "dispute": lens.respond and _disputable(item),
         "foi": (lens.respond or lens.decide)
@@ -196,7 +198,7 @@ def _releasable(item: AccessRequest) -> bool:
 
 
 def _decide_form(item: AccessRequest) -> dict:
-    book = presumptions.rulebook_for(item.council.protocol)
+    book = presumptions.rulebook_for(item.council)
     disputed = item.status == Status.DISPUTED
     return {
         "initial": {"grounds": ["own_interest"]} if item.interest_flags else {},

@@ -83,6 +83,7 @@ def access_request_submit(
         contract_information=ask.contract_information,
         property_transaction=ask.property_transaction,
         other_group_papers=ask.other_group_papers,
+        report_to_group=ask.report_to_group,
         personal_records=ask.personal_records,
         draft_policy_papers=ask.draft_policy_papers,
         presumption=plan.result.presumption,
@@ -174,6 +175,15 @@ def access_request_submit(
             actor=requester,
             reason="The member asked for the request to be handled under the Freedom of "
             "Information Act.",
+            as_of=as_of,
+        )
+    elif plan.result.foi:
+        # The council's rules make it FOI from the start, and the member is told of the 20
+        # working days (003 §60).
+        _to_foi(
+            request,
+            actor=actor,
+            reason=f"{plan.result.reason} ({plan.result.source})",
             as_of=as_of,
         )
     return request

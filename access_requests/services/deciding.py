@@ -69,7 +69,7 @@ def access_request_decide(
     grounds = list(dict.fromkeys(grounds or []))
     errors = _decision_errors(request, outcome, grounds, reasons)
     disputed = request.status == Status.DISPUTED
-    book = presumptions.rulebook_for(request.council.protocol)
+    book = presumptions.rulebook_for(request.council)
     if disputed:
         errors.update(_dispute_errors(book, consulted, referred_to_body, request))
     if errors:
@@ -93,6 +93,8 @@ def access_request_decide(
             }
         )
     target = Status.REFUSED if outcome == Outcome.REFUSED else Status.GRANTED
+    if target == Status.REFUSED and _refers_refusal(request, book):
+        return _refuse_and_refer(request, book, grounds, reasons, actor=actor, as_of=as_of)
     plumbing.move(request, target, table=TRANSITIONS)
     final = disputed or not request.next_stage
     decision = Decision(
@@ -100,7 +102,7 @@ def access_request_decide(
         stage=request.stage,
         outcome=outcome,
         grounds=grounds,
-        ground_sources=[presumptions.ground_source(g, request.council.protocol) for g in grounds],
+        ground_sources=[presumptions.ground_source(g, request.council) for g in grounds],
         reasons=reasons.strip(),
         decided_by=actor,
         decided_as=request.handler_title,
@@ -158,6 +160,62 @@ def access_request_decide(
     return decision
 
 
+def _refers_refusal(request: AccessRequest, book) -> bool:
+    """000 §7.2b: "If access is denied ... the matter must be referred to the Monitoring Officer
+    for determination" — a first refusal goes on to the next stage without waiting for the
+    member to dispute it, unless the next stage's handler is the one refusing."""
+    if not (book.refusal_referred and request.status == Status.SUBMITTED and request.next_stage):
+        return False
+    route = selectors.stage_route(request=request, stage=request.next_stage)
+    handler, _, _ = selectors.route_posts(
+        council=request.council,
+        route=route,
+        directorate=request.directorate,
+        exclude=frozenset({request.requester_person_id}),
+    )
+    return handler.pk != request.owner_post_id
+
+
+def _refuse_and_refer(request, book, grounds, reasons, *, actor, as_of) -> Decision:
+    decision = Decision(
+        request=request,
+        stage=request.stage,
+        outcome=Outcome.REFUSED,
+        grounds=grounds,
+        ground_sources=[presumptions.ground_source(g, request.council) for g in grounds],
+        reasons=reasons.strip(),
+        decided_by=actor,
+        decided_as=request.handler_title,
+        decided_at=as_of,
+        source=book.refusal_referred,
+        is_dispute=False,
+        is_final=False,
+    )
+    decision._history_user = actor
+    decision.save()
+    refused_by = request.handler_title
+    plumbing.move(request, Status.REFERRED, table=TRANSITIONS)
+    request.status = Status.REFERRED
+    _reroute(request, request.next_stage, actor=actor, as_of=as_of)
+    plumbing.save(request, actor=actor, reason="refused and referred for determination")
+    summary = (
+        f"Refused by the {refused_by} and referred to the {request.handler_title} for "
+        f"determination ({book.refusal_referred}); decision due {request.due_on:%-d %B %Y}"
+    )
+    plumbing.event(
+        request, actor=actor, as_of=as_of, kind="referred", summary=summary, detail=reasons
+    )
+    plumbing.tell(
+        request,
+        key=f"referred:{request.clock_cycle}",
+        subject=f"a need-to-know request referred to you, due {request.due_on:%-d %B %Y}",
+        body=f"{request.what}\n\n{summary}.\n\nWhy refused: {reasons.strip()}",
+        recipients=[request.owner_post.holder, request.requester_person],
+        as_of=as_of,
+    )
+    return decision
+
+
 def _reroute(request: AccessRequest, stage: str, *, actor, as_of) -> None:
     route = selectors.stage_route(request=request, stage=stage)
     handler, advisers, _ = selectors.route_posts(
@@ -195,7 +253,7 @@ def access_request_refer(
         raise ValidationError({"reasons": "Say why the presumption is in doubt."})
     if not plumbing.move(request, Status.REFERRED, table=TRANSITIONS):
         return request
-    if not request.is_presumed:
+    if not request.is_presumed and not presumptions.rulebook_for(request.council).refusal_referred:
         # Referring a request the holder must determine would skip the first determination
         # and, with it, the member's dispute at the next stage (the page never offered it).
         raise ValidationError(

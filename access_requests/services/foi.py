@@ -13,7 +13,7 @@ from access_requests.services.base import LOCKED_WITH, _reference
 from access_requests.states import TRANSITIONS, FoiStatus, Status
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
-from protocol_portal.casework.services import clock_start
+from protocol_portal.casework.services import clock_schedule, clock_start
 from protocol_portal.org.models import CalendarKind, Person
 
 
@@ -87,6 +87,90 @@ def _to_foi(request: AccessRequest, *, actor: Person, reason: str, as_of: dateti
         as_of=as_of,
     )
     return foi
+
+
+def foi_from_case(
+    *,
+    council,
+    reference: str,
+    requester: Person,
+    what: str,
+    directorate,
+    received_on,
+    due_on,
+    reason: str,
+    actor: Person,
+    as_of: datetime,
+    **_: object,
+) -> FoiRequest:
+    """Open an FOI request for a case of another type found to be one (an enquiry referred to
+    FOI, 003 §59): it appears in the FOI list, with twenty FOI working days from the day the
+    council first received it, not from the referral (FOIA s.10(1), s.10(6)). Idempotent."""
+    existing = FoiRequest.objects.filter(council=council, opened_from=reference).first()
+    if existing is not None:
+        return existing
+    route = selectors.foi_route(council=council)
+    handler, _, _ = selectors.route_posts(
+        council=council,
+        route=route,
+        directorate=directorate,
+        exclude=frozenset({requester.pk}),
+        case_type="foi",
+    )
+    foi = FoiRequest(
+        council=council,
+        reference=_reference(council, FoiRequest.REFERENCE_PREFIX, as_of),
+        requester_person=requester,
+        what=what[:300],
+        directorate=directorate,
+        rule_key=route.rule_key,
+        rule_source=route.source[:120],
+        handler_title=handler.title[:200],
+        owner_post=handler,
+        why=reason,
+        opened_from=reference[:40],
+    )
+    clock_start(
+        case=foi,
+        received_on=received_on,
+        days=council.foi_working_days,
+        calendar=CalendarKind.FOI,
+    )
+    if due_on is not None and due_on != foi.due_on:
+        # The sender's clock already counts days it stood still awaiting clarification
+        # (FOIA s.1(3)): the FOI case keeps that date.
+        foi.due_on = due_on
+        clock_schedule(case=foi)
+    plumbing.save(foi, actor=actor, reason=f"opened from {reference}")
+    access_sync(foi, as_of=as_of)
+    plumbing.event(
+        foi,
+        actor=actor,
+        as_of=as_of,
+        kind="opened",
+        summary=f"Opened from {reference}; received {received_on:%-d %B %Y}",
+        detail=reason,
+    )
+    plumbing.tell(
+        foi,
+        key="opened",
+        subject=f"an FOI request to answer by {foi.due_on:%-d %B %Y}",
+        body=f"{foi.what}\n\n{route.source}",
+        recipients=[handler.holder],
+        as_of=as_of,
+    )
+    return foi
+
+
+def on_treated_as_foi(sender, **kwargs) -> None:
+    """Receiver of `casework.handoffs.treated_as_foi` (connected in apps.py). A council with no
+    FOI route (or no one in its post) keeps the sender's own FOI clock: the referral is not
+    refused for it."""
+    try:
+        selectors.foi_route(council=kwargs["council"])
+    except ValidationError:
+        return
+    foi_from_case(**kwargs)
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def release_create(
             content_type = attachment_check(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
-    book = presumptions.rulebook_for(request.council.protocol)
+    book = presumptions.rulebook_for(request.council)
     release = Release(
         request=request,
         token=secrets.token_hex(16),

@@ -20,7 +20,7 @@ from enquiries.services.placement import (
     route_enquiry,
 )
 from enquiries.states import TRANSITIONS, Status
-from protocol_portal.casework import plumbing
+from protocol_portal.casework import handoffs, plumbing
 from protocol_portal.org.models import CalendarKind, Person
 
 
@@ -101,6 +101,20 @@ def enquiry_refer_foi(*, enquiry: Enquiry, note: str, actor: Person, as_of: date
         paused_days=enquiry.clock_paused_days,
     )
     plumbing.save(enquiry, actor=actor, reason="treated as FOI")
+    # An FOI case in the FOI list, its clock from the enquiry's receipt (003 §59; FOIA s.10(1)).
+    handoffs.treated_as_foi.send(
+        sender=type(enquiry),
+        council=enquiry.council,
+        reference=enquiry.reference,
+        requester=enquiry.member.person,
+        what=enquiry.subject,
+        directorate=enquiry.directorate,
+        received_on=enquiry.received_on or plumbing.today(as_of),
+        due_on=enquiry.due_on,
+        reason=note.strip() or "The enquiry is a request under the Freedom of Information Act.",
+        actor=actor,
+        as_of=as_of,
+    )
     event = plumbing.event(
         enquiry,
         as_of=as_of,

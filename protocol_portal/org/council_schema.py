@@ -318,6 +318,15 @@ def schema() -> dict[str, Any]:
                 "scrutiny": {"type": "boolean"},
                 "executive": {"type": "boolean"},
                 "terms_of_reference": {"type": ["string", "null"]},
+                "staff_directorates": _d(
+                    {"type": "array", "items": SLUG},
+                    "Directorates whose staff the committee is responsible for (relationship "
+                    "bars on a committee seat: 004 §3.3, 000 §10.5).",
+                ),
+                "all_staff": _d(
+                    {"type": "boolean"},
+                    "true if the committee is responsible for all the council's staff.",
+                ),
             },
             "Committees.",
         ),

@@ -106,3 +106,30 @@ def contract_ask(council: Council) -> Ask:
         justification="I want to see the prices paid to Acme Facilities Ltd.",
         contract_information=True,
     )
+
+
+# ---- the rulebooks, as the council files write them ----------------------------------------
+
+
+def council_of(protocol: str):
+    """A council file's protocol settings, as the engine reads them from `Council` (no DB)."""
+    from types import SimpleNamespace
+
+    from protocol_portal.org import protocol_settings
+    from protocol_portal.org.council_files import council_files, read
+
+    for path in council_files():
+        data = read(path)
+        if str(data["council"]["protocol"]) == protocol:
+            return SimpleNamespace(
+                protocol=protocol,
+                protocol_settings=protocol_settings.stored(data.get("settings") or {}),
+            )
+    return SimpleNamespace(protocol=protocol, protocol_settings={})
+
+
+def book(protocol: str):
+    """The rulebook of the council file that follows this protocol (DEFAULT_BOOK if none)."""
+    from access_requests.presumptions import rulebook_for
+
+    return rulebook_for(council_of(protocol))

@@ -46,8 +46,9 @@ SCRUTINY = {
         "strategic-director-housing",
         {"director-of-legal-and-democratic-services"},
     ),
-    # Not a member of the Cabinet: satisfy the Monitoring Officer (004 §12.3).
-    "hackney": ("must_justify", "004 §12.3", "monitoring-officer", set()),
+    # Not a member of the Cabinet: only papers holding no confidential or exempt information
+    # (004 §12.3), and Part II papers are exempt: no right; the Monitoring Officer.
+    "hackney": ("no_right", "004 §12.3", "monitoring-officer", set()),
 }
 # A ward member asks about a housing case in another ward (third parties' personal data).
 WARD = {
@@ -57,7 +58,8 @@ WARD = {
     # Monitoring Officer determines (§79).
     "south-oxfordshire": ("must_justify", "002 §80", "head-of-legal-and-democratic"),
     "vale-of-white-horse": ("must_justify", "002 §80", "head-of-legal-and-democratic"),
-    "southwark": ("must_justify", "003 §53", "strategic-director-housing"),
+    # Not the ward member: treated as FOI, and the member told of the 20 working days (003 §60).
+    "southwark": ("must_justify", "003 §60", "strategic-director-housing"),
     "hackney": ("must_justify", "004 §12.3", "monitoring-officer"),
 }
 # A member asks for another political group's papers: no need to know.
@@ -66,7 +68,8 @@ GROUP = {
     "part-5-3": ("default", "director-policy-performance"),  # 001 is silent
     "south-oxfordshire": ("002 §90", "head-of-legal-and-democratic"),
     "vale-of-white-horse": ("002 §90", "head-of-legal-and-democratic"),
-    "southwark": ("default", "director-of-strategy-and-communications"),  # 003 is silent
+    # Unrelated to a meeting: FOI from the start (003 §60).
+    "southwark": ("003 §60", "director-of-strategy-and-communications"),
     "hackney": ("004 §12.3; 004 §12.4", "monitoring-officer"),
 }
 # The paragraph the conflict check cites for a member's own interest (interests/conflicts.py).
@@ -140,6 +143,7 @@ def test_ward_member_asks_about_a_housing_case_in_another_ward(slug, frozen):
         source,
         handler,
     )
+    assert (data["status"] == "foi") == (slug == "southwark")
 
 
 @pytest.mark.parametrize("slug", h.SLUGS)
@@ -169,9 +173,13 @@ def test_member_with_a_business_interest_in_a_contract(slug, frozen):
     )
     client = _client(member.person)
     data = _post(client, council, h.contract_ask(council))
-    assert data["presumption"] == "must_justify"
+    # 000 §7.7: with an interest, only a private individual's access — no need to know.
+    assert data["presumption"] == ("no_right" if slug == "tower-hamlets" else "must_justify")
     assert data["interest_flags"], "the conflict check flags the member's own interest"
     assert INTEREST[slug] in data["interest_flags"][0]["source"]
+    if slug == "southwark":
+        assert data["status"] == "foi"  # unrelated to any meeting: FOI (003 §60)
+        return
     # The determiner refuses on the own-interest ground; the member sees ground and paragraph.
     request = AccessRequest.objects.get(pk=data["id"])
     determiner = request.owner_post.holder
@@ -211,8 +219,11 @@ DISPUTE = {
 def test_dispute_of_a_refusal_goes_where_the_protocol_says(slug):
     council = load(slug)
     member = h.backbencher(council)
+    ask = h.ward_ask(council, member)
+    if slug == "southwark":  # as the ward member, or it is FOI from the start (003 §60)
+        ask = dataclasses.replace(ask, matter_ward=member.ward)
     request = services.access_request_submit(
-        council=council, requester=member.person, ask=h.ward_ask(council, member), as_of=AS_OF
+        council=council, requester=member.person, ask=ask, as_of=AS_OF
     )
     services.access_request_decide(
         request=request,
@@ -230,10 +241,23 @@ def test_dispute_of_a_refusal_goes_where_the_protocol_says(slug):
             )
         return
     stage, handler, practice = expected
-    request = services.access_request_dispute(
-        request=request, actor=member.person, reasons="I need it.", as_of=AS_OF
-    )
-    assert (request.stage, request.owner_post.slug, request.status) == (stage, handler, "disputed")
+    if slug == "tower-hamlets":
+        # Refused by the Director: referred to the Monitoring Officer without a dispute (§7.2b).
+        request.refresh_from_db()
+        assert (request.stage, request.owner_post.slug, request.status) == (
+            stage,
+            handler,
+            "referred",
+        )
+    else:
+        request = services.access_request_dispute(
+            request=request, actor=member.person, reasons="I need it.", as_of=AS_OF
+        )
+        assert (request.stage, request.owner_post.slug, request.status) == (
+            stage,
+            handler,
+            "disputed",
+        )
     extra = {}
     if practice == "consult":
         leader = Member.objects.get(council=council, roles__kind=MemberRoleKind.LEADER)
@@ -249,7 +273,7 @@ def test_dispute_of_a_refusal_goes_where_the_protocol_says(slug):
         as_of=AS_OF,
         **extra,
     )
-    assert decision.is_dispute
+    assert decision.is_dispute == (slug != "tower-hamlets")
     assert decision.is_final
     with pytest.raises(Exception, match="final"):
         services.access_request_dispute(

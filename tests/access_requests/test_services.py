@@ -144,7 +144,7 @@ def test_holder_cannot_refuse_a_presumed_request_but_refers_it_to_the_determiner
     ],
 )
 def test_every_refusal_ground_cites_its_paragraph(ground, protocol, source):
-    assert presumptions.ground_source(ground, protocol) == source
+    assert presumptions.ground_source(ground, h.council_of(protocol)) == source
 
 
 def test_refusal_needs_grounds_and_reasons():
@@ -329,8 +329,8 @@ def test_a_late_sweep_escalates_once_and_skips_the_stale_rungs():
 
 
 def test_interest_never_leaves_a_request_presumed():
-    book = presumptions.rulebook_for("000")
+    book = h.book("000")
     facts = presumptions.Facts(purpose=Purpose.WARD, ward_is_members=True, has_interest=True)
     result = presumptions.presume(facts, book)
-    assert result.presumption == "must_justify"
+    assert not result.presumed  # no right at all, since 000 §7.7 (test_protocol_fidelity)
     assert result.source.startswith("000 §7.7")

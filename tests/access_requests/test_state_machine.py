@@ -330,8 +330,11 @@ class AccessRequestMachine(CaseMachine):
         assert (c.closed_at is None) == (c.status in OPEN_STATUSES)
         if c.status not in OPEN_STATUSES:
             assert c.next_action_at is None, "a settled request is never chased"
-        if c.status in (Status.SUBMITTED, Status.REFERRED):
+        if c.status == Status.SUBMITTED:
             assert not decisions, "nothing decided yet"
+        if c.status == Status.REFERRED:
+            # Only a first refusal referred on for determination (000 §7.2b) is decided yet.
+            assert all(d.outcome == Outcome.REFUSED and not d.is_final for d in decisions)
         if c.status == Status.GRANTED:
             assert last.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
         if c.status in (Status.REFUSED, Status.DISPUTED):

@@ -167,7 +167,9 @@ def test_determiner_decides_in_the_browser(client, th):
     detail = client.get(reverse("access_requests:detail", args=[request.pk])).content.decode()
     assert "A roving commission." in detail
     assert "000 §7.11" in detail
-    assert "Dispute the refusal" in detail
+    # Refused by the Director: referred to the Monitoring Officer, no dispute needed (§7.2b).
+    assert "Dispute the refusal" not in detail
+    assert "000 §7.2b" in detail
 
 
 def test_api_errors_are_400_and_409(th):

@@ -85,7 +85,8 @@ def test_stored_flags_of_withheld_interests_are_reworded():
             old.get_model("casework", "CaseEvent").objects.filter(
                 case_type_id=content_type.pk, case_id=request.pk, kind="interest"
             ).update(detail=flag["reason"])
-        assert "acme" in AccessRequest.objects.get(pk=withheld.pk).interest_flags[0]["reason"]
+        old_request = old.get_model("access_requests", "AccessRequest").objects.get(pk=withheld.pk)
+        assert "acme" in old_request.interest_flags[0]["reason"]
     finally:
         migrate_to_latest()
 

@@ -103,6 +103,19 @@ def test_a_refusal_leads_the_page_with_how_to_dispute_it(client, asked):
         reasons="No need shown.",
         as_of=request.created_at,
     )
+    request.refresh_from_db()
+    if request.status == "referred":
+        # Tower Hamlets: a Director's refusal goes to the Monitoring Officer (000 §7.2b), whose
+        # refusal is final.
+        services.access_request_decide(
+            request=request,
+            actor=request.owner_post.holder,
+            outcome=Outcome.REFUSED,
+            grounds=[Ground.FISHING],
+            reasons="No need shown.",
+            as_of=request.created_at,
+        )
+        request.refresh_from_db()
     page = _get(client, member.person, request.get_absolute_url())
     banner = _banner(page)
     assert "Refused on " in banner

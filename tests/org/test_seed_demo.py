@@ -65,7 +65,8 @@ EVERYWHERE = {
 EXCEPT_WHERE = {
     (Complaint, "escalated"): {"part-5-3", "south-oxfordshire", "vale-of-white-horse"},
     (AccessRequest, "referred"): {"southwark"},
-    (AccessRequest, "disputed"): {"southwark"},
+    # Tower Hamlets: a refusal goes to the Monitoring Officer without a dispute (000 §7.2b).
+    (AccessRequest, "disputed"): {"southwark", "tower-hamlets"},
 }
 
 
