@@ -95,6 +95,7 @@ class AccessRequestViewSet(
     by_pk = staticmethod(selectors.request_by_pk)
     lens_for = staticmethod(selectors.request_lens)
     case_kw = noun = "request"
+    action_answers, action_errors = s.AccessRequestSerializer, ERRORS
 
     def answer(self, item: AccessRequest, code=status.HTTP_200_OK) -> Response:
         item = (
@@ -149,8 +150,6 @@ class AccessRequestViewSet(
         services.access_request_decide,
         need="decide",
         takes=s.DecideSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         doc="Grant, partly grant or refuse with grounds and reasons; on a dispute the outcome "
         "is final and records whom the Chief Executive consulted or the body it went to.",
     )
@@ -158,8 +157,6 @@ class AccessRequestViewSet(
         services.access_request_refer,
         need="decide",
         takes=s.ReasonsSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         doc="The holder doubts a presumed need to know (or, where the rules say so, any "
         "request: 000 §7.2b): refer it to the determiner.",
     )
@@ -167,24 +164,18 @@ class AccessRequestViewSet(
         services.access_request_dispute,
         need="respond",
         takes=s.ReasonsSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         doc="The member disputes a refusal.",
     )
     withdraw = case_action(
         services.access_request_withdraw,
         need="respond",
         takes=s.ReasonsSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         rename={"reasons": "reason"},
     )
     foi = case_action(
         services.access_request_to_foi,
         need="respond|decide",
         takes=s.ReasonsSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         doc="Handle it under FOI (not need-to-know, or the member asks): 20 FOI working days.",
         rename={"reasons": "reason"},
     )
@@ -192,8 +183,6 @@ class AccessRequestViewSet(
         services.release_create,
         need="release",
         takes=s.ReleaseInputSerializer,
-        answers=s.AccessRequestSerializer,
-        errors=ERRORS,
         doc="Release with conditions: what, what was redacted and why, the confidential marking.",
         rename={"file": "upload"},
         media="multipart/form-data",

@@ -9,7 +9,6 @@ from access_requests import services
 from access_requests.forms import RequestForm
 from access_requests.permissions import VIEW, can
 from protocol_portal.casework.receipt_forms import ReceiptForm
-from protocol_portal.org.models import Council
 from protocol_portal.web.intake import LogForMember
 
 # The member's questions, as the person logging them reads them.
@@ -26,15 +25,10 @@ ANSWER_KEYS = {
 
 
 class RequestLogForm(ReceiptForm, RequestForm):
-    def __init__(self, *args, council: Council, as_of, **kwargs):
-        super().__init__(
-            *args,
-            council=council,
-            as_of=as_of,
-            what="request",
-            councils=Council.objects.filter(pk=council.pk),
-            **kwargs,
-        )
+    what = "request"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for name, label in LABELS.items():
             self.fields[name].label = label
 

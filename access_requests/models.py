@@ -10,7 +10,6 @@ every time a released document was opened. A request that is not need-to-know be
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from access_requests.states import FoiStatus, Outcome, Part, Presumption, Purpose, Status
@@ -34,6 +33,7 @@ class AccessRequest(Case, Received):
     CASE_TYPE = CaseType.ACCESS_REQUEST
     CLOCK_CALENDAR = CalendarKind.WORKING
     REFERENCE_PREFIX = "NTK"
+    DETAIL_URL = "access_requests:detail"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     requester_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -118,10 +118,6 @@ class AccessRequest(Case, Received):
     @property
     def is_presumed(self) -> bool:
         return self.presumption in (Presumption.STATUTORY, Presumption.PRIMA_FACIE)
-
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("access_requests:detail", args=[self.pk])
 
 
 class Decision(models.Model):
@@ -225,6 +221,7 @@ class FoiRequest(Case):
     CASE_TYPE = CaseType.FOI
     CLOCK_CALENDAR = CalendarKind.FOI
     REFERENCE_PREFIX = "FOI"
+    DETAIL_URL = "access_requests:foi-detail"
 
     status = models.CharField(max_length=10, choices=FoiStatus.choices, default=FoiStatus.OPEN)
     access_request = models.OneToOneField(
@@ -257,7 +254,3 @@ class FoiRequest(Case):
     @property
     def raiser_person(self) -> Person:
         return self.requester_person
-
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("access_requests:foi-detail", args=[self.pk])

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from access_requests.models import AccessRequest
 from access_requests.states import OPEN_STATUSES, Status
-from protocol_portal.web.dates import due_for, gov_date
-from protocol_portal.web.next_step import Action, NextStep
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action, NextStep, action_urls, clock
 
 
 def _why(item: AccessRequest) -> tuple[str, ...]:
@@ -30,10 +30,7 @@ def _why(item: AccessRequest) -> tuple[str, ...]:
 
 def request_actions(item: AccessRequest, *, lens, can: dict) -> list[Action]:
     """What this reader may do on the request now (the view decided `can`)."""
-
-    def url(name: str) -> str:
-        return reverse(f"access_requests:{name}", args=[item.pk])
-
+    url = action_urls("access_requests", item)
     is_open = item.status in OPEN_STATUSES
     actions = []
     if lens.decide and is_open:
@@ -109,7 +106,6 @@ def request_next_step(
             ended=True,
             **common,
         )
-    due = due_for(item, today=today)
     if lens.decide:
         heading = "Decide this request" if status != Status.DISPUTED else "Decide the dispute"
     else:
@@ -117,9 +113,7 @@ def request_next_step(
     return NextStep(
         heading=heading,
         primary_text="Decide it",
-        by=item.due_on,
-        due_text=due.text if due else "",
-        overdue=bool(due and due.overdue),
+        **clock(item, by=item.due_on, today=today),
         who=f"With the {handler}.",
         **common,
     )
@@ -145,13 +139,10 @@ def foi_next_step(foi, *, can_answer: bool, today: date) -> NextStep:
             why=why,
             actions=actions,
         )
-    due = due_for(foi, today=today)
     return NextStep(
         heading="Send the response" if can_answer else f"The {foi.handler_title} will respond",
         primary_text="Record the response",
-        by=foi.due_on,
-        due_text=due.text if due else "",
-        overdue=bool(due and due.overdue),
+        **clock(foi, by=foi.due_on, today=today),
         who=f"With the {foi.handler_title}.",
         why=why,
         actions=actions,

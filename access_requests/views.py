@@ -19,7 +19,7 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.next_step import foi_next_step, request_next_step
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.web.actions import CasePages, attempt, case_action, posted
+from protocol_portal.web.actions import CasePages, case_action, check_answers, posted
 from protocol_portal.web.lists import (
     CASE_SORTS,
     case_head,
@@ -102,47 +102,39 @@ def request_create(request):
     form = forms.RequestForm(
         posted(request), councils=councils, initial=_initial(request.user, councils)
     )
-    plan = None
     # "Continue" shows the answers to check with how the request will be treated; "Change"
     # comes back to the form with everything typed kept (GOV.UK check answers pattern).
-    changing = request.POST.get("action") == "change"
-    if request.method == "POST" and not changing and form.is_valid():
-        council = form.cleaned_data["council"]
-        plan = attempt(
-            form,
-            lambda: services.access_request_preview(
-                council=council, requester=request.user, ask=form.ask(), as_of=timezone.now()
-            ),
-        ).result
-        if plan is not None and request.POST.get("action") == "submit":
-            done = attempt(
-                form,
-                lambda: services.access_request_submit(
-                    council=council,
-                    requester=request.user,
-                    ask=form.ask(),
-                    wants_foi=form.cleaned_data.get("wants_foi", False),
-                    as_of=timezone.now(),
-                ),
-            )
-            if done:
-                item = done.result
-                messages.success(
-                    request, f"Your request {item.reference} has gone to the {item.handler_title}."
-                )
-                return redirect("access_requests:detail", pk=item.pk)
+    checked = check_answers(
+        request,
+        form,
+        preview=lambda: services.access_request_preview(
+            council=form.cleaned_data["council"],
+            requester=request.user,
+            ask=form.ask(),
+            as_of=timezone.now(),
+        ),
+        submit=lambda: services.access_request_submit(
+            council=form.cleaned_data["council"],
+            requester=request.user,
+            ask=form.ask(),
+            wants_foi=form.cleaned_data.get("wants_foi", False),
+            as_of=timezone.now(),
+        ),
+    )
+    if checked.sent:
+        item = checked.case
+        messages.success(
+            request, f"Your request {item.reference} has gone to the {item.handler_title}."
+        )
+        return redirect("access_requests:detail", pk=item.pk)
     member = selectors.member_of(user=request.user, council=councils.first())
-    status = 400 if request.method == "POST" and not changing and form.errors else 200
     context = {
-        "form": form,
-        "plan": plan,
+        **checked.context,
         "context": selectors.member_context(member=member) if member else {},
     }
-    if plan is not None and not form.errors:
-        context["answers"] = form.answers()
-    elif changing:
-        form.errors.clear()  # going back to change an answer is not a mistake
-    return render(request, "access_requests/accessrequest_form.html", context, status=status)
+    return render(
+        request, "access_requests/accessrequest_form.html", context, status=checked.status
+    )
 
 
 @login_required

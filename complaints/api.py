@@ -70,6 +70,7 @@ class ComplaintViewSet(
     by_pk = staticmethod(selectors.complaint_by_pk)
     lens_for = staticmethod(selectors.complaint_lens)
     case_kw = noun = "complaint"
+    action_answers, action_errors = s.HandlerComplaintSerializer, ERRORS
 
     def answer(self, complaint: Complaint) -> Response:
         complaint = selectors.complaint_by_pk(pk=complaint.pk)
@@ -164,16 +165,12 @@ class ComplaintViewSet(
         services.complaint_acknowledge,
         need="act",
         takes=s.AcknowledgeSerializer,
-        answers=s.HandlerComplaintSerializer,
-        errors=ERRORS,
         doc="Acknowledge; say whether you will act or how long you need (004 §11.3).",
     )
     nominate_investigator = case_action(
         services.complaint_nominate_investigator,
         need="act",
         takes=s.InvestigatorSerializer,
-        answers=s.HandlerComplaintSerializer,
-        errors=ERRORS,
         doc="Nominate a manager to investigate (003 §67).",
         url_path="nominate-investigator",
     )
@@ -181,16 +178,12 @@ class ComplaintViewSet(
         services.complaint_give_outcome,
         need="act",
         takes=s.OutcomeSerializer,
-        answers=s.HandlerComplaintSerializer,
-        errors=ERRORS,
         doc="Give the outcome with reasons and whether action was taken (004 §11.4).",
     )
     disciplinary_notes = case_action(
         services.complaint_note_disciplinary,
         need="act",
         takes=s.DisciplinaryNotesSerializer,
-        answers=s.HandlerComplaintSerializer,
-        errors=ERRORS,
         doc="Disciplinary notes, seen only by handler-side roles (004 §11.5).",
         url_path="disciplinary-notes",
     )
@@ -199,7 +192,6 @@ class ComplaintViewSet(
         need="respond",
         takes=s.RespondSerializer,
         answers=s.ComplaintSerializer,
-        errors=ERRORS,
         doc="The complainant is satisfied, escalates (004 §11.6), or closes it dissatisfied.",
     )
     withdraw = case_action(
@@ -207,14 +199,11 @@ class ComplaintViewSet(
         need="respond",
         takes=s.WithdrawSerializer,
         answers=s.ComplaintSerializer,
-        errors=ERRORS,
     )
     release_to_subject = case_action(
         services.complaint_release_to_subject,
         need="act",
         takes=s.ReleaseSerializer,
-        answers=s.HandlerComplaintSerializer,
-        errors=ERRORS,
         doc="Release to the person concerned what natural justice requires.",
         url_path="release-to-subject",
     )

@@ -10,23 +10,16 @@ from complaints.forms import ComplaintRaiseForm, _yes_no
 from complaints.permissions import VIEW, can
 from complaints.states import Kind
 from protocol_portal.casework.receipt_forms import ReceiptForm
-from protocol_portal.org.models import Council
 from protocol_portal.web.intake import LogForMember
 
 
 class ComplaintLogForm(ReceiptForm, ComplaintRaiseForm):
     """The member's complaint, as the person logging it reads the questions."""
 
-    def __init__(self, *args, council: Council, as_of, **kwargs):
-        super().__init__(
-            *args,
-            council=council,
-            as_of=as_of,
-            what="complaint",
-            councils=Council.objects.filter(pk=council.pk),
-            user=None,
-            **kwargs,
-        )
+    what = "complaint"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, user=None, **kwargs)
         # A member raises a concern about an officer or a possible breach by a member; an
         # officer's own complaint about a member is raised by that officer, not logged.
         self.fields["kind"].choices = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +32,7 @@ class Complaint(Case, Received):
     CASE_TYPE = CaseType.COMPLAINT
     CLOCK_CALENDAR = CalendarKind.CALENDAR
     REFERENCE_PREFIX = "CMP"
+    DETAIL_URL = "complaints:detail"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -162,10 +162,6 @@ class Complaint(Case, Received):
     @property
     def stage_label(self) -> str:
         return "first stage" if self.stage == "first" else self.stage.replace("-", " ")
-
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("complaints:detail", args=[self.pk])
 
 
 class IssuedDeterminationError(ValidationError):

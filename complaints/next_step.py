@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.urls import reverse
-
 from complaints.models import Complaint
 from complaints.states import AWAITING_ACK, Status
-from protocol_portal.web.dates import due_for, gov_date
-from protocol_portal.web.next_step import Action, NextStep
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action, NextStep, action_urls, clock
 
 
 def _why(complaint: Complaint) -> tuple[str, ...]:
@@ -27,10 +25,7 @@ def complaint_actions(complaint: Complaint, *, lens, active_determination) -> li
     """What this reader may do on the complaint now (the lens decided who may do what)."""
     if complaint.closed_at is not None:
         return []
-
-    def url(name: str) -> str:
-        return reverse(f"complaints:{name}", args=[complaint.pk])
-
+    url = action_urls("complaints", complaint)
     awaiting_ack = complaint.status in AWAITING_ACK
     actions = []
     if lens.act and awaiting_ack:
@@ -103,7 +98,6 @@ def complaint_next_step(
         return NextStep(heading=f"Closed on {gov_date(complaint.closed_at)}", done=True, **common)
     awaiting_ack = status in AWAITING_ACK
     by = complaint.ack_due_on if awaiting_ack else complaint.outcome_due_on
-    due = due_for(complaint, today=today, due_on=by) if by else None
     if lens.act or (lens.determine and not awaiting_ack):
         if awaiting_ack:
             heading = "Acknowledge this complaint"
@@ -123,9 +117,7 @@ def complaint_next_step(
     return NextStep(
         heading=heading,
         primary_text=primary,
-        by=by,
-        due_text=due.text if due else "",
-        overdue=bool(due and due.overdue) or complaint.breached_on is not None,
+        **clock(complaint, by=by, today=today, breached=True),
         who=f"With the {handler}.",
         **common,
     )

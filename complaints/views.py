@@ -16,7 +16,7 @@ from complaints import forms, selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.models import Determination, QuarterlySummary
 from complaints.next_step import complaint_next_step
-from protocol_portal.web.actions import CasePages, attempt, posted
+from protocol_portal.web.actions import CasePages, attempt, check_answers, posted
 from protocol_portal.web.lists import (
     CASE_SORTS,
     case_head,
@@ -100,41 +100,32 @@ def complaint_create(request):
         user=request.user,
         initial={"council": councils.first()},
     )
-    plan = None
     # "Continue" shows the answers to check, with where the complaint will go; "Change" comes
     # back to the form with everything typed kept (GOV.UK check answers pattern).
-    changing = request.POST.get("action") == "change"
-    if request.method == "POST" and not changing and form.is_valid():
-        plan = attempt(form, lambda: _preview(request, form)).result
-        if plan is not None and request.POST.get("action") == "submit":
-            data = form.cleaned_data
-            done = attempt(
-                form,
-                lambda: services.complaint_raise(
-                    raiser=request.user,
-                    summary=data["summary"],
-                    details=data["details"],
-                    informal_attempted=forms._yes_no(data.get("informal_attempted") or ""),
-                    informal_detail=data.get("informal_detail") or "",
-                    as_of=timezone.now(),
-                    **form.service_kwargs(),
-                ),
-            )
-            if done:
-                complaint = done.result
-                messages.success(
-                    request,
-                    f"Your complaint {complaint.reference} has been sent "
-                    f"to the {complaint.handler_title}.",
-                )
-                return redirect("complaints:detail", pk=complaint.pk)
-    status = 400 if request.method == "POST" and not changing and form.errors else 200
-    context = {"form": form, "plan": plan}
-    if plan is not None and not form.errors:
-        context["answers"] = form.answers()
-    elif changing:
-        form.errors.clear()  # going back to change an answer is not a mistake
-    return render(request, "complaints/complaint_form.html", context, status=status)
+    checked = check_answers(
+        request, form, preview=lambda: _preview(request, form), submit=lambda: _raise(request, form)
+    )
+    if checked.sent:
+        complaint = checked.case
+        messages.success(
+            request,
+            f"Your complaint {complaint.reference} has been sent to the {complaint.handler_title}.",
+        )
+        return redirect("complaints:detail", pk=complaint.pk)
+    return render(request, "complaints/complaint_form.html", checked.context, status=checked.status)
+
+
+def _raise(request, form):
+    data = form.cleaned_data
+    return services.complaint_raise(
+        raiser=request.user,
+        summary=data["summary"],
+        details=data["details"],
+        informal_attempted=forms._yes_no(data.get("informal_attempted") or ""),
+        informal_detail=data.get("informal_detail") or "",
+        as_of=timezone.now(),
+        **form.service_kwargs(),
+    )
 
 
 def _preview(request, form):

@@ -7,8 +7,8 @@ from datetime import date
 
 from enquiries.models import Enquiry
 from enquiries.states import Status
-from protocol_portal.web.dates import due_for, gov_date
-from protocol_portal.web.next_step import Action, NextStep, held_by, latest
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action, NextStep, clock, held_by, latest
 
 
 def _why(enquiry: Enquiry) -> tuple[str, ...]:
@@ -73,7 +73,6 @@ def enquiry_next_step(
             primary_text="Reply to the officer's question",
             **common,
         )
-    due = due_for(enquiry, today=today)
     if officer:
         heading = (
             "Accept this enquiry and answer it"
@@ -88,9 +87,7 @@ def enquiry_next_step(
     return NextStep(
         heading=heading,
         primary_text="Respond",
-        by=enquiry.due_on,
-        due_text=due.text if due else "",
-        overdue=bool(due and due.overdue),
+        **clock(enquiry, by=enquiry.due_on, today=today),
         who=f"{who}." if who else "",
         **common,
     )

@@ -52,6 +52,7 @@ class Relationship(Case):
 
     CASE_TYPE = CaseType.RELATIONSHIP
     REFERENCE_PREFIX = "REL"
+    DETAIL_URL = "interests:relationship-detail"
 
     status = models.CharField(
         max_length=20, choices=RelationshipStatus.choices, default=RelationshipStatus.DECLARED
@@ -119,10 +120,6 @@ class Relationship(Case):
     @property
     def is_active(self) -> bool:
         return self.status in (RelationshipStatus.DECLARED, RelationshipStatus.DECIDED)
-
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("interests:relationship-detail", args=[self.pk])
 
 
 class InterestCategory(models.TextChoices):
@@ -282,6 +279,7 @@ class ActingAgainstNotice(Case):
 
     CASE_TYPE = CaseType.INTEREST
     REFERENCE_PREFIX = "AAC"
+    DETAIL_URL = "interests:acting-against-detail"
 
     status = models.CharField(
         max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.SUBMITTED
@@ -312,16 +310,13 @@ class ActingAgainstNotice(Case):
     def raiser_person(self) -> Person:
         return self.member.person
 
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("interests:acting-against-detail", args=[self.pk])
-
 
 class AdviceRequest(Case):
     """A request for advice on declaring an interest; confidential if the member asks."""
 
     CASE_TYPE = CaseType.INTEREST
     REFERENCE_PREFIX = "ADV"
+    DETAIL_URL = "interests:advice-detail"
 
     status = models.CharField(
         max_length=20, choices=AdviceStatus.choices, default=AdviceStatus.REQUESTED
@@ -353,10 +348,6 @@ class AdviceRequest(Case):
     @property
     def raiser_person(self) -> Person:
         return self.requester
-
-    def get_absolute_url(self) -> str:
-        """The case's page (where a notice about it leads)."""
-        return reverse("interests:advice-detail", args=[self.pk])
 
 
 # Register entries are not cases: their member and Monitoring Officer hold explicit grants, in

@@ -9,8 +9,8 @@ from datetime import date
 
 from interests.models import ActingAgainstNotice, AdviceRequest, RegisterReturn, Relationship
 from interests.states import AdviceStatus, NoticeStatus, RelationshipStatus
-from protocol_portal.web.dates import due_for, gov_date
-from protocol_portal.web.next_step import Action, NextStep, held_by
+from protocol_portal.web.dates import gov_date
+from protocol_portal.web.next_step import Action, NextStep, clock, held_by
 
 
 def relationship_next_step(relationship: Relationship, *, can_decide: bool) -> NextStep:
@@ -189,15 +189,12 @@ def return_next_step(ret: RegisterReturn | None, *, last_done, today: date) -> N
             done=True,
             why=why,
         )
-    due = due_for(ret, today=today)
     keeper = held_by(ret.owner_post) or "the Monitoring Officer"
     return NextStep(
         heading="Check your register is complete and confirm it",
         body=ret.get_kind_display(),
         who=f"{keeper[0].upper()}{keeper[1:]} keeps the register.",
-        by=ret.due_on,
-        due_text=due.text if due else "",
-        overdue=bool(due and due.overdue) or ret.breached_on is not None,
+        **clock(ret, by=ret.due_on, today=today, breached=True),
         why=why,
         actions=(Action("Confirm your register", f"#return-{ret.pk}"),),
         primary_text="Confirm your register",

@@ -96,13 +96,16 @@ class CaseViewSetMixin:
 
     The viewset sets `case_model`, `visible_to`, `by_pk` and `lens_for` (its selectors, as
     staticmethods; `lens_for(user=..., <case_kw>=case)` is what the caller may see and do),
-    `noun` (what its refusals call the case) and defines `answer(case, code)`.
+    `noun` (what its refusals call the case) and defines `answer(case, code)`. Its
+    `case_action`s document `action_answers` and `action_errors` unless one names its own.
     """
 
     lookup_field = "reference"
     case_model: type
     case_kw = "case"
     noun = "case"
+    action_answers = None
+    action_errors: dict = {}
 
     @property
     def refused(self) -> str:
@@ -142,14 +145,15 @@ class case_action:  # noqa: N801 - used like the decorators it stands for
     """A POST action on one case, declared in one line of the viewset:
 
         decide = case_action(services.access_request_decide, need="decide",
-                             takes=s.DecideSerializer, answers=s.AccessRequestSerializer,
-                             errors=ERRORS, doc="Grant, partly grant or refuse ...")
+                             takes=s.DecideSerializer, doc="Grant, partly grant or refuse ...")
 
     is `@extend_schema(...) @action(detail=True, methods=["post"]) def decide(...)` that checks
     the lens allows `need`, validates `takes` and calls `service(<case_kw>=case, actor=...,
     as_of=now, **data)` (the viewset's `case_kw`; `rename` maps an input field to the service's
     keyword; `media` documents the input under that content type, as "multipart/form-data"),
-    answering the case as it now is (`CaseViewSetMixin.act`).
+    answering the case as it now is (`CaseViewSetMixin.act`). The answer and the refusals it
+    documents are the viewset's `action_answers` and `action_errors` unless `answers` or
+    `errors` names others.
     """
 
     def __init__(
@@ -158,20 +162,23 @@ class case_action:  # noqa: N801 - used like the decorators it stands for
         *,
         need,
         takes,
-        answers,
-        errors,
+        answers=None,
+        errors=None,
         doc="",
         url_path=None,
         rename=None,
         media=None,
     ):
         self.service, self.need, self.takes = service, need, takes
-        request = {media: takes} if media else takes
-        self.schema = {"request": request, "responses": {200: answers, **errors}}
+        self.request = {media: takes} if media else takes
+        self.answers, self.errors = answers, errors
         self.doc, self.url_path, self.rename = doc, url_path, rename or {}
 
     def __set_name__(self, owner, name):
         spec = self
+        answers = self.answers or owner.action_answers
+        errors = owner.action_errors if self.errors is None else self.errors
+        schema = {"request": self.request, "responses": {200: answers, **errors}}
 
         def method(viewset, request, reference=None):
             def call(case, data):
@@ -186,7 +193,7 @@ class case_action:  # noqa: N801 - used like the decorators it stands for
         method.__name__, method.__doc__ = name, self.doc or None
         method.__qualname__ = f"{owner.__qualname__}.{name}"
         method = action(detail=True, methods=["post"], url_path=self.url_path)(method)
-        setattr(owner, name, extend_schema(**self.schema)(method))
+        setattr(owner, name, extend_schema(**schema)(method))
 
 
 def exception_handler(exc, context):

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 
 from protocol_portal.org.models import CalendarKind, Council, Person, Post
 
@@ -21,6 +22,8 @@ class Case(models.Model):
     CLOCK_CALENDAR = CalendarKind.WORKING
     # Related rows `chaser_excluded_people` reads, loaded once for a whole batch of chasers.
     CHASER_PREFETCH: tuple[str, ...] = ()
+    # The URL name of the case's page, taking its id ("<app>:detail"): `get_absolute_url`.
+    DETAIL_URL = ""
 
     reference = models.CharField(max_length=40, unique=True, editable=False)
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
@@ -77,6 +80,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        """The case's page (where a notice about it leads)."""
+        return reverse(self.DETAIL_URL, args=[self.pk])
 
     @property
     def is_paused(self) -> bool:

@@ -3,10 +3,12 @@ and the true date and time of receipt — checked by the kernel's receipt rules
 (`casework.receipt`: never in the future, never before the member took office, at most a year
 back). A case app's logging form mixes `ReceiptForm` in before its own form:
 
-    class ComplaintLogForm(ReceiptForm, ComplaintRaiseForm): ...
+    class ComplaintLogForm(ReceiptForm, ComplaintRaiseForm):
+        what = "complaint"
 
-and its page is reached only by an officer of the council (`logging_councils`): a member
-logs only their own cases, never another's.
+and its own form is offered only the council it is logged in (its `councils` keyword);
+its page is reached only by an officer of the council (`logging_councils`): a member logs only
+their own cases, never another's.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class ReceiptForm(forms.Form):
     """Who it is for, how it came and when: `cleaned_data["received_at"]` is the moment."""
 
     RECEIPT_FIELDS = ["member", "channel", "received_on", "received_time"]
+    what = "case"  # what is logged, as the receipt rules' messages name it ("complaint")
 
     member = MemberChoiceField(
         queryset=Member.objects.none(),
@@ -85,9 +88,9 @@ class ReceiptForm(forms.Form):
         error_messages={"required": "Enter the time received"},
     )
 
-    def __init__(self, *args, council: Council, as_of: datetime, what: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.council, self.as_of, self.what = council, as_of, what
+    def __init__(self, *args, council: Council, as_of: datetime, **kwargs):
+        super().__init__(*args, councils=Council.objects.filter(pk=council.pk), **kwargs)
+        self.council, self.as_of = council, as_of
         self.fields["member"].queryset = (
             Member.objects.filter(council=council)
             .select_related("person", "ward")

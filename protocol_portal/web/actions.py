@@ -86,6 +86,42 @@ def attempt(form: forms.Form, call: Callable[[], object]) -> Attempt:
     return Attempt(ok=False)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """Where a "check your answers" page has got to: `case` once it was sent; else the
+    context for the page (the form, the plan, and the answers to check) and its status."""
+
+    sent: bool = False
+    case: Any = None
+    context: dict | None = None
+    status: int = 200
+
+
+def check_answers(
+    request: HttpRequest, form: forms.Form, *, preview: Callable[[], Any], submit: Callable
+) -> Checked:
+    """The GOV.UK check answers pattern for a new case: on POST the answers are checked and
+    `preview()` is what will happen to it (None or a refusal keeps the form); with action
+    "submit" `submit()` sends it and `case` is what it returned. Action "change" shows the form
+    again with everything typed kept and no errors; a refusal answers 400."""
+    action = request.POST.get("action")
+    changing = action == "change"
+    plan = None
+    if request.method == "POST" and not changing and form.is_valid():
+        plan = attempt(form, preview).result
+        if plan is not None and action == "submit":
+            sent = attempt(form, submit)
+            if sent:
+                return Checked(sent=True, case=sent.result)
+    status = 400 if request.method == "POST" and not changing and form.errors else 200
+    context = {"form": form, "plan": plan}
+    if plan is not None and not form.errors:
+        context["answers"] = form.answers()
+    elif changing:
+        form.errors.clear()  # going back to change an answer is not a mistake
+    return Checked(context=context, status=status)
+
+
 def case_action(
     request: HttpRequest,
     *,

@@ -41,7 +41,7 @@ from django.views.decorators.http import require_http_methods
 
 from protocol_portal.casework.receipt_forms import logging_councils
 from protocol_portal.org.models import Council, Person
-from protocol_portal.web.actions import attempt, posted
+from protocol_portal.web.actions import check_answers, posted
 
 
 @dataclass(frozen=True)
@@ -83,33 +83,25 @@ class LogForMember:
             as_of=as_of,
             initial={"council": council, **self.initial},
         )
-        plan = None
-        action = request.POST.get("action")
-        changing = action == "change"
-        if request.method == "POST" and not changing and form.is_valid():
-            plan = attempt(form, lambda: self.preview(form, council)).result
-            if plan is not None and action == "submit":
-                done = attempt(form, lambda: self.submit(form, council, request.user, as_of))
-                if done:
-                    case = done.result
-                    messages.success(request, self.success(case, form))
-                    if self.may_view(request.user, case):
-                        return redirect(f"{self.app}:detail", pk=case.pk)
-                    return redirect(f"{self.app}:log")
-        status = 400 if request.method == "POST" and not changing and form.errors else 200
+        checked = check_answers(
+            request,
+            form,
+            preview=lambda: self.preview(form, council),
+            submit=lambda: self.submit(form, council, request.user, as_of),
+        )
+        if checked.sent:
+            messages.success(request, self.success(checked.case, form))
+            if self.may_view(request.user, checked.case):
+                return redirect(f"{self.app}:detail", pk=checked.case.pk)
+            return redirect(f"{self.app}:log")
         context = {
-            "form": form,
-            "plan": plan,
+            **checked.context,
             "council": council,
             "councils": councils.values(),
             "title": self.title,
             "cancel_url": reverse(f"{self.app}:list"),
         }
-        if plan is not None and not form.errors:
-            context["answers"] = form.answers()
-        elif changing:
-            form.errors.clear()  # going back to change an answer is not a mistake
-        return render(request, self.template, context, status=status)
+        return render(request, self.template, context, status=checked.status)
 
     @property
     def view(self) -> Callable[[HttpRequest], HttpResponse]:

@@ -8,8 +8,13 @@ a "Why?" details component, and "What you can do" (never an empty heading).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.urls import reverse
+
+from protocol_portal.web.dates import due_for
 
 
 @dataclass(frozen=True)
@@ -96,3 +101,16 @@ def held_by(post) -> str:
     holder = getattr(post, "holder", None)
     name = holder.get_full_name() if holder is not None else ""
     return f"the {post.title} ({name})" if name else f"the {post.title}"
+
+
+def action_urls(namespace: str, case) -> Callable[[str], str]:
+    """`url("decide")`: the address of the case's action page `<namespace>:decide`."""
+    return lambda name: reverse(f"{namespace}:{name}", args=[case.pk])
+
+
+def clock(case, *, by: date | None, today: date, breached: bool = False) -> dict:
+    """A next step's `by`, `due_text` and `overdue` for a step due on `by` (the case's
+    calendar, `web.dates.due_for`); `breached` makes a breached case overdue whatever is left."""
+    due = due_for(case, today=today, due_on=by) if by else None
+    overdue = bool(due and due.overdue) or (breached and case.breached_on is not None)
+    return {"by": by, "due_text": due.text if due else "", "overdue": overdue}
