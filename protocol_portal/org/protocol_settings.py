@@ -119,8 +119,8 @@ SPECS: dict[str, Spec] = {
     "officer_for": Spec(
         default={},
         help="Which officer post handles a route to 'an officer of the directorate': keys are "
-        "service-area slugs (of an enquiry or a need-to-know request) or case types (foi, "
-        "access_request, enquiry); values are post slugs.",
+        "service-area slugs (of an enquiry), case types (foi, access_request, enquiry), or a case "
+        "type in one directorate (access_request@<directorate-slug>); values are post slugs.",
         check=_officer_for,
     ),
 }

@@ -153,11 +153,15 @@ def _post_of_kind(council: Council, kind: str, directorate: Directorate | None) 
 
 def _officer_for(ctx: RoutingContext) -> Post | None:
     """The officer post the council's `officer_for` setting names for the case's service area,
-    else for its kind of case; None when it names none (then the directorate's officer post)."""
+    else for its kind of case in its directorate (`access_request@<directorate-slug>`), else for
+    its kind of case; None when it names none (then the directorate's officer post)."""
     from protocol_portal.org.protocol_settings import setting
 
     chosen = setting(ctx.council, "officer_for") or {}
-    for key in (ctx.service_area_slug, ctx.case_type):
+    in_directorate = (
+        f"{ctx.case_type}@{ctx.directorate.slug}" if ctx.case_type and ctx.directorate else ""
+    )
+    for key in (ctx.service_area_slug, in_directorate, ctx.case_type):
         slug = chosen.get(key) if key else None
         if slug:
             post = (
