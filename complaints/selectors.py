@@ -24,7 +24,7 @@ from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.org import protocol_settings
+from protocol_portal.org import protocol_settings, routing
 from protocol_portal.org.models import (
     SENIOR_KINDS,
     CaseType,
@@ -142,6 +142,14 @@ def subject_responds_rules(council: Council) -> frozenset[str]:
     return frozenset(protocol_settings.setting(council, "subject_responds_first"))
 
 
+def stand_in_for(council: Council, rule_key: str) -> routing.PostRef | None:
+    """Who acts when the rule's handler cannot (`stand_in` setting), or None."""
+    ref = (protocol_settings.setting(council, "stand_in") or {}).get(rule_key)
+    if not ref:
+        return None
+    return routing.PostRef(ref.get("kind", ""), ref.get("of", "council"), ref.get("post", ""))
+
+
 def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: list[str]):
     """The acting handler post or member, passing over anyone conflicted (recorded in notes)."""
     exclude = set(ctx.exclude)
@@ -239,6 +247,7 @@ def _explain(
     copies,
     next_step,
     upheld_moves_on=False,
+    stand_in_source="",
 ) -> str:
     """Plain words for the complainant: which route, why, the paragraph it rests on, who is
     copied, and where it goes if they are not satisfied."""
@@ -261,10 +270,13 @@ def _explain(
             if named.holder_id == subject_id
             else "cannot act on it"
         )
-        parts.append(
-            f"The rule names the {named.title}, who {why}, so it goes to the {handler_title}, "
-            "who acts for that post."
+        instead = (
+            f"so the council's protocol has the {handler_title} act instead "
+            f"({cited(stand_in_source)})."
+            if stand_in_source
+            else f"so it goes to the {handler_title}, who acts for that post."
         )
+        parts.append(f"The rule names the {named.title}, who {why}, {instead}")
     parts.append(f"It is handled by the {handler_title} under {cited(route.source)}.")
     parts.append(copies)
     if route.note:
@@ -337,6 +349,7 @@ def complaint_route_plan(
     )
     notes: list[str] = []
     skipped = ""
+    stood_in = False
     for _ in range(MAX_STAGE_SKIPS):
         used, route = _first_route(council, raised_by, levels, stage)
         if route is None:
@@ -356,6 +369,15 @@ def complaint_route_plan(
             exclude.add(subject.pk)
         else:
             post, member, exclude = _resolve_handler(route, ctx, matter, notes)
+        stand_in = stand_in_for(council, route.rule_key)
+        if post is None and member is None and stand_in is not None:
+            # The handler cannot act: whoever the council file names in their place, from the
+            # paragraph it cites (`stand_in` setting; 003 §68 "may be referred").
+            here = replace(ctx, exclude=frozenset(exclude))
+            post, member, exclude = _resolve_handler(
+                replace(route, handler=stand_in), here, matter, notes
+            )
+            stood_in = post is not None or member is not None
         if post is not None or member is not None:
             break
         if not route.next_stage:
@@ -406,6 +428,7 @@ def complaint_route_plan(
         subject_id=subject.pk,
         copies=_copies_sentence(copy_labels),
         next_step=next_step,
+        stand_in_source=(protocol_settings.setting_source(council, "stand_in") if stood_in else ""),
         upheld_moves_on=route.rule_key
         in protocol_settings.setting(council, "next_stage_when_upheld"),
     )

@@ -196,3 +196,60 @@ def test_the_leader_report_does_not_follow_a_complaint_about_a_chief_officer():
         _escalate(complaint)
     complaint.refresh_from_db()
     assert complaint.stage == "first"
+
+
+def _chief_executive_related_to(council, subject_slug: str):
+    from datetime import date
+
+    from interests import services as interests
+
+    interests.relationship_declare(
+        council=council,
+        declarer=post(council, "chief-executive").holder,
+        other_person=post(council, subject_slug).holder,
+        nature="family",
+        since=date(2020, 1, 1),
+        details="Sibling.",
+        as_of=AS_OF,
+    )
+
+
+@pytest.mark.parametrize(
+    ("subject_slug", "reviewer_slug"),
+    [
+        ("strategic-director-housing", "director-of-legal-and-democratic-services"),
+        # The complaint is about the monitoring officer: the deputy acts for the post.
+        ("director-of-legal-and-democratic-services", "head-of-legal-services"),
+    ],
+)
+def test_a_chief_executive_who_cannot_act_under_68_is_replaced_by_the_monitoring_officer(
+    subject_slug, reviewer_slug
+):
+    # "Where the complaint relates to a chief officer or monitoring officer, the complaint may
+    # be referred to the chief executive for an informal review" (003 §68): "may", so a chief
+    # executive who cannot act (here: a declared family relationship with the chief officer)
+    # is replaced by the monitoring officer, to whom officers have recourse (§66) and who takes
+    # what the chief executive cannot answer (§70). Never a case with nobody to handle it.
+    council = load("southwark")
+    _chief_executive_related_to(council, subject_slug)
+    complaint = _member_complaint_about(council, subject_slug)
+    assert complaint.owner_post.slug == reviewer_slug
+    assert complaint.stage == "first"
+    assert "003 §68" in complaint.rule_source
+    assert "cannot act on it" in complaint.route_explanation
+    assert "003 §68; 003 §66; 003 §70" in complaint.route_explanation
+    assert "family" not in complaint.route_explanation
+    # No stage is added: §70's report still follows only a complaint about the chief executive.
+    assert "This is the final stage" in complaint.route_explanation
+
+
+def test_the_chief_executive_review_of_an_officer_complaint_has_a_stand_in_too():
+    # §67 then §68: the chief officer's handling goes to the chief executive; if the chief
+    # executive cannot act, the monitoring officer reviews it (003 §68 "may", §66, §70).
+    council = load("southwark")
+    complaint = _member_complaint_about(council, "housing-officer")
+    _chief_executive_related_to(council, "housing-officer")
+    complaint = _outcome(complaint, Outcome.NOT_UPHELD)
+    complaint = _escalate(complaint)
+    assert complaint.stage == "chief-executive"
+    assert complaint.owner_post.slug == "director-of-legal-and-democratic-services"
