@@ -475,7 +475,13 @@ def complaint_give_outcome(
             f"Outcome: {Outcome(outcome).label}. Action taken: {'yes' if action_taken else 'no'}."
             f"\n\n{complaint.outcome_reasons}"
         ),
-        recipients=[complaint.raiser_person],
+        # The stage's copies hear the outcome too: "The outcome must be reported to the officer
+        # who notified them of the complaint along with their line manager" (002 §25).
+        recipients=[
+            complaint.raiser_person,
+            *(p.holder for p in complaint.copied_posts.all() if p.holder_id),
+            *complaint.copied_people.all(),
+        ],
         as_of=as_of,
     )
     if (
