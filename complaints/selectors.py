@@ -42,7 +42,14 @@ from protocol_portal.org.routing import (
     Route,
     RoutingError,
 )
-from protocol_portal.org.services import RoutingContext, members_for, post_for, route_for
+from protocol_portal.org.services import (
+    RoutedRef,
+    RoutePreview,
+    RoutingContext,
+    members_for,
+    post_for,
+    route_for,
+)
 
 MAX_STAGE_SKIPS = 3
 
@@ -73,6 +80,7 @@ class RoutePlan:
     next_step: NextStep | None = None  # where it goes if the complainant is not satisfied
     copied_titles: tuple[str, ...] = field(default=())  # each copy's role in words
     conflicted: frozenset[int] = field(default=frozenset())  # passed over: never granted sight
+    copies_by_ref: tuple[RoutedRef, ...] = field(default=())  # who each rule copy reaches
 
     @property
     def protocol_silent(self) -> bool:
@@ -176,22 +184,30 @@ def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: l
 
 
 def _copies(route: Route, ctx: RoutingContext, handler_person_id: int):
-    """The posts and members copied in, and each copy's role in words (never a name)."""
+    """The posts and members copied in, each copy's role in words (never a name), and who each
+    of the rule's copies reaches (for the routing explainer)."""
     posts: list[Post] = []
     members: list[Member] = []
     labels: list[str] = []
+    by_ref: list[RoutedRef] = []
     for ref in route.copied:
         if ref.kind in MEMBER_ROLE_KINDS:
+            reached = []
             for member in members_for(ref, ctx):
                 if member.person_id != handler_person_id and member not in members:
                     members.append(member)
+                    reached.append(member)
                     labels.append(handler_title(None, member, ref.kind))
+            by_ref.append(RoutedRef(ref, members=tuple(reached)))
         else:
             post = post_for(ref, ctx)
             if post is not None and post.holder_id != handler_person_id and post not in posts:
                 posts.append(post)
                 labels.append(post.title)
-    return tuple(posts), tuple(members), tuple(labels)
+                by_ref.append(RoutedRef(ref, post=post))
+            else:
+                by_ref.append(RoutedRef(ref))
+    return tuple(posts), tuple(members), tuple(labels), tuple(by_ref)
 
 
 DEFAULT_SOURCE = "default"
@@ -392,7 +408,9 @@ def complaint_route_plan(
         raise ComplaintRoutingError("The council's stages go on too long to route this.")
     handler_person = post.holder if post is not None else member.person
     ctx = replace(ctx, exclude=frozenset(exclude))
-    copied_posts, copied_members, copy_labels = _copies(route, ctx, handler_person.pk)
+    copied_posts, copied_members, copy_labels, copies_by_ref = _copies(
+        route, ctx, handler_person.pk
+    )
     days = route.deadline_days or council.complaint_ack_days
     calendar = route.deadline_calendar if route.deadline_days else council.complaint_ack_calendar
     plan = RoutePlan(
@@ -438,7 +456,70 @@ def complaint_route_plan(
         next_step=next_step,
         copied_titles=copy_labels,
         conflicted=frozenset(exclude) - {raiser.pk, subject.pk},
+        copies_by_ref=copies_by_ref,
     )
+
+
+def complaint_route_preview(council: Council, facts: Facts, ctx: RoutingContext) -> RoutePreview:
+    """Where a complaint with these facts goes, by `complaint_route_plan`, the code every
+    complaint is routed by (the routing explainer's answer for complaints).
+
+    The facts' `concerning` is the complaint's level; the person concerned is the holder of the
+    context's subject post (or the member concerned), else, for a complaint about the Chief
+    Executive or the Monitoring Officer, the holder of that post; the person raising it is the
+    holder of the context's raiser post, or the raising member, or nobody in particular.
+    """
+    subject_post = ctx.subject_post if ctx.subject_post and ctx.subject_post.pk else None
+    if subject_post is None and facts.concerning in (
+        Level.CHIEF_EXECUTIVE,
+        Level.MONITORING_OFFICER,
+    ):
+        subject_post = (
+            Post.objects.filter(council=council, kind=facts.concerning)
+            .select_related("holder", "directorate")
+            .order_by("slug")
+            .first()
+        )
+    raiser_post = ctx.raiser_post if ctx.raiser_post and ctx.raiser_post.pk else None
+    subject = _person_of(subject_post, ctx.subject_member)
+    raiser = _person_of(raiser_post, ctx.raiser_member)
+    people = {
+        "council": council,
+        "raised_by": facts.raised_by,
+        "level": facts.concerning,
+        "raiser": raiser,
+        "subject": subject,
+        "raiser_post": raiser_post or ctx.raiser_post,
+        "raiser_member": ctx.raiser_member,
+        "subject_post": subject_post or ctx.subject_post,
+        "subject_member": ctx.subject_member,
+    }
+    routed_as = None
+    if facts.stage != FIRST_STAGE:
+        # A later stage keeps the level the first stage was routed as, as an escalation does
+        # (complaints.services._next_plan).
+        try:
+            routed_as = complaint_route_plan(**people).routed_as
+        except ComplaintRoutingError:
+            routed_as = None
+    plan = complaint_route_plan(**people, stage=facts.stage, routed_as=routed_as)
+    handler = RoutedRef(
+        plan.route.handler,
+        post=plan.handler_post,
+        members=(plan.handler_member,) if plan.handler_member is not None else (),
+    )
+    return RoutePreview(
+        route=plan.route, handler=handler, copied=plan.copies_by_ref, explanation=plan.explanation
+    )
+
+
+def _person_of(post: Post | None, member: Member | None) -> Person:
+    """The person holding the post or the member's person; an unsaved stand-in for nobody."""
+    if post is not None and post.holder_id is not None:
+        return post.holder
+    if member is not None:
+        return member.person
+    return Person()
 
 
 # ---- who sees what ------------------------------------------------------------------------

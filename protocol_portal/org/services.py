@@ -97,6 +97,28 @@ class RoutingContext:
     case_type: str = ""
 
 
+@dataclass(frozen=True)
+class RoutedRef:
+    """One handler or copy a rule names, and who it reaches on this case."""
+
+    ref: routing.PostRef
+    post: Post | None = None
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutePreview:
+    """Where a case with some facts goes, as a real case of that type would be routed: the rule
+    applied (after the case type's own fallbacks and stage skips), its handler and copies, and
+    what the person raising it is told. A case app computes it with the code its cases run
+    (`casework.registry.CaseTypeSpec.route_preview`), so the routing explainer shows the same."""
+
+    route: routing.Route
+    handler: RoutedRef
+    copied: tuple[RoutedRef, ...] = ()
+    explanation: str = ""
+
+
 def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
     """The post that acts for `post`: itself if held, else its deputy, else up the line."""
     excluded = set(exclude)
