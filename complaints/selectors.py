@@ -116,6 +116,8 @@ def level_for(*, kind: str, subject_post: Post | None, subject_member: Member | 
         return Level.CODE_OF_CONDUCT
     if kind == Kind.PROTOCOL_BREACH:
         return Level.PROTOCOL_BREACH
+    if kind == Kind.OFFICER_APPROACH:
+        return Level.OFFICER_APPROACH  # 001 §5.3.3.2
     if kind == Kind.COMPLAINT_ABOUT_MEMBER:
         if subject_member is not None and any(
             r.kind == MemberRoleKind.GROUP_LEADER for r in subject_member.roles.all()

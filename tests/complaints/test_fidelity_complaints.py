@@ -1,5 +1,6 @@
 """Complaint paragraphs of issue 13 on the real council files (demo people), written from the
-protocol texts: 002 §25 (the group leader's outcome reaches the officer and their line manager).
+protocol texts: 002 §25 (the group leader's outcome reaches the officer and their line manager),
+001 §5.3.3.2 (an officer's self-serving approach is reported to the Chief Executive).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from complaints.states import Kind, Outcome
 from protocol_portal.casework.models import Notice
 from protocol_portal.org.models import Member, MemberRoleKind
 from tests.complaints.factories import AS_OF
-from tests.complaints.test_councils import load, post
+from tests.complaints.test_councils import a_member, load, post
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,55 @@ def test_the_group_leaders_outcome_reaches_the_officer_and_their_line_manager(sl
     assert "002 §107, §109, §25" in complaint.rule_source
     complaint = _outcome(complaint, Outcome.RESOLVED_INFORMALLY, day=4)
     assert {officer.holder_id, line_manager.holder_id} <= _told(complaint, 2)
+
+
+def test_an_officers_self_serving_approach_is_reported_to_the_chief_executive():
+    # "An officer must not seek to influence a member to do something that may be advantageous
+    # to the officer personally or professionally or injurious to another officer. Any
+    # approaches of this nature should be reported to the Chief Executive" (001 §5.3.3.2),
+    # where a concern about an officer's courtesy, conduct or capability goes to the relevant
+    # Director (§5.3.3.3).
+    council = load("part-5-3")
+    member = a_member(council)
+    officer = post(council, "housing-officer")
+    approach = services.complaint_raise(
+        council=council,
+        raiser=member.person,
+        kind=Kind.OFFICER_APPROACH,
+        subject_post=officer,
+        summary="Asked me to back his regrading",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF,
+    )
+    assert approach.owner_post.slug == "chief-executive"
+    assert "001 §5.3.3.2" in approach.rule_source
+    concern = services.complaint_raise(
+        council=council,
+        raiser=member.person,
+        kind=Kind.CONCERN_ABOUT_OFFICER,
+        subject_post=officer,
+        summary="Rude on the phone",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF,
+    )
+    assert concern.owner_post.kind == "director"
+    assert "001 §5.3.3.3" in concern.rule_source
+
+
+def test_where_a_protocol_names_no_route_for_an_approach_it_is_a_concern_about_the_officer():
+    # Southwark's protocol has no paragraph like 001 §5.3.3.2: the officer route (003 §67).
+    council = load("southwark")
+    complaint = services.complaint_raise(
+        council=council,
+        raiser=a_member(council).person,
+        kind=Kind.OFFICER_APPROACH,
+        subject_post=post(council, "housing-officer"),
+        summary="s",
+        details="d",
+        informal_attempted=True,
+        as_of=AS_OF,
+    )
+    assert complaint.routed_as == "officer"
+    assert "003 §67" in complaint.rule_source
