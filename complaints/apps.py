@@ -9,7 +9,7 @@ class ComplaintsConfig(AppConfig):
         from complaints import permissions
         from complaints.demo import seed_complaints
         from complaints.home import complaints_panel, determinations_panel, raised_panel
-        from complaints.selectors import determination_rows
+        from complaints.selectors import complaint_route_preview, determination_rows
         from complaints.services import complaint_on_rung
         from complaints.states import DeterminationOutcome
         from protocol_portal.casework.determinations import DeterminationSource
@@ -42,5 +42,6 @@ class ComplaintsConfig(AppConfig):
                     ),
                 ),
                 demo=seed_complaints,
+                route_preview=complaint_route_preview,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from complaints.states import AckIntent, DeterminationOutcome, Kind, Outcome
+from complaints.states import ABOUT_AN_OFFICER, AckIntent, DeterminationOutcome, Kind, Outcome
 from protocol_portal.casework import bounds
 from protocol_portal.org.models import Council, Member, Post, PostKind
 from protocol_portal.web.forms import GovukDateField, radio_question, text_box
@@ -84,7 +84,7 @@ class ComplaintRaiseForm(forms.Form):
             is_officer = Post.objects.filter(holder=user, council__in=councils).exists()
             ruled_out = set()
             if not is_member:
-                ruled_out.add(Kind.CONCERN_ABOUT_OFFICER)
+                ruled_out |= ABOUT_AN_OFFICER
             if not is_officer:
                 ruled_out.add(Kind.COMPLAINT_ABOUT_MEMBER)
             self.fields["kind"].choices = [
@@ -107,9 +107,9 @@ class ComplaintRaiseForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind == Kind.CONCERN_ABOUT_OFFICER and not data.get("subject_post"):
+        if kind in ABOUT_AN_OFFICER and not data.get("subject_post"):
             self.add_error("subject_post", "Choose the officer the concern is about.")
-        if kind and kind != Kind.CONCERN_ABOUT_OFFICER and not data.get("subject_member"):
+        if kind and kind not in ABOUT_AN_OFFICER and not data.get("subject_member"):
             self.add_error("subject_member", "Choose the member the complaint is about.")
         return data
 
@@ -117,7 +117,7 @@ class ComplaintRaiseForm(forms.Form):
         """The answers as summary-list rows, each with the field its "Change" goes back to."""
         data = self.cleaned_data
         kind = data["kind"]
-        about = data["subject_post"] if kind == Kind.CONCERN_ABOUT_OFFICER else None
+        about = data["subject_post"] if kind in ABOUT_AN_OFFICER else None
         about_field = "subject_post" if about is not None else "subject_member"
         about_words = (
             self.fields["subject_post"].label_from_instance(about)
@@ -146,10 +146,8 @@ class ComplaintRaiseForm(forms.Form):
         return {
             "council": data["council"],
             "kind": kind,
-            "subject_post": data["subject_post"] if kind == Kind.CONCERN_ABOUT_OFFICER else None,
-            "subject_member": None
-            if kind == Kind.CONCERN_ABOUT_OFFICER
-            else data["subject_member"],
+            "subject_post": data["subject_post"] if kind in ABOUT_AN_OFFICER else None,
+            "subject_member": None if kind in ABOUT_AN_OFFICER else data["subject_member"],
         }
 
 

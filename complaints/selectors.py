@@ -24,7 +24,7 @@ from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.casework.permissions import objects_for
 from protocol_portal.casework.services import timeline_for
-from protocol_portal.org import protocol_settings
+from protocol_portal.org import protocol_settings, routing
 from protocol_portal.org.models import (
     SENIOR_KINDS,
     CaseType,
@@ -42,7 +42,14 @@ from protocol_portal.org.routing import (
     Route,
     RoutingError,
 )
-from protocol_portal.org.services import RoutingContext, members_for, post_for, route_for
+from protocol_portal.org.services import (
+    RoutedRef,
+    RoutePreview,
+    RoutingContext,
+    members_for,
+    post_for,
+    route_for,
+)
 
 MAX_STAGE_SKIPS = 3
 
@@ -73,6 +80,7 @@ class RoutePlan:
     next_step: NextStep | None = None  # where it goes if the complainant is not satisfied
     copied_titles: tuple[str, ...] = field(default=())  # each copy's role in words
     conflicted: frozenset[int] = field(default=frozenset())  # passed over: never granted sight
+    copies_by_ref: tuple[RoutedRef, ...] = field(default=())  # who each rule copy reaches
 
     @property
     def protocol_silent(self) -> bool:
@@ -108,6 +116,8 @@ def level_for(*, kind: str, subject_post: Post | None, subject_member: Member | 
         return Level.CODE_OF_CONDUCT
     if kind == Kind.PROTOCOL_BREACH:
         return Level.PROTOCOL_BREACH
+    if kind == Kind.OFFICER_APPROACH:
+        return Level.OFFICER_APPROACH  # 001 §5.3.3.2
     if kind == Kind.COMPLAINT_ABOUT_MEMBER:
         if subject_member is not None and any(
             r.kind == MemberRoleKind.GROUP_LEADER for r in subject_member.roles.all()
@@ -142,6 +152,14 @@ def subject_responds_rules(council: Council) -> frozenset[str]:
     return frozenset(protocol_settings.setting(council, "subject_responds_first"))
 
 
+def stand_in_for(council: Council, rule_key: str) -> routing.PostRef | None:
+    """Who acts when the rule's handler cannot (`stand_in` setting), or None."""
+    ref = (protocol_settings.setting(council, "stand_in") or {}).get(rule_key)
+    if not ref:
+        return None
+    return routing.PostRef(ref.get("kind", ""), ref.get("of", "council"), ref.get("post", ""))
+
+
 def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: list[str]):
     """The acting handler post or member, passing over anyone conflicted (recorded in notes)."""
     exclude = set(ctx.exclude)
@@ -168,22 +186,30 @@ def _resolve_handler(route: Route, ctx: RoutingContext, matter: Matter, notes: l
 
 
 def _copies(route: Route, ctx: RoutingContext, handler_person_id: int):
-    """The posts and members copied in, and each copy's role in words (never a name)."""
+    """The posts and members copied in, each copy's role in words (never a name), and who each
+    of the rule's copies reaches (for the routing explainer)."""
     posts: list[Post] = []
     members: list[Member] = []
     labels: list[str] = []
+    by_ref: list[RoutedRef] = []
     for ref in route.copied:
         if ref.kind in MEMBER_ROLE_KINDS:
+            reached = []
             for member in members_for(ref, ctx):
                 if member.person_id != handler_person_id and member not in members:
                     members.append(member)
+                    reached.append(member)
                     labels.append(handler_title(None, member, ref.kind))
+            by_ref.append(RoutedRef(ref, members=tuple(reached)))
         else:
             post = post_for(ref, ctx)
             if post is not None and post.holder_id != handler_person_id and post not in posts:
                 posts.append(post)
                 labels.append(post.title)
-    return tuple(posts), tuple(members), tuple(labels)
+                by_ref.append(RoutedRef(ref, post=post))
+            else:
+                by_ref.append(RoutedRef(ref))
+    return tuple(posts), tuple(members), tuple(labels), tuple(by_ref)
 
 
 DEFAULT_SOURCE = "default"
@@ -239,6 +265,7 @@ def _explain(
     copies,
     next_step,
     upheld_moves_on=False,
+    stand_in_source="",
 ) -> str:
     """Plain words for the complainant: which route, why, the paragraph it rests on, who is
     copied, and where it goes if they are not satisfied."""
@@ -261,10 +288,13 @@ def _explain(
             if named.holder_id == subject_id
             else "cannot act on it"
         )
-        parts.append(
-            f"The rule names the {named.title}, who {why}, so it goes to the {handler_title}, "
-            "who acts for that post."
+        instead = (
+            f"so the council's protocol has the {handler_title} act instead "
+            f"({cited(stand_in_source)})."
+            if stand_in_source
+            else f"so it goes to the {handler_title}, who acts for that post."
         )
+        parts.append(f"The rule names the {named.title}, who {why}, {instead}")
     parts.append(f"It is handled by the {handler_title} under {cited(route.source)}.")
     parts.append(copies)
     if route.note:
@@ -337,6 +367,7 @@ def complaint_route_plan(
     )
     notes: list[str] = []
     skipped = ""
+    stood_in = False
     for _ in range(MAX_STAGE_SKIPS):
         used, route = _first_route(council, raised_by, levels, stage)
         if route is None:
@@ -356,6 +387,15 @@ def complaint_route_plan(
             exclude.add(subject.pk)
         else:
             post, member, exclude = _resolve_handler(route, ctx, matter, notes)
+        stand_in = stand_in_for(council, route.rule_key)
+        if post is None and member is None and stand_in is not None:
+            # The handler cannot act: whoever the council file names in their place, from the
+            # paragraph it cites (`stand_in` setting; 003 §68 "may be referred").
+            here = replace(ctx, exclude=frozenset(exclude))
+            post, member, exclude = _resolve_handler(
+                replace(route, handler=stand_in), here, matter, notes
+            )
+            stood_in = post is not None or member is not None
         if post is not None or member is not None:
             break
         if not route.next_stage:
@@ -370,7 +410,9 @@ def complaint_route_plan(
         raise ComplaintRoutingError("The council's stages go on too long to route this.")
     handler_person = post.holder if post is not None else member.person
     ctx = replace(ctx, exclude=frozenset(exclude))
-    copied_posts, copied_members, copy_labels = _copies(route, ctx, handler_person.pk)
+    copied_posts, copied_members, copy_labels, copies_by_ref = _copies(
+        route, ctx, handler_person.pk
+    )
     days = route.deadline_days or council.complaint_ack_days
     calendar = route.deadline_calendar if route.deadline_days else council.complaint_ack_calendar
     plan = RoutePlan(
@@ -406,6 +448,7 @@ def complaint_route_plan(
         subject_id=subject.pk,
         copies=_copies_sentence(copy_labels),
         next_step=next_step,
+        stand_in_source=(protocol_settings.setting_source(council, "stand_in") if stood_in else ""),
         upheld_moves_on=route.rule_key
         in protocol_settings.setting(council, "next_stage_when_upheld"),
     )
@@ -415,7 +458,70 @@ def complaint_route_plan(
         next_step=next_step,
         copied_titles=copy_labels,
         conflicted=frozenset(exclude) - {raiser.pk, subject.pk},
+        copies_by_ref=copies_by_ref,
     )
+
+
+def complaint_route_preview(council: Council, facts: Facts, ctx: RoutingContext) -> RoutePreview:
+    """Where a complaint with these facts goes, by `complaint_route_plan`, the code every
+    complaint is routed by (the routing explainer's answer for complaints).
+
+    The facts' `concerning` is the complaint's level; the person concerned is the holder of the
+    context's subject post (or the member concerned), else, for a complaint about the Chief
+    Executive or the Monitoring Officer, the holder of that post; the person raising it is the
+    holder of the context's raiser post, or the raising member, or nobody in particular.
+    """
+    subject_post = ctx.subject_post if ctx.subject_post and ctx.subject_post.pk else None
+    if subject_post is None and facts.concerning in (
+        Level.CHIEF_EXECUTIVE,
+        Level.MONITORING_OFFICER,
+    ):
+        subject_post = (
+            Post.objects.filter(council=council, kind=facts.concerning)
+            .select_related("holder", "directorate")
+            .order_by("slug")
+            .first()
+        )
+    raiser_post = ctx.raiser_post if ctx.raiser_post and ctx.raiser_post.pk else None
+    subject = _person_of(subject_post, ctx.subject_member)
+    raiser = _person_of(raiser_post, ctx.raiser_member)
+    people = {
+        "council": council,
+        "raised_by": facts.raised_by,
+        "level": facts.concerning,
+        "raiser": raiser,
+        "subject": subject,
+        "raiser_post": raiser_post or ctx.raiser_post,
+        "raiser_member": ctx.raiser_member,
+        "subject_post": subject_post or ctx.subject_post,
+        "subject_member": ctx.subject_member,
+    }
+    routed_as = None
+    if facts.stage != FIRST_STAGE:
+        # A later stage keeps the level the first stage was routed as, as an escalation does
+        # (complaints.services._next_plan).
+        try:
+            routed_as = complaint_route_plan(**people).routed_as
+        except ComplaintRoutingError:
+            routed_as = None
+    plan = complaint_route_plan(**people, stage=facts.stage, routed_as=routed_as)
+    handler = RoutedRef(
+        plan.route.handler,
+        post=plan.handler_post,
+        members=(plan.handler_member,) if plan.handler_member is not None else (),
+    )
+    return RoutePreview(
+        route=plan.route, handler=handler, copied=plan.copies_by_ref, explanation=plan.explanation
+    )
+
+
+def _person_of(post: Post | None, member: Member | None) -> Person:
+    """The person holding the post or the member's person; an unsaved stand-in for nobody."""
+    if post is not None and post.holder_id is not None:
+        return post.holder
+    if member is not None:
+        return member.person
+    return Person()
 
 
 # ---- who sees what ------------------------------------------------------------------------

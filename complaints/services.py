@@ -25,6 +25,7 @@ from complaints.selectors import (
     summary_totals,
 )
 from complaints.states import (
+    ABOUT_AN_OFFICER,
     AWAITING_ACK,
     DETERMINATION_TARGET,
     TRANSITIONS,
@@ -67,7 +68,7 @@ LOCKED_WITH = ("council", "owner_post", "subject_post", "raiser_person")
 
 def _raiser_roles(kind: str, raiser: Person, council: Council):
     member, post = member_of(user=raiser, council=council), post_of(user=raiser, council=council)
-    if kind == Kind.CONCERN_ABOUT_OFFICER:
+    if kind in ABOUT_AN_OFFICER:
         if member is None:
             raise ValidationError(
                 {"kind": f"Only a member of {council.name} can raise a concern about an officer."}
@@ -85,7 +86,7 @@ def _raiser_roles(kind: str, raiser: Person, council: Council):
 
 
 def _subject(kind, council, raiser, subject_post, subject_member):
-    if kind == Kind.CONCERN_ABOUT_OFFICER:
+    if kind in ABOUT_AN_OFFICER:
         if subject_post is None or subject_post.council_id != council.pk:
             raise ValidationError({"subject_post": "Choose the officer the concern is about."})
         if subject_post.holder_id is None:
@@ -475,7 +476,13 @@ def complaint_give_outcome(
             f"Outcome: {Outcome(outcome).label}. Action taken: {'yes' if action_taken else 'no'}."
             f"\n\n{complaint.outcome_reasons}"
         ),
-        recipients=[complaint.raiser_person],
+        # The stage's copies hear the outcome too: "The outcome must be reported to the officer
+        # who notified them of the complaint along with their line manager" (002 §25).
+        recipients=[
+            complaint.raiser_person,
+            *(p.holder for p in complaint.copied_posts.all() if p.holder_id),
+            *complaint.copied_people.all(),
+        ],
         as_of=as_of,
     )
     if (

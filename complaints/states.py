@@ -55,6 +55,15 @@ class Kind(models.TextChoices):
     COMPLAINT_ABOUT_MEMBER = "member_complaint", "An officer's complaint about a member"
     CODE_OF_CONDUCT = "code_of_conduct", "A possible breach of the Code of Conduct by a member"
     PROTOCOL_BREACH = "protocol_breach", "A possible breach of this protocol by a member"
+    OFFICER_APPROACH = (
+        "officer_approach",
+        "A member reporting an officer who sought their influence for the officer's own "
+        "advantage or against a colleague",
+    )
+
+
+# The kinds raised by a member about an officer's post (the rest are about a member).
+ABOUT_AN_OFFICER = frozenset({Kind.CONCERN_ABOUT_OFFICER, Kind.OFFICER_APPROACH})
 
 
 class Level(models.TextChoices):
@@ -68,6 +77,10 @@ class Level(models.TextChoices):
     GROUP_LEADER = "group_leader", "a political group leader"
     CODE_OF_CONDUCT = "code_of_conduct", "a possible Code of Conduct breach"
     PROTOCOL_BREACH = "protocol_breach", "a possible breach of the protocol"
+    OFFICER_APPROACH = (
+        "officer_approach",
+        "an officer's approach for their own advantage or against a colleague",
+    )
 
 
 # Where a protocol names no route for a level, the next level that it does name applies (the
@@ -79,6 +92,9 @@ LEVEL_FALLBACKS: dict[str, tuple[str, ...]] = {
     Level.CHIEF_EXECUTIVE: (Level.DIRECTOR, Level.OFFICER),
     Level.CODE_OF_CONDUCT: (Level.MEMBER,),
     Level.PROTOCOL_BREACH: (Level.CODE_OF_CONDUCT, Level.MEMBER),
+    # Where a protocol names no route for an officer's self-serving approach (001 §5.3.3.2
+    # does), it is a member's concern about that officer.
+    Level.OFFICER_APPROACH: (Level.OFFICER,),
 }
 # Complaints about a member's conduct: reported to the Standards Committee each quarter
 # (004 §15.4) and, where the Monitoring Officer handles them, determined on the MO's desk.

@@ -80,6 +80,10 @@ class CaseTypeSpec:
     # Where the case type records determinations, for the Monitoring Officer's register
     # (casework/determinations.py); empty for a case type that records none.
     determinations: tuple[DeterminationSource, ...] = ()
+    # Where a case with some routing facts goes, computed by the code the app's real cases run
+    # (council, Facts, RoutingContext) -> org.services.RoutePreview; the routing explainer calls
+    # it for the app's `routing_case_types`. None: the explainer resolves the rule itself.
+    route_preview: Callable | None = None
 
     @property
     def model(self):
@@ -130,3 +134,11 @@ def all_specs() -> list[CaseTypeSpec]:
 def case_apps() -> list[CaseTypeSpec]:
     """One spec per registered case app, in the order the apps were installed."""
     return list(_apps.values())
+
+
+def route_preview_for(case_type: str) -> Callable | None:
+    """The registered route preview of the app answering to a routing case type, if any."""
+    for spec in _apps.values():
+        if case_type in spec.routing_case_types and spec.route_preview is not None:
+            return spec.route_preview
+    return None

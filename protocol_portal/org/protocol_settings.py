@@ -85,6 +85,24 @@ def _officer_for(value: Any, data: dict[str, Any]) -> str | None:
 
 RULE_KEYS_SCHEMA = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
 
+
+def _stand_ins(value: Any, data: dict[str, Any]) -> str | None:
+    problem = _rule_keys(list(value) if isinstance(value, dict) else None, data)
+    if problem:
+        return "must map routing rule keys to a handler {kind, of} or {post}" + (
+            f" ({problem})" if "unknown" in problem else ""
+        )
+    posts = {p.get("slug") for p in data.get("posts") or []} if data else None
+    for ref in value.values():
+        if not isinstance(ref, dict) or not (ref.get("kind") or ref.get("post")):
+            return "must give each rule a handler {kind, of} or {post}"
+        if set(ref) - {"kind", "of", "post"}:
+            return f"has unknown keys {sorted(set(ref) - {'kind', 'of', 'post'})}"
+        if posts is not None and ref.get("post") and ref["post"] not in posts:
+            return f"names unknown post {ref['post']!r}"
+    return None
+
+
 SPECS: dict[str, Spec] = {
     "ward_notice": Spec(
         default="none",
@@ -141,10 +159,18 @@ SPECS: dict[str, Spec] = {
     "officer_for": Spec(
         default={},
         help="Which officer post handles a route to 'an officer of the directorate': keys are "
-        "service-area slugs (of an enquiry or a need-to-know request) or case types (foi, "
-        "access_request, enquiry); values are post slugs.",
+        "service-area slugs (of an enquiry), case types (foi, access_request, enquiry), or a case "
+        "type in one directorate (access_request@<directorate-slug>); values are post slugs.",
         check=_officer_for,
         schema={"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+    ),
+    "stand_in": Spec(
+        default={},
+        help="Complaint rules whose handler, when they cannot act (the person concerned, a "
+        "declared relationship or interest, or vacant with nobody acting for the post), is "
+        "replaced by another handler the protocol allows ({kind, of} or {post}), before the "
+        "rule's next stage is tried.",
+        check=_stand_ins,
     ),
 }
 

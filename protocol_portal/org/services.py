@@ -97,6 +97,28 @@ class RoutingContext:
     case_type: str = ""
 
 
+@dataclass(frozen=True)
+class RoutedRef:
+    """One handler or copy a rule names, and who it reaches on this case."""
+
+    ref: routing.PostRef
+    post: Post | None = None
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutePreview:
+    """Where a case with some facts goes, as a real case of that type would be routed: the rule
+    applied (after the case type's own fallbacks and stage skips), its handler and copies, and
+    what the person raising it is told. A case app computes it with the code its cases run
+    (`casework.registry.CaseTypeSpec.route_preview`), so the routing explainer shows the same."""
+
+    route: routing.Route
+    handler: RoutedRef
+    copied: tuple[RoutedRef, ...] = ()
+    explanation: str = ""
+
+
 def acting_post(post: Post, *, exclude: Iterable[int] = ()) -> Post | None:
     """The post that acts for `post`: itself if held, else its deputy, else up the line."""
     excluded = set(exclude)
@@ -153,11 +175,15 @@ def _post_of_kind(council: Council, kind: str, directorate: Directorate | None) 
 
 def _officer_for(ctx: RoutingContext) -> Post | None:
     """The officer post the council's `officer_for` setting names for the case's service area,
-    else for its kind of case; None when it names none (then the directorate's officer post)."""
+    else for its kind of case in its directorate (`access_request@<directorate-slug>`), else for
+    its kind of case; None when it names none (then the directorate's officer post)."""
     from protocol_portal.org.protocol_settings import setting
 
     chosen = setting(ctx.council, "officer_for") or {}
-    for key in (ctx.service_area_slug, ctx.case_type):
+    in_directorate = (
+        f"{ctx.case_type}@{ctx.directorate.slug}" if ctx.case_type and ctx.directorate else ""
+    )
+    for key in (ctx.service_area_slug, in_directorate, ctx.case_type):
         slug = chosen.get(key) if key else None
         if slug:
             post = (

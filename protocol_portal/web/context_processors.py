@@ -43,7 +43,7 @@ def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
     namespace = match.namespace if match else None
     facts = {
         role: any(getattr(c, f"is_{role}") for c in councils)
-        for role in ("member", "officer", "monitoring")
+        for role in ("member", "officer", "monitoring", "member_services")
     }
     items = [{"text": "Home", "href": _href("home"), "current": current == "home"}]
     # Each case app's area, as its spec says (casework.registry): every page is reachable from
@@ -69,7 +69,7 @@ def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
             _item("Protocol coverage", "coverage-index", current in ("coverage-index", "coverage"))
         )
     items = [i for i in items if i is not None]
-    if user.is_staff:
+    if user.is_staff or facts.get("member_services"):
         items.append(
             {
                 "text": "Routing explainer",
@@ -77,6 +77,7 @@ def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
                 "current": current == "routing-explainer",
             }
         )
+    if user.is_staff:
         items.append({"text": "Administration", "href": _href("admin:index"), "current": False})
     return items
 

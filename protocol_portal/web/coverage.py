@@ -23,6 +23,7 @@ from protocol_portal.casework.access import coverage_councils, may_view_coverage
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org import coverage
 from protocol_portal.org.models import Council, RoutingRule
+from protocol_portal.web import explainer
 
 CSV_HEAD = [
     "Paragraph",
@@ -109,8 +110,11 @@ def coverage_council(request, slug: str):
         "coverage": coverage.coverage(index) if index is not None else [],
         "guidance_count": counts["guidance"],
         "out_of_scope_count": counts["out-of-scope"],
-        # The routing explainer is for administrators (web.views.routing_explainer).
-        "may_explain": request.user.is_staff,
+        # The routing explainer is for administrators and the council's member services
+        # (web.views.routing_explainer).
+        "may_explain": explainer.councils_for_explainer(user=request.user)
+        .filter(pk=council.pk)
+        .exists(),
     }
     return render(request, "web/coverage.html", context)
 

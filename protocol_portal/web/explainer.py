@@ -1,15 +1,22 @@
 """The routing explainer: which rule applies to some facts, and who it reaches today.
 
-Read-only. The rule comes from `route_for` (the resolver every case uses); the people come from
-`post_for` and `members_for`, so what an admin sees here is what a real case would get.
+Read-only, and one code path with real cases: where a case app registers a route preview
+(`casework.registry.CaseTypeSpec.route_preview`: complaints' `complaint_route_plan`, with its
+level fallbacks, stage skips, stand-ins and the person concerned answering first), the
+explainer shows what it returns. Otherwise the rule comes from `route_for` and the people from
+`post_for` and `members_for` with the case type and service area in the context (the council's
+`officer_for` setting), as need-to-know requests are routed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
+
+from protocol_portal.casework import registry
 from protocol_portal.org import routing
 from protocol_portal.org.models import (
     CalendarKind,
@@ -22,7 +29,14 @@ from protocol_portal.org.models import (
     PostKind,
     RoutingRule,
 )
-from protocol_portal.org.services import RoutingContext, members_for, post_for, route_for
+from protocol_portal.org.services import (
+    RoutedRef,
+    RoutePreview,
+    RoutingContext,
+    members_for,
+    post_for,
+    route_for,
+)
 from protocol_portal.web.forms import RAISED_BY_LABELS, value_label
 
 RELATION_LABELS = {
@@ -73,6 +87,16 @@ class Explanation:
     copied: tuple[Resolved, ...]
     deadline: str
     next_stage_query: str
+    told: str = ""  # what the person raising such a case is told, where the case type says
+
+
+def councils_for_explainer(*, user) -> QuerySet[Council]:
+    """The councils whose routing a person may explain: every council for an administrator;
+    for member services, who route enquiries daily, the councils where they hold that post."""
+    if user.is_staff:
+        return Council.objects.order_by("name")
+    held = Post.objects.filter(holder_id=user.pk, kind=PostKind.MEMBER_SERVICES)
+    return Council.objects.filter(pk__in=held.values("council_id")).order_by("name")
 
 
 def kind_label(kind: str) -> str:
@@ -87,7 +111,15 @@ def deadline_text(days: int | None, calendar: str) -> str:
 
 
 def explainer_context(
-    *, council: Council, directorate: Directorate | None, subject_post: Post | None
+    *,
+    council: Council,
+    directorate: Directorate | None,
+    subject_post: Post | None,
+    case_type: str = "",
+    service_area_slug: str = "",
+    raiser_post: Post | None = None,
+    subject_member: Member | None = None,
+    raiser_member: Member | None = None,
 ) -> RoutingContext:
     """The routing context an imagined case has.
 
@@ -106,37 +138,12 @@ def explainer_context(
         council=council,
         directorate=directorate,
         subject_post=subject_post or stand_in,
-        raiser_post=stand_in,
+        raiser_post=raiser_post or stand_in,
+        subject_member=subject_member,
+        raiser_member=raiser_member,
+        case_type=case_type,
+        service_area_slug=service_area_slug,
     )
-
-
-def resolve_ref(ref: routing.PostRef, ctx: RoutingContext) -> Resolved:
-    """Who a rule's `{kind, of}` reaches today, with a note when the facts cannot say."""
-    base = {
-        "ref": ref,
-        "kind_label": kind_label(ref.kind),
-        "relation_label": RELATION_LABELS.get(ref.of, value_label(ref.of)),
-    }
-    if ref.kind in routing.MEMBER_ROLE_KINDS:
-        members = tuple(members_for(ref, ctx))
-        note = ""
-        if ref.of in ("raiser_group", "subject_group"):
-            note = "On a real case only the one in the member’s own group is involved."
-        if not members:
-            note = "No member holds this role today."
-        return Resolved(**base, is_member_role=True, members=members, note=note)
-    post = post_for(ref, ctx)
-    note = ""
-    if post is None:
-        note = _unresolved_note(ref, ctx)
-    elif ref.of in DIRECTORATE_RELATIONS and ctx.directorate is None:
-        note = (
-            "No directorate picked, so this is the council-wide post: pick a directorate in "
-            "the facts of the case."
-        )
-    elif post.kind != ref.kind:
-        note = "Stands in: no filled post of exactly the kind the rule names, so this post acts."
-    return Resolved(**base, is_member_role=False, post=post, note=note)
 
 
 def _unresolved_note(ref: routing.PostRef, ctx: RoutingContext) -> str:
@@ -158,17 +165,70 @@ def _unresolved_note(ref: routing.PostRef, ctx: RoutingContext) -> str:
 def explain(
     *, council: Council, facts: routing.Facts, ctx: RoutingContext, query: dict[str, str]
 ) -> Explanation:
-    """Explain the route for these facts; raises `routing.RoutingError` when no rule applies."""
-    route = route_for(council=council, facts=facts)
+    """Explain the route for these facts as a real case is routed; raises
+    `routing.RoutingError` when no rule applies, `ValidationError` when nobody can handle it."""
+    preview = route_preview(council=council, facts=facts, ctx=ctx)
+    route = preview.route
     next_query = urlencode({**query, "stage": route.next_stage}) if route.next_stage else ""
     return Explanation(
         route=route,
         case_type_label=dict(CaseType.choices).get(facts.case_type, facts.case_type),
-        handler=resolve_ref(route.handler, ctx),
-        copied=tuple(resolve_ref(ref, ctx) for ref in route.copied),
+        handler=_resolved(preview.handler, ctx),
+        copied=tuple(_resolved(one, ctx) for one in preview.copied),
         deadline=deadline_text(route.deadline_days, route.deadline_calendar),
         next_stage_query=next_query,
+        told=preview.explanation,
     )
+
+
+def route_preview(*, council: Council, facts: routing.Facts, ctx: RoutingContext) -> RoutePreview:
+    """Where a case with these facts goes: the case app's own routing where it registers one
+    (`route_preview`), else the rule and the posts and members it names in this context."""
+    ctx = replace(ctx, case_type=ctx.case_type or facts.case_type)
+    preview = registry.route_preview_for(facts.case_type)
+    if preview is not None:
+        return preview(council, facts, ctx)
+    route = route_for(council=council, facts=facts)
+    return RoutePreview(
+        route=route,
+        handler=_routed(route.handler, ctx),
+        copied=tuple(_routed(ref, ctx) for ref in route.copied),
+    )
+
+
+def _routed(ref: routing.PostRef, ctx: RoutingContext) -> RoutedRef:
+    if ref.kind in routing.MEMBER_ROLE_KINDS:
+        return RoutedRef(ref, members=tuple(members_for(ref, ctx)))
+    return RoutedRef(ref, post=post_for(ref, ctx))
+
+
+def _resolved(one: RoutedRef, ctx: RoutingContext) -> Resolved:
+    """What the explainer shows for a handler or copy the case's routing reached."""
+    ref = one.ref
+    base = {
+        "ref": ref,
+        "kind_label": kind_label(ref.kind),
+        "relation_label": RELATION_LABELS.get(ref.of, value_label(ref.of)),
+    }
+    if ref.kind in routing.MEMBER_ROLE_KINDS:
+        note = ""
+        if ref.of in ("raiser_group", "subject_group") and ctx.raiser_member is None:
+            note = "On a real case only the one in the member’s own group is involved."
+        if not one.members:
+            note = "Nobody on this case: no member holds this role, or none in the group."
+        return Resolved(**base, is_member_role=True, members=one.members, note=note)
+    post = one.post
+    note = ""
+    if post is None:
+        note = _unresolved_note(ref, ctx)
+    elif ref.of in DIRECTORATE_RELATIONS and ctx.directorate is None:
+        note = (
+            "No directorate picked, so this is the council-wide post: pick a directorate in "
+            "the facts of the case."
+        )
+    elif post.kind != ref.kind:
+        note = "Stands in: no filled post of exactly the kind the rule names, so this post acts."
+    return Resolved(**base, is_member_role=False, post=post, note=note)
 
 
 def facts_in_words(facts: routing.Facts) -> str:

@@ -19,7 +19,15 @@ from django.db.models.functions import Coalesce
 
 from protocol_portal.casework.access import notices_visible
 from protocol_portal.casework.models import Notice
-from protocol_portal.org.models import MONITORING_KINDS, Council, Member, MemberRole, Person, Post
+from protocol_portal.org.models import (
+    MONITORING_KINDS,
+    Council,
+    Member,
+    MemberRole,
+    Person,
+    Post,
+    PostKind,
+)
 
 
 def holds_monitoring_post(*, user: Person) -> bool:
@@ -48,6 +56,7 @@ class CouncilRoles:
     is_member: bool  # sits on it
     is_officer: bool  # holds a post in it
     is_monitoring: bool  # is its (deputy) Monitoring Officer
+    is_member_services: bool = False  # holds its member services post (routes enquiries)
 
 
 NOTICES = "notices"  # marks the row of the shell's query that carries the unread count
@@ -96,13 +105,21 @@ def shell_of(*, person: Person) -> Shell:
             unread_count = council_id or 0
             continue
         roles = found.setdefault(
-            council_id, {"name": name, "member": False, "officer": False, "monitoring": False}
+            council_id,
+            {
+                "name": name,
+                "member": False,
+                "officer": False,
+                "monitoring": False,
+                "member_services": False,
+            },
         )
         if post_kind is None:
             roles["member"] = True
         else:
             roles["officer"] = True
             roles["monitoring"] = roles["monitoring"] or post_kind in MONITORING_KINDS
+            roles["member_services"] |= post_kind == PostKind.MEMBER_SERVICES
     councils = sorted(
         (
             CouncilRoles(
@@ -111,6 +128,7 @@ def shell_of(*, person: Person) -> Shell:
                 is_member=r["member"],
                 is_officer=r["officer"],
                 is_monitoring=r["monitoring"],
+                is_member_services=r["member_services"],
             )
             for pk, r in found.items()
         ),

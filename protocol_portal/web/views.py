@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -99,10 +100,11 @@ def notices(request):
 
 @login_required
 def routing_explainer(request):
-    """For admins: pick a council and a case's facts, see the rule and who it reaches today."""
-    if not request.user.is_staff:
-        raise Http404("The routing explainer is for administrators.")
-    councils = list(Council.objects.order_by("name"))
+    """For admins and member services (who route enquiries every day): pick a council and a
+    case's facts, see the rule and who it reaches today, as a real case would be routed."""
+    councils = list(explainer.councils_for_explainer(user=request.user))
+    if not councils and not request.user.is_staff:
+        raise Http404("The routing explainer is for administrators and member services.")
     picker = CouncilPickForm(
         request.GET if "council" in request.GET else None,
         councils=councils,
@@ -144,6 +146,8 @@ def _council_explainer(request, council: Council) -> dict:
             explanation = explainer.explain(council=council, facts=facts, ctx=ctx, query=query)
         except routing.RoutingError as exc:
             routing_error = str(exc)
+        except ValidationError as exc:  # the case type's own routing found nobody to handle it
+            routing_error = " ".join(exc.messages)
     applied = explanation.route.rule_key if explanation else None
     return {
         "council": council,

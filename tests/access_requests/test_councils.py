@@ -301,3 +301,23 @@ def test_draft_policy_papers_are_for_the_administration_group_at_tower_hamlets(f
     allowed = _post(_client(administration.person), council, ask, draft_policy_papers=True)
     assert allowed["presumption"] != "no_right"
     assert "7.13" not in allowed["presumption_source"]
+
+
+@pytest.mark.parametrize("slug", ["south-oxfordshire", "vale-of-white-horse"])
+def test_a_need_to_know_request_for_transformation_and_operations_papers(slug, frozen):
+    # The need to know is "initially ... determined by the Monitoring Officer" (002 §79): a
+    # presumed request for papers Transformation and Operations holds goes to Legal and
+    # Democratic Services (settings: officer_for), not to its Customer Services Officer; the
+    # officer of another holding department still presumes it (§80; SCRUTINY above).
+    from protocol_portal.org.models import Directorate
+
+    council = load(slug)
+    member = h.scrutiny_member(council)
+    ask = dataclasses.replace(
+        h.scrutiny_ask(council),
+        what="Part II report: the revenues and benefits system contract",
+        directorate=Directorate.objects.get(council=council, slug="transformation-and-operations"),
+    )
+    data = _post(_client(member.person), council, ask)
+    assert (data["presumption"], data["presumption_source"]) == ("prima_facie", "002 §80")
+    assert data["owner_post"] == "legal-and-democratic-services"

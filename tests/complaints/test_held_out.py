@@ -82,19 +82,19 @@ ABOUT_DIRECTOR = {
     "vale-of-white-horse": [
         ("deputy-chief-executive-place", Expect("chief-executive", "002 §105"))
     ],
-    # A chief officer → the chief executive for informal review (003 §68); still dissatisfied
-    # with the chief executive's response → the monitoring officer and the head of HR report
-    # to the leader (003 §70; the issue's "chief officer → CE → MO and head of HR → Leader").
+    # A chief officer → the chief executive for informal review (003 §68), the last stage.
+    # This scenario first expected §70's report to the leader to follow; the text does not say
+    # so. §70 follows §69, the chief executive's own answer to a complaint about them: "Where a
+    # complaint relates to the chief executive ... The chief executive will provide the member
+    # with a written response to their complaint" (§69). "If the member remains dissatisfied
+    # with the response of the chief executive s/he will notify the monitoring officer and the
+    # head of human resources in writing and they will prepare a report for consideration by
+    # the leader of the council" (§70). For a chief officer §68 ends with the chief executive:
+    # "If the matter is not resolved at this preliminary stage or in cases of serious
+    # complaints, the chief executive, taking appropriate advice will consider whether any
+    # formal process under the council's employment procedures ... is appropriate" (§68).
     "southwark": [
-        (
-            subject,
-            Expect(
-                "chief-executive",
-                "003 §68",
-                next_stage="leader-report",
-                next_handler="director-of-legal-and-democratic-services",
-            ),
-        )
+        (subject, Expect("chief-executive", "003 §68"))
         for subject in ("strategic-director-housing", "director-of-strategy-and-communications")
     ],
     # "the relevant service director and/or the Chief Executive" (004 §16.1): the Director

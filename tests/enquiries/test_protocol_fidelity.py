@@ -286,6 +286,39 @@ def test_a_southwark_contract_spend_enquiry_reaches_the_commissioning_officer_no
     assert other.owner_post.slug == "social-worker"
 
 
+@pytest.mark.parametrize("slug", ["south-oxfordshire", "vale-of-white-horse"])
+def test_a_legal_services_enquiry_reaches_legal_and_democratic_services_not_customer_services(
+    slug,
+):
+    # Members "approach relevant officers" (002 §77) and Democratic Services signpost them "to
+    # the correct area" (§31): an enquiry about Legal services is not the Customer Services
+    # Officer's, though that is the first officer post of Transformation and Operations.
+    council = load(slug)
+    member = Member.objects.filter(council=council, ward__isnull=False).order_by("pk").first()
+    legal = ServiceArea.objects.get(council=council, slug="legal-services")
+    enquiry = enquiry_create(
+        member=member,
+        subject="A covenant on the community centre",
+        description="Who holds the deed?",
+        service_area=legal,
+        ward=member.ward,
+        actor=member.person,
+        as_of=AS_OF,
+    )
+    assert enquiry.owner_post.slug == "legal-and-democratic-services"
+    customer = ServiceArea.objects.get(council=council, slug="customer-services")
+    other = enquiry_create(
+        member=member,
+        subject="Opening hours of the contact centre",
+        description="Are they changing?",
+        service_area=customer,
+        ward=member.ward,
+        actor=member.person,
+        as_of=AS_OF,
+    )
+    assert other.owner_post.slug == "customer-services-officer"
+
+
 def test_a_southwark_foi_request_about_the_environment_reaches_information_governance():
     from access_requests import selectors as access_selectors
     from protocol_portal.org.models import Directorate

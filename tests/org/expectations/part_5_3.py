@@ -83,6 +83,19 @@ EXPECTED = [
         "source": "001 §5.3.3.3",
     },
     {
+        "scenario": "an officer sought a member's influence for their own advantage or against "
+        "a colleague: reported to the Chief Executive (001 §5.3.3.2)",
+        "case_type": "complaint",
+        "raised_by": "member",
+        "concerning": "officer_approach",
+        "stage": "first",
+        "handler": ("chief_executive", "council"),
+        "copied": set(),
+        "deadline": ACK,
+        "next_stage": None,
+        "source": "001 §5.3.3.2",
+    },
+    {
         "scenario": "member concerned about a Director: the Chief Executive, as appropriate "
         "(001 §5.3.3.3)",
         "case_type": "complaint",

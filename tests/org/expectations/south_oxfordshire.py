@@ -271,7 +271,7 @@ EXPECTED = [
         "concerning": "member",
         "stage": "group-leader",
         "handler": ("group_leader", "subject_group"),
-        "copied": set(),
+        "copied": {("manager", "raiser_line_manager")},
         "deadline": None,
         "next_stage": None,
         "source": "002 §107, §109, §25",
