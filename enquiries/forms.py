@@ -68,6 +68,11 @@ class EnquiryForm(forms.Form):
     is_cross_directorate = forms.BooleanField(
         required=False, label="It involves more than one council department"
     )
+    is_complex = forms.BooleanField(
+        required=False,
+        label="It is complex but mainly operational",
+        help_text="It will go first to the Head of Service (002 §31).",
+    )
     attachments = MultipleFileField(
         required=False,
         label="Attachments",
@@ -88,6 +93,7 @@ class EnquiryForm(forms.Form):
         self.fields["ward"].queryset = Ward.objects.filter(council_id=member.council_id)
         if member.ward_id and not self.is_bound:
             self.initial.setdefault("ward", member.ward_id)
+        drop_flags_not_offered(self, member.council)
         self.duplicates: list = []
 
     def clean_attachments(self):
@@ -122,6 +128,18 @@ class EnquiryForm(forms.Form):
                     "issue.",
                 )
         return data
+
+
+def drop_flags_not_offered(form: forms.Form, council) -> None:
+    """Optional flags appear only where the council's protocol has them (its precedence)."""
+    from enquiries.services import offers_flag
+
+    for flag, field in OPTIONAL_FLAG_FIELDS.items():
+        if field in form.fields and not offers_flag(council, flag):
+            del form.fields[field]
+
+
+OPTIONAL_FLAG_FIELDS = {"complex": "is_complex"}
 
 
 class QuestionForm(forms.Form):
@@ -194,16 +212,34 @@ class FlagsForm(forms.Form):
     about_other_ward = forms.BooleanField(required=False, label="About another member's ward")
     is_policy = forms.BooleanField(required=False, label="Policy rather than routine")
     is_cross_directorate = forms.BooleanField(required=False, label="Crosses directorates")
+    is_complex = forms.BooleanField(
+        required=False, label="Complex but mainly operational (first to the Head of Service)"
+    )
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
     urgency_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Why is it urgent?"
     )
+
+    def __init__(self, *args, council=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if council is not None:
+            drop_flags_not_offered(self, council)
 
     def clean(self):
         data = super().clean()
         if data.get("urgency") == Urgency.URGENT and not (data.get("urgency_reason") or "").strip():
             self.add_error("urgency_reason", "Say why the enquiry is urgent.")
         return data
+
+
+class DecideUrgencyForm(forms.Form):
+    urgent = forms.TypedChoiceField(
+        choices=[("yes", "Yes, it is urgent"), ("no", "No, it is not urgent")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Is the matter urgent?",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")
 
 
 class InvolvedForm(forms.Form):

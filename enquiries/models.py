@@ -99,6 +99,12 @@ class Enquiry(Case, Received):
     about_other_ward = models.BooleanField(default=False)
     is_policy = models.BooleanField("policy rather than routine", default=False)
     is_cross_directorate = models.BooleanField(default=False)
+    is_complex = models.BooleanField(
+        "complex but predominately operational",
+        default=False,
+        help_text="Offered where the council's precedence lists it (002 §31: first to the "
+        "relevant Head of Service).",
+    )
     involved_officers = models.ManyToManyField(
         Person,
         blank=True,
@@ -113,6 +119,12 @@ class Enquiry(Case, Received):
         "the clock runs from this day, whenever it was logged.",
     )
     concerning = models.CharField(max_length=40, default="routine")
+    stage = models.CharField(
+        max_length=60,
+        default="first",
+        help_text="The stage of the council's rule the enquiry is at: `first`, then each rule's "
+        "`next_stage` (000 §13.6; 002 §30, §76, §79).",
+    )
     route_rule_key = models.CharField(max_length=100, blank=True)
     route_source = models.CharField(max_length=60, blank=True)
     route_note = models.TextField(blank=True)

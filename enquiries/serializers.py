@@ -147,7 +147,9 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
             "about_other_ward",
             "is_policy",
             "is_cross_directorate",
+            "is_complex",
             "concerning",
+            "stage",
             "route_source",
             "clock_calendar",
             "timeline",
@@ -199,6 +201,11 @@ class EnquiryCreateSerializer(serializers.Serializer):
     about_other_ward = serializers.BooleanField(default=False)
     is_policy = serializers.BooleanField(default=False)
     is_cross_directorate = serializers.BooleanField(default=False)
+    is_complex = serializers.BooleanField(
+        default=False,
+        help_text="Complex but predominately operational: only where the council's protocol "
+        "has it (002 §31).",
+    )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
     confirm_not_duplicate = serializers.BooleanField(
         default=False, help_text="Set when a similar open enquiry exists and this is different."
@@ -375,8 +382,14 @@ class EnquiryFlagsSerializer(serializers.Serializer):
     about_other_ward = serializers.BooleanField(required=False)
     is_policy = serializers.BooleanField(required=False)
     is_cross_directorate = serializers.BooleanField(required=False)
+    is_complex = serializers.BooleanField(required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     urgency_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class EnquiryDecideUrgencySerializer(serializers.Serializer):
+    urgent = serializers.BooleanField()
+    reason = serializers.CharField()
 
 
 class EnquiryInvolvedSerializer(serializers.Serializer):

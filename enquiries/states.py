@@ -39,13 +39,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             S.CLOSED,
         }
     ),
+    # A later stage of the council's rule (`next_stage`) starts the enquiry afresh with the
+    # stage's handler, as received (000 §13.6; 002 §30, §79; 001 §5.3.8.4; 004 §12.9).
     S.IN_PROGRESS: frozenset(
-        {S.AWAITING_MEMBER, S.REFERRED_MO, S.FOI, S.RESPONDED, S.REFERRED_COMPLAINT, S.CLOSED}
+        {
+            S.RECEIVED,
+            S.AWAITING_MEMBER,
+            S.REFERRED_MO,
+            S.FOI,
+            S.RESPONDED,
+            S.REFERRED_COMPLAINT,
+            S.CLOSED,
+        }
     ),
     # Only the member's reply moves it on (the clock resumes); an officer may still close it.
     S.AWAITING_MEMBER: frozenset({S.IN_PROGRESS, S.CLOSED}),
     # The Monitoring Officer determines access (000 §7.2b), then answers or hands it back.
-    S.REFERRED_MO: frozenset({S.IN_PROGRESS, S.RESPONDED, S.CLOSED}),
+    S.REFERRED_MO: frozenset({S.RECEIVED, S.IN_PROGRESS, S.RESPONDED, S.CLOSED}),
     S.FOI: frozenset({S.RESPONDED, S.CLOSED}),
     S.RESPONDED: frozenset({S.RECEIVED, S.CLOSED}),
     # The complaints procedure takes over (002 §76): the enquiry can only be closed.
@@ -63,7 +73,8 @@ ACTIONABLE = frozenset({S.RECEIVED, S.IN_PROGRESS, S.REFERRED_MO, S.FOI})
 # Which routing `concerning` value wins when a member or officer sets several flags. Legal
 # proceedings first: such enquiries may go only to a Director and never to an officer involved
 # (000 §13.4–13.5); then urgency (000 §7.2a); then cross-directorate working (004 §12.5); then
-# policy (000 §7.1); otherwise routine.
+# policy (000 §7.1); otherwise routine. A council's `enquiry_precedence` setting may reorder them
+# and add the flags its own protocol has (protocol_settings.ENQUIRY_OPTIONAL_FLAGS).
 CONCERNING_PRECEDENCE = (
     "legal_proceedings",
     "urgent",

@@ -9,6 +9,7 @@ reason, the move by `states.TRANSITIONS`, the timeline and the outbox are the ke
 - `placement`: where it goes (routing rules, copies, flags, re-routing);
 - `handling`: what the officer does (accept, reassign, clarify, respond, close, reopen);
 - `referrals`: passing it on as a complaint, an FOI or a need-to-know request;
+- `stages`: later stages named by the council's rules (`next_stage`), disputes about urgency;
 - `members`: what the member does (reply, share with another member);
 - `clock`: its clock, the chaser's rungs and the calendar's changes.
 
@@ -42,12 +43,24 @@ from enquiries.services.placement import (
     concerning_for,
     enquiry_mark_involved,
     enquiry_set_flags,
+    offers_flag,
     route_enquiry,
 )
 from enquiries.services.referrals import (
+    at_complaint_advice,
     enquiry_refer_access,
     enquiry_refer_complaint,
     enquiry_refer_foi,
+)
+from enquiries.services.stages import (
+    enquiry_decide_urgency,
+    enquiry_dispute_urgency,
+    enquiry_next_stage,
+    in_urgency_dispute,
+    may_dispute_urgency,
+    next_stage_for,
+    stage_offers,
+    stage_words,
 )
 
 __all__ = [
@@ -58,13 +71,18 @@ __all__ = [
     "EnquiryRoutingError",
     "Placement",
     "answered_working_days",
+    "at_complaint_advice",
     "concerning_for",
+    "offers_flag",
     "enquiries_bulk_reassign",
     "enquiries_recompute_for_calendar",
     "enquiry_accept",
     "enquiry_close",
     "enquiry_create",
+    "enquiry_decide_urgency",
+    "enquiry_dispute_urgency",
     "enquiry_mark_involved",
+    "enquiry_next_stage",
     "enquiry_on_rung",
     "enquiry_on_rungs",
     "enquiry_reassign",
@@ -77,6 +95,11 @@ __all__ = [
     "enquiry_respond",
     "enquiry_set_flags",
     "enquiry_share_with_member",
+    "in_urgency_dispute",
+    "may_dispute_urgency",
+    "next_stage_for",
     "reopen_deadline",
     "route_enquiry",
+    "stage_offers",
+    "stage_words",
 ]

@@ -19,6 +19,7 @@ from enquiries.services.placement import (
     _routed_summary,
     _ward_members_tell,
     concerning_for,
+    offers_flag,
     route_enquiry,
 )
 from enquiries.states import Urgency
@@ -70,6 +71,7 @@ def enquiry_create(
     about_other_ward: bool = False,
     is_policy: bool = False,
     is_cross_directorate: bool = False,
+    is_complex: bool = False,
     attachments: Sequence[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
@@ -94,6 +96,11 @@ def enquiry_create(
         urgency=urgency,
         urgency_reason=urgency_reason,
     )
+    if is_complex and not offers_flag(member.council, "complex"):
+        # Only where the council's protocol has the flag (002 §31).
+        raise ValidationError(
+            {"is_complex": "The council's protocol has no separate route for complex matters."}
+        )
     for upload in attachments:
         try:
             attachment_check(upload)
@@ -120,6 +127,7 @@ def enquiry_create(
         or (member.ward_id is not None and member.ward_id != ward.pk),
         is_policy=is_policy,
         is_cross_directorate=is_cross_directorate,
+        is_complex=is_complex,
         received_on=received_on,
         received_at=received_at,
         channel=channel,
@@ -129,6 +137,7 @@ def enquiry_create(
         urgency=urgency,
         is_cross_directorate=is_cross_directorate,
         is_policy=is_policy,
+        is_complex=enquiry.is_complex,
         council=council,
     )
     placement = route_enquiry(enquiry=enquiry, concerning=enquiry.concerning)

@@ -26,6 +26,10 @@ from typing import Any
 WARD_NOTICE_CHOICES = ("none", "unnamed", "named")
 CLOCK_DAY_ONE_CHOICES = ("next_working_day", "receipt_day")
 ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "routine")
+# Flags a council's protocol may add to its enquiries by listing them in its precedence: the
+# enquiry forms offer them only there (002 §31: complex but predominately operational; 004 §17.1:
+# advice on the protocol itself).
+ENQUIRY_OPTIONAL_FLAGS = ("complex", "protocol_advice")
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,14 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], str | N
 
 
 def _precedence(value: Any, data: dict[str, Any]) -> str | None:
-    if not isinstance(value, list) or sorted(value) != sorted(ENQUIRY_FLAGS):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return f"must list each of {', '.join(ENQUIRY_FLAGS)} once"
+    required = sorted(v for v in value if v not in ENQUIRY_OPTIONAL_FLAGS)
+    if required != sorted(ENQUIRY_FLAGS) or len(set(value)) != len(value):
+        return (
+            f"must list each of {', '.join(ENQUIRY_FLAGS)} once (and may add "
+            f"{', '.join(ENQUIRY_OPTIONAL_FLAGS)})"
+        )
     if value[-1] != "routine":
         return "must end with routine"
     return None
@@ -85,7 +95,8 @@ SPECS: dict[str, Spec] = {
     ),
     "enquiry_precedence": Spec(
         default=list(ENQUIRY_FLAGS),
-        help="Which enquiry flag decides the route when several are set, first wins.",
+        help="Which enquiry flag decides the route when several are set, first wins; listing "
+        "complex or protocol_advice offers that flag on the council's enquiries.",
         check=_precedence,
     ),
     "clock_day_one": Spec(
