@@ -266,6 +266,7 @@ class EnquiryViewSet(
             services.enquiry_respond(
                 enquiry=enquiry,
                 response=data["response"],
+                process_only=data["process_only"],
                 actor=request.user,
                 as_of=timezone.now(),
             )

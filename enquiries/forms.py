@@ -152,6 +152,17 @@ class RespondForm(forms.Form):
     response = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}), label="Response to the member"
     )
+    process_only = forms.BooleanField(
+        required=False,
+        label="I confirm this answer comments only on process",
+        help_text="On legal proceedings the council's answer is limited to comments on process, "
+        "so as not to prejudice the proceedings (000 §13.4).",
+    )
+
+    def __init__(self, *args, process_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not process_only:
+            del self.fields["process_only"]
 
 
 class CloseForm(forms.Form):

@@ -337,6 +337,11 @@ class EnquiryQuestionSerializer(serializers.Serializer):
 
 class EnquiryResponseSerializer(serializers.Serializer):
     response = serializers.CharField()
+    process_only = serializers.BooleanField(
+        default=False,
+        help_text="On legal proceedings, where the council's protocol limits the answer to "
+        "comments on process: confirm that it does (000 §13.4).",
+    )
 
 
 class EnquiryReasonSerializer(serializers.Serializer):

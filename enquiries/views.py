@@ -413,9 +413,15 @@ ACTIONS: dict[str, Action] = {
     "respond": Action(
         "Respond to the member",
         ACT,
-        lambda e, *a, **k: forms.RespondForm(*a, **k),
+        lambda e, *a, **k: forms.RespondForm(
+            *a, process_only=services.process_only_required(e), **k
+        ),
         lambda e, d, u, t: services.enquiry_respond(
-            enquiry=e, response=d["response"], actor=u, as_of=t
+            enquiry=e,
+            response=d["response"],
+            actor=u,
+            as_of=t,
+            process_only=d.get("process_only", False),
         ),
         "Send response",
         done=lambda e, d: f"Your response has been sent to {e.member}.",

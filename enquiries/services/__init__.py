@@ -31,6 +31,7 @@ from enquiries.services.handling import (
     enquiry_reopen,
     enquiry_request_clarification,
     enquiry_respond,
+    process_only_required,
     reopen_deadline,
 )
 from enquiries.services.intake import enquiry_create
@@ -74,6 +75,7 @@ __all__ = [
     "at_complaint_advice",
     "concerning_for",
     "offers_flag",
+    "process_only_required",
     "enquiries_bulk_reassign",
     "enquiries_recompute_for_calendar",
     "enquiry_accept",

@@ -62,6 +62,10 @@ def _precedence(value: Any, data: dict[str, Any]) -> str | None:
     return None
 
 
+def _boolean(value: Any, data: dict[str, Any]) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
 def _rule_keys(value: Any, data: dict[str, Any]) -> str | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return "must be a list of routing rule keys"
@@ -113,6 +117,13 @@ SPECS: dict[str, Spec] = {
         "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
         "cited wherever the portal explains why a case is kept to them.",
         check=_choice(("requester_permits_copies",)),
+    ),
+    "legal_answer_process_only": Spec(
+        default=False,
+        help="Whether the answer to an enquiry about legal proceedings must be limited to "
+        "comments on process: the officer confirms it when answering, and it is recorded "
+        "(000 §13.4).",
+        check=_boolean,
     ),
     "subject_responds_first": Spec(
         default=[],

@@ -352,3 +352,47 @@ def test_the_member_takes_a_legal_proceedings_enquiry_on_in_the_browser_and_the_
         content_type="application/json",
     )
     assert hidden.status_code == 404
+
+
+# ------------------------------------------------------------------ 000 §13.4 answers on process
+
+
+def test_a_legal_proceedings_answer_is_confirmed_as_comments_on_process(client):
+    # "the response on behalf of the Council will necessarily be limited to comments on
+    # process, so as not to prejudice the proceedings" (000 §13.4).
+    council = load("tower-hamlets")
+    area = area_with(council, PostKind.DIRECTOR)
+    enquiry = enquiry_at(council, area, relates_to_legal_proceedings=True)
+    director = enquiry.owner_post.holder
+    with pytest.raises(ValidationError, match="000 §13.4"):
+        services.enquiry_respond(
+            enquiry=enquiry, response="We will win.", actor=director, as_of=AS_OF
+        )
+    client.force_login(director)
+    url = f"/enquiries/{enquiry.reference}/respond/"
+    assert "comments only on process" in client.get(url).content.decode()
+    refused = client.post(url, {"response": "We will win."})
+    assert refused.status_code == 200
+    assert "000 §13.4" in refused.content.decode()
+    api = client.post(
+        f"/api/v1/enquiries/{enquiry.reference}/respond/",
+        {"response": "We will win."},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert "process_only" in api.json()
+    done = client.post(url, {"response": "The hearing is listed for May.", "process_only": "on"})
+    assert done.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.RESPONDED
+    [event] = events(enquiry, "responded")
+    assert "comments only on process (000 §13.4)" in event.summary
+
+
+def test_an_ordinary_answer_needs_no_confirmation():
+    council = load("tower-hamlets")
+    enquiry = enquiry_at(council, ServiceArea.objects.filter(council=council).first())
+    answered = services.enquiry_respond(
+        enquiry=enquiry, response="Fixed.", actor=enquiry.owner_post.holder, as_of=AS_OF
+    )
+    assert answered.status == Status.RESPONDED
