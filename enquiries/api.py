@@ -394,6 +394,52 @@ class EnquiryViewSet(
             )
         )
 
+    @_action_schema(
+        s.EnquiryReasonSerializer,
+        "Not for member services: refer to their service head (004 §2.2.7)",
+    )
+    @action(detail=True, methods=["post"], url_path="refer-inappropriate")
+    def refer_inappropriate(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryReasonSerializer, request)
+        return self._detail(
+            services.enquiry_refer_inappropriate(
+                enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
+            )
+        )
+
+    @_action_schema(
+        s.EnquiryAuthoritySerializer, "The additional work needs authority (004 §10.1.2)"
+    )
+    @action(detail=True, methods=["post"], url_path="needs-authority")
+    def needs_authority(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryAuthoritySerializer, request)
+        return self._detail(
+            services.enquiry_needs_authority(
+                enquiry=enquiry,
+                authority=data["authority"],
+                note=data["note"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+
+    @_action_schema(s.EnquiryAuthorityDecidedSerializer, "Record the decision on authority")
+    @action(detail=True, methods=["post"], url_path="authority-decided")
+    def authority_decided(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryAuthorityDecidedSerializer, request)
+        return self._detail(
+            services.enquiry_authority_decided(
+                enquiry=enquiry,
+                given=data["given"],
+                note=data["note"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+
     @_action_schema(s.EnquiryInvolvedSerializer, "Mark an officer as involved in the proceedings")
     @action(detail=True, methods=["post"])
     def involved(self, request, reference=None):

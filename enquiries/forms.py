@@ -73,6 +73,12 @@ class EnquiryForm(forms.Form):
         label="It is complex but mainly operational",
         help_text="It will go first to the Head of Service (002 §31).",
     )
+    is_protocol_advice = forms.BooleanField(
+        required=False,
+        label="I am asking for advice on the member and officer protocol itself",
+        help_text="Advice on the protocol comes from the Chief Executive or the Monitoring "
+        "Officer (004 §17.1).",
+    )
     attachments = MultipleFileField(
         required=False,
         label="Attachments",
@@ -139,7 +145,7 @@ def drop_flags_not_offered(form: forms.Form, council) -> None:
             del form.fields[field]
 
 
-OPTIONAL_FLAG_FIELDS = {"complex": "is_complex"}
+OPTIONAL_FLAG_FIELDS = {"complex": "is_complex", "protocol_advice": "is_protocol_advice"}
 
 
 class QuestionForm(forms.Form):
@@ -226,6 +232,10 @@ class FlagsForm(forms.Form):
     is_complex = forms.BooleanField(
         required=False, label="Complex but mainly operational (first to the Head of Service)"
     )
+    is_protocol_advice = forms.BooleanField(
+        required=False,
+        label="Advice on the protocol itself (Chief Executive or Monitoring Officer)",
+    )
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
     urgency_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Why is it urgent?"
@@ -251,6 +261,35 @@ class DecideUrgencyForm(forms.Form):
         label="Is the matter urgent?",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")
+
+
+class AuthorityForm(forms.Form):
+    authority = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        label="Whose authority does the additional work need?",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What additional work needs authority?"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from enquiries.services import AUTHORITIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].choices = [
+            (k, v[0].upper() + v[1:]) for k, v in AUTHORITIES.items()
+        ]
+
+
+class AuthorityDecidedForm(forms.Form):
+    given = forms.TypedChoiceField(
+        choices=[("yes", "Yes, the work was authorised"), ("no", "No, it was refused")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Was the additional work authorised?",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What was decided?")
 
 
 class InvolvedForm(forms.Form):

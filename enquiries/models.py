@@ -105,6 +105,17 @@ class Enquiry(Case, Received):
         help_text="Offered where the council's precedence lists it (002 §31: first to the "
         "relevant Head of Service).",
     )
+    is_protocol_advice = models.BooleanField(
+        "a request for advice on the protocol",
+        default=False,
+        help_text="Offered where the council's precedence lists it (004 §17.1: the Chief "
+        "Executive or the Monitoring Officer advises).",
+    )
+    authority_from = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Whose authority the extra work needs, while it waits for it (004 §10.1.2).",
+    )
     involved_officers = models.ManyToManyField(
         Person,
         blank=True,

@@ -148,8 +148,10 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
             "is_policy",
             "is_cross_directorate",
             "is_complex",
+            "is_protocol_advice",
             "concerning",
             "stage",
+            "authority_from",
             "route_source",
             "clock_calendar",
             "timeline",
@@ -205,6 +207,11 @@ class EnquiryCreateSerializer(serializers.Serializer):
         default=False,
         help_text="Complex but predominately operational: only where the council's protocol "
         "has it (002 §31).",
+    )
+    is_protocol_advice = serializers.BooleanField(
+        default=False,
+        help_text="A request for advice on the protocol itself: only where the council's "
+        "protocol names who advises (004 §17.1).",
     )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
     confirm_not_duplicate = serializers.BooleanField(
@@ -388,6 +395,7 @@ class EnquiryFlagsSerializer(serializers.Serializer):
     is_policy = serializers.BooleanField(required=False)
     is_cross_directorate = serializers.BooleanField(required=False)
     is_complex = serializers.BooleanField(required=False)
+    is_protocol_advice = serializers.BooleanField(required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     urgency_reason = serializers.CharField(required=False, allow_blank=True)
 
@@ -395,6 +403,19 @@ class EnquiryFlagsSerializer(serializers.Serializer):
 class EnquiryDecideUrgencySerializer(serializers.Serializer):
     urgent = serializers.BooleanField()
     reason = serializers.CharField()
+
+
+class EnquiryAuthoritySerializer(serializers.Serializer):
+    authority = serializers.ChoiceField(
+        choices=["senior_officers", "cabinet", "council", "committee"],
+        help_text="Whose authority the additional work needs (004 §10.1.2).",
+    )
+    note = serializers.CharField()
+
+
+class EnquiryAuthorityDecidedSerializer(serializers.Serializer):
+    given = serializers.BooleanField()
+    note = serializers.CharField()
 
 
 class EnquiryInvolvedSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ class Status(models.TextChoices):
     RECEIVED = "received", "Received"
     IN_PROGRESS = "in_progress", "In progress"
     AWAITING_MEMBER = "awaiting_member", "Awaiting the member's clarification"
+    AWAITING_AUTHORITY = "awaiting_authority", "Awaiting authority for the extra work"
     REFERRED_MO = "referred_mo", "Referred to the Monitoring Officer"
     FOI = "foi", "Being handled as an FOI request"
     RESPONDED = "responded", "Responded"
@@ -32,6 +33,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {
             S.IN_PROGRESS,
             S.AWAITING_MEMBER,
+            S.AWAITING_AUTHORITY,
             S.REFERRED_MO,
             S.FOI,
             S.RESPONDED,
@@ -45,6 +47,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {
             S.RECEIVED,
             S.AWAITING_MEMBER,
+            S.AWAITING_AUTHORITY,
             S.REFERRED_MO,
             S.FOI,
             S.RESPONDED,
@@ -54,6 +57,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     # Only the member's reply moves it on (the clock resumes); an officer may still close it.
     S.AWAITING_MEMBER: frozenset({S.IN_PROGRESS, S.CLOSED}),
+    # Extra work needs authority (004 §10.1.2): once decided, work goes on, or the member is
+    # answered (authority refused), or it is closed.
+    S.AWAITING_AUTHORITY: frozenset({S.IN_PROGRESS, S.RESPONDED, S.CLOSED}),
     # The Monitoring Officer determines access (000 §7.2b), then answers or hands it back.
     S.REFERRED_MO: frozenset({S.RECEIVED, S.IN_PROGRESS, S.RESPONDED, S.CLOSED}),
     S.FOI: frozenset({S.RESPONDED, S.CLOSED}),
@@ -64,9 +70,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Open: somebody still owes the member something, so it sits in a queue.
-OPEN = frozenset({S.RECEIVED, S.IN_PROGRESS, S.AWAITING_MEMBER, S.REFERRED_MO, S.FOI})
+OPEN = frozenset(
+    {S.RECEIVED, S.IN_PROGRESS, S.AWAITING_MEMBER, S.AWAITING_AUTHORITY, S.REFERRED_MO, S.FOI}
+)
 # The clock runs (and the chaser ladder climbs) only in these.
-CLOCK_RUNNING = frozenset({S.RECEIVED, S.IN_PROGRESS, S.REFERRED_MO, S.FOI})
+# (Awaiting authority runs unless the council's `extra_work_authority` pauses the clock, when
+# `clock_paused_on` is set and the chaser stands still.)
+CLOCK_RUNNING = frozenset({S.RECEIVED, S.IN_PROGRESS, S.AWAITING_AUTHORITY, S.REFERRED_MO, S.FOI})
 # Officer actions are possible in these (reassign, refer, respond).
 ACTIONABLE = frozenset({S.RECEIVED, S.IN_PROGRESS, S.REFERRED_MO, S.FOI})
 

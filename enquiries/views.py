@@ -176,7 +176,9 @@ def _act_url(prefix: str, name: str) -> str:
     return f"{prefix}{name}/"
 
 
-def _stage_links(enquiry: Enquiry, prefix: str, offers, *, owner: bool) -> list[dict]:
+def _stage_links(
+    enquiry: Enquiry, prefix: str, offers, *, owner: bool, officer: bool
+) -> list[dict]:
     """The stages the council's rules offer from here (either side may ask, 000 §13.6, 002 §30,
     002 §79); only the dispute stage's handler decides a dispute about urgency (002 §30)."""
     links = []
@@ -188,6 +190,24 @@ def _stage_links(enquiry: Enquiry, prefix: str, offers, *, owner: bool) -> list[
     if offers.may_dispute_urgency:
         links.append(
             {"text": "Refer a dispute about urgency", "href": _act_url(prefix, "dispute-urgency")}
+        )
+    if officer and offers.may_refer_inappropriate:
+        links.append(
+            {
+                "text": "Not a request member services can help with",
+                "href": _act_url(prefix, "refer-inappropriate"),
+            }
+        )
+    if (
+        officer
+        and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
+        and services.authority_mode(enquiry.council) != "not_offered"
+    ):
+        links.append(
+            {
+                "text": "The additional work needs authority",
+                "href": _act_url(prefix, "needs-authority"),
+            }
         )
     if offers.in_urgency_dispute and owner:
         links.append(
@@ -220,6 +240,9 @@ def _officer_links(enquiry: Enquiry, prefix: str, reopen_url: str) -> tuple[bool
         return False, links
     if status == Status.REFERRED_COMPLAINT:
         return False, [{"text": "Close", "href": _act_url(prefix, "close")}]
+    if status == Status.AWAITING_AUTHORITY:
+        names = ["authority-decided", "respond", "reassign", "close"]
+        return False, [{"text": OFFICER_LINKS[n], "href": _act_url(prefix, n)} for n in names]
     return False, []
 
 
@@ -244,6 +267,7 @@ OFFICER_LINKS = {
     "flags": "Change flags",
     "involved": "Mark an officer as involved",
     "close": "Close",
+    "authority-decided": "Record the decision on authority",
 }
 
 
@@ -271,7 +295,9 @@ def detail(request, reference: str):
     )
     if officer or FOLLOW_UP in perms:
         owner = enquiry.owner_post is not None and enquiry.owner_post.holder_id == request.user.pk
-        stage_links = _stage_links(enquiry, prefix, services.stage_offers(enquiry), owner=owner)
+        stage_links = _stage_links(
+            enquiry, prefix, services.stage_offers(enquiry), owner=owner, officer=officer
+        )
         (officer_links if officer else member_links).extend(stage_links)
     actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
     actions += [NextAction(link["text"], link["href"]) for link in officer_links]
@@ -298,6 +324,7 @@ def detail(request, reference: str):
             ),
             "export_url": reverse("enquiries:export", args=[enquiry.reference]),
             "stage_words": services.stage_words(enquiry.stage),
+            "authority_from": services.AUTHORITIES.get(enquiry.authority_from, ""),
         },
     )
 
@@ -550,6 +577,43 @@ ACTIONS: dict[str, Action] = {
         "Record the decision",
         "Your decision stands: the enquiry goes back to be handled as you decide (002 §30).",
         done=lambda e, d: "Your decision has been recorded and the member has been told.",
+    ),
+    "refer-inappropriate": Action(
+        "Not a request member services can help with",
+        ACT,
+        lambda e, *a, **k: forms.ReasonForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_refer_inappropriate(
+            enquiry=e, reason=d["reason"], actor=u, as_of=t
+        ),
+        "Refer to the service head",
+        "Member services officers help councillors only in their role as council members, not "
+        "with any person, business or party political matter. The request goes to your service "
+        "head, and the member is told why (004 §2.2.7).",
+        done=lambda e, d: f"The request has been referred to the {e.owner_post.title}.",
+    ),
+    "needs-authority": Action(
+        "The additional work needs authority",
+        ACT,
+        lambda e, *a, **k: forms.AuthorityForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_needs_authority(
+            enquiry=e, authority=d["authority"], note=d["note"], actor=u, as_of=t
+        ),
+        "Record it",
+        "Officers may say that additional work a member asks for needs the authority of senior "
+        "officers, the Cabinet, Council or a committee (004 §10.1.2). The member is told.",
+        done=lambda e, d: (
+            "The enquiry now shows it is awaiting authority. The member has been told."
+        ),
+    ),
+    "authority-decided": Action(
+        "Record the decision on authority",
+        ACT,
+        lambda e, *a, **k: forms.AuthorityDecidedForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_authority_decided(
+            enquiry=e, given=d["given"], note=d["note"], actor=u, as_of=t
+        ),
+        "Record the decision",
+        done=lambda e, d: "The decision has been recorded and the member has been told.",
     ),
     "reply": Action(
         "Reply to the officer's question",

@@ -10,12 +10,21 @@ reason, the move by `states.TRANSITIONS`, the timeline and the outbox are the ke
 - `handling`: what the officer does (accept, reassign, clarify, respond, close, reopen);
 - `referrals`: passing it on as a complaint, an FOI or a need-to-know request;
 - `stages`: later stages named by the council's rules (`next_stage`), disputes about urgency;
+- `authority`: a request not for member services (004 §2.2.7), work needing authority (§10.1.2);
 - `members`: what the member does (reply, share with another member);
 - `clock`: its clock, the chaser's rungs and the calendar's changes.
 
 Import from here (`from enquiries import services`): the names below are the public ones.
 """
 
+from enquiries.services.authority import (
+    AUTHORITIES,
+    authority_mode,
+    enquiry_authority_decided,
+    enquiry_needs_authority,
+    enquiry_refer_inappropriate,
+    inappropriate_rule,
+)
 from enquiries.services.base import LABEL, LOCKED_WITH
 from enquiries.services.clock import (
     enquiries_recompute_for_calendar,
@@ -65,6 +74,12 @@ from enquiries.services.stages import (
 )
 
 __all__ = [
+    "AUTHORITIES",
+    "authority_mode",
+    "enquiry_authority_decided",
+    "enquiry_needs_authority",
+    "enquiry_refer_inappropriate",
+    "inappropriate_rule",
     "LABEL",
     "LAST_RESORT",
     "LOCKED_WITH",

@@ -19,7 +19,7 @@ from enquiries.services.placement import (
     _routed_summary,
     _ward_members_tell,
     concerning_for,
-    offers_flag,
+    optional_flags_check,
     route_enquiry,
 )
 from enquiries.states import Urgency
@@ -72,6 +72,7 @@ def enquiry_create(
     is_policy: bool = False,
     is_cross_directorate: bool = False,
     is_complex: bool = False,
+    is_protocol_advice: bool = False,
     attachments: Sequence[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
@@ -96,11 +97,10 @@ def enquiry_create(
         urgency=urgency,
         urgency_reason=urgency_reason,
     )
-    if is_complex and not offers_flag(member.council, "complex"):
-        # Only where the council's protocol has the flag (002 §31).
-        raise ValidationError(
-            {"is_complex": "The council's protocol has no separate route for complex matters."}
-        )
+    # Only where the council's protocol has the flag (002 §31; 004 §17.1).
+    optional_flags_check(
+        member.council, {"is_complex": is_complex, "is_protocol_advice": is_protocol_advice}
+    )
     for upload in attachments:
         try:
             attachment_check(upload)
@@ -128,6 +128,7 @@ def enquiry_create(
         is_policy=is_policy,
         is_cross_directorate=is_cross_directorate,
         is_complex=is_complex,
+        is_protocol_advice=is_protocol_advice,
         received_on=received_on,
         received_at=received_at,
         channel=channel,
@@ -138,6 +139,7 @@ def enquiry_create(
         is_cross_directorate=is_cross_directorate,
         is_policy=is_policy,
         is_complex=enquiry.is_complex,
+        is_protocol_advice=enquiry.is_protocol_advice,
         council=council,
     )
     placement = route_enquiry(enquiry=enquiry, concerning=enquiry.concerning)

@@ -72,6 +72,7 @@ def concerning_for(
     is_cross_directorate: bool,
     is_policy: bool,
     is_complex: bool = False,
+    is_protocol_advice: bool = False,
     council=None,
 ) -> str:
     """The one routing `concerning` value for a set of flags, by the council's precedence
@@ -84,6 +85,8 @@ def concerning_for(
         "policy": is_policy,
         # Only where the council's precedence lists it (002 §31).
         "complex": is_complex,
+        # Only where the council's precedence lists it (004 §17.1).
+        "protocol_advice": is_protocol_advice,
         "routine": True,
     }
     return next(value for value in precedence_for(council) if flags.get(value))
@@ -284,15 +287,31 @@ def _reroute(enquiry: Enquiry, *, actor, as_of, why: str) -> None:
         )
 
 
-def _check_flag_change(enquiry: Enquiry, *, is_complex, urgency) -> None:
+OPTIONAL_FLAG_FIELDS = {"complex": "is_complex", "protocol_advice": "is_protocol_advice"}
+NOT_OFFERED = {
+    "is_complex": "The council's protocol has no separate route for complex matters.",
+    "is_protocol_advice": "The council's protocol names nobody to advise on the protocol itself.",
+}
+
+
+def optional_flags_check(council, values: dict, current=None) -> None:
+    """An optional flag set where the council's protocol does not have it is refused."""
+    for flag, field in OPTIONAL_FLAG_FIELDS.items():
+        already = current is not None and getattr(current, field)
+        if values.get(field) and not already and not offers_flag(council, flag):
+            raise ValidationError({field: NOT_OFFERED[field]})
+
+
+def _check_flag_change(enquiry: Enquiry, *, is_complex, is_protocol_advice, urgency) -> None:
     """A flag the council's protocol lacks, or a change of urgency that is not the officer's to
     make (002 §30), is refused."""
     from enquiries.services.stages import in_urgency_dispute, urgency_decided
 
-    if is_complex and not enquiry.is_complex and not offers_flag(enquiry.council, "complex"):
-        raise ValidationError(
-            {"is_complex": "The council's protocol has no separate route for complex matters."}
-        )
+    optional_flags_check(
+        enquiry.council,
+        {"is_complex": is_complex, "is_protocol_advice": is_protocol_advice},
+        enquiry,
+    )
     if urgency is None or urgency == enquiry.urgency:
         return
     if in_urgency_dispute(enquiry):
@@ -319,6 +338,7 @@ def enquiry_set_flags(
     is_policy: bool | None = None,
     is_cross_directorate: bool | None = None,
     is_complex: bool | None = None,
+    is_protocol_advice: bool | None = None,
     urgency: str | None = None,
     urgency_reason: str | None = None,
 ) -> Enquiry:
@@ -328,13 +348,16 @@ def enquiry_set_flags(
     enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not enquiry.is_open:
         raise TransitionError("Flags can only change while the enquiry is open.")
-    _check_flag_change(enquiry, is_complex=is_complex, urgency=urgency)
+    _check_flag_change(
+        enquiry, is_complex=is_complex, is_protocol_advice=is_protocol_advice, urgency=urgency
+    )
     values = {
         "relates_to_legal_proceedings": relates_to_legal_proceedings,
         "about_other_ward": about_other_ward,
         "is_policy": is_policy,
         "is_cross_directorate": is_cross_directorate,
         "is_complex": is_complex,
+        "is_protocol_advice": is_protocol_advice,
         "urgency": urgency,
         "urgency_reason": urgency_reason,
     }
@@ -356,6 +379,7 @@ def enquiry_set_flags(
         is_cross_directorate=enquiry.is_cross_directorate,
         is_policy=enquiry.is_policy,
         is_complex=enquiry.is_complex,
+        is_protocol_advice=enquiry.is_protocol_advice,
         council=enquiry.council,
     )
     rerouted = concerning != enquiry.concerning and enquiry.status in CLOCK_RUNNING

@@ -240,14 +240,24 @@ class StageOffers:
     next_stage: str
     may_dispute_urgency: bool
     in_urgency_dispute: bool
+    # The council has a rule for requests member services may not help with (004 §2.2.7).
+    may_refer_inappropriate: bool = False
 
 
 def stage_offers(enquiry: Enquiry) -> StageOffers:
     rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
+    inappropriate = next(
+        (r for r in rows if r.concerning == "inappropriate_request" and r.stage == "first"), None
+    )
     return StageOffers(
         next_stage=next_stage_for(enquiry, rows),
         may_dispute_urgency=may_dispute_urgency(enquiry, rows),
         in_urgency_dispute=in_urgency_dispute(enquiry, rows),
+        may_refer_inappropriate=bool(
+            inappropriate
+            and enquiry.route_rule_key != inappropriate.key
+            and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
+        ),
     )
 
 
@@ -299,6 +309,7 @@ def enquiry_decide_urgency(
         is_cross_directorate=enquiry.is_cross_directorate,
         is_policy=enquiry.is_policy,
         is_complex=enquiry.is_complex,
+        is_protocol_advice=enquiry.is_protocol_advice,
         council=enquiry.council,
     )
     verdict = "urgent" if urgent else "not urgent"

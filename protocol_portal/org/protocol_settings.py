@@ -30,6 +30,7 @@ ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "
 # enquiry forms offer them only there (002 §31: complex but predominately operational; 004 §17.1:
 # advice on the protocol itself).
 ENQUIRY_OPTIONAL_FLAGS = ("complex", "protocol_advice")
+EXTRA_WORK_AUTHORITY_CHOICES = ("not_offered", "record", "pause_clock")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,14 @@ SPECS: dict[str, Spec] = {
         "comments on process: the officer confirms it when answering, and it is recorded "
         "(000 §13.4).",
         check=_boolean,
+    ),
+    "extra_work_authority": Spec(
+        default="not_offered",
+        help="Whether an officer may record that extra work a member asks for needs the "
+        "authority of senior officers, the Cabinet, Council or a committee (004 §10.1.2): "
+        "not_offered, record (the enquiry shows it awaits authority; the clock runs) or "
+        "pause_clock (the clock stands still until the authority is decided).",
+        check=_choice(EXTRA_WORK_AUTHORITY_CHOICES),
     ),
     "subject_responds_first": Spec(
         default=[],
