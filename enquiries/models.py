@@ -136,6 +136,12 @@ class Enquiry(Case, Received):
         help_text="The stage of the council's rule the enquiry is at: `first`, then each rule's "
         "`next_stage` (000 §13.6; 002 §30, §76, §79).",
     )
+    next_stage = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The stage the rule it is under names next, if any (kept so its page need not "
+        "read the council's rules).",
+    )
     route_rule_key = models.CharField(max_length=100, blank=True)
     route_source = models.CharField(max_length=60, blank=True)
     route_note = models.TextField(blank=True)

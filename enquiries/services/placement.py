@@ -231,6 +231,7 @@ def _place(enquiry: Enquiry, placement: Placement) -> None:
     enquiry.route_note = placement.note
     enquiry.route_deadline_days = placement.deadline_days
     enquiry.stage = placement.stage
+    enquiry.next_stage = placement.next_stage
 
 
 def _grant_placement(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:

@@ -37,7 +37,7 @@ from enquiries.states import TRANSITIONS, Status, Urgency
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import routing
-from protocol_portal.org.models import CalendarKind, Person
+from protocol_portal.org.models import CalendarKind, Person, PostKind
 from protocol_portal.org.services import RoutingContext, post_for, rule_rows_for
 
 URGENT = "urgent"
@@ -70,8 +70,11 @@ def next_stage_for(enquiry: Enquiry, rows=None) -> str:
     if rule is None or not rule.next_stage:
         return ""
     # The urgency dispute has its own action: the member disputes the officer's judgement,
-    # which has usually taken the enquiry off the urgent rule (002 §30).
+    # which has usually taken the enquiry off the urgent rule (002 §30); so has the referral to
+    # the Complaints Team after a senior officer's advice ("This is a complaint", 002 §76).
     if rule.concerning == URGENT and rule.stage == routing.FIRST_STAGE:
+        return ""
+    if rule.concerning == "complaint_referral":
         return ""
     return rule.next_stage
 
@@ -245,7 +248,13 @@ class StageOffers:
 
 
 def stage_offers(enquiry: Enquiry) -> StageOffers:
-    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
+    """Reads the council's rules only when one of them could apply: the enquiry's rule names a
+    next stage, the member asked for urgency, or member services hold it."""
+    member_services = (
+        enquiry.owner_post is not None and enquiry.owner_post.kind == PostKind.MEMBER_SERVICES
+    )
+    wanted = bool(enquiry.next_stage or enquiry.urgency_reason.strip() or member_services)
+    rows = rule_rows_for(council=enquiry.council, case_type="enquiry") if wanted else []
     inappropriate = next(
         (r for r in rows if r.concerning == "inappropriate_request" and r.stage == "first"), None
     )
@@ -254,7 +263,8 @@ def stage_offers(enquiry: Enquiry) -> StageOffers:
         may_dispute_urgency=may_dispute_urgency(enquiry, rows),
         in_urgency_dispute=in_urgency_dispute(enquiry, rows),
         may_refer_inappropriate=bool(
-            inappropriate
+            member_services
+            and inappropriate
             and enquiry.route_rule_key != inappropriate.key
             and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
         ),

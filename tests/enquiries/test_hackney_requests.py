@@ -99,6 +99,7 @@ def test_an_officer_records_that_extra_work_needs_the_cabinets_authority(client)
     assert "004 §10.1.2" in event.summary
     page = client.get(f"/enquiries/{enquiry.reference}/").content.decode()
     assert "The authority of the Cabinet for the additional work" in page
+    assert "Waiting for authority for the additional work" in page
     assert any(
         "needs authority" in m.subject for m in messages_to(enquiry.member.person, case=enquiry)
     )
