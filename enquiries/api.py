@@ -266,6 +266,7 @@ class EnquiryViewSet(
             services.enquiry_respond(
                 enquiry=enquiry,
                 response=data["response"],
+                process_only=data["process_only"],
                 actor=request.user,
                 as_of=timezone.now(),
             )
@@ -341,6 +342,101 @@ class EnquiryViewSet(
         return self._detail(
             services.enquiry_set_flags(
                 enquiry=enquiry, actor=request.user, as_of=timezone.now(), **data
+            )
+        )
+
+    def _either_side(self) -> Enquiry:
+        """The member or the officers handling it (a stage, a dispute about urgency)."""
+        enquiry = self.get_object()
+        if not {ACT, FOLLOW_UP} & allowed(self.request.user, enquiry):
+            raise PermissionDenied("Only the member or the officers handling it can do that.")
+        return enquiry
+
+    @_action_schema(
+        s.EnquiryReasonSerializer,
+        "Move to the next stage the council's rule names (000 §13.6; 002 §79; 004 §12.9)",
+    )
+    @action(detail=True, methods=["post"], url_path="next-stage")
+    def next_stage(self, request, reference=None):
+        enquiry = self._either_side()
+        data = valid_data(s.EnquiryReasonSerializer, request)
+        return self._detail(
+            services.enquiry_next_stage(
+                enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
+            )
+        )
+
+    @_action_schema(s.EnquiryReasonSerializer, "Refer a dispute about urgency (002 §30)")
+    @action(detail=True, methods=["post"], url_path="dispute-urgency")
+    def dispute_urgency(self, request, reference=None):
+        enquiry = self._either_side()
+        data = valid_data(s.EnquiryReasonSerializer, request)
+        return self._detail(
+            services.enquiry_dispute_urgency(
+                enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
+            )
+        )
+
+    @_action_schema(
+        s.EnquiryDecideUrgencySerializer, "The dispute stage's handler decides urgency (002 §30)"
+    )
+    @action(detail=True, methods=["post"], url_path="decide-urgency")
+    def decide_urgency(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryDecideUrgencySerializer, request)
+        return self._detail(
+            services.enquiry_decide_urgency(
+                enquiry=enquiry,
+                urgent=data["urgent"],
+                reason=data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+
+    @_action_schema(
+        s.EnquiryReasonSerializer,
+        "Not for member services: refer to their service head (004 §2.2.7)",
+    )
+    @action(detail=True, methods=["post"], url_path="refer-inappropriate")
+    def refer_inappropriate(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryReasonSerializer, request)
+        return self._detail(
+            services.enquiry_refer_inappropriate(
+                enquiry=enquiry, reason=data["reason"], actor=request.user, as_of=timezone.now()
+            )
+        )
+
+    @_action_schema(
+        s.EnquiryAuthoritySerializer, "The additional work needs authority (004 §10.1.2)"
+    )
+    @action(detail=True, methods=["post"], url_path="needs-authority")
+    def needs_authority(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryAuthoritySerializer, request)
+        return self._detail(
+            services.enquiry_needs_authority(
+                enquiry=enquiry,
+                authority=data["authority"],
+                note=data["note"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+
+    @_action_schema(s.EnquiryAuthorityDecidedSerializer, "Record the decision on authority")
+    @action(detail=True, methods=["post"], url_path="authority-decided")
+    def authority_decided(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryAuthorityDecidedSerializer, request)
+        return self._detail(
+            services.enquiry_authority_decided(
+                enquiry=enquiry,
+                given=data["given"],
+                note=data["note"],
+                actor=request.user,
+                as_of=timezone.now(),
             )
         )
 

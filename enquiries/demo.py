@@ -191,12 +191,21 @@ def _step(enquiry: Enquiry, step: str, as_of) -> Enquiry:
             as_of=as_of,
         )
     if step == "complaint":
-        return services.enquiry_refer_complaint(
+        enquiry = services.enquiry_refer_complaint(
             enquiry=enquiry,
             note="This reads as a complaint about the service.",
             actor=owner,
             as_of=as_of,
         )
+        if services.at_complaint_advice(enquiry) and enquiry.owner_post.holder_id:
+            # The senior officer advises that it is a complaint (002 §76).
+            enquiry = services.enquiry_refer_complaint(
+                enquiry=enquiry,
+                note="Advice given: yes, this should be regarded as a complaint.",
+                actor=enquiry.owner_post.holder,
+                as_of=as_of,
+            )
+        return enquiry
     raise ValueError(step)
 
 

@@ -68,6 +68,17 @@ class EnquiryForm(forms.Form):
     is_cross_directorate = forms.BooleanField(
         required=False, label="It involves more than one council department"
     )
+    is_complex = forms.BooleanField(
+        required=False,
+        label="It is complex but mainly operational",
+        help_text="It will go first to the Head of Service (002 §31).",
+    )
+    is_protocol_advice = forms.BooleanField(
+        required=False,
+        label="I am asking for advice on the member and officer protocol itself",
+        help_text="Advice on the protocol comes from the Chief Executive or the Monitoring "
+        "Officer (004 §17.1).",
+    )
     attachments = MultipleFileField(
         required=False,
         label="Attachments",
@@ -88,6 +99,7 @@ class EnquiryForm(forms.Form):
         self.fields["ward"].queryset = Ward.objects.filter(council_id=member.council_id)
         if member.ward_id and not self.is_bound:
             self.initial.setdefault("ward", member.ward_id)
+        drop_flags_not_offered(self, member.council)
         self.duplicates: list = []
 
     def clean_attachments(self):
@@ -124,6 +136,18 @@ class EnquiryForm(forms.Form):
         return data
 
 
+def drop_flags_not_offered(form: forms.Form, council) -> None:
+    """Optional flags appear only where the council's protocol has them (its precedence)."""
+    from enquiries.services import offers_flag
+
+    for flag, field in OPTIONAL_FLAG_FIELDS.items():
+        if field in form.fields and not offers_flag(council, flag):
+            del form.fields[field]
+
+
+OPTIONAL_FLAG_FIELDS = {"complex": "is_complex", "protocol_advice": "is_protocol_advice"}
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), label="What do you need the member to clarify?"
@@ -134,6 +158,17 @@ class RespondForm(forms.Form):
     response = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}), label="Response to the member"
     )
+    process_only = forms.BooleanField(
+        required=False,
+        label="I confirm this answer comments only on process",
+        help_text="On legal proceedings the council's answer is limited to comments on process, "
+        "so as not to prejudice the proceedings (000 §13.4).",
+    )
+
+    def __init__(self, *args, process_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not process_only:
+            del self.fields["process_only"]
 
 
 class CloseForm(forms.Form):
@@ -194,16 +229,67 @@ class FlagsForm(forms.Form):
     about_other_ward = forms.BooleanField(required=False, label="About another member's ward")
     is_policy = forms.BooleanField(required=False, label="Policy rather than routine")
     is_cross_directorate = forms.BooleanField(required=False, label="Crosses directorates")
+    is_complex = forms.BooleanField(
+        required=False, label="Complex but mainly operational (first to the Head of Service)"
+    )
+    is_protocol_advice = forms.BooleanField(
+        required=False,
+        label="Advice on the protocol itself (Chief Executive or Monitoring Officer)",
+    )
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
     urgency_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Why is it urgent?"
     )
+
+    def __init__(self, *args, council=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if council is not None:
+            drop_flags_not_offered(self, council)
 
     def clean(self):
         data = super().clean()
         if data.get("urgency") == Urgency.URGENT and not (data.get("urgency_reason") or "").strip():
             self.add_error("urgency_reason", "Say why the enquiry is urgent.")
         return data
+
+
+class DecideUrgencyForm(forms.Form):
+    urgent = forms.TypedChoiceField(
+        choices=[("yes", "Yes, it is urgent"), ("no", "No, it is not urgent")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Is the matter urgent?",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")
+
+
+class AuthorityForm(forms.Form):
+    authority = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        label="Whose authority does the additional work need?",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What additional work needs authority?"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from enquiries.services import AUTHORITIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].choices = [
+            (k, v[0].upper() + v[1:]) for k, v in AUTHORITIES.items()
+        ]
+
+
+class AuthorityDecidedForm(forms.Form):
+    given = forms.TypedChoiceField(
+        choices=[("yes", "Yes, the work was authorised"), ("no", "No, it was refused")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Was the additional work authorised?",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What was decided?")
 
 
 class InvolvedForm(forms.Form):

@@ -99,6 +99,23 @@ class Enquiry(Case, Received):
     about_other_ward = models.BooleanField(default=False)
     is_policy = models.BooleanField("policy rather than routine", default=False)
     is_cross_directorate = models.BooleanField(default=False)
+    is_complex = models.BooleanField(
+        "complex but predominately operational",
+        default=False,
+        help_text="Offered where the council's precedence lists it (002 §31: first to the "
+        "relevant Head of Service).",
+    )
+    is_protocol_advice = models.BooleanField(
+        "a request for advice on the protocol",
+        default=False,
+        help_text="Offered where the council's precedence lists it (004 §17.1: the Chief "
+        "Executive or the Monitoring Officer advises).",
+    )
+    authority_from = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Whose authority the extra work needs, while it waits for it (004 §10.1.2).",
+    )
     involved_officers = models.ManyToManyField(
         Person,
         blank=True,
@@ -113,6 +130,18 @@ class Enquiry(Case, Received):
         "the clock runs from this day, whenever it was logged.",
     )
     concerning = models.CharField(max_length=40, default="routine")
+    stage = models.CharField(
+        max_length=60,
+        default="first",
+        help_text="The stage of the council's rule the enquiry is at: `first`, then each rule's "
+        "`next_stage` (000 §13.6; 002 §30, §76, §79).",
+    )
+    next_stage = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The stage the rule it is under names next, if any (kept so its page need not "
+        "read the council's rules).",
+    )
     route_rule_key = models.CharField(max_length=100, blank=True)
     route_source = models.CharField(max_length=60, blank=True)
     route_note = models.TextField(blank=True)

@@ -73,6 +73,15 @@ def enquiry_next_step(
             primary_text="Reply to the officer's question",
             **common,
         )
+    if status == Status.AWAITING_AUTHORITY:
+        waiting = latest(events, "awaiting_authority")
+        return NextStep(
+            heading="Waiting for authority for the additional work",
+            body=waiting.summary if waiting else "",
+            who=f"{who}." if who else "",
+            primary_text="Record the decision on authority",
+            **common,
+        )
     if officer:
         heading = (
             "Accept this enquiry and answer it"

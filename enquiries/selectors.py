@@ -111,9 +111,13 @@ PAGE_SHOWS = (
     "council__nation",
     "council__calendar_version",
     "council__enquiry_reopen_window_days",
+    # What the page offers: the protocol's settings (004 §10.1.2, 000 §13.4) and whether member
+    # services hold it (004 §2.2.7).
+    "council__protocol_settings",
     "member__person",
     *(f"member__person__{name}" for name in PERSON_NAME),
     "owner_post__title",
+    "owner_post__kind",
     "owner_post__holder",
     *(f"owner_post__holder__{name}" for name in PERSON_NAME),
     "service_area__name",

@@ -147,7 +147,11 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
             "about_other_ward",
             "is_policy",
             "is_cross_directorate",
+            "is_complex",
+            "is_protocol_advice",
             "concerning",
+            "stage",
+            "authority_from",
             "route_source",
             "clock_calendar",
             "timeline",
@@ -199,6 +203,16 @@ class EnquiryCreateSerializer(serializers.Serializer):
     about_other_ward = serializers.BooleanField(default=False)
     is_policy = serializers.BooleanField(default=False)
     is_cross_directorate = serializers.BooleanField(default=False)
+    is_complex = serializers.BooleanField(
+        default=False,
+        help_text="Complex but predominately operational: only where the council's protocol "
+        "has it (002 §31).",
+    )
+    is_protocol_advice = serializers.BooleanField(
+        default=False,
+        help_text="A request for advice on the protocol itself: only where the council's "
+        "protocol names who advises (004 §17.1).",
+    )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
     confirm_not_duplicate = serializers.BooleanField(
         default=False, help_text="Set when a similar open enquiry exists and this is different."
@@ -330,6 +344,11 @@ class EnquiryQuestionSerializer(serializers.Serializer):
 
 class EnquiryResponseSerializer(serializers.Serializer):
     response = serializers.CharField()
+    process_only = serializers.BooleanField(
+        default=False,
+        help_text="On legal proceedings, where the council's protocol limits the answer to "
+        "comments on process: confirm that it does (000 §13.4).",
+    )
 
 
 class EnquiryReasonSerializer(serializers.Serializer):
@@ -375,8 +394,28 @@ class EnquiryFlagsSerializer(serializers.Serializer):
     about_other_ward = serializers.BooleanField(required=False)
     is_policy = serializers.BooleanField(required=False)
     is_cross_directorate = serializers.BooleanField(required=False)
+    is_complex = serializers.BooleanField(required=False)
+    is_protocol_advice = serializers.BooleanField(required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     urgency_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class EnquiryDecideUrgencySerializer(serializers.Serializer):
+    urgent = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class EnquiryAuthoritySerializer(serializers.Serializer):
+    authority = serializers.ChoiceField(
+        choices=["senior_officers", "cabinet", "council", "committee"],
+        help_text="Whose authority the additional work needs (004 §10.1.2).",
+    )
+    note = serializers.CharField()
+
+
+class EnquiryAuthorityDecidedSerializer(serializers.Serializer):
+    given = serializers.BooleanField()
+    note = serializers.CharField()
 
 
 class EnquiryInvolvedSerializer(serializers.Serializer):

@@ -176,6 +176,46 @@ def _act_url(prefix: str, name: str) -> str:
     return f"{prefix}{name}/"
 
 
+def _stage_links(
+    enquiry: Enquiry, prefix: str, offers, *, owner: bool, officer: bool
+) -> list[dict]:
+    """The stages the council's rules offer from here (either side may ask, 000 §13.6, 002 §30,
+    002 §79); only the dispute stage's handler decides a dispute about urgency (002 §30)."""
+    links = []
+    if offers.next_stage:
+        words = services.stage_words(offers.next_stage)
+        links.append(
+            {"text": f"Take this to the {words} stage", "href": _act_url(prefix, "next-stage")}
+        )
+    if offers.may_dispute_urgency:
+        links.append(
+            {"text": "Refer a dispute about urgency", "href": _act_url(prefix, "dispute-urgency")}
+        )
+    if officer and offers.may_refer_inappropriate:
+        links.append(
+            {
+                "text": "Not a request member services can help with",
+                "href": _act_url(prefix, "refer-inappropriate"),
+            }
+        )
+    if (
+        officer
+        and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
+        and services.authority_mode(enquiry.council) != "not_offered"
+    ):
+        links.append(
+            {
+                "text": "The additional work needs authority",
+                "href": _act_url(prefix, "needs-authority"),
+            }
+        )
+    if offers.in_urgency_dispute and owner:
+        links.append(
+            {"text": "Decide the dispute about urgency", "href": _act_url(prefix, "decide-urgency")}
+        )
+    return links
+
+
 def _officer_links(enquiry: Enquiry, prefix: str, reopen_url: str) -> tuple[bool, list[dict]]:
     """Whether to offer Accept, and the officer's other actions, for the enquiry's status."""
     status = enquiry.status
@@ -200,6 +240,9 @@ def _officer_links(enquiry: Enquiry, prefix: str, reopen_url: str) -> tuple[bool
         return False, links
     if status == Status.REFERRED_COMPLAINT:
         return False, [{"text": "Close", "href": _act_url(prefix, "close")}]
+    if status == Status.AWAITING_AUTHORITY:
+        names = ["authority-decided", "respond", "reassign", "close"]
+        return False, [{"text": OFFICER_LINKS[n], "href": _act_url(prefix, n)} for n in names]
     return False, []
 
 
@@ -224,6 +267,7 @@ OFFICER_LINKS = {
     "flags": "Change flags",
     "involved": "Mark an officer as involved",
     "close": "Close",
+    "authority-decided": "Record the decision on authority",
 }
 
 
@@ -249,6 +293,12 @@ def detail(request, reference: str):
         if FOLLOW_UP in perms
         else []
     )
+    if officer or FOLLOW_UP in perms:
+        owner = enquiry.owner_post is not None and enquiry.owner_post.holder_id == request.user.pk
+        stage_links = _stage_links(
+            enquiry, prefix, services.stage_offers(enquiry), owner=owner, officer=officer
+        )
+        (officer_links if officer else member_links).extend(stage_links)
     actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
     actions += [NextAction(link["text"], link["href"]) for link in officer_links]
     actions += [
@@ -273,6 +323,8 @@ def detail(request, reference: str):
                 enquiry, events=page.events, officer=officer, actions=actions, today=today
             ),
             "export_url": reverse("enquiries:export", args=[enquiry.reference]),
+            "stage_words": services.stage_words(enquiry.stage),
+            "authority_from": services.AUTHORITIES.get(enquiry.authority_from, ""),
         },
     )
 
@@ -351,6 +403,18 @@ def _officers(enquiry: Enquiry) -> QuerySet:
     return Person.objects.filter(posts__council_id=enquiry.council_id).distinct()
 
 
+def _either_side(run: Callable) -> Callable:
+    """An action the member or the officers handling the enquiry may take (a stage, a dispute):
+    the page is VIEW, the action needs ACT or FOLLOW_UP."""
+
+    def checked(e, d, u, t):
+        if not {ACT, FOLLOW_UP} & allowed(u, e):
+            raise PermissionDenied("Only the member or the officers handling it can do that.")
+        return run(e, d, u, t)
+
+    return checked
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(
         "Accept this enquiry",
@@ -376,9 +440,15 @@ ACTIONS: dict[str, Action] = {
     "respond": Action(
         "Respond to the member",
         ACT,
-        lambda e, *a, **k: forms.RespondForm(*a, **k),
+        lambda e, *a, **k: forms.RespondForm(
+            *a, process_only=services.process_only_required(e), **k
+        ),
         lambda e, d, u, t: services.enquiry_respond(
-            enquiry=e, response=d["response"], actor=u, as_of=t
+            enquiry=e,
+            response=d["response"],
+            actor=u,
+            as_of=t,
+            process_only=d.get("process_only", False),
         ),
         "Send response",
         done=lambda e, d: f"Your response has been sent to {e.member}.",
@@ -408,9 +478,15 @@ ACTIONS: dict[str, Action] = {
         lambda e, d, u, t: services.enquiry_refer_complaint(
             enquiry=e, note=d["note"], actor=u, as_of=t
         ),
-        "Refer to the Complaints Team",
-        "Seek a senior officer's advice first; the member will be told.",
-        done=lambda e, d: "Enquiry referred to the Complaints Team. The member has been told.",
+        "Refer it",
+        "Where your council's protocol names a senior officer to advise first, it goes to them; "
+        "otherwise, or once they agree, to the Complaints Team, and the member is told (002 §76).",
+        done=lambda e, d: (
+            "Enquiry referred to the Complaints Team. The member has been told."
+            if e.status == Status.REFERRED_COMPLAINT
+            else f"The {e.owner_post.title} has been asked for their advice on whether this is a "
+            "complaint."
+        ),
     ),
     "refer-foi": Action(
         "This is a Freedom of Information request",
@@ -438,7 +514,7 @@ ACTIONS: dict[str, Action] = {
     "flags": Action(
         "Change the enquiry's flags",
         ACT,
-        lambda e, *a, **k: forms.FlagsForm(*a, **k),
+        lambda e, *a, **k: forms.FlagsForm(*a, council=e.council, **k),
         lambda e, d, u, t: services.enquiry_set_flags(enquiry=e, actor=u, as_of=t, **d),
         "Save flags",
         "A change of route re-routes the enquiry.",
@@ -457,6 +533,87 @@ ACTIONS: dict[str, Action] = {
             f"{d['officer'].get_full_name()} is marked as involved. They will not handle this "
             "enquiry or be chased about it."
         ),
+    ),
+    "next-stage": Action(
+        "Take this enquiry to the next stage",
+        VIEW,
+        lambda e, *a, **k: forms.ReasonForm(*a, **k),
+        _either_side(
+            lambda e, d, u, t: services.enquiry_next_stage(
+                enquiry=e, reason=d["reason"], actor=u, as_of=t
+            )
+        ),
+        "Take it to the next stage",
+        "The council's protocol names who deals with it next. They get a fresh time limit, and "
+        "the member is told.",
+        done=lambda e, d: (
+            f"The enquiry is now at the {services.stage_words(e.stage)} stage, with the "
+            f"{e.owner_post.title}. It should be answered by {gov_date(e.due_on)}."
+        ),
+    ),
+    "dispute-urgency": Action(
+        "Refer a dispute about urgency",
+        VIEW,
+        lambda e, *a, **k: forms.ReasonForm(*a, **k),
+        _either_side(
+            lambda e, d, u, t: services.enquiry_dispute_urgency(
+                enquiry=e, reason=d["reason"], actor=u, as_of=t
+            )
+        ),
+        "Refer the dispute",
+        "Members should not demand urgent answers unless the officer judges the matter urgent. "
+        "A dispute goes to the officer your council's protocol names, who decides it (002 §30).",
+        done=lambda e, d: (
+            f"The dispute about urgency has been referred to the {e.owner_post.title}."
+        ),
+    ),
+    "decide-urgency": Action(
+        "Decide the dispute about urgency",
+        ACT,
+        lambda e, *a, **k: forms.DecideUrgencyForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_decide_urgency(
+            enquiry=e, urgent=d["urgent"], reason=d["reason"], actor=u, as_of=t
+        ),
+        "Record the decision",
+        "Your decision stands: the enquiry goes back to be handled as you decide (002 §30).",
+        done=lambda e, d: "Your decision has been recorded and the member has been told.",
+    ),
+    "refer-inappropriate": Action(
+        "Not a request member services can help with",
+        ACT,
+        lambda e, *a, **k: forms.ReasonForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_refer_inappropriate(
+            enquiry=e, reason=d["reason"], actor=u, as_of=t
+        ),
+        "Refer to the service head",
+        "Member services officers help councillors only in their role as council members, not "
+        "with any person, business or party political matter. The request goes to your service "
+        "head, and the member is told why (004 §2.2.7).",
+        done=lambda e, d: f"The request has been referred to the {e.owner_post.title}.",
+    ),
+    "needs-authority": Action(
+        "The additional work needs authority",
+        ACT,
+        lambda e, *a, **k: forms.AuthorityForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_needs_authority(
+            enquiry=e, authority=d["authority"], note=d["note"], actor=u, as_of=t
+        ),
+        "Record it",
+        "Officers may say that additional work a member asks for needs the authority of senior "
+        "officers, the Cabinet, Council or a committee (004 §10.1.2). The member is told.",
+        done=lambda e, d: (
+            "The enquiry now shows it is awaiting authority. The member has been told."
+        ),
+    ),
+    "authority-decided": Action(
+        "Record the decision on authority",
+        ACT,
+        lambda e, *a, **k: forms.AuthorityDecidedForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_authority_decided(
+            enquiry=e, given=d["given"], note=d["note"], actor=u, as_of=t
+        ),
+        "Record the decision",
+        done=lambda e, d: "The decision has been recorded and the member has been told.",
     ),
     "reply": Action(
         "Reply to the officer's question",

@@ -9,12 +9,22 @@ reason, the move by `states.TRANSITIONS`, the timeline and the outbox are the ke
 - `placement`: where it goes (routing rules, copies, flags, re-routing);
 - `handling`: what the officer does (accept, reassign, clarify, respond, close, reopen);
 - `referrals`: passing it on as a complaint, an FOI or a need-to-know request;
+- `stages`: later stages named by the council's rules (`next_stage`), disputes about urgency;
+- `authority`: a request not for member services (004 §2.2.7), work needing authority (§10.1.2);
 - `members`: what the member does (reply, share with another member);
 - `clock`: its clock, the chaser's rungs and the calendar's changes.
 
 Import from here (`from enquiries import services`): the names below are the public ones.
 """
 
+from enquiries.services.authority import (
+    AUTHORITIES,
+    authority_mode,
+    enquiry_authority_decided,
+    enquiry_needs_authority,
+    enquiry_refer_inappropriate,
+    inappropriate_rule,
+)
 from enquiries.services.base import LABEL, LOCKED_WITH
 from enquiries.services.clock import (
     enquiries_recompute_for_calendar,
@@ -30,6 +40,7 @@ from enquiries.services.handling import (
     enquiry_reopen,
     enquiry_request_clarification,
     enquiry_respond,
+    process_only_required,
     reopen_deadline,
 )
 from enquiries.services.intake import enquiry_create
@@ -42,15 +53,33 @@ from enquiries.services.placement import (
     concerning_for,
     enquiry_mark_involved,
     enquiry_set_flags,
+    offers_flag,
     route_enquiry,
 )
 from enquiries.services.referrals import (
+    at_complaint_advice,
     enquiry_refer_access,
     enquiry_refer_complaint,
     enquiry_refer_foi,
 )
+from enquiries.services.stages import (
+    enquiry_decide_urgency,
+    enquiry_dispute_urgency,
+    enquiry_next_stage,
+    in_urgency_dispute,
+    may_dispute_urgency,
+    next_stage_for,
+    stage_offers,
+    stage_words,
+)
 
 __all__ = [
+    "AUTHORITIES",
+    "authority_mode",
+    "enquiry_authority_decided",
+    "enquiry_needs_authority",
+    "enquiry_refer_inappropriate",
+    "inappropriate_rule",
     "LABEL",
     "LAST_RESORT",
     "LOCKED_WITH",
@@ -58,13 +87,19 @@ __all__ = [
     "EnquiryRoutingError",
     "Placement",
     "answered_working_days",
+    "at_complaint_advice",
     "concerning_for",
+    "offers_flag",
+    "process_only_required",
     "enquiries_bulk_reassign",
     "enquiries_recompute_for_calendar",
     "enquiry_accept",
     "enquiry_close",
     "enquiry_create",
+    "enquiry_decide_urgency",
+    "enquiry_dispute_urgency",
     "enquiry_mark_involved",
+    "enquiry_next_stage",
     "enquiry_on_rung",
     "enquiry_on_rungs",
     "enquiry_reassign",
@@ -77,6 +112,11 @@ __all__ = [
     "enquiry_respond",
     "enquiry_set_flags",
     "enquiry_share_with_member",
+    "in_urgency_dispute",
+    "may_dispute_urgency",
+    "next_stage_for",
     "reopen_deadline",
     "route_enquiry",
+    "stage_offers",
+    "stage_words",
 ]

@@ -18,6 +18,7 @@ from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.services import clock_pause
 from protocol_portal.casework.transitions import TransitionError
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import CalendarKind, Person, Post, PostKind
 from protocol_portal.org.services import rule_rows_for
@@ -175,13 +176,38 @@ def answered_working_days(enquiry: Enquiry) -> int:
     return max(days - enquiry.clock_paused_days, 0)
 
 
+def process_only_required(enquiry: Enquiry) -> bool:
+    """Whether the answer must be confirmed as comments on process only (000 §13.4; the
+    council's `legal_answer_process_only` setting)."""
+    return enquiry.relates_to_legal_proceedings and bool(
+        protocol_settings.setting(enquiry.council, "legal_answer_process_only")
+    )
+
+
 @transaction.atomic
-def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: datetime) -> Enquiry:
-    """Answer the member; the clock stops. For legal proceedings the answer is limited to
-    process (000 §13.4)."""
+def enquiry_respond(
+    *,
+    enquiry: Enquiry,
+    response: str,
+    actor: Person,
+    as_of: datetime,
+    process_only: bool = False,
+) -> Enquiry:
+    """Answer the member; the clock stops. Where the council's protocol limits the answer on
+    legal proceedings to comments on process, the officer confirms it does, and that is
+    recorded (000 §13.4)."""
     enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not response.strip():
         raise ValidationError({"response": "Write the response to the member."})
+    required = process_only_required(enquiry)
+    if required and not process_only and enquiry.status != Status.RESPONDED:
+        source = protocol_settings.setting_source(enquiry.council, "legal_answer_process_only")
+        raise ValidationError(
+            {
+                "process_only": "Confirm that the answer comments only on process, so as not "
+                f"to prejudice the proceedings ({source})."
+            }
+        )
     if not plumbing.move(enquiry, Status.RESPONDED, table=TRANSITIONS):
         return enquiry
     enquiry.status = Status.RESPONDED
@@ -194,7 +220,14 @@ def enquiry_respond(*, enquiry: Enquiry, response: str, actor: Person, as_of: da
         as_of=as_of,
         actor=actor,
         kind="responded",
-        summary=f"Response from {enquiry.owner_post}",
+        summary=f"Response from {enquiry.owner_post}"
+        + (
+            "; the officer confirmed it comments only on process ("
+            + protocol_settings.setting_source(enquiry.council, "legal_answer_process_only")
+            + ")"
+            if required
+            else ""
+        ),
         detail=response.strip(),
     )
     _tell_member(

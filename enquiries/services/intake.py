@@ -19,6 +19,7 @@ from enquiries.services.placement import (
     _routed_summary,
     _ward_members_tell,
     concerning_for,
+    optional_flags_check,
     route_enquiry,
 )
 from enquiries.states import Urgency
@@ -70,6 +71,8 @@ def enquiry_create(
     about_other_ward: bool = False,
     is_policy: bool = False,
     is_cross_directorate: bool = False,
+    is_complex: bool = False,
+    is_protocol_advice: bool = False,
     attachments: Sequence[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
@@ -93,6 +96,10 @@ def enquiry_create(
         description=description,
         urgency=urgency,
         urgency_reason=urgency_reason,
+    )
+    # Only where the council's protocol has the flag (002 §31; 004 §17.1).
+    optional_flags_check(
+        member.council, {"is_complex": is_complex, "is_protocol_advice": is_protocol_advice}
     )
     for upload in attachments:
         try:
@@ -120,6 +127,8 @@ def enquiry_create(
         or (member.ward_id is not None and member.ward_id != ward.pk),
         is_policy=is_policy,
         is_cross_directorate=is_cross_directorate,
+        is_complex=is_complex,
+        is_protocol_advice=is_protocol_advice,
         received_on=received_on,
         received_at=received_at,
         channel=channel,
@@ -129,6 +138,8 @@ def enquiry_create(
         urgency=urgency,
         is_cross_directorate=is_cross_directorate,
         is_policy=is_policy,
+        is_complex=enquiry.is_complex,
+        is_protocol_advice=enquiry.is_protocol_advice,
         council=council,
     )
     placement = route_enquiry(enquiry=enquiry, concerning=enquiry.concerning)

@@ -53,6 +53,8 @@ class Placement:
     deadline_days: int | None
     deadline_calendar: str
     copied: tuple[routing.PostRef, ...] = ()
+    stage: str = routing.FIRST_STAGE
+    next_stage: str = ""
 
 
 def precedence_for(council) -> tuple[str, ...]:
@@ -69,6 +71,8 @@ def concerning_for(
     urgency: str,
     is_cross_directorate: bool,
     is_policy: bool,
+    is_complex: bool = False,
+    is_protocol_advice: bool = False,
     council=None,
 ) -> str:
     """The one routing `concerning` value for a set of flags, by the council's precedence
@@ -79,9 +83,19 @@ def concerning_for(
         "urgent": urgency == Urgency.URGENT,
         "cross_directorate": is_cross_directorate,
         "policy": is_policy,
+        # Only where the council's precedence lists it (002 §31).
+        "complex": is_complex,
+        # Only where the council's precedence lists it (004 §17.1).
+        "protocol_advice": is_protocol_advice,
         "routine": True,
     }
-    return next(value for value in precedence_for(council) if flags[value])
+    return next(value for value in precedence_for(council) if flags.get(value))
+
+
+def offers_flag(council, flag: str) -> bool:
+    """Whether the council's protocol has this optional enquiry flag (its precedence lists it,
+    protocol_settings.ENQUIRY_OPTIONAL_FLAGS)."""
+    return flag in precedence_for(council)
 
 
 def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
@@ -95,7 +109,9 @@ def _context(enquiry: Enquiry, exclude: Iterable[int]) -> RoutingContext:
     )
 
 
-def _placement(rule: routing.Route | routing.RuleRow, post: Post) -> Placement:
+def _placement(
+    rule: routing.Route | routing.RuleRow, post: Post, stage: str = routing.FIRST_STAGE
+) -> Placement:
     return Placement(
         post=post,
         rule_key=getattr(rule, "rule_key", getattr(rule, "key", "")),
@@ -104,6 +120,8 @@ def _placement(rule: routing.Route | routing.RuleRow, post: Post) -> Placement:
         deadline_days=rule.deadline_days,
         deadline_calendar=rule.deadline_calendar,
         copied=rule.copied,
+        stage=stage,
+        next_stage=rule.next_stage or "",
     )
 
 
@@ -167,7 +185,7 @@ def _complaints_placement(enquiry: Enquiry, exclude: Iterable[int]) -> Placement
         if row.concerning == "complaint_referral" and row.handler.kind == PostKind.COMPLAINTS_TEAM:
             post = post_for(row.handler, ctx)
             if post is not None:
-                return _placement(row, post)
+                return _placement(row, post, row.stage)
     return route_enquiry(enquiry=enquiry, concerning="complaint_referral", exclude=exclude)
 
 
@@ -212,6 +230,8 @@ def _place(enquiry: Enquiry, placement: Placement) -> None:
     enquiry.route_source = placement.source
     enquiry.route_note = placement.note
     enquiry.route_deadline_days = placement.deadline_days
+    enquiry.stage = placement.stage
+    enquiry.next_stage = placement.next_stage
 
 
 def _grant_placement(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:
@@ -268,6 +288,46 @@ def _reroute(enquiry: Enquiry, *, actor, as_of, why: str) -> None:
         )
 
 
+OPTIONAL_FLAG_FIELDS = {"complex": "is_complex", "protocol_advice": "is_protocol_advice"}
+NOT_OFFERED = {
+    "is_complex": "The council's protocol has no separate route for complex matters.",
+    "is_protocol_advice": "The council's protocol names nobody to advise on the protocol itself.",
+}
+
+
+def optional_flags_check(council, values: dict, current=None) -> None:
+    """An optional flag set where the council's protocol does not have it is refused."""
+    for flag, field in OPTIONAL_FLAG_FIELDS.items():
+        already = current is not None and getattr(current, field)
+        if values.get(field) and not already and not offers_flag(council, flag):
+            raise ValidationError({field: NOT_OFFERED[field]})
+
+
+def _check_flag_change(enquiry: Enquiry, *, is_complex, is_protocol_advice, urgency) -> None:
+    """A flag the council's protocol lacks, or a change of urgency that is not the officer's to
+    make (002 §30), is refused."""
+    from enquiries.services.stages import in_urgency_dispute, urgency_decided
+
+    optional_flags_check(
+        enquiry.council,
+        {"is_complex": is_complex, "is_protocol_advice": is_protocol_advice},
+        enquiry,
+    )
+    if urgency is None or urgency == enquiry.urgency:
+        return
+    if in_urgency_dispute(enquiry):
+        raise ValidationError(
+            {
+                "urgency": f"The dispute about urgency is with the {enquiry.owner_post}, who "
+                f"decides it ({enquiry.route_source})."
+            }
+        )
+    if urgency_decided(enquiry):
+        raise ValidationError(
+            {"urgency": "The dispute about urgency has been decided; the decision stands."}
+        )
+
+
 @transaction.atomic
 def enquiry_set_flags(
     *,
@@ -278,32 +338,49 @@ def enquiry_set_flags(
     about_other_ward: bool | None = None,
     is_policy: bool | None = None,
     is_cross_directorate: bool | None = None,
+    is_complex: bool | None = None,
+    is_protocol_advice: bool | None = None,
     urgency: str | None = None,
     urgency_reason: str | None = None,
 ) -> Enquiry:
-    """An officer (or the member) sets the flags later; a change of route re-routes it."""
+    """An officer sets the flags later; a change of route re-routes it. Whether a matter is
+    urgent is the officer's judgement, but not while a dispute about it is with the officer the
+    council's rule names, nor once they have decided it (002 §30)."""
     enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
     if not enquiry.is_open:
         raise TransitionError("Flags can only change while the enquiry is open.")
+    _check_flag_change(
+        enquiry, is_complex=is_complex, is_protocol_advice=is_protocol_advice, urgency=urgency
+    )
     values = {
         "relates_to_legal_proceedings": relates_to_legal_proceedings,
         "about_other_ward": about_other_ward,
         "is_policy": is_policy,
         "is_cross_directorate": is_cross_directorate,
+        "is_complex": is_complex,
+        "is_protocol_advice": is_protocol_advice,
         "urgency": urgency,
         "urgency_reason": urgency_reason,
     }
+    was_urgent = enquiry.urgency == Urgency.URGENT
     for field, value in values.items():
+        # The member's reason for asking urgency stays on record when the officer judges the
+        # matter not urgent: it is what a dispute is about (002 §30).
+        if field == "urgency_reason" and value is not None and not value.strip():
+            continue
         if value is not None:
             setattr(enquiry, field, value)
     if enquiry.urgency == Urgency.URGENT and not enquiry.urgency_reason.strip():
         raise ValidationError({"urgency_reason": "Say why the enquiry is urgent."})
+    judged_not_urgent = was_urgent and enquiry.urgency != Urgency.URGENT
     told_before = enquiry.ward_notices.exists()
     concerning = concerning_for(
         relates_to_legal_proceedings=enquiry.relates_to_legal_proceedings,
         urgency=enquiry.urgency,
         is_cross_directorate=enquiry.is_cross_directorate,
         is_policy=enquiry.is_policy,
+        is_complex=enquiry.is_complex,
+        is_protocol_advice=enquiry.is_protocol_advice,
         council=enquiry.council,
     )
     rerouted = concerning != enquiry.concerning and enquiry.status in CLOCK_RUNNING
@@ -313,9 +390,42 @@ def enquiry_set_flags(
         _reroute(enquiry, actor=actor, as_of=as_of, why=f"Now {concerning.replace('_', ' ')}")
     else:
         plumbing.save(enquiry, actor=actor, reason="flags changed")
+    if judged_not_urgent:
+        _tell_not_urgent(enquiry, actor=actor, as_of=as_of)
     if enquiry.about_other_ward and not told_before:
         _ward_members_tell(enquiry, as_of=as_of)
     return enquiry
+
+
+def _tell_not_urgent(enquiry: Enquiry, *, actor, as_of: datetime) -> None:
+    """The officer judged the matter not urgent: on the record, and the member is told how to
+    dispute it where the council's protocol has a stage for that (002 §30)."""
+    from enquiries.services.stages import urgent_rule
+
+    rule = urgent_rule(enquiry)
+    stage = rule.next_stage if rule is not None else ""
+    plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind="urgency_judged",
+        summary="The officer judged the matter not urgent"
+        + (f" ({rule.source}); either side may refer a dispute about urgency" if stage else ""),
+    )
+    if stage:
+        plumbing.tell(
+            enquiry,
+            key=f"not-urgent:{as_of.isoformat()}",
+            subject="the officer judged your enquiry not urgent",
+            body=(
+                "The officer has judged that the matter is not urgent. Members should not "
+                "demand urgent responses unless the officer deems the subject urgent; if you "
+                "disagree, you can refer the dispute from the enquiry's page and it will be "
+                f"decided by the officer the council's protocol names ({rule.source})."
+            ),
+            recipients=[enquiry.member.person],
+            as_of=as_of,
+        )
 
 
 @transaction.atomic

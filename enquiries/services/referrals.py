@@ -19,9 +19,15 @@ from enquiries.services.placement import (
     _routed_summary,
     route_enquiry,
 )
+from enquiries.services.stages import _stage_placement, current_rule
 from enquiries.states import TRANSITIONS, Status
 from protocol_portal.casework import handoffs, plumbing
-from protocol_portal.org.models import CalendarKind, Person
+from protocol_portal.casework.transitions import check_transition
+from protocol_portal.org import routing
+from protocol_portal.org.models import CalendarKind, Person, PostKind
+from protocol_portal.org.services import rule_rows_for
+
+COMPLAINT_REFERRAL = "complaint_referral"
 
 
 def _refer(enquiry, *, target: str, placement: Placement, actor, as_of, kind, summary, note):
@@ -47,15 +53,89 @@ def _refer(enquiry, *, target: str, placement: Placement, actor, as_of, kind, su
     return event
 
 
+def _advice_rule(enquiry: Enquiry) -> routing.RuleRow | None:
+    """The council's first-stage rule for an issue staff think is a complaint, where it names a
+    senior officer to advise before the Complaints Team (002 §76); None elsewhere."""
+    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
+    try:
+        route = routing.resolve(rows, routing.Facts("enquiry", "member", COMPLAINT_REFERRAL))
+    except routing.RoutingError:
+        return None
+    row = next((r for r in rows if r.key == route.rule_key), None)
+    if (
+        row is None
+        or row.concerning != COMPLAINT_REFERRAL
+        or not row.next_stage
+        or row.handler.kind == PostKind.COMPLAINTS_TEAM
+    ):
+        return None
+    return row
+
+
+def at_complaint_advice(enquiry: Enquiry) -> bool:
+    """Whether a senior officer's advice on "is this a complaint?" is being sought (002 §76)."""
+    rule = current_rule(enquiry)
+    return bool(rule and rule.concerning == COMPLAINT_REFERRAL and rule.next_stage)
+
+
+def _seek_advice(enquiry: Enquiry, rule: routing.RuleRow, *, note, actor, as_of) -> Enquiry:
+    check_transition(table=TRANSITIONS, current=enquiry.status, target=Status.REFERRED_COMPLAINT)
+    placement = _stage_placement(enquiry, COMPLAINT_REFERRAL, rule.stage)
+    referred_from = enquiry.owner_post
+    _place(enquiry, placement)
+    plumbing.save(enquiry, actor=actor, reason="senior officer's advice sought")
+    copies = _grant_placement(enquiry, placement, as_of=as_of)
+    if referred_from is not None and referred_from.pk != placement.post.pk:
+        permissions.referred_from(enquiry, referred_from, as_of=as_of)
+    event = plumbing.event(
+        enquiry,
+        as_of=as_of,
+        actor=actor,
+        kind="complaint_advice",
+        summary=(
+            "A senior officer's advice sought: should this be regarded as a complaint? "
+            f"{_routed_summary(placement, copies)}"
+        ),
+        detail=note.strip(),
+        to_raiser=False,
+    )
+    _tell_owner(
+        enquiry,
+        event,
+        subject="your advice: is this enquiry a complaint?",
+        body=(
+            f"Staff believe {enquiry.reference} should be regarded as a complaint and seek "
+            f'your advice ({placement.source}). If it is, choose "This is a complaint" to '
+            "refer it to the Complaints Team; if not, pass it back to be answered. "
+            f"{note.strip()}"
+        ).strip(),
+        as_of=as_of,
+    )
+    return enquiry
+
+
 @transaction.atomic
 def enquiry_refer_complaint(
     *, enquiry: Enquiry, note: str, actor: Person, as_of: datetime
 ) -> Enquiry:
-    """ "This is a complaint": refer it to the Complaints Team and tell the member (002 §76)."""
+    """ "This is a complaint": refer it to the Complaints Team and tell the member (002 §76).
+    Where the council's rule names a senior officer to advise first, the first referral goes to
+    them; their "This is a complaint" then refers it to the Complaints Team (the rule's next
+    stage)."""
     enquiry = plumbing.locked(enquiry, *LOCKED_WITH)
+    if enquiry.status == Status.REFERRED_COMPLAINT:
+        return enquiry
+    exclude = _involved_ids(enquiry)
+    if at_complaint_advice(enquiry):
+        rule = current_rule(enquiry)
+        placement = _stage_placement(enquiry, COMPLAINT_REFERRAL, rule.next_stage)
+    else:
+        advice = _advice_rule(enquiry)
+        if advice is not None:
+            return _seek_advice(enquiry, advice, note=note, actor=actor, as_of=as_of)
+        placement = _complaints_placement(enquiry, exclude)
     if not plumbing.move(enquiry, Status.REFERRED_COMPLAINT, table=TRANSITIONS):
         return enquiry
-    placement = _complaints_placement(enquiry, _involved_ids(enquiry))
     _clock_stop(enquiry)
     event = _refer(
         enquiry,

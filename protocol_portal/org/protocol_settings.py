@@ -28,6 +28,11 @@ from typing import Any
 WARD_NOTICE_CHOICES = ("none", "unnamed", "named")
 CLOCK_DAY_ONE_CHOICES = ("next_working_day", "receipt_day")
 ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "routine")
+# Flags a council's protocol may add to its enquiries by listing them in its precedence: the
+# enquiry forms offer them only there (002 §31: complex but predominately operational; 004 §17.1:
+# advice on the protocol itself).
+ENQUIRY_OPTIONAL_FLAGS = ("complex", "protocol_advice")
+EXTRA_WORK_AUTHORITY_CHOICES = ("not_offered", "record", "pause_clock")
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,21 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], str | N
 
 
 def _precedence(value: Any, data: dict[str, Any]) -> str | None:
-    if not isinstance(value, list) or sorted(value) != sorted(ENQUIRY_FLAGS):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return f"must list each of {', '.join(ENQUIRY_FLAGS)} once"
+    required = sorted(v for v in value if v not in ENQUIRY_OPTIONAL_FLAGS)
+    if required != sorted(ENQUIRY_FLAGS) or len(set(value)) != len(value):
+        return (
+            f"must list each of {', '.join(ENQUIRY_FLAGS)} once (and may add "
+            f"{', '.join(ENQUIRY_OPTIONAL_FLAGS)})"
+        )
     if value[-1] != "routine":
         return "must end with routine"
     return None
+
+
+def _boolean(value: Any, data: dict[str, Any]) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
 
 
 def _rule_keys(value: Any, data: dict[str, Any]) -> str | None:
@@ -114,14 +129,15 @@ SPECS: dict[str, Spec] = {
     ),
     "enquiry_precedence": Spec(
         default=list(ENQUIRY_FLAGS),
-        help="Which enquiry flag decides the route when several are set, first wins.",
+        help="Which enquiry flag decides the route when several are set, first wins; listing "
+        "complex or protocol_advice offers that flag on the council's enquiries.",
         check=_precedence,
         schema={
             "type": "array",
-            "items": {"enum": list(ENQUIRY_FLAGS)},
+            "items": {"enum": [*ENQUIRY_FLAGS, *ENQUIRY_OPTIONAL_FLAGS]},
             "uniqueItems": True,
             "minItems": len(ENQUIRY_FLAGS),
-            "maxItems": len(ENQUIRY_FLAGS),
+            "maxItems": len(ENQUIRY_FLAGS) + len(ENQUIRY_OPTIONAL_FLAGS),
         },
     ),
     "clock_day_one": Spec(
@@ -140,6 +156,23 @@ SPECS: dict[str, Spec] = {
         "cited wherever the portal explains why a case is kept to them.",
         check=_choice(("requester_permits_copies",)),
         schema={"enum": ["requester_permits_copies"]},
+    ),
+    "legal_answer_process_only": Spec(
+        default=False,
+        help="Whether the answer to an enquiry about legal proceedings must be limited to "
+        "comments on process: the officer confirms it when answering, and it is recorded "
+        "(000 §13.4).",
+        check=_boolean,
+        schema={"type": "boolean"},
+    ),
+    "extra_work_authority": Spec(
+        default="not_offered",
+        help="Whether an officer may record that extra work a member asks for needs the "
+        "authority of senior officers, the Cabinet, Council or a committee (004 §10.1.2): "
+        "not_offered, record (the enquiry shows it awaits authority; the clock runs) or "
+        "pause_clock (the clock stands still until the authority is decided).",
+        check=_choice(EXTRA_WORK_AUTHORITY_CHOICES),
+        schema={"enum": list(EXTRA_WORK_AUTHORITY_CHOICES)},
     ),
     "subject_responds_first": Spec(
         default=[],

@@ -84,6 +84,32 @@ EXPECTED = [
         "next_stage": None,
         "source": "004 §12.9",
     },
+    {
+        "scenario": "member services refer an inappropriate request for assistance to their "
+        "service head (004 §2.2.7)",
+        "case_type": "enquiry",
+        "raised_by": "member",
+        "concerning": "inappropriate_request",
+        "stage": "first",
+        "handler": ("legal_democratic_services", "council"),
+        "copied": set(),
+        "deadline": ENQUIRY,
+        "next_stage": None,
+        "source": "004 §2.2.7",
+    },
+    {
+        "scenario": "advice on the application of the protocol, from the Chief Executive or the "
+        "Monitoring Officer (004 §17.1)",
+        "case_type": "enquiry",
+        "raised_by": "member",
+        "concerning": "protocol_advice",
+        "stage": "first",
+        "handler": MO,
+        "copied": set(),
+        "deadline": ENQUIRY,
+        "next_stage": None,
+        "source": "004 §17.1",
+    },
     # ---- Complaints about officers or services ----
     {
         "scenario": "member complains about an officer: to the Director of the service where "
