@@ -5,8 +5,6 @@ an action on an enquiry they may read but not act on answers 403; a refused move
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger
-from django.db.models import Count, Window
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,7 +24,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router, valid_data
 from protocol_portal.api_parsers import JSONParser
-from protocol_portal.casework.bounds import BoundedPaginator
+from protocol_portal.casework.bounds import CappedPaginator
 from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.references import reference_pattern
 from protocol_portal.org.models import Member, Person, Post
@@ -48,37 +46,28 @@ class EnquiryFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class OnePassPaginator(BoundedPaginator):
-    """Django's paginator over a queryset of enquiries, giving the page's ids; the total comes
-    with the page's rows (COUNT(*) OVER ()), so one pass over what the caller may see answers
-    both, where `count()` and then the page took two (bench/README.md). Only a page past the
-    end is counted on its own, to answer "invalid page" as before, and a page number past
-    PAGE_MOST is refused before the database sees its OFFSET (security probe F8)."""
-
-    def page(self, number) -> Page:
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        self.refuse_past_bound(number)
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
-                bottom : bottom + self.per_page
-            ]
-        )
-        if not rows:
-            return super().page(number)
-        self.count = rows[0][1]
-        return self._get_page([pk for pk, _ in rows], number, self)
-
-
 class EnquiryPagination(PageNumberPagination):
-    """The documented page-number shape (count, next, previous, results)."""
+    """The documented page-number shape (count, next, previous, results), read in one query
+    (`CappedPaginator`: the ids up to 1,000 rows, or the end of the page asked for, plus one).
+    `count` is exact up to that reach; past it `more` is true and `count` is a lower bound:
+    counting every enquiry a triage team may see took the list's whole time at 100,000
+    (bench/README.md, "Lists that read only the page")."""
 
-    django_paginator_class = OnePassPaginator
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["more"] = self.page.paginator.more
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        shape = super().get_paginated_response_schema(schema)
+        shape["properties"]["more"] = {
+            "type": "boolean",
+            "description": "There are more enquiries than `count` (counting stops past 1,000 "
+            "rows, or past the end of the page asked for).",
+        }
+        return shape
 
 
 def _action_schema(request, summary: str):
@@ -113,17 +102,35 @@ class EnquiryViewSet(
     serializer_class = s.EnquiryListSerializer
     queryset = Enquiry.objects.none()
 
+    def _held_and_sits(self) -> tuple[list, list]:
+        """The caller's posts and memberships, read once a request (the filters and the list
+        both ask)."""
+        if not hasattr(self, "_held_sits"):
+            user = self.request.user
+            self._held_sits = (selectors.posts_held(user=user), selectors.memberships(user=user))
+        return self._held_sits
+
     def council_ids(self) -> set[int]:
-        user = self.request.user
-        held = selectors.posts_held(user=user)
-        return {p.council_id for p in held} | {
-            m.council_id for m in selectors.memberships(user=user)
-        }
+        held, sits = self._held_and_sits()
+        return {p.council_id for p in held} | {m.council_id for m in sits}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Enquiry.objects.none()
-        return selectors.enquiries_visible_to(user=self.request.user).order_by("due_on", "pk")
+        user = self.request.user
+        held, _ = self._held_and_sits()
+        if not held:
+            # A councillor sees the few hundred enquiries they raised or were copied into:
+            # gathering them first (the semi-join) beats checking the council's every one.
+            return selectors.enquiries_visible_to(user=user).order_by("due_on", "pk")
+        # An officer may see thousands: walk their councils' enquiries in due order
+        # (`enquiry_council_due`), checking each, and stop once the page and its count are read.
+        # The council ids are given as values, so the planner can walk that index in order.
+        return (
+            selectors.enquiries_visible_to(user=user, per_row=True)
+            .filter(council_id__in=sorted(self.council_ids()))
+            .order_by("due_on", "pk")
+        )
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -166,9 +173,11 @@ class EnquiryViewSet(
 
     @extend_schema(summary="Enquiries you may see, soonest due first")
     def list(self, request, *args, **kwargs):
-        # The page is chosen as ids on the enquiry table, with the total in the same pass
-        # (OnePassPaginator), then its rows joined (selectors.hydrate).
-        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The page is chosen as ids on the enquiry table, with the count in the same query
+        # (CappedPaginator), then its rows joined (selectors.hydrate).
+        ids = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        )
         page = selectors.hydrate(ids)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)

@@ -69,15 +69,31 @@ class Scope:
     }
 
 
-def enquiries_visible_to(*, user: Person, besides: Iterable[str] = ()) -> QuerySet[Enquiry]:
+def enquiries_visible_to(
+    *, user: Person, besides: Iterable[str] = (), per_row: bool = False
+) -> QuerySet[Enquiry]:
     """The enquiries this person may open (their audiences, casework.access; superusers get no
-    bypass); `besides`: audiences not read, for a list that leaves their cases out anyway."""
+    bypass); `besides`: audiences not read, for a list that leaves their cases out anyway;
+    `per_row`: for a list read a page at a time (`casework.access.visible`)."""
     if not (user.is_authenticated and user.is_active):
         return Enquiry.objects.none()
     # Audiences are only ever posts and members of the enquiry's own council, so the councils
     # the person works for or sits on bound the rows to check (an index range, not the table).
-    councils = Council.objects.filter(Q(posts__holder=user) | Q(members__person=user)).values("pk")
-    return visible(user, VIEW, Enquiry.objects.filter(council_id__in=councils), besides=besides)
+    # A UNION of the two, not one join with an OR: the planner reads each by its index and can
+    # then use the enquiry indexes that lead with the council.
+    councils = (
+        Post.objects.filter(holder=user)
+        .order_by()
+        .values("council_id")
+        .union(Member.objects.filter(person=user).order_by().values("council_id"))
+    )
+    return visible(
+        user,
+        VIEW,
+        Enquiry.objects.filter(council_id__in=councils),
+        besides=besides,
+        per_row=per_row,
+    )
 
 
 def hydrate(ids: Iterable[int]) -> list[Enquiry]:
@@ -208,7 +224,7 @@ def scopes_for(*, held: list[Post]) -> list[str]:
 def enquiry_queue(*, user: Person, scope: str, held: list[Post] | None = None) -> QuerySet[Enquiry]:
     """Open enquiries in one of the officer's queues, soonest due first."""
     held = posts_held(user=user) if held is None else held
-    enquiries = enquiries_visible_to(user=user).filter(status__in=OPEN)
+    enquiries = enquiries_visible_to(user=user, per_row=True).filter(status__in=OPEN)
     if scope == Scope.MINE:
         enquiries = enquiries.filter(owner_post_id__in=[p.pk for p in held])
     elif scope == Scope.TEAM:
@@ -227,7 +243,7 @@ def enquiry_queue(*, user: Person, scope: str, held: list[Post] | None = None) -
 def enquiries_for_member(*, user: Person) -> QuerySet[Enquiry]:
     """The member's own enquiries, newest first."""
     return (
-        enquiries_visible_to(user=user)
+        enquiries_visible_to(user=user, per_row=True)
         .filter(member__in=Member.objects.filter(person=user))
         .order_by("-received_on", "-pk")
     )

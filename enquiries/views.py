@@ -28,7 +28,7 @@ from enquiries.next_step import enquiry_next_step
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
-from protocol_portal.casework.bounds import BoundedPaginator
+from protocol_portal.casework.bounds import CappedPaginator
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Council, Person, PostKind
 from protocol_portal.web import tags
@@ -102,7 +102,7 @@ def index(request):
         del filters.filters["council"]  # one council: nothing to choose
     filters.is_valid()  # an invalid value is ignored (the form says why), never widens
     mine, sort = sorted_by(request, filters.qs, MEMBER_SORTS, MEMBER_DEFAULT_SORT)
-    page = BoundedPaginator(mine.values_list("pk", flat=True), PAGE_SIZE).get_page(
+    page = CappedPaginator(mine.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     # Enquiries other members shared with this one: every one reachable, a page at a time, paged
@@ -736,7 +736,7 @@ def queue(request):
         request.GET or None, queryset=base, council_ids=council_ids, today=today
     )
     enquiries = filters.qs if filters.is_bound else base
-    page = BoundedPaginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
+    page = CappedPaginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = _rows(selectors.hydrate(page.object_list), today)

@@ -133,6 +133,13 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _options = DATABASES["default"].setdefault("OPTIONS", {})
         _cost = f"-c random_page_cost={float(_page_cost)}"
         _options["options"] = f"{_options.get('options', '')} {_cost}"
+    # DATABASE_JIT: PostgreSQL compiles a query it estimates dear (cost over 100,000) before
+    # running it. The dashboards' whole-council counts pass that mark at 100,000 enquiries and
+    # spent 40–100 ms compiling for 200 ms of work (bench/README.md, "postgresql.conf"), so the
+    # portal's connections turn it off; "on" leaves the server's setting.
+    if not env.bool("DATABASE_JIT", default=False):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Person"

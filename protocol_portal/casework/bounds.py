@@ -10,7 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils import timezone
 
 # No list in the portal has this many pages (a million cases a council at 20 a page is 50,000);
@@ -36,6 +36,66 @@ class BoundedPaginator(Paginator):
             too_far = False  # Django refuses it as "not a number" (PageNotAnInteger)
         if too_far:
             raise EmptyPage(self.error_messages["no_results"])
+
+
+# A list counts its rows no further than this many past the page asked for: "more than 1,000"
+# tells a triage team as much as "5,767" does, and counting stops there instead of checking
+# every case the reader may see (bench/README.md, "Lists that read only the page").
+COUNT_MOST = 1_000
+# Past this many rows before the page asked for, the page is read by OFFSET and the list
+# counted in full (two queries, as Django's paginator does), not read as ids up to the page.
+IDS_MOST = 10_000
+
+
+class CappedPaginator(BoundedPaginator):
+    """A paginator over a list of ids (`values_list("pk", flat=True)`) that reads the page and
+    the count in one query: the ids up to `COUNT_MOST` rows, or to the end of the page asked
+    for if later, plus one. `count` is then exact up to that reach and `more` says the list
+    goes on past it ("more than 1,000"), so the next page is always offered and every row
+    stays reachable, page by page (code review A8). A page past IDS_MOST rows falls back to
+    an exact count and an OFFSET."""
+
+    def __init__(self, *args, count_most: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reach = COUNT_MOST if count_most is None else count_most
+        self.more = False
+        self._ids: list | None = None
+
+    def _read(self, number) -> None:
+        try:
+            wanted = max(int(number), 1)
+        except (TypeError, ValueError, OverflowError):
+            wanted = 1
+        if wanted > PAGE_MOST:
+            return  # refused by validate_number before the database is asked
+        self.reach = max(self.reach, wanted * self.per_page)
+        if self.reach > IDS_MOST:
+            return
+        ids = list(self.object_list[: self.reach + 1])
+        self.more = len(ids) > self.reach
+        self._ids = ids
+        # A cached property: no COUNT query. The one row past the reach counts, so the page
+        # after the reach is offered (and read with a further reach when asked for).
+        self.count = len(ids)
+
+    def get_page(self, number) -> Page:
+        if self._ids is None:
+            self._read(number)
+        return super().get_page(number)
+
+    def page(self, number) -> Page:
+        if self._ids is None:
+            self._read(number)
+        if self._ids is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self._ids[bottom : bottom + self.per_page], number, self)
+
+    @property
+    def count_words(self) -> str:
+        """The count as a list's caption says it: "5" or "more than 1,000"."""
+        return f"more than {self.reach:,}" if self.more else f"{self.count:,}"
 
 
 # ---- money

@@ -46,7 +46,7 @@ def test_an_empty_list_and_a_bad_page(client, org, frozen):
     log(org, frozen)
     client.force_login(org.triage.holder)
     empty = client.get(BASE + "?status=closed").json()
-    assert empty == {"count": 0, "next": None, "previous": None, "results": []}
+    assert empty == {"count": 0, "more": False, "next": None, "previous": None, "results": []}
     assert client.get(BASE + "?page=2").status_code == 404
     assert client.get(BASE + "?page=0").status_code == 404
     assert client.get(BASE + "?page=abc").status_code == 404
