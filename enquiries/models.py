@@ -99,6 +99,11 @@ class Enquiry(Case, Received):
     about_other_ward = models.BooleanField(default=False)
     is_policy = models.BooleanField("policy rather than routine", default=False)
     is_cross_directorate = models.BooleanField(default=False)
+    kept_confidential = models.BooleanField(
+        default=True,
+        help_text="Kept from other members unless the council's confidentiality setting lets "
+        "it be shared or released (001 §5.3.9.2; 004 §14.2; enquiries/confidentiality.py).",
+    )
     involved_officers = models.ManyToManyField(
         Person,
         blank=True,
@@ -233,6 +238,7 @@ class EnquiryAttachment(models.Model):
 class CopyReason(models.TextChoices):
     RULE = "rule", "Copied under the council's routing rule"
     REQUESTER = "requester", "Copied with the requesting member's permission"
+    OFFICER = "officer", "Shared by an officer, as the council's protocol allows"
 
 
 class EnquiryCopy(models.Model):

@@ -127,8 +127,18 @@ class EnquiryWardNoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EnquiryInspectionSerializer(serializers.Serializer):
+    """Whether the public may inspect the enquiry, and why (004 §14.2)."""
+
+    open = serializers.BooleanField()
+    why = serializers.CharField()
+    source = serializers.CharField()
+
+
 class EnquiryDetailSerializer(EnquiryListSerializer):
     """One enquiry as its reader may see it: the timeline is filtered by the view."""
+
+    public_inspection = serializers.SerializerMethodField()
 
     timeline = serializers.SerializerMethodField()
     resident_reference = serializers.SerializerMethodField()
@@ -147,6 +157,8 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
             "about_other_ward",
             "is_policy",
             "is_cross_directorate",
+            "kept_confidential",
+            "public_inspection",
             "concerning",
             "route_source",
             "clock_calendar",
@@ -179,6 +191,18 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
     def get_copies(self, obj):
         return EnquiryCopySerializer(self._page().copies, many=True).data
 
+    @extend_schema_field(EnquiryInspectionSerializer(allow_null=True))
+    def get_public_inspection(self, obj):
+        from enquiries.confidentiality import public_inspection
+
+        found = public_inspection(
+            obj,
+            has_attachments=bool(self._page().attachments)
+            if self.context.get("may_see_attachments")
+            else None,
+        )
+        return None if found is None else EnquiryInspectionSerializer(found).data
+
     @extend_schema_field(EnquiryWardNoticeSerializer(many=True))
     def get_ward_members_told(self, obj):
         return EnquiryWardNoticeSerializer(self._page().ward_notices, many=True).data
@@ -199,6 +223,12 @@ class EnquiryCreateSerializer(serializers.Serializer):
     about_other_ward = serializers.BooleanField(default=False)
     is_policy = serializers.BooleanField(default=False)
     is_cross_directorate = serializers.BooleanField(default=False)
+    keep_confidential = serializers.BooleanField(
+        required=False,
+        help_text="Where the council's protocol shares correspondence unless agreed "
+        "confidential (001 §5.3.9.2): set to keep it from other members. Elsewhere an enquiry "
+        "starts confidential whatever this says.",
+    )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
     confirm_not_duplicate = serializers.BooleanField(
         default=False, help_text="Set when a similar open enquiry exists and this is different."
@@ -298,7 +328,7 @@ class EnquiryCreateSerializer(serializers.Serializer):
             errors["urgency_reason"] = "Say why the enquiry is urgent."
         if errors:
             raise serializers.ValidationError(errors)
-        from enquiries.selectors import possible_duplicates
+        from enquiries.selectors import duplicate_cited, possible_duplicates
 
         duplicates = possible_duplicates(
             member=member, service_area_id=area.pk, subject=attrs["subject"]
@@ -308,7 +338,8 @@ class EnquiryCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "confirm_not_duplicate": f"You already have an open enquiry on this ({refs}); "
-                    "add to it (002 §30) or set confirm_not_duplicate if this is different."
+                    f"add to it{duplicate_cited(member)} or set confirm_not_duplicate if this "
+                    "is different."
                 }
             )
         attrs.update(member=member, service_area=area, ward=ward)
@@ -364,6 +395,13 @@ class EnquiryBulkReassignSerializer(serializers.Serializer):
     references = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=200)
     to_post = serializers.SlugField()
     reason = serializers.CharField()
+
+
+class EnquiryConfidentialSerializer(serializers.Serializer):
+    keep = serializers.BooleanField(
+        help_text="true: keep it confidential (the member, where 001 §5.3.9.2 applies); false: "
+        "release it from confidence (the member, or the officer where 004 §14.2 applies)."
+    )
 
 
 class EnquiryShareSerializer(serializers.Serializer):

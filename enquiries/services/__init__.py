@@ -33,7 +33,11 @@ from enquiries.services.handling import (
     reopen_deadline,
 )
 from enquiries.services.intake import enquiry_create
-from enquiries.services.members import enquiry_reply, enquiry_share_with_member
+from enquiries.services.members import (
+    enquiry_reply,
+    enquiry_set_confidential,
+    enquiry_share_with_member,
+)
 from enquiries.services.placement import (
     LAST_RESORT,
     SPECIAL_DEFAULTS,
@@ -77,6 +81,7 @@ __all__ = [
     "enquiry_respond",
     "enquiry_set_flags",
     "enquiry_share_with_member",
+    "enquiry_set_confidential",
     "reopen_deadline",
     "route_enquiry",
 ]

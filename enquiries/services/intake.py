@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from enquiries import confidentiality
 from enquiries.models import Channel, Enquiry, EnquiryAttachment
 from enquiries.receipt import receipt_errors, received_text
 from enquiries.services.base import _due_text
@@ -70,6 +71,7 @@ def enquiry_create(
     about_other_ward: bool = False,
     is_policy: bool = False,
     is_cross_directorate: bool = False,
+    keep_confidential: bool | None = None,
     attachments: Sequence[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
@@ -120,6 +122,8 @@ def enquiry_create(
         or (member.ward_id is not None and member.ward_id != ward.pk),
         is_policy=is_policy,
         is_cross_directorate=is_cross_directorate,
+        # 001 §5.3.9.2: shared unless agreed confidential; elsewhere confidential (004 §14.2).
+        kept_confidential=confidentiality.starts_confidential(member.council, keep_confidential),
         received_on=received_on,
         received_at=received_at,
         channel=channel,

@@ -26,6 +26,13 @@ from typing import Any
 WARD_NOTICE_CHOICES = ("none", "unnamed", "named")
 CLOCK_DAY_ONE_CHOICES = ("next_working_day", "receipt_day")
 ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "routine")
+# Who may make a member's enquiry known to other members (the engine: enquiries/confidentiality):
+# requester_permits_copies — confidential; only the member who raised it copies others in;
+# shared_unless_agreed — may be shared with other members (by the member or the officers
+#   handling it) unless it was agreed to keep it confidential (001 §5.3.9.2);
+# either_may_release — confidential unless the member or the officer handling it says otherwise
+#   (004 §14.2): either may release it and copy others in.
+CONFIDENTIALITY_CHOICES = ("requester_permits_copies", "shared_unless_agreed", "either_may_release")
 
 
 @dataclass(frozen=True)
@@ -98,10 +105,41 @@ SPECS: dict[str, Spec] = {
     ),
     "confidentiality": Spec(
         default="requester_permits_copies",
-        help="Who may see a member's case: those handling it, their managers, the member and "
-        "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
-        "cited wherever the portal explains why a case is kept to them.",
-        check=_choice(("requester_permits_copies",)),
+        help="Who may make a member's enquiry known to other members: only the member who "
+        "raised it (requester_permits_copies); the member or the officers handling it, unless "
+        "the member asked for it to be kept confidential (shared_unless_agreed); the member or "
+        "the officer handling it, each releasing it from confidence (either_may_release). "
+        "Those copied in read it but never the resident's reference or documents. Its source "
+        "is the paragraph cited wherever the portal explains why a case is kept to them.",
+        check=_choice(CONFIDENTIALITY_CHOICES),
+    ),
+    "duplicate_check": Spec(
+        default="warn",
+        help="When a member logs an enquiry like one of theirs still open (same service area, "
+        "similar subject): ask them to add to the open one or confirm it is different (warn), "
+        "or log it without asking (off).",
+        check=_choice(("warn", "off")),
+    ),
+    "complaint_acknowledgement": Spec(
+        default="action_or_time",
+        help="What a complaint's acknowledgement must say: whether the handler will take action "
+        "or how long they need to investigate, with the date of the outcome (action_or_time), "
+        "or that it was received, with the date of the outcome (receipt).",
+        check=_choice(("action_or_time", "receipt")),
+    ),
+    "breach_summary": Spec(
+        default="quarterly",
+        help="Whether the portal writes a summary of the quarter's alleged breaches by members "
+        "for the Standards Committee at each quarter's end (quarterly), or not (none).",
+        check=_choice(("quarterly", "none")),
+    ),
+    "public_inspection": Spec(
+        default=False,
+        help="Whether member–officer correspondence released from confidence is open to the "
+        "inspection of the public, save where it relates to legal proceedings, contractual "
+        "matters, exempt information or would conflict with data protection (true), or never "
+        "(false). The enquiry page marks which, and why.",
+        check=lambda value, data: None if isinstance(value, bool) else "must be true or false",
     ),
     "subject_responds_first": Spec(
         default=[],
