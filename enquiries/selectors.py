@@ -111,6 +111,7 @@ PAGE_SHOWS = (
     "council__nation",
     "council__calendar_version",
     "council__enquiry_reopen_window_days",
+    "council__protocol_settings",  # who may share it, public inspection (confidentiality)
     "member__person",
     *(f"member__person__{name}" for name in PERSON_NAME),
     "owner_post__title",

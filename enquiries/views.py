@@ -250,9 +250,9 @@ def detail(request, reference: str):
         else []
     )
     if officer:
-        officer_links += _confidentiality_links(enquiry, request.user, prefix)
+        officer_links += _confidentiality_links(enquiry, request.user, prefix, perms)
     elif FOLLOW_UP in perms:
-        member_links += _confidentiality_links(enquiry, request.user, prefix)
+        member_links += _confidentiality_links(enquiry, request.user, prefix, perms)
     actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
     actions += [NextAction(link["text"], link["href"]) for link in officer_links]
     actions += [
@@ -527,9 +527,13 @@ def _parties(enquiry: Enquiry, user: Person) -> dict:
     return {"raiser": raiser, "officer": not raiser and can(user, ACT, enquiry)}
 
 
-def _confidentiality_links(enquiry: Enquiry, user: Person, prefix: str) -> list[dict]:
-    """Share, keep confidential or release, for whoever the council's setting lets."""
-    parties = _parties(enquiry, user)
+def _confidentiality_links(
+    enquiry: Enquiry, user: Person, prefix: str, perms: frozenset[str]
+) -> list[dict]:
+    """Share, keep confidential or release, for whoever the council's setting lets (from the
+    permissions the page already read: no further query)."""
+    raiser = user.pk == enquiry.member.person_id
+    parties = {"raiser": raiser, "officer": not raiser and ACT in perms}
     links = []
     if parties["officer"] and confidentiality.copy_refusal(enquiry, **parties) is None:
         links.append({"text": "Share with another member", "href": _act_url(prefix, "share")})
