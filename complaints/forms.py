@@ -168,6 +168,16 @@ class AcknowledgeForm(forms.Form):
         help_text="The date by which you will report the outcome. For example, 27 3 2027.",
     )
 
+    def __init__(self, *args, council=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from protocol_portal.org.protocol_settings import setting
+
+        if council is not None and setting(council, "complaint_acknowledgement") != (
+            "action_or_time"
+        ):
+            # The council's protocol does not ask it (004 §11.3 does): optional.
+            self.fields["intent"].required = False
+
     def clean_outcome_due_on(self):
         return bounds.COMPLAINT_OUTCOME_DUE.clean(self.cleaned_data.get("outcome_due_on"))
 

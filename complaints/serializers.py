@@ -190,7 +190,14 @@ class RoutePreviewSerializer(serializers.Serializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    intent = serializers.ChoiceField(choices=AckIntent.choices)
+    intent = serializers.ChoiceField(
+        choices=AckIntent.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed where the council's protocol asks it (complaint_acknowledgement: "
+        "action_or_time, 004 §11.3).",
+    )
     message = serializers.CharField()
     outcome_due_on = serializers.DateField()
 

@@ -317,7 +317,13 @@ def complaint_acknowledge(
     if not plumbing.move(complaint, Status.ACKNOWLEDGED, table=TRANSITIONS):
         return complaint
     errors = {}
-    if intent not in AckIntent.values:
+    # What the acknowledgement says is the council's (`complaint_acknowledgement`): 004 §11.3
+    # "whether they will take action or how long they need to investigate".
+    asks = (
+        protocol_settings.setting(complaint.council, "complaint_acknowledgement")
+        == "action_or_time"
+    )
+    if (asks or intent) and intent not in AckIntent.values:
         errors["intent"] = "Say whether you will take action or need time to investigate."
     if not message.strip():
         errors["message"] = "Write the acknowledgement the complainant will read."
@@ -338,15 +344,15 @@ def complaint_acknowledge(
     clock_schedule(case=complaint)
     plumbing.save(complaint, actor=actor, reason="acknowledged")
     label = {
-        AckIntent.WILL_ACT: "the handler will take action",
-        AckIntent.NEEDS_TIME: "the handler needs time to investigate",
-    }[intent]
+        AckIntent.WILL_ACT: ": the handler will take action",
+        AckIntent.NEEDS_TIME: ": the handler needs time to investigate",
+    }.get(intent, "")
     plumbing.event(
         complaint,
         actor=actor,
         as_of=as_of,
         kind="acknowledged",
-        summary=f"Acknowledged: {label}; outcome by {outcome_due_on:%-d %B %Y}",
+        summary=f"Acknowledged{label}; outcome by {outcome_due_on:%-d %B %Y}",
         detail=complaint.ack_message,
     )
     plumbing.tell(

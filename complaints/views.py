@@ -160,10 +160,11 @@ complaint_acknowledge = pages.action(
     services.complaint_acknowledge,
     need="act",
     form=forms.AcknowledgeForm,
+    form_kwargs=lambda c: {"council": c.council},
     title="Acknowledge the complaint",
     success="Acknowledged. The complainant has been told.",
     args=lambda d, f: {
-        "intent": d["intent"],
+        "intent": d.get("intent") or "",
         "message": d["message"],
         "outcome_due_on": d["outcome_due_on"],
     },

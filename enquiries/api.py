@@ -512,10 +512,14 @@ class EnquiryViewSet(
             )
         )
 
-    @_action_schema(s.EnquiryShareSerializer, "Copy another member in (the requester only)")
+    @_action_schema(
+        s.EnquiryShareSerializer,
+        "Copy another member in (the requester; an officer where the council's protocol lets "
+        "correspondence be shared: 001 §5.3.9.2, 004 §14.2)",
+    )
     @action(detail=True, methods=["post"])
     def share(self, request, reference=None):
-        enquiry = self._for(FOLLOW_UP)
+        enquiry = self._for(VIEW)
         data = valid_data(s.EnquiryShareSerializer, request)
         member = Member.objects.filter(
             council_id=enquiry.council_id, person__username=data["member"]
@@ -525,7 +529,22 @@ class EnquiryViewSet(
         services.enquiry_share_with_member(
             enquiry=enquiry, member=member, actor=request.user, as_of=timezone.now()
         )
-        return self._detail(enquiry)
+        return self._detail(self.get_object())
+
+    @_action_schema(
+        s.EnquiryConfidentialSerializer,
+        "Keep the enquiry confidential, or release it from confidence, as the council's "
+        "protocol lets (001 §5.3.9.2; 004 §14.2)",
+    )
+    @action(detail=True, methods=["post"])
+    def confidential(self, request, reference=None):
+        enquiry = self._for(VIEW)
+        data = valid_data(s.EnquiryConfidentialSerializer, request)
+        return self._detail(
+            services.enquiry_set_confidential(
+                enquiry=enquiry, keep=data["keep"], actor=request.user, as_of=timezone.now()
+            )
+        )
 
     @extend_schema(
         summary="Download an attachment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from enquiries.selectors import possible_duplicates
+from enquiries.selectors import duplicate_cited, possible_duplicates
 from enquiries.states import Urgency
 from protocol_portal.casework.files import ALLOWED_LABEL, attachment_check
 from protocol_portal.org.models import Member, Person, Post, ServiceArea, Ward
@@ -101,6 +101,19 @@ class EnquiryForm(forms.Form):
             self.initial.setdefault("ward", member.ward_id)
         drop_flags_not_offered(self, member.council)
         self.duplicates: list = []
+        self.duplicate_cited = duplicate_cited(member)
+        from enquiries import confidentiality
+
+        if confidentiality.member_may_choose(member.council):
+            # 001 §5.3.9.2: shared with others "unless it is agreed that it should be kept
+            # confidential": the member says so here.
+            self.fields["keep_confidential"] = forms.BooleanField(
+                required=False,
+                label="Keep this enquiry confidential",
+                help_text="Otherwise officers may share it with other members, such as your "
+                f"ward colleagues ({confidentiality.source(member.council)}). They never see "
+                "the resident's reference or documents.",
+            )
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
@@ -130,8 +143,8 @@ class EnquiryForm(forms.Form):
                 self.add_error(
                     "confirm_not_duplicate",
                     f"You already have an open enquiry on this ({refs}). Please add to that one "
-                    "rather than repeat it (002 §30), or tick the box if this is a different "
-                    "issue.",
+                    f"rather than repeat it{duplicate_cited(self.member)}, or tick the box if "
+                    "this is a different issue.",
                 )
         return data
 

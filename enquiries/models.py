@@ -116,6 +116,11 @@ class Enquiry(Case, Received):
         blank=True,
         help_text="Whose authority the extra work needs, while it waits for it (004 §10.1.2).",
     )
+    kept_confidential = models.BooleanField(
+        default=True,
+        help_text="Kept from other members unless the council's confidentiality setting lets "
+        "it be shared or released (001 §5.3.9.2; 004 §14.2; enquiries/confidentiality.py).",
+    )
     involved_officers = models.ManyToManyField(
         Person,
         blank=True,
@@ -277,6 +282,7 @@ class EnquiryAttachment(models.Model):
 class CopyReason(models.TextChoices):
     RULE = "rule", "Copied under the council's routing rule"
     REQUESTER = "requester", "Copied with the requesting member's permission"
+    OFFICER = "officer", "Shared by an officer, as the council's protocol allows"
 
 
 class EnquiryCopy(models.Model):

@@ -278,11 +278,25 @@ def subjects_similar(a: str, b: str) -> bool:
 
 
 def possible_duplicates(*, member: Member, service_area_id: int, subject: str) -> list[Enquiry]:
-    """The member's open enquiries on the same service area with a similar subject (002 §30)."""
+    """The member's open enquiries on the same service area with a similar subject, where the
+    council's `duplicate_check` setting asks (002 §30: members do not send "emails to the same
+    officer, or different officers, that make the same point")."""
+    from protocol_portal.org import protocol_settings
+
+    if protocol_settings.setting(member.council, "duplicate_check") != "warn":
+        return []
     candidates = Enquiry.objects.filter(
         member=member, service_area_id=service_area_id, status__in=OPEN
     ).only("pk", "reference", "subject", "due_on")
     return [e for e in candidates if subjects_similar(e.subject, subject)]
+
+
+def duplicate_cited(member: Member) -> str:
+    """ " (002 §30)", the paragraph the council's duplicate check rests on, or nothing."""
+    from protocol_portal.org import protocol_settings
+
+    source = protocol_settings.setting_source(member.council, "duplicate_check")
+    return "" if source == "default" else f" ({source})"
 
 
 @dataclass

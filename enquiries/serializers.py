@@ -127,8 +127,18 @@ class EnquiryWardNoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EnquiryInspectionSerializer(serializers.Serializer):
+    """Whether the public may inspect the enquiry, and why (004 §14.2)."""
+
+    open = serializers.BooleanField()
+    why = serializers.CharField()
+    source = serializers.CharField()
+
+
 class EnquiryDetailSerializer(EnquiryListSerializer):
     """One enquiry as its reader may see it: the timeline is filtered by the view."""
+
+    public_inspection = serializers.SerializerMethodField()
 
     timeline = serializers.SerializerMethodField()
     resident_reference = serializers.SerializerMethodField()
@@ -149,6 +159,8 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
             "is_cross_directorate",
             "is_complex",
             "is_protocol_advice",
+            "kept_confidential",
+            "public_inspection",
             "concerning",
             "stage",
             "authority_from",
@@ -183,6 +195,18 @@ class EnquiryDetailSerializer(EnquiryListSerializer):
     def get_copies(self, obj):
         return EnquiryCopySerializer(self._page().copies, many=True).data
 
+    @extend_schema_field(EnquiryInspectionSerializer(allow_null=True))
+    def get_public_inspection(self, obj):
+        from enquiries.confidentiality import public_inspection
+
+        found = public_inspection(
+            obj,
+            has_attachments=bool(self._page().attachments)
+            if self.context.get("may_see_attachments")
+            else None,
+        )
+        return None if found is None else EnquiryInspectionSerializer(found).data
+
     @extend_schema_field(EnquiryWardNoticeSerializer(many=True))
     def get_ward_members_told(self, obj):
         return EnquiryWardNoticeSerializer(self._page().ward_notices, many=True).data
@@ -212,6 +236,12 @@ class EnquiryCreateSerializer(serializers.Serializer):
         default=False,
         help_text="A request for advice on the protocol itself: only where the council's "
         "protocol names who advises (004 §17.1).",
+    )
+    keep_confidential = serializers.BooleanField(
+        required=False,
+        help_text="Where the council's protocol shares correspondence unless agreed "
+        "confidential (001 §5.3.9.2): set to keep it from other members. Elsewhere an enquiry "
+        "starts confidential whatever this says.",
     )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
     confirm_not_duplicate = serializers.BooleanField(
@@ -312,7 +342,7 @@ class EnquiryCreateSerializer(serializers.Serializer):
             errors["urgency_reason"] = "Say why the enquiry is urgent."
         if errors:
             raise serializers.ValidationError(errors)
-        from enquiries.selectors import possible_duplicates
+        from enquiries.selectors import duplicate_cited, possible_duplicates
 
         duplicates = possible_duplicates(
             member=member, service_area_id=area.pk, subject=attrs["subject"]
@@ -322,7 +352,8 @@ class EnquiryCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "confirm_not_duplicate": f"You already have an open enquiry on this ({refs}); "
-                    "add to it (002 §30) or set confirm_not_duplicate if this is different."
+                    f"add to it{duplicate_cited(member)} or set confirm_not_duplicate if this "
+                    "is different."
                 }
             )
         attrs.update(member=member, service_area=area, ward=ward)
@@ -383,6 +414,13 @@ class EnquiryBulkReassignSerializer(serializers.Serializer):
     references = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=200)
     to_post = serializers.SlugField()
     reason = serializers.CharField()
+
+
+class EnquiryConfidentialSerializer(serializers.Serializer):
+    keep = serializers.BooleanField(
+        help_text="true: keep it confidential (the member, where 001 §5.3.9.2 applies); false: "
+        "release it from confidence (the member, or the officer where 004 §14.2 applies)."
+    )
 
 
 class EnquiryShareSerializer(serializers.Serializer):

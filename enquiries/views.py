@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from enquiries import forms, selectors, services
+from enquiries import confidentiality, forms, selectors, services
 from enquiries.filters import EnquiryFilter, MemberEnquiryFilter
 from enquiries.models import Enquiry
 from enquiries.next_step import enquiry_next_step
@@ -299,6 +299,10 @@ def detail(request, reference: str):
             enquiry, prefix, services.stage_offers(enquiry), owner=owner, officer=officer
         )
         (officer_links if officer else member_links).extend(stage_links)
+    if officer:
+        officer_links += _confidentiality_links(enquiry, request.user, prefix, perms)
+    elif FOLLOW_UP in perms:
+        member_links += _confidentiality_links(enquiry, request.user, prefix, perms)
     actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []
     actions += [NextAction(link["text"], link["href"]) for link in officer_links]
     actions += [
@@ -319,6 +323,10 @@ def detail(request, reference: str):
             "status_colour": STATUS_COLOURS.get(enquiry.status, ""),
             "officer": officer,
             "may_see_attachments": ATTACHMENTS in perms,
+            "confidentiality": confidentiality.mode(enquiry.council),
+            "inspection": confidentiality.public_inspection(
+                enquiry, has_attachments=bool(page.attachments) if ATTACHMENTS in perms else None
+            ),
             "next_step": enquiry_next_step(
                 enquiry, events=page.events, officer=officer, actions=actions, today=today
             ),
@@ -387,6 +395,9 @@ class Action:
     hint: str = ""
     # The message once it is done, in plain words: (enquiry, data) -> str.
     done: Callable = lambda e, d: "Done."
+    # Whether this person may take the action at all, beyond `perm`: (enquiry, user) -> a
+    # refusal or None (who may share an enquiry is the council's: enquiries/confidentiality).
+    refusal: Callable | None = None
 
 
 def _post_words(post) -> str:
@@ -625,7 +636,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "share": Action(
         "Copy another member in",
-        FOLLOW_UP,
+        VIEW,
         lambda e, *a, **k: forms.ShareForm(
             *a,
             members=selectors.members_of(council_ids={e.council_id}).exclude(pk=e.member_id),
@@ -635,10 +646,63 @@ ACTIONS: dict[str, Action] = {
             enquiry=e, member=d["member"], actor=u, as_of=t
         ),
         "Copy them in",
-        "They will be able to read this enquiry; it will say so here.",
+        "They will be able to read this enquiry, but not the resident's reference or documents; "
+        "it will say so here.",
         done=lambda e, d: f"{d['member']} has been copied in and can now read this enquiry.",
+        refusal=lambda e, u: confidentiality.copy_refusal(e, **_parties(e, u)),
+    ),
+    "keep-confidential": Action(
+        "Keep this enquiry confidential",
+        FOLLOW_UP,
+        lambda e, *a, **k: forms.forms.Form(*a, **k),
+        lambda e, d, u, t: services.enquiry_set_confidential(
+            enquiry=e, keep=True, actor=u, as_of=t
+        ),
+        "Keep it confidential",
+        "Officers will not share it with other members, such as your ward colleagues.",
+        done=lambda e, d: "Your enquiry will be kept confidential.",
+        refusal=lambda e, u: confidentiality.release_refusal(e, keep=True, **_parties(e, u)),
+    ),
+    "release": Action(
+        "Release this enquiry from confidence",
+        VIEW,
+        lambda e, *a, **k: forms.forms.Form(*a, **k),
+        lambda e, d, u, t: services.enquiry_set_confidential(
+            enquiry=e, keep=False, actor=u, as_of=t
+        ),
+        "Release it",
+        "Officers may then share it with other members.",
+        done=lambda e, d: "The enquiry is no longer kept confidential.",
+        refusal=lambda e, u: confidentiality.release_refusal(e, keep=False, **_parties(e, u)),
     ),
 }
+
+
+def _parties(enquiry: Enquiry, user: Person) -> dict:
+    """The two parties to the correspondence: the member who raised it, an officer on it."""
+    raiser = user.pk == enquiry.member.person_id
+    return {"raiser": raiser, "officer": not raiser and can(user, ACT, enquiry)}
+
+
+def _confidentiality_links(
+    enquiry: Enquiry, user: Person, prefix: str, perms: frozenset[str]
+) -> list[dict]:
+    """Share, keep confidential or release, for whoever the council's setting lets (from the
+    permissions the page already read: no further query)."""
+    raiser = user.pk == enquiry.member.person_id
+    parties = {"raiser": raiser, "officer": not raiser and ACT in perms}
+    links = []
+    if parties["officer"] and confidentiality.copy_refusal(enquiry, **parties) is None:
+        links.append({"text": "Share with another member", "href": _act_url(prefix, "share")})
+    for name, keep, text in (
+        ("keep-confidential", True, "Keep this enquiry confidential"),
+        ("release", False, "Release this enquiry from confidence"),
+    ):
+        if enquiry.kept_confidential != keep and (
+            confidentiality.release_refusal(enquiry, keep=keep, **parties) is None
+        ):
+            links.append({"text": text, "href": _act_url(prefix, name)})
+    return links
 
 
 def _initial(name: str, enquiry: Enquiry) -> dict:
@@ -654,6 +718,9 @@ def act(request, reference: str, name: str):
     if spec is None:
         raise Http404("No such action.")
     enquiry = _enquiry_or_404(request.user, reference, spec.perm)
+    refusal = spec.refusal(enquiry, request.user) if spec.refusal else None
+    if refusal:
+        raise PermissionDenied(refusal)
     form = spec.form(enquiry, posted(request), initial=_initial(name, enquiry))
     if (
         request.method == "POST"

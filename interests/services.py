@@ -58,11 +58,28 @@ from protocol_portal.org.models import (
     Post,
     PostKind,
 )
+from protocol_portal.org.protocol_settings import setting
 from protocol_portal.org.services import RoutingContext, members_for, post_for, route_for
 
 # Localism Act 2011 s.30(1): "before the end of 28 days beginning with the day on which the
 # person becomes a member" — the day itself is day 1, so the last day is that day + 27.
 REGISTER_WINDOW_DAYS = 28
+
+
+def register_window_days(council: Council) -> int:
+    """Days (calendar, beginning with the day itself) a member has to register: the deadline
+    of the council's `interest-registration` rule — council data, editable with its history —
+    else the statutory 28 (Localism Act 2011 s.30(1))."""
+    try:
+        route = route_for(
+            council=council,
+            facts=routing.Facts(CaseType.INTEREST, raised_by="member", concerning="registration"),
+        )
+    except routing.RoutingError:
+        return REGISTER_WINDOW_DAYS
+    return route.deadline_days or REGISTER_WINDOW_DAYS
+
+
 # How far back the new-member scan looks for members without an initial return; older members
 # are handled by the Monitoring Officer opening a return by hand (no surprise overdue chasers).
 NEW_MEMBER_SCAN_DAYS = 90
@@ -518,7 +535,7 @@ def interest_register(
         received_on=received_on,
         became_aware_on=aware,
         registered_on=today,
-        late=today > aware + timedelta(days=REGISTER_WINDOW_DAYS - 1),
+        late=today > aware + timedelta(days=register_window_days(council) - 1),
         sensitive_requested=sensitive_requested,
         sensitive_reason=sensitive_reason.strip(),
     )
@@ -654,11 +671,14 @@ def register_return_open(
         note=note.strip(),
         council=council,
     )
-    # Day 1 is the trigger day itself, so the clock counts 27 days on from it.
+    # Day 1 is the trigger day itself ("beginning with the day", s.30(1)), whatever the
+    # council's `clock_day_one`: counted from the day after, the clock runs 27 days on; counted
+    # from the day itself (receipt_day), 28 — never a day short.
+    window = register_window_days(council)
     clock_start(
         case=ret,
         received_on=trigger_on,
-        days=REGISTER_WINDOW_DAYS - 1,
+        days=window if setting(council, "clock_day_one") == "receipt_day" else window - 1,
         calendar=CalendarKind.CALENDAR,
     )
     _start_case(
@@ -764,7 +784,7 @@ def register_return_submit(
         register_return_open(
             member=ret.member,
             kind=ReturnKind.ANNUAL,
-            trigger_on=next_due - timedelta(days=REGISTER_WINDOW_DAYS - 1),
+            trigger_on=next_due - timedelta(days=register_window_days(ret.council) - 1),
             as_of=as_of,
             actor=actor,
             note="Annual re-confirmation of the register.",

@@ -44,7 +44,11 @@ from enquiries.services.handling import (
     reopen_deadline,
 )
 from enquiries.services.intake import enquiry_create
-from enquiries.services.members import enquiry_reply, enquiry_share_with_member
+from enquiries.services.members import (
+    enquiry_reply,
+    enquiry_set_confidential,
+    enquiry_share_with_member,
+)
 from enquiries.services.placement import (
     LAST_RESORT,
     SPECIAL_DEFAULTS,
@@ -115,6 +119,7 @@ __all__ = [
     "in_urgency_dispute",
     "may_dispute_urgency",
     "next_stage_for",
+    "enquiry_set_confidential",
     "reopen_deadline",
     "route_enquiry",
     "stage_offers",

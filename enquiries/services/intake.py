@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from enquiries import confidentiality
 from enquiries.models import Channel, Enquiry, EnquiryAttachment
 from enquiries.receipt import receipt_errors, received_text
 from enquiries.services.base import _due_text
@@ -73,6 +74,7 @@ def enquiry_create(
     is_cross_directorate: bool = False,
     is_complex: bool = False,
     is_protocol_advice: bool = False,
+    keep_confidential: bool | None = None,
     attachments: Sequence[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
@@ -129,6 +131,8 @@ def enquiry_create(
         is_cross_directorate=is_cross_directorate,
         is_complex=is_complex,
         is_protocol_advice=is_protocol_advice,
+        # 001 §5.3.9.2: shared unless agreed confidential; elsewhere confidential (004 §14.2).
+        kept_confidential=confidentiality.starts_confidential(member.council, keep_confidential),
         received_on=received_on,
         received_at=received_at,
         channel=channel,

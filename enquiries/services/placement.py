@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from enquiries import confidentiality
 from enquiries.models import CopyReason, Enquiry, EnquiryCopy, WardNotice
 from enquiries.services.base import LOCKED_WITH
 from enquiries.services.clock import _due_recompute
@@ -463,6 +464,10 @@ def _ward_members_tell(enquiry: Enquiry, *, as_of: datetime) -> list[Member]:
     """
     mode = protocol_settings.setting(enquiry.council, "ward_notice")
     if mode not in ("unnamed", "named"):
+        return []
+    if enquiry.kept_confidential and confidentiality.member_may_choose(enquiry.council):
+        # 001 §5.3.9.2: others are informed "unless it is agreed that it should be kept
+        # confidential" — the member asked, so the ward's members are not told.
         return []
     source = protocol_settings.setting_source(enquiry.council, "ward_notice")
     members = list(

@@ -33,6 +33,13 @@ ENQUIRY_FLAGS = ("legal_proceedings", "urgent", "cross_directorate", "policy", "
 # advice on the protocol itself).
 ENQUIRY_OPTIONAL_FLAGS = ("complex", "protocol_advice")
 EXTRA_WORK_AUTHORITY_CHOICES = ("not_offered", "record", "pause_clock")
+# Who may make a member's enquiry known to other members (the engine: enquiries/confidentiality):
+# requester_permits_copies — confidential; only the member who raised it copies others in;
+# shared_unless_agreed — may be shared with other members (by the member or the officers
+#   handling it) unless it was agreed to keep it confidential (001 §5.3.9.2);
+# either_may_release — confidential unless the member or the officer handling it says otherwise
+#   (004 §14.2): either may release it and copy others in.
+CONFIDENTIALITY_CHOICES = ("requester_permits_copies", "shared_unless_agreed", "either_may_release")
 
 
 @dataclass(frozen=True)
@@ -151,11 +158,14 @@ SPECS: dict[str, Spec] = {
     ),
     "confidentiality": Spec(
         default="requester_permits_copies",
-        help="Who may see a member's case: those handling it, their managers, the member and "
-        "whoever the member copies in (requester_permits_copies). Its source is the paragraph "
-        "cited wherever the portal explains why a case is kept to them.",
-        check=_choice(("requester_permits_copies",)),
-        schema={"enum": ["requester_permits_copies"]},
+        help="Who may make a member's enquiry known to other members: only the member who "
+        "raised it (requester_permits_copies); the member or the officers handling it, unless "
+        "the member asked for it to be kept confidential (shared_unless_agreed); the member or "
+        "the officer handling it, each releasing it from confidence (either_may_release). "
+        "Those copied in read it but never the resident's reference or documents. Its source "
+        "is the paragraph cited wherever the portal explains why a case is kept to them.",
+        check=_choice(CONFIDENTIALITY_CHOICES),
+        schema={"enum": list(CONFIDENTIALITY_CHOICES)},
     ),
     "legal_answer_process_only": Spec(
         default=False,
@@ -173,6 +183,38 @@ SPECS: dict[str, Spec] = {
         "pause_clock (the clock stands still until the authority is decided).",
         check=_choice(EXTRA_WORK_AUTHORITY_CHOICES),
         schema={"enum": list(EXTRA_WORK_AUTHORITY_CHOICES)},
+    ),
+    "duplicate_check": Spec(
+        default="warn",
+        help="When a member logs an enquiry like one of theirs still open (same service area, "
+        "similar subject): ask them to add to the open one or confirm it is different (warn), "
+        "or log it without asking (off).",
+        check=_choice(("warn", "off")),
+        schema={"enum": ["warn", "off"]},
+    ),
+    "complaint_acknowledgement": Spec(
+        default="action_or_time",
+        help="What a complaint's acknowledgement must say: whether the handler will take action "
+        "or how long they need to investigate, with the date of the outcome (action_or_time), "
+        "or that it was received, with the date of the outcome (receipt).",
+        check=_choice(("action_or_time", "receipt")),
+        schema={"enum": ["action_or_time", "receipt"]},
+    ),
+    "breach_summary": Spec(
+        default="quarterly",
+        help="Whether the portal writes a summary of the quarter's alleged breaches by members "
+        "for the Standards Committee at each quarter's end (quarterly), or not (none).",
+        check=_choice(("quarterly", "none")),
+        schema={"enum": ["quarterly", "none"]},
+    ),
+    "public_inspection": Spec(
+        default=False,
+        help="Whether member–officer correspondence released from confidence is open to the "
+        "inspection of the public, save where it relates to legal proceedings, contractual "
+        "matters, exempt information or would conflict with data protection (true), or never "
+        "(false). The enquiry page marks which, and why.",
+        check=_boolean,
+        schema={"type": "boolean"},
     ),
     "subject_responds_first": Spec(
         default=[],
