@@ -47,6 +47,9 @@ def test_dashboard_queries_are_constant(client, org, frozen, django_assert_max_n
             enquiry=enquiry, response="Done", actor=org.housing_officer.holder, as_of=frozen
         )
     client.force_login(org.housing_director.holder)
+    # One request first, so process-wide caches (content types, the council's calendar) are
+    # warm whichever test ran before: the count is then the page's own, in any order.
+    client.get(reverse("enquiries:dashboard"))
     with django_assert_max_num_queries(10):
         response = client.get(reverse("enquiries:dashboard"))
     assert response.status_code == 200
