@@ -198,7 +198,7 @@ def _stage_links(
                 "href": _act_url(prefix, "refer-inappropriate"),
             }
         )
-    if officer and services.may_refer_confidence(enquiry):
+    if officer and offers.may_refer_confidence:
         links.append(
             {
                 "text": "The confidence does not hold",
@@ -303,7 +303,11 @@ def detail(request, reference: str):
     if officer or FOLLOW_UP in perms:
         owner = enquiry.owner_post is not None and enquiry.owner_post.holder_id == request.user.pk
         stage_links = _stage_links(
-            enquiry, prefix, services.stage_offers(enquiry), owner=owner, officer=officer
+            enquiry,
+            prefix,
+            services.stage_offers(enquiry, officer=officer),
+            owner=owner,
+            officer=officer,
         )
         (officer_links if officer else member_links).extend(stage_links)
     actions = [NextAction("Accept", _act_url(prefix, "accept"), post=True)] if accept else []

@@ -36,7 +36,6 @@ from enquiries.services.confidence import (
     CONFIDENCE_GROUNDS,
     confidence_rule,
     enquiry_confidence_exception,
-    may_refer_confidence,
 )
 from enquiries.services.handling import (
     answered_working_days,
@@ -86,7 +85,6 @@ __all__ = [
     "CONFIDENCE_GROUNDS",
     "confidence_rule",
     "enquiry_confidence_exception",
-    "may_refer_confidence",
     "enquiry_authority_decided",
     "enquiry_needs_authority",
     "enquiry_refer_inappropriate",

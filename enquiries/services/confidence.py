@@ -42,14 +42,6 @@ def confidence_rule(council) -> routing.RuleRow | None:
     )
 
 
-def may_refer_confidence(enquiry: Enquiry) -> bool:
-    """Offered on an open enquiry at a council whose file has the rule, once."""
-    if enquiry.status not in (Status.RECEIVED, Status.IN_PROGRESS):
-        return False
-    rule = confidence_rule(enquiry.council)
-    return rule is not None and enquiry.route_rule_key != rule.key
-
-
 @transaction.atomic
 def enquiry_confidence_exception(
     *, enquiry: Enquiry, ground: str, reason: str, actor: Person, as_of: datetime
