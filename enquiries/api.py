@@ -418,6 +418,24 @@ class EnquiryViewSet(
         )
 
     @_action_schema(
+        s.EnquiryConfidenceExceptionSerializer,
+        "The confidence does not hold: refer for investigation (000 §7.20)",
+    )
+    @action(detail=True, methods=["post"], url_path="confidence-exception")
+    def confidence_exception(self, request, reference=None):
+        enquiry = self._for(ACT)
+        data = valid_data(s.EnquiryConfidenceExceptionSerializer, request)
+        return self._detail(
+            services.enquiry_confidence_exception(
+                enquiry=enquiry,
+                ground=data["ground"],
+                reason=data["reason"],
+                actor=request.user,
+                as_of=timezone.now(),
+            )
+        )
+
+    @_action_schema(
         s.EnquiryAuthoritySerializer, "The additional work needs authority (004 §10.1.2)"
     )
     @action(detail=True, methods=["post"], url_path="needs-authority")

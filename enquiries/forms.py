@@ -276,6 +276,24 @@ class DecideUrgencyForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why?")
 
 
+class ConfidenceExceptionForm(forms.Form):
+    ground = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        label="Why does the member's confidence not hold?",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What was disclosed, and why it is referred",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from enquiries.services import CONFIDENCE_GROUNDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [(k, "It " + v) for k, v in CONFIDENCE_GROUNDS.items()]
+
+
 class AuthorityForm(forms.Form):
     authority = forms.ChoiceField(
         choices=[],

@@ -164,7 +164,23 @@ def _page_lists() -> dict[str, RawSQL]:
             [],
         )
         for name, (model, field) in PAGE_LISTS.items()
-    }
+    } | {"confidence_rule_key": _confidence_rule_key()}
+
+
+def _confidence_rule_key() -> RawSQL:
+    """The key of the council's rule for a confidence that does not hold (000 §7.20), or NULL,
+    read with the enquiry so the page's offer costs no query of its own."""
+    from protocol_portal.org.models import RoutingRule
+
+    qn = connection.ops.quote_name
+    table = qn(RoutingRule._meta.db_table)
+    council = f"{qn(Enquiry._meta.db_table)}.{qn(Enquiry._meta.get_field('council').column)}"
+    return RawSQL(
+        f"SELECT r.{qn('key')} FROM {table} r WHERE r.{qn('council_id')} = {council}"
+        f" AND r.{qn('case_type')} = %s AND r.{qn('concerning')} = %s AND r.{qn('stage')} = %s"
+        " LIMIT 1",
+        ("enquiry", "confidence_exception", "first"),
+    )
 
 
 def enquiry_for_page(*, reference: str) -> Enquiry | None:

@@ -443,6 +443,15 @@ class EnquiryDecideUrgencySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class EnquiryConfidenceExceptionSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(
+        choices=["damaging", "illegal", "maladministration"],
+        help_text="Why the member's confidence does not hold: what was disclosed could damage "
+        "the council, is illegal or constitutes maladministration (000 §7.20).",
+    )
+    reason = serializers.CharField()
+
+
 class EnquiryAuthoritySerializer(serializers.Serializer):
     authority = serializers.ChoiceField(
         choices=["senior_officers", "cabinet", "council", "committee"],

@@ -198,6 +198,13 @@ def _stage_links(
                 "href": _act_url(prefix, "refer-inappropriate"),
             }
         )
+    if officer and offers.may_refer_confidence:
+        links.append(
+            {
+                "text": "The confidence does not hold",
+                "href": _act_url(prefix, "confidence-exception"),
+            }
+        )
     if (
         officer
         and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
@@ -296,7 +303,11 @@ def detail(request, reference: str):
     if officer or FOLLOW_UP in perms:
         owner = enquiry.owner_post is not None and enquiry.owner_post.holder_id == request.user.pk
         stage_links = _stage_links(
-            enquiry, prefix, services.stage_offers(enquiry), owner=owner, officer=officer
+            enquiry,
+            prefix,
+            services.stage_offers(enquiry, officer=officer),
+            owner=owner,
+            officer=officer,
         )
         (officer_links if officer else member_links).extend(stage_links)
     if officer:
@@ -601,6 +612,22 @@ ACTIONS: dict[str, Action] = {
         "with any person, business or party political matter. The request goes to your service "
         "head, and the member is told why (004 §2.2.7).",
         done=lambda e, d: f"The request has been referred to the {e.owner_post.title}.",
+    ),
+    "confidence-exception": Action(
+        "The confidence does not hold",
+        ACT,
+        lambda e, *a, **k: forms.ConfidenceExceptionForm(*a, **k),
+        lambda e, d, u, t: services.enquiry_confidence_exception(
+            enquiry=e, ground=d["ground"], reason=d["reason"], actor=u, as_of=t
+        ),
+        "Refer for investigation",
+        "Officers keep a member's requests in confidence (000 §7.19), but not where what is "
+        "disclosed could damage the council, is illegal or constitutes maladministration. The "
+        "matter goes to the officers your council's protocol names for investigation, and the "
+        "member is told (000 §7.20).",
+        done=lambda e, d: (
+            f"The matter has been referred to the {e.owner_post.title}. The member has been told."
+        ),
     ),
     "needs-authority": Action(
         "The additional work needs authority",

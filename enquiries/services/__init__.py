@@ -10,6 +10,7 @@ reason, the move by `states.TRANSITIONS`, the timeline and the outbox are the ke
 - `handling`: what the officer does (accept, reassign, clarify, respond, close, reopen);
 - `referrals`: passing it on as a complaint, an FOI or a need-to-know request;
 - `stages`: later stages named by the council's rules (`next_stage`), disputes about urgency;
+- `confidence`: the confidence does not hold (000 §7.20);
 - `authority`: a request not for member services (004 §2.2.7), work needing authority (§10.1.2);
 - `members`: what the member does (reply, share with another member);
 - `clock`: its clock, the chaser's rungs and the calendar's changes.
@@ -30,6 +31,11 @@ from enquiries.services.clock import (
     enquiries_recompute_for_calendar,
     enquiry_on_rung,
     enquiry_on_rungs,
+)
+from enquiries.services.confidence import (
+    CONFIDENCE_GROUNDS,
+    confidence_rule,
+    enquiry_confidence_exception,
 )
 from enquiries.services.handling import (
     answered_working_days,
@@ -80,6 +86,9 @@ from enquiries.services.stages import (
 __all__ = [
     "AUTHORITIES",
     "authority_mode",
+    "CONFIDENCE_GROUNDS",
+    "confidence_rule",
+    "enquiry_confidence_exception",
     "enquiry_authority_decided",
     "enquiry_needs_authority",
     "enquiry_refer_inappropriate",

@@ -245,18 +245,37 @@ class StageOffers:
     in_urgency_dispute: bool
     # The council has a rule for requests member services may not help with (004 §2.2.7).
     may_refer_inappropriate: bool = False
+    # The council has a rule for a confidence that does not hold (000 §7.20).
+    may_refer_confidence: bool = False
 
 
-def stage_offers(enquiry: Enquiry) -> StageOffers:
+def stage_offers(enquiry: Enquiry, *, officer: bool = False) -> StageOffers:
     """Reads the council's rules only when one of them could apply: the enquiry's rule names a
-    next stage, the member asked for urgency, or member services hold it."""
+    next stage, the member asked for urgency, member services hold it, or an officer sees an
+    open enquiry (which a referral rule may apply to)."""
     member_services = (
         enquiry.owner_post is not None and enquiry.owner_post.kind == PostKind.MEMBER_SERVICES
     )
-    wanted = bool(enquiry.next_stage or enquiry.urgency_reason.strip() or member_services)
+    open_to_refer = enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
+    # The page's query brings the council's 000 §7.20 rule key with the enquiry.
+    annotated = hasattr(enquiry, "confidence_rule_key")
+    wanted = bool(
+        enquiry.next_stage
+        or enquiry.urgency_reason.strip()
+        or member_services
+        or (officer and open_to_refer and not annotated)
+    )
     rows = rule_rows_for(council=enquiry.council, case_type="enquiry") if wanted else []
     inappropriate = next(
         (r for r in rows if r.concerning == "inappropriate_request" and r.stage == "first"), None
+    )
+    confidence_key = (
+        enquiry.confidence_rule_key
+        if annotated
+        else next(
+            (r.key for r in rows if r.concerning == "confidence_exception" and r.stage == "first"),
+            None,
+        )
     )
     return StageOffers(
         next_stage=next_stage_for(enquiry, rows),
@@ -267,6 +286,12 @@ def stage_offers(enquiry: Enquiry) -> StageOffers:
             and inappropriate
             and enquiry.route_rule_key != inappropriate.key
             and enquiry.status in (Status.RECEIVED, Status.IN_PROGRESS)
+        ),
+        may_refer_confidence=bool(
+            officer
+            and open_to_refer
+            and confidence_key
+            and enquiry.route_rule_key != confidence_key
         ),
     )
 

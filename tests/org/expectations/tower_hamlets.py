@@ -132,6 +132,20 @@ EXPECTED = [
         "next_stage": None,
         "source": "000 §13.6",
     },
+    {
+        "scenario": "the confidence does not hold for something damaging, illegal or "
+        "maladministration: the Corporate Director, with the Monitoring Officer and Chief "
+        "Executive (000 §7.20)",
+        "case_type": "enquiry",
+        "raised_by": "member",
+        "concerning": "confidence_exception",
+        "stage": "first",
+        "handler": ("corporate_director", "case_directorate"),
+        "copied": {("monitoring_officer", "council"), ("chief_executive", "council")},
+        "deadline": ENQUIRY,
+        "next_stage": None,
+        "source": "000 §7.20",
+    },
     # ---- Complaints and concerns ----
     {
         "scenario": "member has a concern about the conduct or capability of an officer: raised "
