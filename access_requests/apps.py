@@ -9,7 +9,7 @@ class AccessRequestsConfig(AppConfig):
         from access_requests import permissions, presumptions
         from access_requests.demo import seed_access_requests
         from access_requests.home import access_requests_panel, member_panel
-        from access_requests.selectors import decision_rows
+        from access_requests.selectors import access_route_preview, decision_rows
         from access_requests.services import access_request_on_rung, foi_on_rung
         from access_requests.services.foi import on_treated_as_foi
         from access_requests.states import Outcome
@@ -67,6 +67,7 @@ class AccessRequestsConfig(AppConfig):
                 },
                 routing_case_types=(CaseType.ACCESS_REQUEST, CaseType.FOI),
                 demo=seed_access_requests,
+                route_preview=access_route_preview,
                 determinations=(
                     DeterminationSource(
                         key="need_to_know",

@@ -34,7 +34,14 @@ from protocol_portal.org.models import (
     Ward,
 )
 from protocol_portal.org.routing import MEMBER_ROLE_KINDS, Facts, PostRef, Route, RoutingError
-from protocol_portal.org.services import RoutingContext, members_for, post_for, route_for
+from protocol_portal.org.services import (
+    RoutedRef,
+    RoutePreview,
+    RoutingContext,
+    members_for,
+    post_for,
+    route_for,
+)
 
 MATTER_KIND = "access_request"  # the conflict check's matter kind (interests/conflicts.py)
 
@@ -214,8 +221,27 @@ def route_posts(
     exclude: frozenset[int],
     case_type: str = "access_request",
 ) -> tuple[Post, tuple[Post, ...], tuple[Member, ...]]:
-    """The handler post, the posts advising, and members consulted, for a route; "an officer
-    of the directorate" is the one the council's `officer_for` setting names for the case type."""
+    """The handler post, the posts advising, and members consulted, for a route (`route_reach`)."""
+    handler, copied = route_reach(
+        council=council, route=route, directorate=directorate, exclude=exclude, case_type=case_type
+    )
+    advisers = tuple(one.post for one in copied if one.post is not None)
+    consultees = tuple(member for one in copied for member in one.members)
+    return handler.post, advisers, consultees
+
+
+def route_reach(
+    *,
+    council: Council,
+    route: Route,
+    directorate: Directorate | None,
+    exclude: frozenset[int],
+    case_type: str = "access_request",
+) -> tuple[RoutedRef, tuple[RoutedRef, ...]]:
+    """Who a route's handler and each copy reach (no writes): what real requests and the routing
+    explainer both call. "An officer of the directorate" is the one the council's `officer_for`
+    setting names for the case type; a copy reaching the handler or an earlier copy's post
+    reaches nobody more."""
     ctx = RoutingContext(
         council=council, directorate=directorate, exclude=exclude, case_type=case_type
     )
@@ -225,16 +251,39 @@ def route_posts(
             f"Nobody holds the post {council.name}'s rules name ({route.handler}, "
             f"{route.source}): ask Member Services."
         )
-    advisers: list[Post] = []
-    consultees: list[Member] = []
+    seen: list[Post] = []
+    copied: list[RoutedRef] = []
     for ref in route.copied:
         if ref.kind in MEMBER_ROLE_KINDS:
-            consultees.extend(members_for(ref, ctx))
+            copied.append(RoutedRef(ref, members=tuple(members_for(ref, ctx))))
             continue
         post = post_for(ref, ctx)
-        if post is not None and post != handler and post not in advisers:
-            advisers.append(post)
-    return handler, tuple(advisers), tuple(consultees)
+        if post is not None and post != handler and post not in seen:
+            seen.append(post)
+            copied.append(RoutedRef(ref, post=post))
+        else:
+            copied.append(RoutedRef(ref))
+    return RoutedRef(route.handler, post=handler), tuple(copied)
+
+
+def access_route_preview(council: Council, facts: Facts, ctx: RoutingContext) -> RoutePreview:
+    """Where a need-to-know request (or an FOI request it becomes) with these facts goes, by the
+    code real requests run (`_route`/`foi_route`, then `route_reach`): the routing explainer's
+    answer. The facts' `concerning` is the presumption's routing value (CONCERNING); the
+    member asking never decides their own request."""
+    if facts.case_type == CaseType.FOI:
+        route = foi_route(council=council)
+    else:
+        route = _route(council, facts.concerning, facts.stage)
+    member = ctx.raiser_member
+    handler, copied = route_reach(
+        council=council,
+        route=route,
+        directorate=ctx.directorate,
+        exclude=frozenset({member.person_id}) if member is not None else frozenset(),
+        case_type=facts.case_type,
+    )
+    return RoutePreview(route=route, handler=handler, copied=copied)
 
 
 def holder_post_for(*, council: Council, directorate: Directorate) -> Post | None:

@@ -24,6 +24,7 @@ class EnquiriesConfig(AppConfig):
         from enquiries import council_data, permissions, services
         from enquiries.demo import seed_enquiries
         from enquiries.home import member_panel, officer_panel, oversight_panel, start_panel
+        from enquiries.services.preview import enquiry_route_preview
         from protocol_portal.casework.models import RetentionAction
         from protocol_portal.casework.registry import CaseTypeSpec, NavEntry, register
         from protocol_portal.org.council_files import Section, section_register
@@ -63,5 +64,6 @@ class EnquiriesConfig(AppConfig):
                 on_calendar_change=recompute_on_calendar_change,
                 access=permissions.ACCESS,
                 demo=seed_enquiries,
+                route_preview=enquiry_route_preview,
             )
         )

@@ -56,6 +56,8 @@ class Placement:
     copied: tuple[routing.PostRef, ...] = ()
     stage: str = routing.FIRST_STAGE
     next_stage: str = ""
+    # The post the rule (or the portal default) names, which `post` holds today.
+    handler: routing.PostRef | None = None
 
 
 def precedence_for(council) -> tuple[str, ...]:
@@ -123,6 +125,7 @@ def _placement(
         copied=rule.copied,
         stage=stage,
         next_stage=rule.next_stage or "",
+        handler=rule.handler,
     )
 
 
@@ -137,11 +140,21 @@ def _default_placement(ref: routing.PostRef, source: str, ctx: RoutingContext) -
         note="",
         deadline_days=None,
         deadline_calendar=CalendarKind.WORKING,
+        handler=ref,
     )
 
 
 def route_enquiry(*, enquiry: Enquiry, concerning: str, exclude: Iterable[int] = ()) -> Placement:
-    """The post an enquiry goes to under the council's rules (`org.services.route_for`).
+    """The post an enquiry goes to under the council's rules (`plan_enquiry` in the enquiry's
+    routing context)."""
+    return plan_enquiry(
+        ctx=_context(enquiry, exclude), concerning=concerning, reference=enquiry.reference
+    )
+
+
+def plan_enquiry(*, ctx: RoutingContext, concerning: str, reference: str = "") -> Placement:
+    """Where an enquiry with this routing context goes (no writes): what real enquiries and the
+    routing explainer both call.
 
     A flag the council has no rule for falls to the next one down the precedence (an urgent
     enquiry at a council with only a routine rule goes the routine way). Legal proceedings,
@@ -150,9 +163,8 @@ def route_enquiry(*, enquiry: Enquiry, concerning: str, exclude: Iterable[int] =
     the deputy or up the line; officers in `exclude` (involved in legal proceedings,
     000 §13.5) are passed over.
     """
-    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
-    ctx = _context(enquiry, exclude)
-    order = precedence_for(enquiry.council)
+    rows = rule_rows_for(council=ctx.council, case_type="enquiry")
+    order = precedence_for(ctx.council)
     chain = order[order.index(concerning) :] if concerning in order else (concerning,)
     for value in chain:
         facts = routing.Facts("enquiry", "member", value, routing.FIRST_STAGE)
@@ -175,7 +187,9 @@ def route_enquiry(*, enquiry: Enquiry, concerning: str, exclude: Iterable[int] =
         placement = _default_placement(ref, "no held post for the rule (portal fallback)", ctx)
         if placement is not None:
             return placement
-    raise EnquiryRoutingError(f"No post can take {enquiry.reference}: every candidate is vacant.")
+    raise EnquiryRoutingError(
+        f"No post can take {reference or 'the enquiry'}: every candidate is vacant."
+    )
 
 
 def _complaints_placement(enquiry: Enquiry, exclude: Iterable[int]) -> Placement:
@@ -190,29 +204,42 @@ def _complaints_placement(enquiry: Enquiry, exclude: Iterable[int]) -> Placement
     return route_enquiry(enquiry=enquiry, concerning="complaint_referral", exclude=exclude)
 
 
+def copies_for(
+    placement: Placement, ctx: RoutingContext, *, member_id: int | None
+) -> list[tuple[routing.PostRef, Post | None, tuple[Member, ...]]]:
+    """Who the rule's copies reach (no writes): each copy's post, or the members holding its
+    role, leaving out the handling post and the member who asked (002 §85)."""
+    reached: list[tuple[routing.PostRef, Post | None, tuple[Member, ...]]] = []
+    for ref in placement.copied:
+        if ref.kind in routing.MEMBER_ROLE_KINDS:
+            members = tuple(m for m in members_for(ref, ctx) if m.pk != member_id)
+            reached.append((ref, None, members))
+            continue
+        post = post_for(ref, ctx)
+        if post is not None and post.pk == placement.post.pk:
+            post = None
+        reached.append((ref, post, ()))
+    return reached
+
+
 def _copy_in(enquiry: Enquiry, placement: Placement, *, as_of: datetime) -> list[str]:
     """Record and grant the rule's copies; every copy shows on the enquiry (002 §85)."""
     ctx = _context(enquiry, ())
     names: list[str] = []
-    for ref in placement.copied:
-        if ref.kind in routing.MEMBER_ROLE_KINDS:
-            for member in members_for(ref, ctx):
-                if member.pk == enquiry.member_id:
-                    continue
-                _, created = EnquiryCopy.objects.get_or_create(
-                    enquiry=enquiry,
-                    member=member,
-                    defaults={
-                        "reason": CopyReason.RULE,
-                        "source": placement.source,
-                        "created_at": as_of,
-                    },
-                )
-                if created:
-                    names.append(str(member))
-            continue
-        post = post_for(ref, ctx)
-        if post is None or post.pk == placement.post.pk:
+    for _ref, post, members in copies_for(placement, ctx, member_id=enquiry.member_id):
+        for member in members:
+            _, created = EnquiryCopy.objects.get_or_create(
+                enquiry=enquiry,
+                member=member,
+                defaults={
+                    "reason": CopyReason.RULE,
+                    "source": placement.source,
+                    "created_at": as_of,
+                },
+            )
+            if created:
+                names.append(str(member))
+        if post is None:
             continue
         _, created = EnquiryCopy.objects.get_or_create(
             enquiry=enquiry,

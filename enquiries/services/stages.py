@@ -80,10 +80,7 @@ def next_stage_for(enquiry: Enquiry, rows=None) -> str:
 
 
 def _stage_placement(enquiry: Enquiry, concerning: str, stage: str) -> Placement:
-    """The stage's rule and the post that takes it (vacant posts pass to the deputy or up the
-    line; officers involved in legal proceedings are passed over, 000 §13.5)."""
-    rows = rule_rows_for(council=enquiry.council, case_type="enquiry")
-    route = routing.resolve(rows, routing.Facts("enquiry", "member", concerning, stage))
+    """The stage's rule and the post that takes it, in the enquiry's routing context."""
     ctx = RoutingContext(
         council=enquiry.council,
         directorate=enquiry.directorate,
@@ -92,6 +89,14 @@ def _stage_placement(enquiry: Enquiry, concerning: str, stage: str) -> Placement
         service_area_slug=enquiry.service_area.slug if enquiry.service_area_id else "",
         case_type="enquiry",
     )
+    return plan_enquiry_stage(ctx=ctx, concerning=concerning, stage=stage)
+
+
+def plan_enquiry_stage(*, ctx: RoutingContext, concerning: str, stage: str) -> Placement:
+    """The stage's rule and the post that takes it (no writes; vacant posts pass to the deputy
+    or up the line; officers involved in legal proceedings are passed over, 000 §13.5)."""
+    rows = rule_rows_for(council=ctx.council, case_type="enquiry")
+    route = routing.resolve(rows, routing.Facts("enquiry", "member", concerning, stage))
     post = post_for(route.handler, ctx)
     if post is None:
         raise ValidationError(

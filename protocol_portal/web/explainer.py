@@ -2,8 +2,9 @@
 
 Read-only, and one code path with real cases: where a case app registers a route preview
 (`casework.registry.CaseTypeSpec.route_preview`: complaints' `complaint_route_plan`, with its
-level fallbacks, stage skips, stand-ins and the person concerned answering first), the
-explainer shows what it returns. Otherwise the rule comes from `route_for` and the people from
+level fallbacks, stage skips, stand-ins and the person concerned answering first; enquiries'
+`plan_enquiry`; need-to-know and FOI requests' `route_reach`), the explainer shows what it
+returns. Otherwise the rule comes from `route_for` and the people from
 `post_for` and `members_for` with the case type and service area in the context (the council's
 `officer_for` setting), as need-to-know requests are routed.
 """

@@ -10,7 +10,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from protocol_portal.org import routing
-from protocol_portal.org.models import CaseType, Council, Directorate, Post, RoutingRule
+from protocol_portal.org.models import (
+    CaseType,
+    Council,
+    Directorate,
+    Post,
+    RoutingRule,
+    ServiceArea,
+)
 
 # ---- GOV.UK questions ----------------------------------------------------------------------
 # A question is its label, its answers and what the error summary says when it is not answered
@@ -288,6 +295,13 @@ class RouteFactsForm(forms.Form):
         "officer raising it works. Leave it empty to see the council-wide answer.",
         error_messages={"invalid_choice": "Select a directorate of this council from the list"},
     )
+    service_area = forms.ChoiceField(
+        label="Service area",
+        required=False,
+        help_text="What an enquiry is about: the council may name the officer for it. Its "
+        "directorate is used when no directorate is picked.",
+        error_messages={"invalid_choice": "Select a service area of this council from the list"},
+    )
     subject_post = forms.ChoiceField(
         label="Post of the person concerned",
         required=False,
@@ -301,10 +315,15 @@ class RouteFactsForm(forms.Form):
         rules: Sequence[RoutingRule],
         directorates: Sequence[Directorate],
         posts: Sequence[Post],
+        service_areas: Sequence[ServiceArea] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self._directorates = {d.slug: d for d in directorates}
+        self._service_areas = {a.slug: a for a in service_areas}
+        self.fields["service_area"].choices = [("", "Not known")] + [
+            (a.slug, a.name) for a in service_areas
+        ]
         self._posts = {p.slug: p for p in posts}
         type_labels = dict(CaseType.choices)
         case_types = _ordered((r.case_type for r in rules), first=list(type_labels))
@@ -329,6 +348,9 @@ class RouteFactsForm(forms.Form):
 
     def clean_directorate(self) -> Directorate | None:
         return self._directorates.get(self.cleaned_data["directorate"])
+
+    def clean_service_area(self) -> ServiceArea | None:
+        return self._service_areas.get(self.cleaned_data["service_area"])
 
     def clean_subject_post(self) -> Post | None:
         return self._posts.get(self.cleaned_data["subject_post"])

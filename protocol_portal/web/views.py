@@ -31,7 +31,15 @@ from protocol_portal.web.home import panels_for
 from protocol_portal.web.lists import page_of
 
 NOTICES_ON_HOME = 10
-FACT_FIELDS = ("case_type", "raised_by", "concerning", "stage", "directorate", "subject_post")
+FACT_FIELDS = (
+    "case_type",
+    "raised_by",
+    "concerning",
+    "stage",
+    "directorate",
+    "service_area",
+    "subject_post",
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -128,16 +136,20 @@ def _council_explainer(request, council: Council) -> dict:
         rules=rules,
         directorates=list(council.directorates.order_by("name")),
         posts=posts,
+        service_areas=list(council.service_areas.select_related("directorate").order_by("name")),
         initial={"raised_by": "member", "concerning": routing.ANY, "stage": routing.FIRST_STAGE},
     )
     explanation = routing_error = facts_text = None
     if form.is_bound and form.is_valid():
         facts = form.facts()
         facts_text = explainer.facts_in_words(facts)
+        area = form.cleaned_data["service_area"]
         ctx = explainer.explainer_context(
             council=council,
-            directorate=form.cleaned_data["directorate"],
+            # A real enquiry's directorate is its service area's (enquiries.services.intake).
+            directorate=form.cleaned_data["directorate"] or (area.directorate if area else None),
             subject_post=form.cleaned_data["subject_post"],
+            service_area_slug=area.slug if area else "",
         )
         query = {"council": council.slug} | {
             name: request.GET.get(name, "") for name in FACT_FIELDS if request.GET.get(name)

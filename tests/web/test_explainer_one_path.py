@@ -88,3 +88,36 @@ def test_the_explainer_passes_over_a_conflicted_handler_as_a_real_complaint_does
     assert f"Today: {mo.title}" in html
     assert f"held by {chief_executive.holder}" not in html
     assert "cannot act on it" in html
+
+
+def test_the_explainer_asks_the_service_area_an_enquiry_is_routed_by(client, admin_user):
+    # Southwark names the officer for a service area (003 §19, `officer_for`): a routine
+    # enquiry about commissioning goes to the commissioning officer, as a real one does.
+    from enquiries.services.placement import plan_enquiry
+    from protocol_portal.org.models import ServiceArea
+    from protocol_portal.org.services import RoutingContext
+
+    southwark = load("southwark")
+    area = ServiceArea.objects.get(council=southwark, slug="commissioning")
+    real = plan_enquiry(
+        ctx=RoutingContext(
+            council=southwark,
+            directorate=area.directorate,
+            service_area_slug=area.slug,
+            case_type="enquiry",
+        ),
+        concerning="routine",
+    )
+    assert real.post.slug == "commissioning-officer"
+    client.force_login(admin_user)
+    facts = {"case_type": "enquiry", "raised_by": "member", "concerning": "routine"}
+    html = _explain(client, southwark, stage="first", service_area=area.slug, **facts)
+    html = html.content.decode()
+    assert 'name="service_area"' in html
+    assert real.post.title in html
+    # The service area's directorate is the enquiry's, as on a real enquiry.
+    assert "No directorate picked" not in html
+    # A service area of no council of ours is an error on the form, never a 500.
+    bad = _explain(client, southwark, stage="first", service_area="nope", **facts)
+    assert bad.status_code == 200
+    assert "Select a service area of this council from the list" in bad.content.decode()
