@@ -285,6 +285,13 @@ def enquiry_reopen(
         raise ValidationError({"reason": "Say why the enquiry needs reopening."})
     if enquiry.status == Status.REFERRED_COMPLAINT:
         raise TransitionError("The complaints procedure has taken this over (002 §76).")
+    if enquiry.status not in (Status.RESPONDED, Status.CLOSED, Status.RECEIVED):
+        # In progress → received is a later stage starting afresh (services/stages.py), not a
+        # reopening: only an answered or closed enquiry can be reopened (received: a no-op).
+        raise TransitionError(
+            "Only an answered or closed enquiry can be reopened; this one is "
+            f"{enquiry.get_status_display().lower()}."
+        )
     if not plumbing.move(enquiry, Status.RECEIVED, table=TRANSITIONS):
         return enquiry
     deadline = reopen_deadline(enquiry)

@@ -38,10 +38,10 @@ def test_a_post_holder_sees_every_paragraph_of_their_councils_protocol(client, o
     assert html.count('<tr class="govuk-table__row" id="p-') == len(index.paragraphs)
     assert "§7.2a" in html
     assert "§14.2" in html
-    # An enforced paragraph names its rule and its tests; a not-yet one says why.
+    # An enforced paragraph names its rule and its tests; a reading says which and why.
     assert '<code class="portal-code">enquiry-routine</code>' in html
     assert "tests/enquiries/test_councils.py::" in html
-    assert "Why not yet:" in html
+    assert "The reading: " in html
     # Coverage at the top: the all-case-types row is computed from the index.
     total = coverage.coverage(index)[-1]
     assert f"{total.percent}%" in html
@@ -128,8 +128,8 @@ def test_the_csv_is_utf8_with_a_bom_and_every_paragraph(client, org):
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number["000 §7.1"][3] == "Enforced"
     assert "enquiry-routine" in by_number["000 §7.1"][5]
-    assert by_number["000 §13.6"][3] == "Not enforced yet"
-    assert by_number["000 §13.6"][8]
+    assert by_number["000 §7.19"][3] == "A reading the portal chose"
+    assert by_number["000 §7.19"][8]
 
 
 def test_a_csv_cell_cannot_run_as_a_formula(client, org, monkeypatch):
