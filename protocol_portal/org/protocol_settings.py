@@ -137,7 +137,7 @@ SPECS: dict[str, Spec] = {
     "enquiry_precedence": Spec(
         default=list(ENQUIRY_FLAGS),
         help="Which enquiry flag decides the route when several are set, first wins; listing "
-        "complex or protocol_advice offers that flag on the council's enquiries.",
+        "complex or protocol_advice offers that flag on the council's forms.",
         check=_precedence,
         schema={
             "type": "array",

@@ -150,7 +150,7 @@ def test_the_conflict_checker_comes_from_the_interests_spec():
 
 class _Council:
     def __init__(self, **roles):
-        for role in ("member", "officer", "monitoring"):
+        for role in ("member", "officer", "monitoring", "member_services"):
             setattr(self, f"is_{role}", roles.get(role, False))
 
 
