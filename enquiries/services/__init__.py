@@ -24,7 +24,6 @@ from enquiries.services.authority import (
     enquiry_authority_decided,
     enquiry_needs_authority,
     enquiry_refer_inappropriate,
-    inappropriate_rule,
 )
 from enquiries.services.base import LABEL, LOCKED_WITH
 from enquiries.services.clock import (
@@ -34,7 +33,6 @@ from enquiries.services.clock import (
 )
 from enquiries.services.confidence import (
     CONFIDENCE_GROUNDS,
-    confidence_rule,
     enquiry_confidence_exception,
 )
 from enquiries.services.handling import (
@@ -87,12 +85,10 @@ __all__ = [
     "AUTHORITIES",
     "authority_mode",
     "CONFIDENCE_GROUNDS",
-    "confidence_rule",
     "enquiry_confidence_exception",
     "enquiry_authority_decided",
     "enquiry_needs_authority",
     "enquiry_refer_inappropriate",
-    "inappropriate_rule",
     "LABEL",
     "LAST_RESORT",
     "LOCKED_WITH",

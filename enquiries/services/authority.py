@@ -10,17 +10,15 @@ from django.db import transaction
 
 from enquiries.models import Enquiry
 from enquiries.services.base import LOCKED_WITH, _due_text, _tell_member, _tell_owner
-from enquiries.services.placement import _grant_placement, _place, _routed_summary
-from enquiries.services.stages import _stage_placement
+from enquiries.services.placement import _routed_summary
+from enquiries.services.stages import INAPPROPRIATE, refer_by_rule
 from enquiries.states import TRANSITIONS, Status
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.services import clock_pause, clock_resume
 from protocol_portal.casework.transitions import TransitionError
-from protocol_portal.org import protocol_settings, routing
+from protocol_portal.org import protocol_settings
 from protocol_portal.org.models import Person
-from protocol_portal.org.services import rule_rows_for
 
-INAPPROPRIATE = "inappropriate_request"
 # Whose authority additional work may need (004 §10.1.2, in its words).
 AUTHORITIES = {
     "senior_officers": "senior officers",
@@ -31,15 +29,6 @@ AUTHORITIES = {
 
 
 # --------------------------------------------------------------------------- 004 §2.2.7
-
-
-def inappropriate_rule(council) -> routing.RuleRow | None:
-    """The council's rule for a request member services may not help with, if it has one."""
-    rows = rule_rows_for(council=council, case_type="enquiry")
-    return next(
-        (r for r in rows if r.concerning == INAPPROPRIATE and r.stage == routing.FIRST_STAGE),
-        None,
-    )
 
 
 @transaction.atomic
@@ -54,20 +43,19 @@ def enquiry_refer_inappropriate(
         raise ValidationError(
             {"reason": "Say why the request is not one member services can help with."}
         )
-    if not enquiry.is_open or enquiry.status == Status.AWAITING_MEMBER:
-        raise TransitionError("Only an open enquiry can be referred.")
-    rule = inappropriate_rule(enquiry.council)
-    if rule is None:
-        raise ValidationError(
-            {"reason": "The council's protocol names nobody to refer inappropriate requests to."}
-        )
-    if enquiry.route_rule_key == rule.key:
+    moved = refer_by_rule(
+        enquiry,
+        INAPPROPRIATE,
+        nobody={
+            "reason": "The council's protocol names nobody to refer inappropriate requests to."
+        },
+        actor=actor,
+        as_of=as_of,
+        why="referred as an inappropriate request",
+    )
+    if moved is None:
         return enquiry
-    placement = _stage_placement(enquiry, INAPPROPRIATE, routing.FIRST_STAGE)
-    previous = enquiry.owner_post
-    _place(enquiry, placement)
-    plumbing.save(enquiry, actor=actor, reason="referred as an inappropriate request")
-    copies = _grant_placement(enquiry, placement, as_of=as_of)
+    placement, previous, copies = moved
     event = plumbing.event(
         enquiry,
         as_of=as_of,

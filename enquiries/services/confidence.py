@@ -11,35 +11,17 @@ from django.db import transaction
 
 from enquiries.models import Enquiry
 from enquiries.services.base import LOCKED_WITH, _tell_member, _tell_owner
-from enquiries.services.placement import _grant_placement, _place, _routed_summary
-from enquiries.services.stages import _stage_placement
-from enquiries.states import Status
+from enquiries.services.placement import _routed_summary
+from enquiries.services.stages import CONFIDENCE_EXCEPTION, refer_by_rule
 from protocol_portal.casework import plumbing
-from protocol_portal.casework.transitions import TransitionError
-from protocol_portal.org import routing
 from protocol_portal.org.models import Person
-from protocol_portal.org.services import rule_rows_for
 
-CONFIDENCE_EXCEPTION = "confidence_exception"
 # The three grounds, in 000 §7.20's words.
 CONFIDENCE_GROUNDS = {
     "damaging": "could damage the council",
     "illegal": "is illegal",
     "maladministration": "constitutes maladministration",
 }
-
-
-def confidence_rule(council) -> routing.RuleRow | None:
-    """The council's rule for a confidence that does not hold, if its protocol has one."""
-    rows = rule_rows_for(council=council, case_type="enquiry")
-    return next(
-        (
-            r
-            for r in rows
-            if r.concerning == CONFIDENCE_EXCEPTION and r.stage == routing.FIRST_STAGE
-        ),
-        None,
-    )
 
 
 @transaction.atomic
@@ -54,21 +36,18 @@ def enquiry_confidence_exception(
         raise ValidationError({"ground": "Choose why the confidence does not hold."})
     if not reason.strip():
         raise ValidationError({"reason": "Say what was disclosed and why it is referred."})
-    if not enquiry.is_open or enquiry.status == Status.AWAITING_MEMBER:
-        raise TransitionError("Only an open enquiry can be referred.")
-    rule = confidence_rule(enquiry.council)
-    if rule is None:
-        raise ValidationError(
-            {"ground": "The council's protocol names nobody to refer such a matter to."}
-        )
-    if enquiry.route_rule_key == rule.key:
+    moved = refer_by_rule(
+        enquiry,
+        CONFIDENCE_EXCEPTION,
+        nobody={"ground": "The council's protocol names nobody to refer such a matter to."},
+        actor=actor,
+        as_of=as_of,
+        why="the confidence does not hold",
+    )
+    if moved is None:
         return enquiry
+    placement, previous, copies = moved
     words = CONFIDENCE_GROUNDS[ground]
-    placement = _stage_placement(enquiry, CONFIDENCE_EXCEPTION, routing.FIRST_STAGE)
-    previous = enquiry.owner_post
-    _place(enquiry, placement)
-    plumbing.save(enquiry, actor=actor, reason="the confidence does not hold")
-    copies = _grant_placement(enquiry, placement, as_of=as_of)
     event = plumbing.event(
         enquiry,
         as_of=as_of,

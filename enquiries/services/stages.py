@@ -37,7 +37,7 @@ from enquiries.states import TRANSITIONS, Status, Urgency
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import routing
-from protocol_portal.org.models import CalendarKind, Person, PostKind
+from protocol_portal.org.models import CalendarKind, Person, Post, PostKind
 from protocol_portal.org.services import RoutingContext, post_for, rule_rows_for
 
 URGENT = "urgent"
@@ -254,6 +254,39 @@ class StageOffers:
     may_refer_confidence: bool = False
 
 
+# First-stage rules an officer's referral follows (their handler and copies are council data).
+INAPPROPRIATE = "inappropriate_request"  # 004 §2.2.7: not for member services
+CONFIDENCE_EXCEPTION = "confidence_exception"  # 000 §7.20: the confidence does not hold
+
+
+def referral_rule(rows, concerning: str) -> routing.RuleRow | None:
+    """The council's first-stage enquiry rule for `concerning`, if its protocol has one."""
+    return next(
+        (r for r in rows if r.concerning == concerning and r.stage == routing.FIRST_STAGE), None
+    )
+
+
+def refer_by_rule(
+    enquiry: Enquiry, concerning: str, *, nobody: dict[str, str], actor, as_of, why: str
+) -> tuple[Placement, Post | None, list[str]] | None:
+    """Move an open (locked) enquiry to the handler of the council's first-stage rule for
+    `concerning`, its copies copied in and access following; the placement, the post it came
+    from and the copies named, or None when it is already there. A council without the rule
+    refuses with `nobody` (no per-council test in Python)."""
+    if not enquiry.is_open or enquiry.status == Status.AWAITING_MEMBER:
+        raise TransitionError("Only an open enquiry can be referred.")
+    rule = referral_rule(rule_rows_for(council=enquiry.council, case_type="enquiry"), concerning)
+    if rule is None:
+        raise ValidationError(nobody)
+    if enquiry.route_rule_key == rule.key:
+        return None
+    placement = _stage_placement(enquiry, concerning, routing.FIRST_STAGE)
+    previous = enquiry.owner_post
+    _place(enquiry, placement)
+    plumbing.save(enquiry, actor=actor, reason=why)
+    return placement, previous, _grant_placement(enquiry, placement, as_of=as_of)
+
+
 def stage_offers(enquiry: Enquiry, *, officer: bool = False) -> StageOffers:
     """Reads the council's rules only when one of them could apply: the enquiry's rule names a
     next stage, the member asked for urgency, member services hold it, or an officer sees an
@@ -271,17 +304,12 @@ def stage_offers(enquiry: Enquiry, *, officer: bool = False) -> StageOffers:
         or (officer and open_to_refer and not annotated)
     )
     rows = rule_rows_for(council=enquiry.council, case_type="enquiry") if wanted else []
-    inappropriate = next(
-        (r for r in rows if r.concerning == "inappropriate_request" and r.stage == "first"), None
-    )
-    confidence_key = (
-        enquiry.confidence_rule_key
-        if annotated
-        else next(
-            (r.key for r in rows if r.concerning == "confidence_exception" and r.stage == "first"),
-            None,
-        )
-    )
+    inappropriate = referral_rule(rows, INAPPROPRIATE)
+    if annotated:
+        confidence_key = enquiry.confidence_rule_key
+    else:
+        confidence = referral_rule(rows, CONFIDENCE_EXCEPTION)
+        confidence_key = confidence.key if confidence else None
     return StageOffers(
         next_stage=next_stage_for(enquiry, rows),
         may_dispute_urgency=may_dispute_urgency(enquiry, rows),
