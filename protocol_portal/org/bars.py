@@ -149,12 +149,6 @@ def message(member: Member, what: str, conflicts: list[Conflict]) -> str:
     return f"{member} may not {what} ({sources}). {reasons}{tail}"
 
 
-def check(member: Member, matter: Matter, what: str, *, panel=None) -> None:
-    conflicts = barring(member, matter, panel=panel)
-    if conflicts:
-        raise ValidationError(message(member, what, conflicts))
-
-
 def check_committee_seats(committee: Committee, members: Iterable[Member], **scope) -> list[str]:
     matter = committee_matter(committee, **scope)
     what = f"sit on {committee}"
@@ -183,21 +177,26 @@ def check_role(
 # ---------------------------------------------------------------- the acts, as services
 
 
+# A seat is asked about once: adding it runs the m2m signal that checks every seat however it
+# is given (org.signals); the services only key its refusal to the field.
+
+
 @transaction.atomic
 def committee_member_add(*, committee: Committee, member: Member) -> None:
     """Give the member a seat, unless a relationship bar stops it."""
-    errors = check_committee_seats(committee, [member])
-    if errors:
-        raise ValidationError({"members": errors})
-    committee.members.add(member)
+    try:
+        committee.members.add(member)
+    except ValidationError as refused:
+        raise ValidationError({"members": refused.messages}) from None
 
 
 @transaction.atomic
 def panel_member_add(*, panel: AppointmentPanel, member: Member) -> None:
-    errors = check_panel_seats(panel, [member])
-    if errors:
-        raise ValidationError({"members": errors})
-    panel.members.add(member)
+    """A seat on an appointment panel, unless a relationship bar stops it."""
+    try:
+        panel.members.add(member)
+    except ValidationError as refused:
+        raise ValidationError({"members": refused.messages}) from None
 
 
 @transaction.atomic
