@@ -14,6 +14,7 @@ from access_requests import permissions as perms
 from access_requests import presumptions
 from access_requests.models import AccessRequest, Decision, FoiRequest, Release
 from access_requests.states import CONCERNING, OPEN_STATUSES, Presumption, Purpose
+from protocol_portal.casework import access, lenses
 from protocol_portal.casework.conflicts import Conflict, Matter, conflicts_for
 from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.permissions import objects_for
@@ -359,17 +360,11 @@ def foi_route(*, council: Council) -> Route:
 
 
 @dataclass(frozen=True)
-class Lens:
+class Lens(lenses.Lens):
     """What one person may see and do on one request (decided here, shown by templates)."""
 
-    view: bool = False
     decide: bool = False
     release: bool = False
-    respond: bool = False
-
-    @property
-    def any(self) -> bool:
-        return self.view
 
     @property
     def officer_side(self) -> bool:
@@ -377,15 +372,14 @@ class Lens:
 
 
 def request_lens(*, user: Person, request: AccessRequest) -> Lens:
-    if not user.is_authenticated:
-        return Lens()
-    if not perms.can(user, perms.VIEW, request):
-        return Lens()
-    return Lens(
-        view=True,
-        decide=perms.can(user, perms.DECIDE, request),
-        release=perms.can(user, perms.RELEASE, request),
-        respond=perms.can(user, perms.RESPOND, request),
+    """The member who asked may respond; the determiner decides and releases, the post holding
+    the information releases; every one of them views (one query)."""
+    return Lens.of(
+        access.perms_for(user, request),
+        perms.VIEW,
+        decide=perms.DECIDE,
+        release=perms.RELEASE,
+        respond=perms.RESPOND,
     )
 
 

@@ -19,6 +19,7 @@ from complaints.states import (
     Level,
     Status,
 )
+from protocol_portal.casework import lenses
 from protocol_portal.casework.conflicts import Matter, conflicts_for
 from protocol_portal.casework.determinations import source_rows
 from protocol_portal.casework.exports import csv_safe
@@ -528,13 +529,11 @@ def _person_of(post: Post | None, member: Member | None) -> Person:
 
 
 @dataclass(frozen=True)
-class Lens:
+class Lens(lenses.Lens):
     """What one person may see and do on one complaint (decided here, shown by templates)."""
 
-    view: bool = False
     act: bool = False
     disciplinary: bool = False
-    respond: bool = False
     subject_only: bool = False
     determine: bool = False
 
@@ -546,17 +545,16 @@ class Lens:
 def complaint_lens(*, user: Person, complaint: Complaint) -> Lens:
     """The complainant sees route, stage, deadlines and outcome; handler-side roles also see
     disciplinary notes; the subject sees only what was released to them (004 §11.4–11.5)."""
-    if not user.is_authenticated:
-        return Lens()
     held = perms.allowed(user, complaint)  # one query
     if perms.VIEW not in held:
         return Lens(subject_only=complaint.released_to_subject and perms.VIEW_RELEASED in held)
-    return Lens(
-        view=True,
-        act=perms.ACT in held,
-        disciplinary=perms.DISCIPLINARY in held,
-        respond=perms.RESPOND in held,
-        determine=perms.DETERMINE in held,
+    return Lens.of(
+        held,
+        perms.VIEW,
+        act=perms.ACT,
+        disciplinary=perms.DISCIPLINARY,
+        respond=perms.RESPOND,
+        determine=perms.DETERMINE,
     )
 
 
