@@ -143,6 +143,16 @@ class Recipients:
         return list({p.pk: p for p in found}.values())
 
 
+def _placed_with(
+    case, found: Recipients, *, actor: Person, as_of: datetime, kind: str, summary: str, detail: str
+) -> None:
+    """The case goes to those the council's rule names (`found`): its posts and members are
+    notified of it, and so may see it (`placing.placed`), and the timeline says so."""
+    case.notified_posts.set(found.posts)
+    case.notified_members.set(found.members)
+    placed(case, actor=actor, as_of=as_of, kind=kind, summary=summary, detail=detail)
+
+
 def _default_route(kind: str, source: str) -> routing.Route:
     return routing.Route(
         rule_key="default",
@@ -688,10 +698,9 @@ def register_return_open(
         reason=f"{kind} return opened",
         received_on=trigger_on,
     )
-    ret.notified_posts.set(found.posts)
-    ret.notified_members.set(found.members)
-    placed(
+    _placed_with(
         ret,
+        found,
         actor=actor,
         as_of=as_of,
         kind="opened",
@@ -875,10 +884,9 @@ def acting_against_notify(
         rule_source=found.source,
     )
     _start_case(notice, council=council, as_of=as_of, actor=actor, reason="notice given")
-    notice.notified_posts.set(found.posts)
-    notice.notified_members.set(found.members)
-    placed(
+    _placed_with(
         notice,
+        found,
         actor=actor,
         as_of=as_of,
         kind="submitted",
@@ -993,10 +1001,9 @@ def advice_request(
         rule_source=found.source,
     )
     _start_case(request, council=council, as_of=as_of, actor=requester, reason="advice requested")
-    request.notified_posts.set(found.posts)
-    request.notified_members.set(found.members)
-    placed(
+    _placed_with(
         request,
+        found,
         actor=requester,
         as_of=as_of,
         kind="requested",
