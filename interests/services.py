@@ -144,12 +144,21 @@ class Recipients:
 
 
 def _placed_with(
-    case, found: Recipients, *, actor: Person, as_of: datetime, kind: str, summary: str, detail: str
+    case,
+    found: Recipients,
+    *,
+    actor: Person,
+    as_of: datetime,
+    kind: str,
+    summary: str,
+    detail: str | None = None,
 ) -> None:
     """The case goes to those the council's rule names (`found`): its posts and members are
-    notified of it, and so may see it (`placing.placed`), and the timeline says so."""
+    notified of it, and so may see it (`placing.placed`), and the timeline says so, citing the
+    rule unless given other `detail`."""
     case.notified_posts.set(found.posts)
     case.notified_members.set(found.members)
+    detail = found.source if detail is None else detail
     placed(case, actor=actor, as_of=as_of, kind=kind, summary=summary, detail=detail)
 
 
@@ -705,7 +714,6 @@ def register_return_open(
         as_of=as_of,
         kind="opened",
         summary=f"{ret.get_kind_display()}: due {ret.due_on:%-d %B %Y}",
-        detail=found.source,
     )
     outbox_write(
         key=f"register-return:{ret.pk}:opened",
@@ -891,7 +899,6 @@ def acting_against_notify(
         as_of=as_of,
         kind="submitted",
         summary=f"Notice given to {_names(found)}",
-        detail=found.source,
     )
     outbox_write(
         key=f"acting-against:{notice.pk}:submitted",
