@@ -39,6 +39,7 @@ from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Matter, conflicts_for, is_blocked
 from protocol_portal.casework.permissions import grant_to_posts
+from protocol_portal.casework.placing import placed
 from protocol_portal.casework.receipt import Channel, receipt_check, received_text
 from protocol_portal.casework.services import (
     clock_schedule,
@@ -403,12 +404,11 @@ def complaint_nominate_investigator(
         return complaint
     complaint.status = Status.INVESTIGATING
     complaint.investigator_post = post
-    plumbing.save(complaint, actor=actor, reason="investigator nominated")
-    access_sync(complaint, as_of=as_of)
-    plumbing.event(
+    placed(
         complaint,
         actor=actor,
         as_of=as_of,
+        reason="investigator nominated",
         kind="investigator",
         summary="A manager has been nominated to investigate (003 §67)",
     )

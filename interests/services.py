@@ -38,8 +38,8 @@ from interests.states import (
     ReturnStatus,
 )
 from protocol_portal.casework import plumbing
-from protocol_portal.casework.access import access_sync
 from protocol_portal.casework.conflicts import Conflict, Matter
+from protocol_portal.casework.placing import placed, recorded
 from protocol_portal.casework.services import (
     clock_start,
     event_record,
@@ -141,6 +141,25 @@ class Recipients:
         found = [p.holder for p in self.posts if p.holder is not None]
         found += [m.person for m in self.members]
         return list({p.pk: p for p in found}.values())
+
+
+def _placed_with(
+    case,
+    found: Recipients,
+    *,
+    actor: Person,
+    as_of: datetime,
+    kind: str,
+    summary: str,
+    detail: str | None = None,
+) -> None:
+    """The case goes to those the council's rule names (`found`): its posts and members are
+    notified of it, and so may see it (`placing.placed`), and the timeline says so, citing the
+    rule unless given other `detail`."""
+    case.notified_posts.set(found.posts)
+    case.notified_members.set(found.members)
+    detail = found.source if detail is None else detail
+    placed(case, actor=actor, as_of=as_of, kind=kind, summary=summary, detail=detail)
 
 
 def _default_route(kind: str, source: str) -> routing.Route:
@@ -295,9 +314,8 @@ def relationship_declare(
     relationship.notified_posts.set([*found.posts, *flagged_to])
     relationship.notified_members.set(found.members)
     relationship.deciding_members.set(found.handler_members)
-    access_sync(relationship, as_of=as_of)
     summary = f"Relationship declared; notified {_names(found)} ({found.source})"
-    event_record(case=relationship, at=as_of, actor=declarer, kind="declared", summary=summary)
+    placed(relationship, actor=declarer, as_of=as_of, kind="declared", summary=summary)
     recipients = [declarer, *found.people()]
     outbox_write(
         key=f"relationship:{relationship.pk}:declared",
@@ -373,11 +391,11 @@ def relationship_decide(
     relationship.mitigations = mitigations.strip()
     relationship.decided_by = actor
     relationship.decided_at = as_of
-    plumbing.save(relationship, actor=actor, reason="decision recorded")
-    event_record(
-        case=relationship,
-        at=as_of,
+    recorded(
+        relationship,
         actor=actor,
+        as_of=as_of,
+        reason="decision recorded",
         kind="decided",
         summary=f"Decision recorded by {actor}",
         detail=relationship.mitigations,
@@ -406,11 +424,11 @@ def _relationship_close(
     relationship.closed_at = as_of
     if target == RelationshipStatus.ENDED:
         relationship.ended_on = plumbing.today(as_of)
-    plumbing.save(relationship, actor=actor, reason=why)
-    event_record(
-        case=relationship,
-        at=as_of,
+    recorded(
+        relationship,
         actor=actor,
+        as_of=as_of,
+        reason=why,
         kind=target,
         summary=f"{RelationshipStatus(target).label} by {actor}",
         detail=why,
@@ -689,16 +707,13 @@ def register_return_open(
         reason=f"{kind} return opened",
         received_on=trigger_on,
     )
-    ret.notified_posts.set(found.posts)
-    ret.notified_members.set(found.members)
-    access_sync(ret, as_of=as_of)
-    event_record(
-        case=ret,
-        at=as_of,
+    _placed_with(
+        ret,
+        found,
         actor=actor,
+        as_of=as_of,
         kind="opened",
         summary=f"{ret.get_kind_display()}: due {ret.due_on:%-d %B %Y}",
-        detail=found.source,
     )
     outbox_write(
         key=f"register-return:{ret.pk}:opened",
@@ -806,11 +821,11 @@ def register_return_cancel(
     ret.status = ReturnStatus.CANCELLED
     ret.closed_at = as_of
     ret.next_action_at = None
-    plumbing.save(ret, actor=actor, reason=reason.strip())
-    event_record(
-        case=ret,
-        at=as_of,
+    recorded(
+        ret,
         actor=actor,
+        as_of=as_of,
+        reason=reason.strip(),
         kind="cancelled",
         summary="Return cancelled",
         detail=reason.strip(),
@@ -877,16 +892,13 @@ def acting_against_notify(
         rule_source=found.source,
     )
     _start_case(notice, council=council, as_of=as_of, actor=actor, reason="notice given")
-    notice.notified_posts.set(found.posts)
-    notice.notified_members.set(found.members)
-    access_sync(notice, as_of=as_of)
-    event_record(
-        case=notice,
-        at=as_of,
+    _placed_with(
+        notice,
+        found,
         actor=actor,
+        as_of=as_of,
         kind="submitted",
         summary=f"Notice given to {_names(found)}",
-        detail=found.source,
     )
     outbox_write(
         key=f"acting-against:{notice.pk}:submitted",
@@ -916,11 +928,11 @@ def acting_against_acknowledge(
     notice.acknowledged_at = as_of
     notice.response = response.strip()
     notice.closed_at = as_of
-    plumbing.save(notice, actor=actor, reason="acknowledged")
-    event_record(
-        case=notice,
-        at=as_of,
+    recorded(
+        notice,
         actor=actor,
+        as_of=as_of,
+        reason="acknowledged",
         kind="acknowledged",
         summary=f"Acknowledged by {actor}",
         detail=notice.response,
@@ -949,8 +961,9 @@ def acting_against_withdraw(
         return notice
     notice.status = NoticeStatus.WITHDRAWN
     notice.closed_at = as_of
-    plumbing.save(notice, actor=actor, reason="withdrawn")
-    event_record(case=notice, at=as_of, actor=actor, kind="withdrawn", summary="Withdrawn")
+    recorded(
+        notice, actor=actor, as_of=as_of, reason="withdrawn", kind="withdrawn", summary="Withdrawn"
+    )
     return notice
 
 
@@ -995,13 +1008,11 @@ def advice_request(
         rule_source=found.source,
     )
     _start_case(request, council=council, as_of=as_of, actor=requester, reason="advice requested")
-    request.notified_posts.set(found.posts)
-    request.notified_members.set(found.members)
-    access_sync(request, as_of=as_of)
-    event_record(
-        case=request,
-        at=as_of,
+    _placed_with(
+        request,
+        found,
         actor=requester,
+        as_of=as_of,
         kind="requested",
         summary=f"Advice requested from {_names(found) if found.handler_post else '-'}",
         detail="Confidential at the member's request." if confidential else "",
@@ -1041,9 +1052,13 @@ def advice_give(
     request.advised_by = actor
     request.advised_at = as_of
     request.closed_at = as_of
-    plumbing.save(request, actor=actor, reason="advice given")
-    event_record(
-        case=request, at=as_of, actor=actor, kind="advised", summary=f"Advice given by {actor}"
+    recorded(
+        request,
+        actor=actor,
+        as_of=as_of,
+        reason="advice given",
+        kind="advised",
+        summary=f"Advice given by {actor}",
     )
     outbox_write(
         key=f"advice:{request.pk}:advised",
@@ -1066,8 +1081,9 @@ def advice_withdraw(*, request: AdviceRequest, actor: Person, as_of: datetime) -
         return request
     request.status = AdviceStatus.WITHDRAWN
     request.closed_at = as_of
-    plumbing.save(request, actor=actor, reason="withdrawn")
-    event_record(case=request, at=as_of, actor=actor, kind="withdrawn", summary="Withdrawn")
+    recorded(
+        request, actor=actor, as_of=as_of, reason="withdrawn", kind="withdrawn", summary="Withdrawn"
+    )
     return request
 
 

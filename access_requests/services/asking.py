@@ -13,7 +13,7 @@ from access_requests.selectors import Ask, Plan
 from access_requests.services.base import _member, _reference
 from access_requests.services.foi import _to_foi
 from protocol_portal.casework import plumbing
-from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import placed
 from protocol_portal.casework.receipt import Channel, receipt_check, received_text
 from protocol_portal.casework.services import clock_start
 from protocol_portal.org.models import Council, Person
@@ -124,8 +124,7 @@ def access_request_submit(
         reason="logged on the member's behalf" if on_behalf else "submitted",
     )
     request.advisers.add(*plan.advisers)
-    access_sync(request, as_of=as_of)
-    plumbing.event(
+    placed(
         request,
         actor=actor,
         as_of=as_of,

@@ -14,6 +14,7 @@ from access_requests.services.base import LOCKED_WITH
 from access_requests.states import DECIDABLE, TRANSITIONS, Ground, Outcome, Status
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import recorded
 from protocol_portal.org.models import CalendarKind, Member, Person
 
 
@@ -266,11 +267,11 @@ def access_request_refer(
         )
     request.status = Status.REFERRED
     _reroute(request, request.next_stage, actor=actor, as_of=as_of)
-    plumbing.save(request, actor=actor, reason="referred")
-    plumbing.event(
+    recorded(
         request,
         actor=actor,
         as_of=as_of,
+        reason="referred",
         kind="referred",
         summary=f"Referred to the {request.handler_title} ({request.rule_source}); "
         f"decision due {request.due_on:%-d %B %Y}",

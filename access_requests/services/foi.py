@@ -13,6 +13,7 @@ from access_requests.services.base import LOCKED_WITH, _reference
 from access_requests.states import TRANSITIONS, FoiStatus, Status
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import placed, recorded
 from protocol_portal.casework.services import clock_schedule, clock_start
 from protocol_portal.org.models import CalendarKind, Person
 
@@ -141,12 +142,11 @@ def foi_from_case(
         # (FOIA s.1(3)): the FOI case keeps that date.
         foi.due_on = due_on
         clock_schedule(case=foi)
-    plumbing.save(foi, actor=actor, reason=f"opened from {reference}")
-    access_sync(foi, as_of=as_of)
-    plumbing.event(
+    placed(
         foi,
         actor=actor,
         as_of=as_of,
+        reason=f"opened from {reference}",
         kind="opened",
         summary=f"Opened from {reference}; received {received_on:%-d %B %Y}",
         detail=reason,
@@ -203,8 +203,14 @@ def foi_answer(*, foi: FoiRequest, actor: Person, response: str, as_of: datetime
     foi.answered_at = as_of
     foi.closed_at = as_of
     foi.next_action_at = None
-    plumbing.save(foi, actor=actor, reason="answered")
-    plumbing.event(foi, actor=actor, as_of=as_of, kind="answered", summary="FOI response sent")
+    recorded(
+        foi,
+        actor=actor,
+        as_of=as_of,
+        reason="answered",
+        kind="answered",
+        summary="FOI response sent",
+    )
     plumbing.tell(
         foi,
         key="answered",

@@ -14,6 +14,7 @@ from enquiries.services.placement import _routed_summary
 from enquiries.services.stages import INAPPROPRIATE, refer_by_rule
 from enquiries.states import TRANSITIONS, Status
 from protocol_portal.casework import plumbing
+from protocol_portal.casework.placing import recorded
 from protocol_portal.casework.services import clock_pause, clock_resume
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import protocol_settings
@@ -117,14 +118,14 @@ def enquiry_needs_authority(
     enquiry.authority_from = authority
     if mode == "pause_clock":
         clock_pause(case=enquiry, on=plumbing.today(as_of))
-    plumbing.save(enquiry, actor=actor, reason="awaiting authority")
     source = protocol_settings.setting_source(enquiry.council, "extra_work_authority")
     who = AUTHORITIES[authority]
     paused = " (the clock is paused)" if mode == "pause_clock" else ""
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="awaiting authority",
         kind="awaiting_authority",
         summary=f"The officer says the additional work needs the authority of {who}{paused} "
         f"({source})",
@@ -160,12 +161,12 @@ def enquiry_authority_decided(
     enquiry.authority_from = ""
     if enquiry.clock_paused_on is not None:
         enquiry.clock_paused_days += clock_resume(case=enquiry, on=plumbing.today(as_of))
-    plumbing.save(enquiry, actor=actor, reason="authority decided")
     verdict = "given" if given else "refused"
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="authority decided",
         kind="authority_decided",
         summary=f"Authority for the additional work {verdict} by {who}; due {_due_text(enquiry)}",
         detail=note.strip(),

@@ -11,6 +11,7 @@ from enquiries.models import Enquiry
 from enquiries.services.base import _due_text
 from enquiries.states import CLOCK_RUNNING, Status
 from protocol_portal.casework import plumbing
+from protocol_portal.casework.placing import recorded
 from protocol_portal.casework.services import clock_schedule, clock_start
 from protocol_portal.org.calendars import calendar_for, due_for
 from protocol_portal.org.models import ChaserRung, Council, Person, Post
@@ -81,11 +82,11 @@ def enquiries_recompute_for_calendar(
         before = enquiry.due_on
         if not _due_recompute(enquiry):
             continue
-        plumbing.save(enquiry, actor=actor, reason=why)
-        plumbing.event(
+        recorded(
             enquiry,
-            as_of=as_of,
             actor=actor,
+            as_of=as_of,
+            reason=why,
             kind="due_recomputed",
             summary=f"Due date moved from {before:%-d %B %Y} to {_due_text(enquiry)} ({why})",
         )

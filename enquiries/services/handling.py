@@ -15,7 +15,7 @@ from enquiries.services.clock import _clock_run, _clock_stop
 from enquiries.services.placement import _involved_ids
 from enquiries.states import TRANSITIONS, Status
 from protocol_portal.casework import plumbing
-from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import placed, recorded
 from protocol_portal.casework.services import clock_pause
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import protocol_settings
@@ -34,11 +34,11 @@ def enquiry_accept(*, enquiry: Enquiry, actor: Person, as_of: datetime) -> Enqui
         return enquiry
     enquiry.status = Status.IN_PROGRESS
     enquiry.accepted_at = as_of
-    plumbing.save(enquiry, actor=actor, reason="accepted")
-    plumbing.event(
+    recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="accepted",
         kind="accepted",
         summary=f"Accepted by {enquiry.owner_post}",
     )
@@ -89,12 +89,11 @@ def _reassign(enquiry: Enquiry, *, to_post: Post, reason: str, actor, as_of) -> 
         return False
     previous = enquiry.owner_post
     enquiry.owner_post = to_post
-    plumbing.save(enquiry, actor=actor, reason=f"reassigned: {reason}")
-    access_sync(enquiry, as_of=as_of)
-    event = plumbing.event(
+    event = placed(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason=f"reassigned: {reason}",
         kind="reassigned",
         summary=f"Passed from {previous} to {to_post}",
         detail=reason.strip(),
@@ -149,11 +148,11 @@ def enquiry_request_clarification(
         return enquiry
     enquiry.status = Status.AWAITING_MEMBER
     clock_pause(case=enquiry, on=plumbing.today(as_of))
-    plumbing.save(enquiry, actor=actor, reason="clarification requested")
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="clarification requested",
         kind="clarification_requested",
         summary="The officer asked for clarification (the clock is paused)",
         detail=question.strip(),
@@ -214,11 +213,11 @@ def enquiry_respond(
     enquiry.responded_at = as_of
     enquiry.answered_working_days = answered_working_days(enquiry)
     _clock_stop(enquiry)
-    plumbing.save(enquiry, actor=actor, reason="responded")
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="responded",
         kind="responded",
         summary=f"Response from {enquiry.owner_post}"
         + (
@@ -245,11 +244,11 @@ def enquiry_close(*, enquiry: Enquiry, reason: str = "", actor: Person, as_of: d
     enquiry.status = Status.CLOSED
     enquiry.closed_at = as_of
     _clock_stop(enquiry)
-    plumbing.save(enquiry, actor=actor, reason="closed")
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="closed",
         kind="closed",
         summary="Enquiry closed",
         detail=reason.strip(),
@@ -314,11 +313,11 @@ def enquiry_reopen(
         days=enquiry.route_deadline_days or enquiry.council.enquiry_working_days,
         calendar=CalendarKind.WORKING,
     )
-    plumbing.save(enquiry, actor=actor, reason="reopened")
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="reopened",
         kind="reopened",
         summary=f"Reopened; now due {_due_text(enquiry)}",
         detail=reason.strip(),

@@ -12,7 +12,7 @@ from enquiries.models import CopyReason, Enquiry, EnquiryCopy
 from enquiries.services.base import LOCKED_WITH, _due_text, _tell_owner
 from enquiries.states import TRANSITIONS, Status
 from protocol_portal.casework import plumbing
-from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import placed, recorded
 from protocol_portal.casework.services import clock_resume
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org.models import Member, Person
@@ -33,11 +33,11 @@ def enquiry_reply(*, enquiry: Enquiry, text: str, actor: Person, as_of: datetime
     enquiry.status = Status.IN_PROGRESS
     lost = clock_resume(case=enquiry, on=plumbing.today(as_of))
     enquiry.clock_paused_days += lost
-    plumbing.save(enquiry, actor=actor, reason="member replied")
-    event = plumbing.event(
+    event = recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="member replied",
         kind="member_replied",
         summary=f"The member replied; the clock resumed, due {_due_text(enquiry)}",
         detail=text.strip(),
@@ -93,11 +93,10 @@ def enquiry_share_with_member(
         enquiry.kept_confidential = False
         plumbing.save(enquiry, actor=actor, reason="released from confidence by sharing it")
         released = "; this releases it from confidence"
-    access_sync(enquiry, as_of=as_of)
-    plumbing.event(
+    placed(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
         kind="copied",
         summary=(
             f"Copied to {member} with the requester's permission"
@@ -145,11 +144,11 @@ def enquiry_set_confidential(
         return enquiry
     enquiry.kept_confidential = keep
     cited = confidentiality.source(enquiry.council)
-    plumbing.save(enquiry, actor=actor, reason="kept confidential" if keep else "released")
-    plumbing.event(
+    recorded(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
+        reason="kept confidential" if keep else "released",
         kind="confidentiality",
         summary=(
             f"{actor} asked for this enquiry to be kept confidential ({cited})"

@@ -16,6 +16,7 @@ from enquiries.services.clock import _due_recompute
 from enquiries.states import CLOCK_RUNNING, CONCERNING_PRECEDENCE, Urgency
 from protocol_portal.casework import plumbing
 from protocol_portal.casework.access import access_sync
+from protocol_portal.casework.placing import placed
 from protocol_portal.casework.services import holders
 from protocol_portal.casework.transitions import TransitionError
 from protocol_portal.org import protocol_settings, routing
@@ -466,11 +467,10 @@ def enquiry_mark_involved(
     if enquiry.involved_officers.filter(pk=officer.pk).exists():
         return enquiry
     enquiry.involved_officers.add(officer)
-    access_sync(enquiry, as_of=as_of)
-    plumbing.event(
+    placed(
         enquiry,
-        as_of=as_of,
         actor=actor,
+        as_of=as_of,
         kind="involved",
         summary=f"{officer} marked as involved in the proceedings (000 §13.5)",
         to_raiser=False,
