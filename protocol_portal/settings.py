@@ -106,6 +106,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with selects written in Python rather than a template per option
+# (protocol_portal/web/renderers.py: a third of a queue page's time at 100,000 enquiries).
+FORM_RENDERER = "protocol_portal.web.renderers.PortalFormRenderer"
+
 # DATABASE_URL: e.g. postgres://portal:secret@db:5432/portal; default is SQLite under ./var.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
