@@ -687,12 +687,11 @@ def complaint_release_to_subject(
     complaint.released_to_subject = True
     complaint.subject_release_text = text.strip()
     complaint.released_at = as_of
-    plumbing.save(complaint, actor=actor, reason="released to subject")
-    access_sync(complaint, as_of=as_of)
-    plumbing.event(
+    placed(
         complaint,
         actor=actor,
         as_of=as_of,
+        reason="released to subject",
         kind="released",
         summary="Information released to the person concerned",
         to_raiser=False,
