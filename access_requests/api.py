@@ -1,9 +1,5 @@
 """JSON API for need-to-know requests under /api/v1/: the same services and permissions as the
-browser.
-
-A request the caller may not see answers 404; one they may see but not act on answers 403;
-bad input answers 400 with the reason per field; a move the status table forbids answers 409.
-"""
+browser, refusing as every case type's API does (protocol_portal/api.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +20,7 @@ from access_requests.models import AccessRequest, FoiRequest
 from access_requests.selectors import Ask
 from access_requests.views import release_response
 from protocol_portal.api import (
-    CaseViewSetMixin,
+    CaseViewSet,
     case_action,
     error_responses,
     logged_for,
@@ -81,16 +77,13 @@ def _plan_data(plan) -> dict:
     }
 
 
-class AccessRequestViewSet(
-    CaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AccessRequestViewSet(CaseViewSet):
     """Need-to-know requests you made, or that your posts hold, decide or advise on."""
 
     serializer_class = s.AccessRequestListSerializer
     queryset = AccessRequest.objects.none()
     filterset_class = AccessRequestFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-    case_model = AccessRequest
     visible_to = staticmethod(selectors.requests_visible_to)
     by_pk = staticmethod(selectors.request_by_pk)
     lens_for = staticmethod(selectors.request_lens)

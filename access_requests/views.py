@@ -20,35 +20,20 @@ from access_requests.next_step import foi_next_step, request_next_step
 from access_requests.states import OPEN_STATUSES, Status
 from protocol_portal.casework.services import timeline_for
 from protocol_portal.web.actions import CasePages, case_action, check_answers, posted
-from protocol_portal.web.lists import (
-    CASE_SORTS,
-    case_head,
-    case_rows,
-    filtered,
-    page_of,
-    sorted_by,
-)
+from protocol_portal.web.lists import case_head, case_rows, filtered, narrowed_page, page_of
 
 HEAD = case_head("Request")
-DEFAULT_SORT = "-received"
 pages = CasePages(
     by_pk=selectors.request_by_pk,
     lens_for=selectors.request_lens,
     case_kw="request",
-    noun="request",
-    detail="access_requests:detail",
     template="access_requests/accessrequest_action.html",
     context_name="item",
 )
 
 
 def _rows(items) -> list[list]:
-    return case_rows(
-        items,
-        detail="access_requests:detail",
-        hint=lambda r: r.what,
-        with_hint=lambda r: r.get_presumption_display(),
-    )
+    return case_rows(items, hint=lambda r: r.what, with_hint=lambda r: r.get_presumption_display())
 
 
 @login_required
@@ -58,9 +43,10 @@ def request_list(request):
     user = request.user
     visible = selectors.requests_visible_to(user=user)
     filterset = filtered(AccessRequestFilter, request, visible)
-    narrowed, sort = sorted_by(request, filterset.qs, CASE_SORTS, DEFAULT_SORT)
-    mine = page_of(request, narrowed.filter(requester_person=user))
-    others = page_of(request, narrowed.exclude(requester_person=user), param="others_page")
+    mine, sort = narrowed_page(request, filterset, visible.filter(requester_person=user))
+    others, _ = narrowed_page(
+        request, filterset, visible.exclude(requester_person=user), param="others_page"
+    )
     foi = page_of(request, selectors.foi_visible_to(user=user), param="foi_page")
     return render(
         request,
@@ -201,6 +187,7 @@ def _decide_form(item: AccessRequest) -> dict:
 
 request_decide = pages.action(
     services.access_request_decide,
+    name="decide",
     need="decide",
     form=forms.DecideForm,
     form_kwargs=_decide_form,
@@ -217,49 +204,48 @@ request_decide = pages.action(
 )
 request_refer = pages.action(
     services.access_request_refer,
+    name="refer",
     need="decide",
     form=forms.ReasonsForm,
     title="Refer the request to the determiner",
     success="Request referred to the determiner, who will decide it.",
-    args=lambda d, f: {"reasons": d["reasons"]},
 )
 request_dispute = pages.action(
     services.access_request_dispute,
+    name="dispute",
     need="respond",
     form=forms.ReasonsForm,
     title="Dispute the refusal",
     available=_disputable,
     success="Your dispute has been sent.",
-    args=lambda d, f: {"reasons": d["reasons"]},
 )
 request_withdraw = pages.action(
     services.access_request_withdraw,
+    name="withdraw",
     need="respond",
     form=forms.ReasonsForm,
     title="Withdraw the request",
     success="Request withdrawn.",
-    args=lambda d, f: {"reason": d["reasons"]},
+    rename={"reasons": "reason"},
 )
 request_foi = pages.action(
     services.access_request_to_foi,
+    name="foi",
     need="respond|decide",
     form=forms.ReasonsForm,
     title="Handle it under the Freedom of Information Act",
     success="It is now an FOI request; the member has been told the response date.",
-    args=lambda d, f: {"reason": d["reasons"]},
+    rename={"reasons": "reason"},
 )
 request_release = pages.action(
     services.release_create,
+    name="release",
     need="release",
     form=forms.ReleaseForm,
     title="Release with conditions",
     available=_releasable,
     success="Released, marked confidential. The member has been told.",
-    args=lambda d, f: {
-        "title": d["title"],
-        "redactions": d.get("redactions") or "",
-        "upload": d.get("file"),
-    },
+    rename={"file": "upload"},
 )
 
 

@@ -1,8 +1,5 @@
-"""JSON API for complaints under /api/v1/: the same services and permissions as the browser.
-
-A complaint the caller may not see answers 404; one they may see but not act on answers 403;
-bad input answers 400 with the reason per field; a move the status table forbids answers 409.
-"""
+"""JSON API for complaints under /api/v1/: the same services and permissions as the browser,
+refusing as every case type's API does (protocol_portal/api.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +19,7 @@ from complaints import serializers as s
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, Determination, QuarterlySummary
 from protocol_portal.api import (
-    CaseViewSetMixin,
+    CaseViewSet,
     case_action,
     error_responses,
     logged_for,
@@ -57,15 +54,12 @@ RETRIEVE_SHAPES = {
 ERRORS = error_responses(s.ErrorSerializer, noun="complaint")
 
 
-class ComplaintViewSet(
-    CaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ComplaintViewSet(CaseViewSet):
     """Complaints and concerns you raised, handle, were copied into or may oversee."""
 
     serializer_class = s.ComplaintListSerializer
     queryset = Complaint.objects.none()
     filterset_class = ComplaintFilter
-    case_model = Complaint
     visible_to = staticmethod(selectors.complaints_visible_to)
     by_pk = staticmethod(selectors.complaint_by_pk)
     lens_for = staticmethod(selectors.complaint_lens)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from complaints import intake, views
-from protocol_portal.web.actions import case_paths, case_urls
+from protocol_portal.web.actions import case_urls
 
 app_name = "complaints"
 urlpatterns = [
@@ -13,16 +13,7 @@ urlpatterns = [
     path("summaries/", views.summary_list, name="summaries"),
     path("summaries/<int:pk>/", views.summary_detail, name="summary"),
     path("summaries/<int:pk>/csv/", views.summary_csv, name="summary-csv"),
-    path("<int:pk>/investigator/", views.complaint_nominate, name="nominate"),
-    *case_paths(
-        acknowledge=views.complaint_acknowledge,
-        outcome=views.complaint_outcome,
-        disciplinary=views.complaint_disciplinary,
-        respond=views.complaint_respond,
-        withdraw=views.complaint_withdraw,
-        release=views.complaint_release,
-        determine=views.complaint_determine,
-    ),
+    *views.pages.urls(),
     path(
         "<int:pk>/determinations/<int:determination_pk>/supersede/",
         views.determination_supersede,

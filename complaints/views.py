@@ -17,33 +17,19 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Determination, QuarterlySummary
 from complaints.next_step import complaint_next_step
 from protocol_portal.web.actions import CasePages, attempt, check_answers, posted
-from protocol_portal.web.lists import (
-    CASE_SORTS,
-    case_head,
-    case_rows,
-    filtered,
-    page_of,
-    sorted_by,
-)
+from protocol_portal.web.lists import case_head, case_rows, filtered, narrowed_page, page_of
 from protocol_portal.web.selectors import holds_monitoring_post
 
 pages = CasePages(
     by_pk=selectors.complaint_by_pk,
     lens_for=selectors.complaint_lens,
     case_kw="complaint",
-    noun="complaint",
-    detail="complaints:detail",
     template="complaints/complaint_action.html",
 )
 
 
 def _rows(page) -> list[list]:
-    return case_rows(
-        page,
-        detail="complaints:detail",
-        hint=lambda c: c.summary,
-        with_hint=lambda c: c.stage_label.capitalize(),
-    )
+    return case_rows(page, hint=lambda c: c.summary, with_hint=lambda c: c.stage_label.capitalize())
 
 
 HEAD = case_head("Complaint")
@@ -62,13 +48,7 @@ def complaint_list(request):
     }
     filterset = filtered(ComplaintFilter, request, visible)
     pages = {
-        name: page_of(
-            request,
-            sorted_by(
-                request, ComplaintFilter(filterset.data, queryset=qs).qs, CASE_SORTS, "-received"
-            )[0],
-            param=param,
-        )
+        name: narrowed_page(request, filterset, qs, param=param)[0]
         for (name, qs), param in zip(
             lists.items(), ("page", "handling_page", "released_page"), strict=True
         )
@@ -158,28 +138,26 @@ def complaint_detail(request, pk: int):
 
 complaint_acknowledge = pages.action(
     services.complaint_acknowledge,
+    name="acknowledge",
     need="act",
     form=forms.AcknowledgeForm,
     form_kwargs=lambda c: {"council": c.council},
     title="Acknowledge the complaint",
     success="Acknowledged. The complainant has been told.",
-    args=lambda d, f: {
-        "intent": d.get("intent") or "",
-        "message": d["message"],
-        "outcome_due_on": d["outcome_due_on"],
-    },
 )
 complaint_nominate = pages.action(
     services.complaint_nominate_investigator,
+    name="nominate",
+    path_as="investigator",
     need="act",
     form=forms.InvestigatorForm,
     title="Nominate a manager to investigate",
     form_kwargs=lambda c: {"council": c.council},
     success="The manager has been asked to investigate.",
-    args=lambda d, f: {"investigator_post": d["investigator_post"]},
 )
 complaint_outcome = pages.action(
     services.complaint_give_outcome,
+    name="outcome",
     need="act",
     form=forms.OutcomeForm,
     title="Give the outcome",
@@ -193,48 +171,44 @@ complaint_outcome = pages.action(
 )
 complaint_disciplinary = pages.action(
     services.complaint_note_disciplinary,
+    name="disciplinary",
     need="act",
     form=forms.DisciplinaryNotesForm,
     title="Disciplinary notes",
     success="Disciplinary notes saved.",
-    args=lambda d, f: {"notes": d["notes"]},
 )
 complaint_respond = pages.action(
     services.complaint_respond,
+    name="respond",
     need="respond",
     form=forms.RespondForm,
     title="Are you satisfied with the outcome?",
     form_kwargs=lambda c: {"can_escalate": c.can_escalate, "next_stage": c.next_stage},
     success="Thank you: your answer has been recorded.",
-    args=lambda d, f: {"choice": d["choice"], "reason": d.get("reason", "")},
 )
 complaint_withdraw = pages.action(
     services.complaint_withdraw,
+    name="withdraw",
     need="respond",
     form=forms.WithdrawForm,
     title="Withdraw the complaint",
     success="The complaint has been withdrawn.",
-    args=lambda d, f: {"reason": d.get("reason", "")},
 )
 complaint_release = pages.action(
     services.complaint_release_to_subject,
+    name="release",
     need="act",
     form=forms.ReleaseForm,
     title="Release information to the person concerned",
     success="The person concerned can now see what you released.",
-    args=lambda d, f: {"text": d["text"]},
 )
 complaint_determine = pages.action(
     services.determination_issue,
+    name="determine",
     need="determine",
     form=forms.DeterminationForm,
     title="Issue the Monitoring Officer's determination",
     success="The determination has been issued.",
-    args=lambda d, f: {
-        "outcome": d["outcome"],
-        "reasons": d["reasons"],
-        "with_chief_executive": d.get("with_chief_executive", False),
-    },
 )
 
 

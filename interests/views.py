@@ -28,7 +28,7 @@ from protocol_portal.org.models import Council, Member
 from protocol_portal.web import tags
 from protocol_portal.web.actions import attempt, case_action, posted
 from protocol_portal.web.dates import due_for, gov_date
-from protocol_portal.web.lists import filtered, page_of, sorted_by
+from protocol_portal.web.lists import filtered, narrowed_page, page_of
 from protocol_portal.web.selectors import councils_of
 
 
@@ -156,10 +156,14 @@ def index(request):
     context = {"filter": filterset}
     for name, qs in visible.items():
         spec = LISTS[name]
-        narrowed = InterestListFilter(filterset.data, queryset=qs, councils=councils).qs
-        ordered, sort = sorted_by(request, narrowed, spec["sorts"], spec["default"])
-        page = page_of(
-            request, ordered, param="page" if name == "relationships" else f"{name}_page"
+        page, sort = narrowed_page(
+            request,
+            filterset,
+            qs,
+            param="page" if name == "relationships" else f"{name}_page",
+            sorts=spec["sorts"],
+            default=spec["default"],
+            councils=councils,
         )
         context[name] = page
         context[f"{name}_rows"] = [spec["row"](case, today, where) for case in page]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -94,14 +94,14 @@ class CaseViewSetMixin:
     names by its reference (`case_by_key`), and actions that check what the caller may do,
     validate the input, call one service unwrapped and answer the case as it now is.
 
-    The viewset sets `case_model`, `visible_to`, `by_pk` and `lens_for` (its selectors, as
-    staticmethods; `lens_for(user=..., <case_kw>=case)` is what the caller may see and do),
+    The viewset sets `queryset` (`<case model>.objects.none()`: the model whose references its
+    URLs name), `visible_to`, `by_pk` and `lens_for` (its selectors, as staticmethods;
+    `lens_for(user=..., <case_kw>=case)` is what the caller may see and do),
     `noun` (what its refusals call the case) and defines `answer(case, code)`. Its
     `case_action`s document `action_answers` and `action_errors` unless one names its own.
     """
 
     lookup_field = "reference"
-    case_model: type
     case_kw = "case"
     noun = "case"
     action_answers = None
@@ -125,7 +125,11 @@ class CaseViewSetMixin:
 
     def case_and_lens(self, reference: str):
         return case_by_key(
-            self.request, reference, model=self.case_model, by_pk=self.by_pk, lens_for=self.lens
+            self.request,
+            reference,
+            model=self.queryset.model,
+            by_pk=self.by_pk,
+            lens_for=self.lens,
         )
 
     def need(self, lens, what: str) -> None:
@@ -139,6 +143,13 @@ class CaseViewSetMixin:
         self.need(lens, what)
         call(case, valid_data(serializer_class, self.request))
         return self.answer(case)
+
+
+class CaseViewSet(
+    CaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A case type's viewset: the cases the caller may see, listed and read one by one by
+    reference, and the `case_action`s it declares (`CaseViewSetMixin`)."""
 
 
 class case_action:  # noqa: N801 - used like the decorators it stands for

@@ -29,7 +29,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -160,32 +160,28 @@ def case_urls(*, list: Callable, create: Callable, detail: Callable) -> list[URL
     ]
 
 
-def case_paths(**views: Callable) -> list[URLPattern]:
-    """The URLs of a case's action pages, `<pk>/<name>/` named `<name>`:
-    `*case_paths(decide=views.request_decide, withdraw=views.request_withdraw)`."""
-    return [path(f"<int:pk>/{name}/", view, name=name) for name, view in views.items()]
-
-
 class CasePages:
     """A case type's pages on one case, declared once in its `views.py`: the case by its id with
     what the reader may do on it (404 alike for a case that does not exist and one they may not
     see), and an action page in one declaration (the web twin of `protocol_portal.api.
-    case_action`)::
+    case_action`), whose URL `urls()` lists::
 
         pages = CasePages(
             by_pk=selectors.complaint_by_pk, lens_for=selectors.complaint_lens,
-            case_kw="complaint", noun="complaint", detail="complaints:detail",
-            template="complaints/complaint_action.html",
+            case_kw="complaint", template="complaints/complaint_action.html",
         )
         complaint_withdraw = pages.action(
-            services.complaint_withdraw, need="respond", form=forms.WithdrawForm,
-            title="Withdraw the complaint", success="The complaint has been withdrawn.",
-            args=lambda data, form: {"reason": data.get("reason", "")},
+            services.complaint_withdraw, name="withdraw", need="respond",
+            form=forms.WithdrawForm, title="Withdraw the complaint",
+            success="The complaint has been withdrawn.",
         )
 
     `lens_for(user=..., <case_kw>=case)` is the app's lens; `need` names a lens flag ("a|b" for
-    either); the service is called as `service(<case_kw>=case, actor=..., as_of=now,
-    **args(data, form))`, or `call(request, case, data, form)` for anything else.
+    either); the service is called as `service(<case_kw>=case, actor=..., as_of=now, **data)`
+    with the form's cleaned data (`rename` maps a field to the service's keyword, as the API's
+    `case_action` does), or with `args(data, form)` in its place where the form's fields are not
+    the service's keywords, or `call(request, case, data, form)` for anything else. Done, the
+    reader goes back to the case's own page (`get_absolute_url`).
     """
 
     def __init__(
@@ -194,15 +190,15 @@ class CasePages:
         by_pk: Callable,
         lens_for: Callable,
         case_kw: str,
-        noun: str,
-        detail: str,
         template: str,
+        noun: str | None = None,
         context_name: str | None = None,
     ):
         self.by_pk, self.lens_for, self.case_kw = by_pk, lens_for, case_kw
-        self.noun, self.detail, self.template = noun, detail, template
+        self.noun, self.template = noun or case_kw, template
         self.context_name = context_name or case_kw
-        self.refused = f"You cannot do that on this {noun}."
+        self.refused = f"You cannot do that on this {self.noun}."
+        self._paths: list[URLPattern] = []
 
     def case(self, request: HttpRequest, pk: int):
         """The case and the reader's lens on it, or 404 ("No such <noun>.")."""
@@ -224,6 +220,7 @@ class CasePages:
         title: str,
         success: str,
         args: Callable[[dict, forms.Form], dict] | None = None,
+        rename: dict[str, str] | None = None,
         call: Callable | None = None,
         form_kwargs: Callable[[Any], dict] | None = None,
         available: Callable[[Any], bool] | None = None,
@@ -240,17 +237,16 @@ class CasePages:
                 request,
                 f"You cannot do that while the {self.noun} is {case.get_status_display().lower()}.",
             )
-            return redirect(self.detail, pk=case.pk)
+            return redirect(case.get_absolute_url())
 
         def done(data, bound):
             if call is not None:
                 return call(request, case, data, bound)
-            return service(
-                **{self.case_kw: case},
-                actor=request.user,
-                as_of=timezone.now(),
-                **(args(data, bound) if args else {}),
-            )
+            if args is not None:
+                data = args(data, bound)
+            else:
+                data = {(rename or {}).get(field, field): value for field, value in data.items()}
+            return service(**{self.case_kw: case}, actor=request.user, as_of=timezone.now(), **data)
 
         return case_action(
             request,
@@ -260,20 +256,29 @@ class CasePages:
             ),
             call=done,
             success=success,
-            done_url=reverse(self.detail, args=[case.pk]),
+            done_url=case.get_absolute_url(),
             template=self.template,
             context={self.context_name: case, "title": title},
             refused=self.refused,
         )
 
-    def action(self, service: Callable | None = None, **spec) -> Callable:
+    def action(
+        self, service: Callable | None = None, *, name: str, path_as: str = "", **spec
+    ) -> Callable:
         """A signed-in GET/POST view `(request, pk)` for one action on one case: `act` with
-        `spec` (need, form, title, success, and args or call; form_kwargs(case) for the
-        form's own keywords; available(case) false where the action is not offered now)."""
+        `spec` (need, form, title, success; rename, args or call; form_kwargs(case) for the
+        form's own keywords; available(case) false where the action is not offered now). Its
+        URL, listed by `urls()`, is `<pk>/<name>/` (`<pk>/<path_as>/` where given), named
+        `<name>`."""
 
         @login_required
         @require_http_methods(["GET", "POST"])
         def view(request: HttpRequest, pk: int) -> HttpResponse:
             return self.act(request, pk, service, **spec)
 
+        self._paths.append(path(f"<int:pk>/{path_as or name}/", view, name=name))
         return view
+
+    def urls(self) -> list[URLPattern]:
+        """The URLs of the action pages declared with `action`, in the order declared."""
+        return list(self._paths)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -78,13 +77,15 @@ def due_cell(case, today) -> dict:
     }
 
 
-# The sorts of a case list (`sorted_by`), for the columns of `case_head`.
+# The sorts of a case list (`sorted_by`), for the columns of `case_head`, newest first unless
+# the reader asks otherwise.
 CASE_SORTS = {
     "reference": ("reference",),
     "status": ("status",),
     "due": ("due_on",),
     "received": ("received_on",),
 }
+CASE_DEFAULT_SORT = "-received"
 
 
 def case_head(noun: str) -> list:
@@ -97,8 +98,8 @@ def case_head(noun: str) -> list:
     ]
 
 
-def case_rows(cases, *, detail: str, hint, with_hint, today=None) -> list[list]:
-    """The rows of a case list (`case_head`): the reference, linking to the `detail` page, with
+def case_rows(cases, *, hint, with_hint, today=None) -> list[list]:
+    """The rows of a case list (`case_head`): the reference, linking to the case's page, with
     `hint(case)` under it; the post that has it (`handler_title`) with `with_hint(case)`; the
     status; the due date with the days left."""
     today = today or timezone.localdate()
@@ -106,7 +107,7 @@ def case_rows(cases, *, detail: str, hint, with_hint, today=None) -> list[list]:
         [
             {
                 "text": case.reference,
-                "href": reverse(detail, args=[case.pk]),
+                "href": case.get_absolute_url(),
                 "nowrap_link": True,
                 "hint": hint(case),
             },
@@ -131,3 +132,22 @@ def sorted_by(
     fields = sorts[wanted.lstrip("-")]
     order = [f"-{f}" if descending else f for f in fields]
     return queryset.order_by(*order, "-pk" if descending else "pk"), wanted
+
+
+def narrowed_page(
+    request: HttpRequest,
+    filterset,
+    queryset: QuerySet,
+    *,
+    param: str = "page",
+    sorts: dict[str, tuple[str, ...]] = CASE_SORTS,
+    default: str = CASE_DEFAULT_SORT,
+    **filter_kwargs,
+) -> tuple[Page, str]:
+    """One of the lists on a page that has several under one filter panel: `queryset` narrowed
+    by the panel's choices (`filterset`'s data, applied to this list as to the others), in the
+    order asked (`sorted_by`), paged on its own by `?<param>=`. Returns the page and the order
+    used; `filter_kwargs` are the FilterSet's own keywords, as `filtered` takes them."""
+    narrowed = type(filterset)(filterset.data, queryset=queryset, **filter_kwargs).qs
+    ordered, sort = sorted_by(request, narrowed, sorts, default)
+    return page_of(request, ordered, param=param), sort
