@@ -218,9 +218,9 @@ def relationship_detail(request, pk: int):
     )
     can_decide = check_perm(request.user, perms.DECIDE_RELATIONSHIP, relationship)
     can_change = check_perm(request.user, perms.CHANGE_RELATIONSHIP, relationship)
-    decide_form = forms.RelationshipDecideForm(
-        request.POST if request.method == "POST" and "decide" in request.POST else None
-    )
+    # The page's one form that posts here is the decision, with or without its button's name
+    # (a form sent by Enter or a script carries none): never shown again as if not sent.
+    decide_form = forms.RelationshipDecideForm(request.POST if request.method == "POST" else None)
     if decide_form.is_bound:
         if not can_decide:
             raise Http404("No such page")

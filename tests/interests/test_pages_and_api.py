@@ -131,6 +131,29 @@ def test_an_empty_decision_is_refused(client, org, frozen):
     assert b"Kept text" in response.content
 
 
+def test_a_decision_sent_without_the_button_is_still_checked(client, org, frozen):
+    """A form sent without its button's name (Enter in a field, a script, assistive technology:
+    the browser sweep found it) is still the decision: refused with the message, the text kept,
+    never the page again as if nothing had been sent."""
+    rel = services.relationship_declare(
+        council=org.council,
+        declarer=org.person("red_member"),
+        other_person=org.person("officer_housing"),
+        nature=Nature.FAMILY,
+        since=None,
+        details="",
+        as_of=AS_OF,
+    )
+    client.force_login(org.person("ce"))
+    response = client.post(
+        reverse("interests:relationship-detail", args=[rel.pk]),
+        {"decision": "", "mitigations": "Kept text"},
+    )
+    assert response.status_code == 400
+    assert response.context["decide_form"].errors["decision"] == ["Enter the decision"]
+    assert b"Kept text" in response.content
+
+
 def test_withdrawing_needs_a_reason(member_client, org, frozen):
     rel = services.relationship_declare(
         council=org.council,
