@@ -433,6 +433,10 @@ def test_every_page_for_every_role(browser, live_server, settings, tmp_path, sho
     assert not sweep.problems, sweep.problems
     assert not sweep.blocking, "\n".join(sweep.blocking)
     assert not sweep.overflow, "wider than a 390 px phone:\n" + "\n".join(sweep.overflow)
+    # A form that takes an empty submission without a word loses what the person meant to send.
+    assert not sweep.accepted_empty, (
+        f"forms that accepted an empty submission: {sweep.accepted_empty}"
+    )
     assert total >= 40
 
 
