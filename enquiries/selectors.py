@@ -466,6 +466,10 @@ def _legacy_answered(visible: QuerySet[Enquiry]) -> list[int]:
     ]
 
 
+# What the dashboard adds up for each channel.
+CHANNEL_COUNTS = ("received", "on_time", "counted")
+
+
 def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     """SLA compliance by directorate and month received, by channel, the overdue list and the
     average time to answer in working days — counting only enquiries the viewer may open.
@@ -532,9 +536,6 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
             for channel, counts in sorted(channels.items())
         ],
     )
-
-
-CHANNEL_COUNTS = ("received", "on_time", "counted")
 
 
 def due_this_week(today: date) -> tuple[date, date]:

@@ -111,29 +111,12 @@ def test_declaring_the_same_relationship_twice_is_refused_next_to_the_field(
     assert "already declared" in response.context["form"].errors["other_person"][0]
 
 
-def test_an_empty_decision_is_refused(client, org, frozen):
-    rel = services.relationship_declare(
-        council=org.council,
-        declarer=org.person("red_member"),
-        other_person=org.person("officer_housing"),
-        nature=Nature.FAMILY,
-        since=None,
-        details="",
-        as_of=AS_OF,
-    )
-    client.force_login(org.person("ce"))
-    response = client.post(
-        reverse("interests:relationship-detail", args=[rel.pk]),
-        {"decide": "1", "decision": "", "mitigations": "Kept text"},
-    )
-    assert response.status_code == 400
-    assert response.context["decide_form"].errors["decision"] == ["Enter the decision"]
-    assert b"Kept text" in response.content
-
-
-def test_a_decision_sent_without_the_button_is_still_checked(client, org, frozen):
-    """A form sent without its button's name (Enter in a field, a script, assistive technology:
-    the browser sweep found it) is still the decision: refused with the message, the text kept,
+@pytest.mark.parametrize(
+    "button", [{"decide": "1"}, {}], ids=["with the button", "without the button's name"]
+)
+def test_an_empty_decision_is_refused(client, org, frozen, button):
+    """Also when the form comes without its button's name (Enter in a field, a script,
+    assistive technology: the browser sweep found it): refused with the message, the text kept,
     never the page again as if nothing had been sent."""
     rel = services.relationship_declare(
         council=org.council,
@@ -147,7 +130,7 @@ def test_a_decision_sent_without_the_button_is_still_checked(client, org, frozen
     client.force_login(org.person("ce"))
     response = client.post(
         reverse("interests:relationship-detail", args=[rel.pk]),
-        {"decision": "", "mitigations": "Kept text"},
+        {**button, "decision": "", "mitigations": "Kept text"},
     )
     assert response.status_code == 400
     assert response.context["decide_form"].errors["decision"] == ["Enter the decision"]
