@@ -60,18 +60,25 @@ SUBJECTS = [
 # --------------------------------------------------------------------------- database
 
 
-def prepare_database(keep: bool, prefix: str = "bench_enquiries") -> tuple[str, callable]:
-    """Point DATABASE_URL at a throwaway database; return its label and a clean-up function."""
+def prepare_database(
+    keep: bool, prefix: str = "bench_enquiries", reuse: str = ""
+) -> tuple[str, callable]:
+    """Point DATABASE_URL at a throwaway database; return its label and a clean-up function.
+    With `reuse` (PostgreSQL only) the database is that name, made only if it is missing and
+    always kept, so a later run can time what an earlier one seeded."""
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         parts = urlsplit(given)
-        name = f"{prefix}_{os.getpid()}"
+        name = reuse or f"{prefix}_{os.getpid()}"
+        keep = keep or bool(reuse)
         admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
 
         def drop() -> None:
@@ -95,6 +102,19 @@ def prepare_database(keep: bool, prefix: str = "bench_enquiries") -> tuple[str, 
             shutil.rmtree(folder, ignore_errors=True)
 
     return "SQLite", remove
+
+
+def seeded(mark: bool = False) -> bool:
+    """Whether this database was seeded to the end by an earlier run (a kept, reused one);
+    `mark` records that it now has been."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if mark:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_seeded (at timestamp)")
+            cursor.execute("INSERT INTO bench_seeded VALUES (CURRENT_TIMESTAMP)")
+            return True
+        return "bench_seeded" in connection.introspection.table_names(cursor)
 
 
 def configure() -> None:
@@ -587,7 +607,9 @@ def report_pages(small: dict, large: dict, n_small: int, n_large: int) -> list[s
         f"{'db ms':>7} {'× faster than helpdesk':>23} {'queries vs helpdesk':>19}"
     ]
     for name in large:
-        for volume, data in ((n_small, small[name]), (n_large, large[name])):
+        for volume, data in ((n_small, small.get(name)), (n_large, large[name])):
+            if data is None:  # --reuse: the one volume the database holds
+                continue
             if "error" in data:
                 lines.append(f"{name:<32} {volume:>7} failed: {data['error']}")
                 continue
@@ -635,6 +657,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--ks", default="0,100,1000", help="enquiries due in each sweep")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        metavar="NAME",
+        default="",
+        help="PostgreSQL: measure the pages and sweeps of database NAME as seeded (bench/seed.py "
+        "or a kept run), at its own volume; nothing is seeded or dropped",
+    )
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     parser.add_argument(
         "--setup-cache",
@@ -646,7 +675,9 @@ def main() -> None:
         parser.error("--small must be below --n")
     ks = [int(k) for k in args.ks.split(",")]
 
-    vendor, cleanup = prepare_database(args.keep)
+    if args.reuse and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parser.error("--reuse measures a PostgreSQL database: set DATABASE_URL=postgres://...")
+    vendor, cleanup = prepare_database(args.keep, reuse=args.reuse)
     try:
         configure()
         lines = run(args, ks, vendor)
@@ -695,16 +726,25 @@ def run(args, ks: list[int], vendor: str) -> list[str]:
 
     logging.getLogger("celery").setLevel(logging.WARNING)
     rng = random.Random(2026)
-    world, setup = setup_world(vendor, args.setup_cache)
-    print(f"setup (migrate, load_councils, seed_demo) {setup:.1f} s", file=sys.stderr)
+    if args.reuse:
+        # A database seeded earlier (bench/seed.py, or a kept run): measured at its own volume.
+        from django.core.management import call_command
+        from django.utils import timezone
 
-    seeded = seed(world, args.small - 0, rng)
-    print(f"seeded {args.small} in {seeded:.1f} s", file=sys.stderr)
-    small_pages, _ = measure_pages(world, args.requests)
-    small_sweep = measure_sweep(world, [k for k in ks if k <= args.small // 5], rng)
+        call_command("migrate", verbosity=0)
+        world, seeded, seeded_large = World(timezone.now()), 0.0, 0.0
+        small_pages, small_sweep = {}, {}
+    else:
+        world, setup = setup_world(vendor, args.setup_cache)
+        print(f"setup (migrate, load_councils, seed_demo) {setup:.1f} s", file=sys.stderr)
 
-    seeded_large = seed(world, args.n - args.small, rng)
-    print(f"seeded {args.n - args.small} more in {seeded_large:.1f} s", file=sys.stderr)
+        seeded = seed(world, args.small - 0, rng)
+        print(f"seeded {args.small} in {seeded:.1f} s", file=sys.stderr)
+        small_pages, _ = measure_pages(world, args.requests)
+        small_sweep = measure_sweep(world, [k for k in ks if k <= args.small // 5], rng)
+
+        seeded_large = seed(world, args.n - args.small, rng)
+        print(f"seeded {args.n - args.small} more in {seeded_large:.1f} s", file=sys.stderr)
     large_pages, users = measure_pages(world, args.requests)
     large_sweep = measure_sweep(world, ks, rng)
     direct = measure_sweep(world, ks[-1:], rng, direct=True)
@@ -738,11 +778,12 @@ def run(args, ks: list[int], vendor: str) -> list[str]:
         f"{guardian_rows_on_enquiries()}",
         "",
     ]
+    large = total if args.reuse else args.n
     return [
         *header,
-        *report_pages(small_pages, large_pages, args.small, args.n),
+        *report_pages(small_pages, large_pages, args.small, large),
         "",
-        *report_sweep(small_sweep, large_sweep, direct, args.small, args.n),
+        *report_sweep(small_sweep, large_sweep, direct, args.small, large),
     ]
 
 

@@ -374,6 +374,17 @@ def portal_env(port: int, workers: int) -> dict:
 # --------------------------------------------------------------------------- the two sides
 
 
+def portal_action(html: str, flag: bool) -> tuple[str, dict] | None:
+    """The officer's action: an enquiry's flags form, "about another member's ward" ticked or
+    not. Not a flag that re-routes it (policy, legal proceedings...): that passes the enquiry
+    on as the protocol says, and the officer's next visit would rightly be refused (404)."""
+    return form_data(
+        html,
+        lambda action: action == "" or action.endswith("/flags/"),
+        {"about_other_ward": "on" if flag else None},
+    )
+
+
 def portal_users(count: int) -> list[tuple[dict, dict]]:
     """The busiest officers (and two triage team members) signed in, with their queues' cases;
     the busiest members' sessions for logging enquiries."""
@@ -449,13 +460,6 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
             },
         )
 
-    def fill_action(html: str, flag: bool) -> tuple[str, dict] | None:
-        return form_data(
-            html,
-            lambda action: action == "" or action.endswith("/flags/"),
-            {"is_policy": "on" if flag else None},
-        )
-
     users = []
     for index, row in enumerate(officers + triage):
         is_triage = index >= len(officers)
@@ -471,7 +475,7 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
             "create_cookies": member_sessions[index % len(member_sessions)],
             "fill_create": fill_create,
             "action_form": lambda path: f"{path}flags/",
-            "fill_action": fill_action,
+            "fill_action": portal_action,
         }
         users.append((session(person), plan))
     return users[:count]
@@ -555,6 +559,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help=f"at once (≤ {MAX_USERS})")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes a side")
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
+    parser.add_argument(
+        "--reuse",
+        metavar="NAME",
+        default="",
+        help="run on NAME_ours and NAME_peer (as side_by_side.py --reuse), seeding if missing",
+    )
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     args = parser.parse_args()
     if not 0 < args.seconds <= MAX_SECONDS or not 0 < args.users <= MAX_USERS:
@@ -568,7 +578,7 @@ def main() -> None:
     os.environ["SECRET_KEY"] = SECRET_KEY
     started = time.perf_counter()
     say = reporter(started)
-    with both_databases(url, args.keep, "bench_load") as (peer, peer_url):
+    with both_databases(url, args.keep, "bench_load", args.reuse) as (peer, peer_url):
         lines = run(args, peer, peer_url, say)
     text = "\n".join(lines)
     print(text)

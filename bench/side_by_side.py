@@ -194,11 +194,11 @@ def report(ours_pages: dict, refs: dict, peer_pages: dict, sweeps: list[dict]) -
         peer_per = sweep["peer"]["time"] / sweep["peer"]["k"] * ms if sweep["peer"]["k"] else 0
         for label, data in (
             ("peer: escalate_tickets", sweep["peer"]),
-            ("portal: " + sweep["ours"]["how"], sweep["ours"]),
-            ("portal: " + sweep["direct"]["how"], sweep["direct"]),
+            ("portal: " + sweep["ours"].get("how", ""), sweep["ours"]),
+            ("portal: " + sweep["direct"].get("how", ""), sweep["direct"]),
         ):
-            if not data:
-                continue
+            if not data.get("how") and not label.startswith("peer"):
+                continue  # K = 0: nothing was fired one at a time
             k = data["k"]
             per = data["time"] / k * ms if k else 0.0
             ratio = f"{peer_per / per:10.1f}×" if per and not label.startswith("peer") else ""
@@ -210,21 +210,28 @@ def report(ours_pages: dict, refs: dict, peer_pages: dict, sweeps: list[dict]) -
 
 
 @contextlib.contextmanager
-def both_databases(url: str, keep: bool, prefix: str):
+def both_databases(url: str, keep: bool, prefix: str, reuse: str = ""):
     """Two fresh databases on the PostgreSQL server at `url`: the portal's (DATABASE_URL now
     points at it and Django is set up) and the peer's, with the peer's process started; both
-    dropped afterwards unless `keep`. Yields (peer, the peer database's address)."""
+    dropped afterwards unless `keep`. With `reuse`, they are `<reuse>_ours` and `<reuse>_peer`,
+    made only if missing and always kept. Yields (peer, the peer database's address)."""
     import psycopg
 
     os.environ["DATABASE_URL"] = url
-    peer_name = f"{prefix}_peer_{os.getpid()}"
+    peer_name = f"{reuse}_peer" if reuse else f"{prefix}_peer_{os.getpid()}"
+    keep = keep or bool(reuse)
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     peer_url = urlunsplit(parts._replace(scheme="postgresql", path=f"/{peer_name}"))
-    _, cleanup = ours.prepare_database(keep, prefix=f"{prefix}_ours")
+    _, cleanup = ours.prepare_database(
+        keep, prefix=f"{prefix}_ours", reuse=f"{reuse}_ours" if reuse else ""
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{peer_name}"')
+        found = "SELECT 1 FROM pg_database WHERE datname = %s"
+        exists = conn.execute(found, [peer_name]).fetchone()
+        if not (reuse and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{peer_name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{peer_name}"')
     peer = Peer()
     try:
         ours.configure()
@@ -245,16 +252,30 @@ def seed_both(n: int, peer: Peer, peer_url: str, say) -> tuple:
     from enquiries.models import Enquiry
 
     peer_setup = peer.call("setup", url=peer_url)
-    world, setup = ours.setup_world("PostgreSQL")
-    say(
-        f"migrated: portal {setup:.0f} s (with councils and demo people), "
-        f"peer {peer_setup['migrate_seconds']:.0f} s"
-    )
-    # seed_demo's own enquiries count towards N, so both sides hold N cases.
-    seconds = ours.seed(world, max(0, n - Enquiry.objects.count()), random.Random(2026))
-    say(f"portal: seeded {n} enquiries in {seconds:.0f} s")
-    peer_seed = peer.call("seed", n=n, shape=shape_of(world))
-    say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
+    if ours.seeded():
+        # Kept by an earlier --reuse run: migrate brings it up to date, nothing is seeded.
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        call_command("migrate", verbosity=0)
+        world, seconds = ours.World(timezone.now()), None
+        say(f"portal: reused {Enquiry.objects.count()} enquiries seeded by an earlier run")
+    else:
+        world, setup = ours.setup_world("PostgreSQL")
+        say(
+            f"migrated: portal {setup:.0f} s (with councils and demo people), "
+            f"peer {peer_setup['migrate_seconds']:.0f} s"
+        )
+        # seed_demo's own enquiries count towards N, so both sides hold N cases.
+        seconds = ours.seed(world, max(0, n - Enquiry.objects.count()), random.Random(2026))
+        ours.seeded(mark=True)
+        say(f"portal: seeded {n} enquiries in {seconds:.0f} s")
+    peer_seed = peer.call("census")
+    if peer_seed["tickets"]:
+        say(f"peer: reused {peer_seed['tickets']} tickets seeded by an earlier run")
+    else:
+        peer_seed = peer.call("seed", n=n, shape=shape_of(world))
+        say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
     return world, seconds, peer_seed
 
 
@@ -277,6 +298,12 @@ def main() -> None:
         "--ks", default="1000", help="cases due in each escalation/chaser measurement"
     )
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
+    parser.add_argument(
+        "--reuse",
+        metavar="NAME",
+        default="",
+        help="time NAME_ours and NAME_peer, seeding them first only if they are missing; kept",
+    )
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -289,7 +316,7 @@ def main() -> None:
     load = LoadSampler()
     load.start()
     started = time.perf_counter()
-    with both_databases(url, args.keep, "bench_side") as (peer, peer_url):
+    with both_databases(url, args.keep, "bench_side", args.reuse) as (peer, peer_url):
         lines = run(args, ks, peer, peer_url, load, started)
     text = "\n".join(lines)
     print(text)
@@ -374,14 +401,20 @@ def run(args, ks, peer: Peer, peer_url: str, load: LoadSampler, started: float) 
         f"Python {platform.python_version()}: the portal on Django {django.get_version()}, "
         f"django-helpdesk {peer_versions['helpdesk']} on Django {peer_versions['django']}; "
         f"{args.rounds} rounds of {args.requests} requests a page, alternating",
-        f"portal: {total} enquiries ({opened} open), seeded in {ours_seconds:.0f} s; as "
+        f"portal: {total} enquiries ({opened} open), "
+        + (f"seeded in {ours_seconds:.0f} s" if ours_seconds else "seeded by an earlier run")
+        + "; as "
         f"{users['officer'].username} ({users['officer_open']} open in their queue), triage "
         f"{users['triage'].username}, member {users['member'].username}",
         f"peer: {peer_seed['tickets']} tickets ({peer_seed['open']} open) in "
         f"{peer_seed['queues']} queues, {peer_seed['followups']} follow-ups, "
-        f"{peer_seed['staff']} staff and {peer_seed['submitters']} submitters, seeded in "
-        f"{peer_seed['seconds']:.0f} s; as {peer_info['user']} ({peer_info['user_open']} open "
-        "assigned)",
+        f"{peer_seed['staff']} staff and {peer_seed['submitters']} submitters, "
+        + (
+            f"seeded in {peer_seed['seconds']:.0f} s"
+            if peer_seed["seconds"]
+            else "seeded by an earlier run"
+        )
+        + f"; as {peer_info['user']} ({peer_info['user_open']} open assigned)",
         f"{load.stop()}; whole run {time.perf_counter() - started:.0f} s",
         "",
     ]

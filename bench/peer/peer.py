@@ -410,6 +410,23 @@ class Server:
         configure(url)
         return {"migrate_seconds": migrate()}
 
+    def census(self) -> dict:
+        """What a kept database already holds, in `seed`'s report's terms (bench --reuse)."""
+        from django.contrib.auth.models import User
+        from helpdesk.models import FollowUp, Queue, Ticket
+
+        return {
+            "tickets": Ticket.objects.count(),
+            "open": Ticket.objects.filter(
+                status__in=[Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS]
+            ).count(),
+            "followups": FollowUp.objects.count(),
+            "queues": Queue.objects.count(),
+            "staff": User.objects.filter(is_staff=True, is_superuser=False).count(),
+            "submitters": User.objects.filter(is_staff=False).count(),
+            "seconds": 0.0,
+        }
+
     def seed(self, n: int, shape: dict | None = None) -> dict:
         self.pages = None
         return seed(n, shape)
@@ -434,6 +451,7 @@ class Server:
         handlers = {
             "setup": self.setup,
             "seed": self.seed,
+            "census": self.census,
             "pages": self.page_names,
             "page": self.page,
             "escalate": escalate,

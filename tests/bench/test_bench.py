@@ -90,7 +90,7 @@ def test_seeded_enquiries_are_numbered_after_those_already_logged(org, as_of):
 def test_the_load_scripts_forms_log_an_enquiry_and_change_its_flags(org, client):
     """What bench/load.py submits on the portal's own pages is accepted: the member's new
     enquiry form (not the sign-out form above it) and an officer's flags form."""
-    from bench.load import form_data
+    from bench.load import form_data, portal_action
     from enquiries.models import Enquiry
 
     client.force_login(org.raiser.person)
@@ -106,13 +106,12 @@ def test_the_load_scripts_forms_log_an_enquiry_and_change_its_flags(org, client)
 
     client.force_login(enquiry.owner_post.holder)
     path = f"/enquiries/{enquiry.reference}/flags/"
-    page = client.get(path)
-    action, data = form_data(
-        page.content.decode(),
-        lambda action: action == "" or action.endswith("/flags/"),
-        {"is_policy": "on"},
-    )
-    response = client.post(action or path, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    enquiry.refresh_from_db()
-    assert enquiry.is_policy
+    for flag in (True, False):
+        action, data = portal_action(client.get(path).content.decode(), flag)
+        response = client.post(action or path, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        enquiry.refresh_from_db()
+        assert enquiry.about_other_ward is flag
+        # The action leaves the enquiry where it was: the officer can still open it (a flag
+        # that re-routes it, as "policy" did, made the load run's next visit a 404).
+        assert client.get(f"/enquiries/{enquiry.reference}/").status_code == 200
