@@ -487,10 +487,15 @@ def visible(
     )
 
 
+def governed_types() -> tuple[int, ...]:
+    """The content type ids of the case types whose access is derived here (registered specs):
+    what `notices_visible` reads from the database, so a read compiled once is keyed on it."""
+    return tuple(_content_type(spec.label).pk for spec in _specs.values())
+
+
 def notices_visible(user: Person) -> Q:
     """A notice about a case is shown only while its reader may still see the case: one passed
     on from them no longer lists its reference on their home page (for `Notice` rows)."""
-    governed_types = [_content_type(spec.label) for spec in _specs.values()]
     sees = CaseAccess.objects.filter(
         _holds(user),
         case_type_id=OuterRef("message__case_type_id"),
@@ -499,7 +504,7 @@ def notices_visible(user: Person) -> Q:
     )
     return (
         Q(message__case_type__isnull=True)
-        | ~Q(message__case_type__in=governed_types)
+        | ~Q(message__case_type__in=governed_types())
         | Q(Exists(sees))
     )
 
