@@ -137,6 +137,18 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _options = DATABASES["default"].setdefault("OPTIONS", {})
         _cost = f"-c random_page_cost={float(_page_cost)}"
         _options["options"] = f"{_options.get('options', '')} {_cost}"
+    # DATABASE_JOIN_COLLAPSE_LIMIT: how many joined tables PostgreSQL's planner puts in every
+    # order before choosing (its default, 8). A page of a list reads its 25 rows with the records
+    # they point to (council, member and person, post and holder, service area, ward,
+    # directorate: 9 tables), and planning every order of those took 4–5 ms a query against
+    # under 1 ms to run it; at 4 the planner still orders a query's first four tables freely
+    # (where its filters are) and joins the rest, the pointed-to records, by primary key as
+    # written (bench/README.md, "Planning"). Empty leaves the server's own setting.
+    _collapse = env.str("DATABASE_JOIN_COLLAPSE_LIMIT", default="4")
+    if _collapse:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _limit = f"-c join_collapse_limit={int(_collapse)}"
+        _options["options"] = f"{_options.get('options', '')} {_limit}"
     # DATABASE_JIT: PostgreSQL compiles a query it estimates dear (cost over 100,000) before
     # running it. The dashboards' whole-council counts pass that mark at 100,000 enquiries and
     # spent 40–100 ms compiling for 200 ms of work (bench/README.md, "postgresql.conf"), so the
