@@ -35,7 +35,7 @@ from protocol_portal.casework.services import (
     outbox_write_many,
 )
 from protocol_portal.org.calendars import calendar_for
-from protocol_portal.org.models import ChaserRung, Post, PostKind
+from protocol_portal.org.models import ChaserRung, Council, Post, PostKind
 from protocol_portal.org.services import acting_post, kinds_for
 
 # The timeline kind of the line that records rungs skipped after a missed sweep (a rung's own
@@ -339,17 +339,19 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
 
 
 def _lock_due(model: type[Case], pks: Iterable[int], as_of: datetime) -> list[Case]:
-    cases = (
-        model.objects.select_related("council")
-        .filter(pk__in=list(pks), next_action_at__lte=as_of)
-        .order_by("pk")
-    )
+    cases = model.objects.filter(pk__in=list(pks), next_action_at__lte=as_of).order_by("pk")
     if model.CHASER_PREFETCH:
         cases = cases.prefetch_related(*model.CHASER_PREFETCH)
     if connection.features.has_select_for_update_skip_locked:
         # Another worker holding a row is already firing that rung: leave it to them.
-        cases = cases.select_for_update(skip_locked=True, of=("self",))
-    return list(cases)
+        cases = cases.select_for_update(skip_locked=True)
+    cases = list(cases)
+    # Each council read once for the batch, not joined to every case: a council row carries
+    # its protocol settings (several kB of JSON), decoded once per row read.
+    councils = Council.objects.in_bulk({case.council_id for case in cases})
+    for case in cases:
+        case.council = councils[case.council_id]
+    return cases
 
 
 def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> dict[int, str]:

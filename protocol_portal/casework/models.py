@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.urls import reverse
 
 from protocol_portal.org.models import CalendarKind, Council, Person, Post
@@ -21,7 +21,7 @@ class Case(models.Model):
     CASE_TYPE = ""  # set by each case type (a CaseType value)
     CLOCK_CALENDAR = CalendarKind.WORKING
     # Related rows `chaser_excluded_people` reads, loaded once for a whole batch of chasers.
-    CHASER_PREFETCH: tuple[str, ...] = ()
+    CHASER_PREFETCH: tuple[str | Prefetch, ...] = ()
     # The URL name of the case's page, taking its id ("<app>:detail"): `get_absolute_url`.
     DETAIL_URL = ""
 
