@@ -44,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import percentile  # noqa: E402 - after the path is set
+from bench.enquiries import verified_client  # noqa: E402 - after the path is set
+from bench.measure import percentile  # noqa: E402
 from bench.side_by_side import (  # noqa: E402
     PEER_PYTHON,
     LoadSampler,
@@ -389,14 +390,10 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
     """The busiest officers (and two triage team members) signed in, with their queues' cases;
     the busiest members' sessions for logging enquiries."""
     from django.db.models import Count
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from enquiries.models import Enquiry
     from enquiries.selectors import enquiry_queue
     from enquiries.states import OPEN
-    from protocol_portal.accounts.policy import TWO_STEP_SESSION_KEY, TwoStep
     from protocol_portal.org.models import Member, Post, PostKind
 
     open_ = Enquiry.objects.filter(status__in=OPEN)
@@ -429,18 +426,8 @@ def portal_users(count: int) -> list[tuple[dict, dict]]:
 
     def session(user) -> dict:
         """Signed in with a password and, as staff must be with DEBUG off (MFA_REQUIRED), the
-        authenticator's code given: the session holds the verified device, as
-        django_otp.login leaves it after the two-step page."""
-        client = Client()
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="bench", defaults={"confirmed": True}
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[TWO_STEP_SESSION_KEY] = TwoStep.VERIFY
-        session.save()
-        return {"sessionid": session.session_key}
+        authenticator's code given (bench/enquiries.py, verified_client)."""
+        return {"sessionid": verified_client(user).session.session_key}
 
     from django.contrib.auth import get_user_model
 
