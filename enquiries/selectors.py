@@ -69,24 +69,34 @@ class Scope:
     }
 
 
-def enquiries_visible_to(
-    *, user: Person, besides: Iterable[str] = (), per_row: bool = False
-) -> QuerySet[Enquiry]:
-    """The enquiries this person may open (their audiences, casework.access; superusers get no
-    bypass); `besides`: audiences not read, for a list that leaves their cases out anyway;
-    `per_row`: for a list read a page at a time (`casework.access.visible`)."""
-    if not (user.is_authenticated and user.is_active):
-        return Enquiry.objects.none()
-    # Audiences are only ever posts and members of the enquiry's own council, so the councils
-    # the person works for or sits on bound the rows to check (an index range, not the table).
-    # A UNION of the two, not one join with an OR: the planner reads each by its index and can
-    # then use the enquiry indexes that lead with the council.
-    councils = (
+def councils_bounding(*, user: Person) -> QuerySet:
+    """The ids of the councils the person works for or sits on: audiences are only ever posts
+    and members of the enquiry's own council, so these bound the rows to check (an index
+    range, not the table). A UNION of the two, not one join with an OR: the planner reads each
+    by its index and can then use the enquiry indexes that lead with the council."""
+    return (
         Post.objects.filter(holder=user)
         .order_by()
         .values("council_id")
         .union(Member.objects.filter(person=user).order_by().values("council_id"))
     )
+
+
+def enquiries_visible_to(
+    *,
+    user: Person,
+    besides: Iterable[str] = (),
+    per_row: bool = False,
+    councils: Iterable[int] | None = None,
+) -> QuerySet[Enquiry]:
+    """The enquiries this person may open (their audiences, casework.access; superusers get no
+    bypass); `besides`: audiences not read, for a list that leaves their cases out anyway;
+    `per_row`: for a list read a page at a time (`casework.access.visible`); `councils`: the
+    ids of `councils_bounding` already read, given as values so that a list can walk an index
+    that leads with the council in order."""
+    if not (user.is_authenticated and user.is_active):
+        return Enquiry.objects.none()
+    councils = councils_bounding(user=user) if councils is None else sorted(councils)
     return visible(
         user,
         VIEW,
@@ -479,7 +489,8 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     per-row date arithmetic, and the visible set read once for the tables, not once for the
     months and again for the channels (bench/README.md)."""
     today = timezone.localdate(as_of)
-    visible = enquiries_visible_to(user=user).filter(due_on__isnull=False)
+    councils = list(councils_bounding(user=user).values_list("council_id", flat=True))
+    visible = enquiries_visible_to(user=user, councils=councils).filter(due_on__isnull=False)
     # Counted once answered, or once past due unanswered; `sla_met` is null while open and
     # unanswered, so those count as late (see enquiries.models.sla_met).
     counted = Q(responded_at__isnull=False) | Q(due_on__lt=today)
@@ -514,8 +525,11 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     if legacy:
         spent = _legacy_answered(visible)
         total, n = total + sum(spent), n + len(spent)
+    # A list read a page at a time, not a whole-set count: each open enquiry, in due order,
+    # is checked on its own (`per_row`) and the read stops at the 200th.
     overdue_ids = (
-        visible.filter(status__in=OPEN)
+        enquiries_visible_to(user=user, per_row=True, councils=councils)
+        .filter(due_on__isnull=False, status__in=OPEN)
         .filter(Q(breached_on__isnull=False) | Q(due_on__lt=today))
         .exclude(status=Status.AWAITING_MEMBER)
         .order_by("due_on", "pk")
