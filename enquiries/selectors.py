@@ -114,7 +114,13 @@ def hydrate(ids: Iterable[int]) -> list[Enquiry]:
     up front, SQLite plans the whole list from the small tables outwards and took seconds at
     100,000 enquiries to show 25 (bench/README.md)."""
     ids = list(ids)
-    rows = Enquiry.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    rows = (
+        Enquiry.objects.select_related(*LIST_RELATED)
+        # A list never reads its councils' protocol settings: a page carried and decoded them
+        # (several kB of JSON) once per row, a fifth of its time.
+        .defer("council__limit_sources", "council__protocol_settings")
+        .in_bulk(ids)
+    )
     return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -231,3 +231,13 @@ def test_the_visibility_filter_takes_the_form_its_database_plans_well(org, froze
     assert "UNION" in sql  # the councils
     assert list(visible.values_list("pk", flat=True)) == [mine.pk]
     assert list(each.values_list("pk", flat=True)) == [mine.pk]
+
+
+def test_a_list_page_does_not_read_its_councils_protocol_settings(org, frozen):
+    """A list's rows carry their council's name, not its settings: several kB of JSON read and
+    decoded once per row were a fifth of a queue page's time at 100,000 (bench/README.md)."""
+    rows = selectors.hydrate([e.pk for e in _many(org, frozen, 3)])
+    assert len(rows) == 3
+    for row in rows:
+        assert {"limit_sources", "protocol_settings"} <= row.council.get_deferred_fields()
+        assert row.council.name == org.council.name
