@@ -399,6 +399,8 @@ def reassign_targets(*, council_ids: set[int]) -> QuerySet[Post]:
     return (
         Post.objects.filter(council_id__in=council_ids)
         .select_related("holder", "council", "directorate")
+        # The picker shows the council's name: not its settings, decoded once per post.
+        .defer("council__limit_sources", "council__protocol_settings")
         .order_by("council__name", "directorate__name", "title")
     )
 
