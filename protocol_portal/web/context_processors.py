@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from protocol_portal.accounts.policy import two_step_owed
 from protocol_portal.casework.registry import case_apps
-from protocol_portal.web.selectors import Shell, shell_of
+from protocol_portal.web.selectors import UNREAD_SHOWN, Shell, shell_of
 
 
 def portal(request) -> dict:
@@ -58,7 +58,7 @@ def _navigation(request, user, councils, unread: int = 0) -> list[dict]:
             "text": "Notices",
             "href": _href("notices"),
             "current": current in ("notices", "notice"),
-            "badge": unread,
+            "badge": f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else unread,
         }
     )
     if facts["monitoring"] or user.is_superuser:

@@ -8,7 +8,6 @@ from django.db.models import (
     CharField,
     Count,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -61,6 +60,8 @@ class CouncilRoles:
 
 
 NOTICES = "notices"  # marks the row of the shell's query that carries the unread count
+# The header's unread badge counts this far, then says "99+" (the notices page lists them all).
+UNREAD_SHOWN = 99
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,16 @@ def _shell_rows(*, person: int) -> QuerySet:
     memberships = Member.objects.filter(person_id=person).values_list(
         "council_id", "council__name", Value(None, output_field=text)
     )
-    unread = (
-        Notice.objects.filter(person=OuterRef("pk"), read_at__isnull=True)
+    # Counted up to one past what the badge shows: someone who never opens their notices
+    # has hundreds, each checked against the policy, on every page they open.
+    first = (
+        Notice.objects.filter(person_id=person, read_at__isnull=True)
         .filter(notices_visible(Person(pk=person)))
+        .order_by()
+        .values("pk")[: UNREAD_SHOWN + 1]
+    )
+    unread = (
+        Notice.objects.filter(pk__in=first)
         .order_by()
         .values("person")
         .annotate(n=Count("pk"))

@@ -536,3 +536,19 @@ def test_signed_in_pages_keep_to_the_content_security_policy(client, staff, rout
         response = client.get(url)
         assert "script-src 'self'" in response["Content-Security-Policy"]
         _scripts_and_styles_are_external(response.content.decode())
+
+
+@pytest.mark.parametrize(("unread", "badge"), [(3, "3"), (99, "99"), (100, "99+"), (130, "99+")])
+def test_the_unread_badge_counts_up_to_99(client, person, council, unread, badge):
+    """The header counts unread notices only as far as its badge shows ("99+"): someone who
+    never opens their notices has hundreds, each checked against the access policy on every
+    page (bench/README.md, issue 17). The notices page lists them all."""
+    now = timezone.now()
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(key=f"test:{i}", council=council, subject=f"S{i}", body="…", created_at=now)
+        for i in range(unread)
+    )
+    Notice.objects.bulk_create(Notice(message=m, person=person) for m in messages)
+    client.force_login(person)
+    html = client.get(reverse("notices")).content.decode()
+    assert re.search(rf'moj-notification-badge">{re.escape(badge)}<', html), html[:3000]
