@@ -221,7 +221,7 @@ class Enquiry(Case, Received):
             # channel, with every column it counts and the id its reader's visible set is
             # matched on, so its one pass reads this index and never the table (without the
             # channel and the id, a triage team's pass read its 19,000 enquiries one by one by
-            # primary key: bench/README.md, "The dashboards").
+            # primary key: bench/README.md, "Compiling and planning").
             # (Key columns, not INCLUDE: SQLite has no INCLUDE and would drop them.)
             models.Index(
                 fields=[

@@ -143,7 +143,7 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # directorate: 9 tables), and planning every order of those took 4–5 ms a query against
     # under 1 ms to run it; at 4 the planner still orders a query's first four tables freely
     # (where its filters are) and joins the rest, the pointed-to records, by primary key as
-    # written (bench/README.md, "Planning"). Empty leaves the server's own setting.
+    # written (bench/README.md, "Compiling and planning"). Empty leaves the server's own setting.
     _collapse = env.str("DATABASE_JOIN_COLLAPSE_LIMIT", default="4")
     if _collapse:
         _options = DATABASES["default"].setdefault("OPTIONS", {})

@@ -1,5 +1,5 @@
 """The planner settings the portal's PostgreSQL connections carry (settings.py): every page's
-queries are planned with them (bench/README.md, "Planning"). Real PostgreSQL; marked
+queries are planned with them (bench/README.md, "Compiling and planning"). Real PostgreSQL; marked
 `services`."""
 
 import os
