@@ -39,6 +39,9 @@ LIST_RELATED = (
     "ward",
     "directorate",
 )
+# A council's protocol settings (several kB of JSON), which no list or picker reads: loaded
+# with each row they were decoded once per row, a fifth of a list page's time.
+COUNCIL_SETTINGS = ("council__limit_sources", "council__protocol_settings")
 # Who may open the dashboard (DESIGN: triage team, Directors, Chief Executive).
 DASHBOARD_KINDS = frozenset(
     {
@@ -114,13 +117,7 @@ def hydrate(ids: Iterable[int]) -> list[Enquiry]:
     up front, SQLite plans the whole list from the small tables outwards and took seconds at
     100,000 enquiries to show 25 (bench/README.md)."""
     ids = list(ids)
-    rows = (
-        Enquiry.objects.select_related(*LIST_RELATED)
-        # A list never reads its councils' protocol settings: a page carried and decoded them
-        # (several kB of JSON) once per row, a fifth of its time.
-        .defer("council__limit_sources", "council__protocol_settings")
-        .in_bulk(ids)
-    )
+    rows = Enquiry.objects.select_related(*LIST_RELATED).defer(*COUNCIL_SETTINGS).in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -399,8 +396,7 @@ def reassign_targets(*, council_ids: set[int]) -> QuerySet[Post]:
     return (
         Post.objects.filter(council_id__in=council_ids)
         .select_related("holder", "council", "directorate")
-        # The picker shows the council's name: not its settings, decoded once per post.
-        .defer("council__limit_sources", "council__protocol_settings")
+        .defer(*COUNCIL_SETTINGS)  # the picker shows the council's name
         .order_by("council__name", "directorate__name", "title")
     )
 

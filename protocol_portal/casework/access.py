@@ -457,18 +457,20 @@ def visible(
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
     codename = perm.rpartition(".")[2]
+    besides = sorted(set(besides))
+    if connection.vendor == "postgresql" and not per_row:
+        return queryset.filter(pk__in=_held_ids(user, codename, queryset.model, besides))
     rows = CaseAccess.objects.filter(
         case_type=_content_type(queryset.model),
         until__isnull=True,
         perms__contains=f",{codename},",
     )
-    besides = sorted(set(besides))
     if besides:
         rows = rows.exclude(audience__in=besides)
     posts = Post.objects.filter(holder_id=user.pk).values("pk")
     through_posts = rows.filter(post_id__in=posts)
     in_person = rows.filter(person_id=user.pk)
-    if connection.vendor == "postgresql" and per_row:
+    if connection.vendor == "postgresql":
         # EXISTS over UNION ALL: PostgreSQL cannot hash a correlated UNION, so it probes
         # `case_access_open_post_perms` / `_person_perms` (index-only) for each row it reads,
         # and stops at the first that grants.
@@ -479,8 +481,6 @@ def visible(
             .union(in_person.filter(this_one).values("pk"), all=True)
         )
         return queryset.filter(Exists(either))
-    if connection.vendor == "postgresql":
-        return queryset.filter(pk__in=_held_ids(user, codename, queryset.model, besides))
     this_one = Q(case_id=OuterRef("pk"))
     return queryset.filter(
         Q(Exists(through_posts.filter(this_one))) | Q(Exists(in_person.filter(this_one)))
