@@ -21,15 +21,17 @@ FAKE = """#!/usr/bin/env bash
 # The worker's stand-in sets its TERM trap before it says it is running, and the site's stand-in
 # waits until it has: otherwise, on a loaded machine, bin/up could stop the worker before its
 # stand-in had started and the test would see no "worker stopped" (CI stop 19).
+# Each stand-in that waits for TERM traps it before it writes its line: the test sends TERM as
+# soon as it reads "runserver" in the log (CI stop 21: the site's trap came after its line).
 case "$*" in *worker*) trap 'echo "worker stopped" >> "$LOG"; exit 0' TERM ;; esac
+if [ -n "${HOLD:-}" ]; then
+  case "$*" in *runserver*) trap 'echo "runserver stopped" >> "$LOG"; exit 0' TERM ;; esac
+fi
 echo "$(basename "$0") $* DEMO=${DEMO:-} PORTAL_BASE_URL=${PORTAL_BASE_URL:-}" >> "$LOG"
 case "$*" in
   *runserver*)
     for _ in $(seq 400); do grep -q "^celery .*worker" "$LOG" && break; sleep 0.05; done
-    if [ -n "${HOLD:-}" ]; then
-      trap 'echo "runserver stopped" >> "$LOG"; exit 0' TERM
-      while :; do sleep 0.05; done
-    fi ;;
+    if [ -n "${HOLD:-}" ]; then while :; do sleep 0.05; done; fi ;;
   *worker*) while :; do sleep 0.05; done ;;
 esac
 """
