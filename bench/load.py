@@ -353,7 +353,7 @@ def collect_static(env: dict) -> None:
     )
 
 
-def portal_env(port: int, workers: int) -> dict:
+def portal_env(port: int, workers: int, conn_max_age: int = 60) -> dict:
     var = ROOT / "var" / "bench-load"
     return {
         **os.environ,
@@ -366,6 +366,7 @@ def portal_env(port: int, workers: int) -> dict:
         "GUNICORN_BIND": f"{HOST}:{port}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_MAX_REQUESTS": "0",
+        "CONN_MAX_AGE": str(conn_max_age),
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "EMAIL_URL": "memorymail://",
         "LOG_LEVEL": "WARNING",
@@ -547,6 +548,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes a side")
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="CONN_MAX_AGE for both sides (docker-compose.yml's 60: each worker keeps its "
+        "connection; 0 opens one a request)",
+    )
+    parser.add_argument(
         "--reuse",
         metavar="NAME",
         default="",
@@ -587,13 +595,14 @@ def run(args, peer, peer_url: str, say) -> list[str]:
     var = ROOT / "var" / "bench-load"
     lines = [
         f"{args.users} closed-loop users a side for {args.seconds:.0f} s, gunicorn "
-        f"{args.workers} workers (1 thread each) on {HOST}, PostgreSQL, {args.n} cases a side; "
+        f"{args.workers} workers (1 thread each) on {HOST}, PostgreSQL, {args.n} cases a side, "
+        f"CONN_MAX_AGE {args.conn_max_age} both sides; "
         f"mix {', '.join(f'{k} {v}%' for k, v in MIX.items())}",
         "",
     ]
 
     port = free_port()
-    env = portal_env(port, args.workers)
+    env = portal_env(port, args.workers, args.conn_max_age)
     collect_static(env)
     server = start(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py"]
@@ -617,6 +626,7 @@ def run(args, peer, peer_url: str, say) -> list[str]:
     env = {
         **os.environ,
         "PEER_DATABASE_URL": peer_url,
+        "CONN_MAX_AGE": str(args.conn_max_age),
         "DJANGO_SETTINGS_MODULE": "peerdesk.settings",
         "PYTHONWARNINGS": "ignore::RuntimeWarning",
     }

@@ -115,3 +115,17 @@ def test_the_load_scripts_forms_log_an_enquiry_and_change_its_flags(org, client)
         # The action leaves the enquiry where it was: the officer can still open it (a flag
         # that re-routes it, as "policy" did, made the load run's next visit a 404).
         assert client.get(f"/enquiries/{enquiry.reference}/").status_code == 200
+
+
+def test_the_load_run_keeps_connections_as_docker_compose_does():
+    """Both sides of the HTTP run keep each worker's connection as production does
+    (docker-compose.yml), so what a kept connection saves (no connecting, statements prepared
+    once) counts on both; `--conn-max-age 0` opens one a request."""
+    from pathlib import Path
+
+    from bench.load import portal_env
+
+    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    assert 'CONN_MAX_AGE: "60"' in compose
+    assert portal_env(8000, 2)["CONN_MAX_AGE"] == "60"
+    assert portal_env(8000, 2, conn_max_age=0)["CONN_MAX_AGE"] == "0"
