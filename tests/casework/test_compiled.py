@@ -87,3 +87,50 @@ def test_the_header_is_not_compiled_again_on_each_page(org):
     assert [(c.name, c.is_officer, c.is_member) for c in member.councils] == [
         (org.council.name, False, True)
     ]
+
+
+def _posts_named(*, title: str):
+    return (
+        Post.objects.filter(title=title)
+        .select_related("holder", "council")
+        .only("title", "kind", "holder__username", "council__name")
+        .annotate(holder_of=F("holder_id"), seven=Value(7))
+        .order_by("pk")
+    )
+
+
+def test_objects_are_the_querysets_own_instances_for_each_value(org, django_assert_num_queries):
+    """Model instances as iterating the queryset gives them: own columns, the records joined by
+    select_related (no query to reach them), annotations, the deferred columns deferred."""
+    compiled = Compiled(_posts_named)
+    titles = [org.housing_officer.title, org.housing_director.title, "No such post"]
+    for title in titles * 2:  # a text value; the second round runs the SQL compiled in the first
+        expected = list(_posts_named(title=title))
+        with django_assert_num_queries(1):
+            got = compiled.objects(title=title)
+            shown = [
+                (p.pk, p.title, p.kind, p.holder.username if p.holder else None, p.council.name)
+                for p in got
+            ]
+        assert shown == [
+            (p.pk, p.title, p.kind, p.holder.username if p.holder else None, p.council.name)
+            for p in expected
+        ]
+        assert [(p.holder_of, p.seven) for p in got] == [(p.holder_of, p.seven) for p in expected]
+        deferred = [p.get_deferred_fields() for p in got]
+        assert deferred == [p.get_deferred_fields() for p in expected]
+    assert compiled.objects(title=titles[0]), "the housing officer's post is found"
+
+
+def test_the_enquiry_page_read_is_not_compiled_again(org, as_of):
+    from enquiries import selectors
+    from tests.enquiries.helpers import log
+
+    first, second = log(org, as_of), log(org, as_of)
+    assert selectors.enquiry_for_page(reference=first.reference).pk == first.pk
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled")):
+        again = selectors.enquiry_for_page(reference=second.reference)
+        missing = selectors.enquiry_for_page(reference="ENQ-NONE")
+    assert again.pk == second.pk
+    assert again.council.name == org.council.name
+    assert missing is None
