@@ -32,6 +32,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 
+from protocol_portal.casework.compiled import Compiled
 from protocol_portal.casework.models import CaseAccess, RetentionAction, RetentionRecord
 from protocol_portal.org.models import Person, Post
 
@@ -408,6 +409,19 @@ def _holds(user: Person) -> Q:
     return Q(person_id=user.pk) | Q(post__holder_id=user.pk)
 
 
+def _perms_rows(*, person: int, case_type: int, case: int) -> QuerySet:
+    return CaseAccess.objects.filter(
+        Q(person_id=person) | Q(post__holder_id=person),
+        case_type_id=case_type,
+        case_id=case,
+        until__isnull=True,
+    ).values_list("audience", "perms")
+
+
+# Compiled once (casework.compiled): every case page and action asks it.
+_PERMS_ROWS = Compiled(_perms_rows)
+
+
 def perms_for(user: Person, obj: Model) -> frozenset[str]:
     """Every permission codename the user holds on this case now, in one query. Nothing is
     cached: a page that asks several questions reads the set once and asks it."""
@@ -416,13 +430,7 @@ def perms_for(user: Person, obj: Model) -> frozenset[str]:
     spec = spec_of(obj)
     if user.is_superuser:
         return spec.all_perms
-    rows = CaseAccess.objects.filter(
-        _holds(user),
-        case_type=_content_type(type(obj)),
-        case_id=obj.pk,
-        until__isnull=True,
-    ).values_list("audience", "perms")
-    rows = list(rows)
+    rows = _PERMS_ROWS.rows(person=user.pk, case_type=_content_type(type(obj)).pk, case=obj.pk)
     raised = [perms for audience, perms in rows if audience == RAISER]
     return frozenset().union(*(_decode(p) for p in (raised or [p for _, p in rows])))
 

@@ -25,9 +25,12 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
-# Negative, so never a primary key: stand-ins for the values a call gives. A compiled query
-# whose SQL or constants happened to contain one would be refused, not run (see `_compile`).
-STAND_IN = -48_151_623
+# Stand-ins for the values a call gives. The build runs twice, with two sets: a parameter is
+# a value's slot when it is that value's stand-in in both compilations, so a constant that
+# happens to equal one stays a constant; SQL that differs between the two, or that has a
+# stand-in written into it, is refused (see `_compile`). Small and positive, as an integer
+# field's lookup with a value out of its range matches nothing and writes no SQL at all.
+STAND_INS = (30_001, 30_501)
 STAND_IN_TEXT = "compiled-stand-in-"
 
 
@@ -65,23 +68,31 @@ class Compiled:
         return statement
 
     def _compile(self, values: dict[str, int | str]) -> _Statement:
-        stand_ins = {
-            _stand_in(index, value): name
-            for index, (name, value) in enumerate(sorted(values.items()))
+        names = sorted(values)
+        compiled = []
+        for first in STAND_INS:
+            stand_ins = {_stand_in(first, i, values[name]): name for i, name in enumerate(names)}
+            queryset = self._build(**{name: value for value, name in stand_ins.items()})
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            compiled.append((sql, tuple(params), stand_ins, compiler))
+        (sql, params, stand_ins, compiler), (other_sql, other_params, other_ins, _) = compiled
+        # A slot keeps the type its stand-in was given (psycopg's Int8 for a big integer
+        # column, so PostgreSQL is told the parameter's type).
+        slots = {
+            i: (stand_ins[p], type(p))
+            for i, (p, q) in enumerate(zip(params, other_params, strict=False))
+            if _is_stand_in(p, stand_ins)
+            and _is_stand_in(q, other_ins)
+            and stand_ins[p] == other_ins[q]
         }
-        queryset = self._build(**{name: value for value, name in stand_ins.items()})
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        slots = {i: stand_ins[p] for i, p in enumerate(params) if _is_stand_in(p, stand_ins)}
-        missing = set(values) - set(slots.values())
+        missing = set(names) - {name for name, _ in slots.values()}
         written_in = [str(value) for value in stand_ins if str(value) in sql]
-        if missing or written_in:
-            raise ValueError(
-                f"cannot compile once: {sorted(missing)} not bound as parameters"
-                if missing
-                else f"stand-ins {written_in} written into the SQL"
-            )
-        return _Statement(sql, tuple(params), slots, compiler)
+        if sql != other_sql or len(params) != len(other_params) or written_in:
+            raise ValueError(f"cannot compile once: stand-ins {written_in} written into the SQL")
+        if missing:
+            raise ValueError(f"cannot compile once: {sorted(missing)} not bound as parameters")
+        return _Statement(sql, params, slots, compiler)
 
 
 class _Statement:
@@ -89,17 +100,19 @@ class _Statement:
     compiler that wrote it (which knows how its columns map onto model instances)."""
 
     def __init__(
-        self, sql: str, constants: tuple, slots: dict[int, str], compiler: SQLCompiler
+        self, sql: str, constants: tuple, slots: dict[int, tuple[str, type]], compiler: SQLCompiler
     ) -> None:
         self.sql, self.constants, self.slots, self.compiler = sql, constants, slots, compiler
 
     def params(self, values: dict[str, int | str]) -> list:
-        slots = self.slots
-        return [values[slots[i]] if i in slots else c for i, c in enumerate(self.constants)]
+        params = list(self.constants)
+        for i, (name, kind) in self.slots.items():
+            params[i] = kind(values[name])
+        return params
 
 
-def _stand_in(index: int, value: int | str) -> int | str:
-    return STAND_IN - index if type(value) is int else f"{STAND_IN_TEXT}{index}"
+def _stand_in(first: int, index: int, value: int | str) -> int | str:
+    return first + index if type(value) is int else f"{STAND_IN_TEXT}{first + index}"
 
 
 def _instances(compiler: SQLCompiler, rows: list[tuple]) -> list[Model]:
@@ -127,4 +140,4 @@ def _instances(compiler: SQLCompiler, rows: list[tuple]) -> list[Model]:
 
 
 def _is_stand_in(param: object, stand_ins: dict[int | str, str]) -> bool:
-    return type(param) in (int, str) and param in stand_ins
+    return isinstance(param, int | str) and not isinstance(param, bool) and param in stand_ins

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
+from protocol_portal.casework.compiled import Compiled
 from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
 from protocol_portal.casework.references import reference_format
 from protocol_portal.org.calendars import calendar_for, due_for
@@ -90,14 +91,19 @@ def event_row(
     )
 
 
+def _timeline(*, case_type: int, case: int) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case_type_id=case_type, case_id=case).select_related("actor")
+
+
+# Compiled once each (casework.compiled): every case page reads one.
+_TIMELINE = Compiled(_timeline)
+_RAISER_TIMELINE = Compiled(lambda **ids: _timeline(**ids).filter(visible_to_raiser=True))
+
+
 def timeline_for(*, case: Case, raiser_view: bool = False) -> list[CaseEvent]:
     """The case's timeline in order (one query); the raiser sees only what is meant for them."""
-    events = CaseEvent.objects.filter(
-        case_type=ContentType.objects.get_for_model(case), case_id=case.pk
-    ).select_related("actor")
-    if raiser_view:
-        events = events.filter(visible_to_raiser=True)
-    return list(events)
+    read = _RAISER_TIMELINE if raiser_view else _TIMELINE
+    return read.objects(case_type=ContentType.objects.get_for_model(case).pk, case=case.pk)
 
 
 def ladder_for(*, council: Council, case_type: str) -> list[ChaserRung]:
