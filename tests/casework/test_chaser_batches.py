@@ -22,6 +22,7 @@ from protocol_portal.casework.chasers import (
     cases_due,
     chaser_fire,
     chasers_fire,
+    history_rows_copy,
     sweep_batches,
 )
 from protocol_portal.casework.models import CaseAccess, CaseEvent, OutboxMessage
@@ -347,3 +348,32 @@ def test_rows_update_stores_each_rows_own_values_in_one_statement(update_from, m
     assert rows[b.pk][:4] == [None, 5, None, org.env_officer.pk]
     assert "Not asked" not in rows[a.pk][4] + rows[b.pk][4]
     assert Enquiry.objects.values_list("subject", "due_on").get(pk=c.pk) == untouched
+
+
+@pytest.mark.django_db
+def test_history_copied_by_the_database_is_what_bulk_history_create_writes():
+    """A rung's history entries are copied from the rows just written (`history_rows_copy`):
+    every column as simple-history's own `bulk_history_create` writes it for the same cases,
+    with each case's change reason, date and user."""
+    org = build_org()
+    ids = _due_enquiries(org, 3)
+    cases = list(Enquiry.objects.filter(pk__in=ids).order_by("pk"))
+    for n, case in enumerate(cases):
+        case._change_reason = f"chaser reminder {n}"
+        case._history_date = LATE + timedelta(minutes=n)
+    cases[1]._history_user = org.housing_officer.holder
+    history = Enquiry.history.model
+
+    def written() -> list[dict]:
+        rows = history.objects.filter(id__in=ids, history_type="~").order_by("id").values()
+        return [{k: v for k, v in row.items() if k != "history_id"} for row in rows]
+
+    with transaction.atomic():
+        Enquiry.history.bulk_history_create(cases, update=True)
+        expected = written()
+        history.objects.filter(id__in=ids, history_type="~").delete()
+        history_rows_copy(Enquiry, cases)
+        copied = written()
+    assert len(copied) == 3
+    assert copied == expected
+    assert [row["history_user_id"] for row in copied] == [None, cases[1]._history_user.pk, None]
