@@ -150,6 +150,11 @@ RAW_WRITE_ALLOWED: dict[str, str] = {
         "one history entry per case in the same transaction (test_chaser_batches compares the "
         "history with firing one case at a time)"
     ),
+    "protocol_portal/casework/chasers.py:history_rows_copy": (
+        "writes the history entries themselves: one per case of a chaser batch, copied from the "
+        "rows rows_update has just written (test_chaser_batches compares every column with "
+        "simple-history's bulk_history_create for the same cases)"
+    ),
 }
 
 
