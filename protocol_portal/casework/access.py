@@ -405,13 +405,13 @@ def access_record(
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _holds(user: Person) -> Q:
-    return Q(person_id=user.pk) | Q(post__holder_id=user.pk)
+def _holds(person_id: int) -> Q:
+    return Q(person_id=person_id) | Q(post__holder_id=person_id)
 
 
 def _perms_rows(*, person: int, case_type: int, case: int) -> QuerySet:
     return CaseAccess.objects.filter(
-        Q(person_id=person) | Q(post__holder_id=person),
+        _holds(person),
         case_type_id=case_type,
         case_id=case,
         until__isnull=True,
@@ -547,7 +547,7 @@ def notices_visible(user: Person) -> Q:
     """A notice about a case is shown only while its reader may still see the case: one passed
     on from them no longer lists its reference on their home page (for `Notice` rows)."""
     sees = CaseAccess.objects.filter(
-        _holds(user),
+        _holds(user.pk),
         case_type_id=OuterRef("message__case_type_id"),
         case_id=OuterRef("message__case_id"),
         until__isnull=True,

@@ -299,10 +299,11 @@ def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
     """One history entry per case (`~`, changed), as simple-history's `bulk_history_create`
     writes it, but copied by the database from the rows just written: one INSERT ... SELECT
     joined to each case's date, change reason and user, instead of a historical object built
-    and prepared in Python for every case (a third of a chaser rung's time: bench/README.md,
-    "Chasers"). The caller holds the rows' locks and has just stored the cases' values, so the
-    rows are the cases. A historical model with columns of its own beyond simple-history's, or a
-    database without UPDATE ... FROM's kin, gets `bulk_history_create`."""
+    and prepared in Python for every case (a fifth of a chaser rung's time: bench/README.md,
+    "Prepared statements and compiled reads"). The caller holds the rows' locks and has just
+    stored the cases' values, so the rows are the cases. A historical model with columns of
+    its own beyond simple-history's, or a database without UPDATE ... FROM's kin, gets
+    `bulk_history_create`."""
     if not cases or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     manager = get_history_manager_for_model(model)
@@ -321,10 +322,7 @@ def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
     ]
     fields = [meta.pk, hmeta.get_field("history_date"), hmeta.get_field("history_change_reason")]
     fields.append(hmeta.get_field("history_user"))
-    if connection.vendor == "postgresql":  # VALUES columns take their first row's type: say it
-        cell = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-    else:
-        cell = ", ".join("%s" for _ in fields)
+    cell = _values_cell(fields)
     names = ", ".join(qn(c) for c, _ in copied)
     sources = ", ".join(f"c.{qn(source)}" for _, source in copied)
     per_statement = max(1, (connection.features.max_query_params or 30_000) // len(fields))
@@ -354,6 +352,14 @@ def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
             )
 
 
+def _values_cell(fields) -> str:
+    """One row of a VALUES list for these fields' values. On PostgreSQL each is cast to its
+    column's type: VALUES columns take their first row's type otherwise."""
+    if connection.vendor == "postgresql":
+        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    return ", ".join("%s" for _ in fields)
+
+
 def _has_update_from() -> bool:
     return connection.vendor == "postgresql" or (
         connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
@@ -377,10 +383,7 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
         model._default_manager.bulk_update(objs, names)
         return
     columns = [meta.pk, *(meta.get_field(name) for name in names)]
-    if connection.vendor == "postgresql":  # VALUES columns take their first row's type: say it
-        cell = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
-    else:
-        cell = ", ".join("%s" for _ in columns)
+    cell = _values_cell(columns)
     qn = connection.ops.quote_name
     table, key = qn(meta.db_table), qn(meta.pk.column)
     names_sql = ", ".join(qn(f.column) for f in columns)
