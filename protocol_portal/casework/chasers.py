@@ -269,11 +269,15 @@ def _hooks_run(spec: CaseTypeSpec, fired: list[_Firing], as_of: datetime) -> Non
             spec.on_rung(firing.case, firing.rung, firing.posts, as_of)
 
 
-def _values(case: Case) -> list[object]:
-    return [getattr(case, f.attname) for f in case._meta.concrete_fields]
+def _snapshot(case: Case) -> dict[str, object]:
+    """The case's field values as loaded (its instance dict: read without the descriptors)."""
+    return case.__dict__.copy()
 
 
-def _save_with_history(model: type[Case], cases: list[Case], before: list[list[object]]) -> None:
+_ABSENT = object()
+
+
+def _save_with_history(model: type[Case], cases: list[Case], before: list[dict]) -> None:
     """Write what changed on each case as `save()` would (auto and derived fields included),
     in one UPDATE for the batch, and one history entry per case with its change reason."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -281,10 +285,11 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[list[o
     for case, old in zip(cases, before, strict=True):
         for f in fields:
             f.pre_save(case, False)  # auto_now, derived columns: what save() would store
+        now = case.__dict__
         changed.update(
             f.name
-            for f, was, now in zip(model._meta.concrete_fields, old, _values(case), strict=True)
-            if was != now and not f.primary_key
+            for f in fields
+            if old.get(f.attname, _ABSENT) != now.get(f.attname, _ABSENT)
         )
     with transaction.atomic(savepoint=False):
         rows_update(cases, sorted(changed))
@@ -447,7 +452,7 @@ def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> 
                 case.save(update_fields=["next_action_at"])
         if not firings:
             return {}
-        before = [_values(f.case) for f in firings]
+        before = [_snapshot(f.case) for f in firings]
         written = outbox_write_many(drafts=[f.draft for f in firings], at=as_of)
         # A message already written (a redelivered batch whose save was lost) is not repeated.
         fired = [f for f in firings if f.draft.key in written]

@@ -377,3 +377,104 @@ def test_history_copied_by_the_database_is_what_bulk_history_create_writes():
     assert len(copied) == 3
     assert copied == expected
     assert [row["history_user_id"] for row in copied] == [None, cases[1]._history_user.pk, None]
+
+
+def _drafts(org, keys: list[str], people) -> list:
+    from protocol_portal.casework.services import OutboxDraft
+
+    return [
+        OutboxDraft(
+            key=key,
+            council_id=org.council.pk,
+            case=None,
+            subject=f"About {key}",
+            body="Body",
+            recipients=list(people),
+        )
+        for key in keys
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("returning", [True, False], ids=["insert-returning", "look-up-first"])
+def test_outbox_write_many_writes_each_key_once(returning, monkeypatch):
+    """A batch of messages: each key written once with a notice for each recipient; a key
+    already in the outbox is left as it was, gets no notice and is not returned; a batch of
+    one whose key is taken writes nothing. With INSERT ... RETURNING (both databases here) the
+    messages are one statement; without it the keys are looked up first and read back."""
+    from protocol_portal.casework.models import Notice
+    from protocol_portal.casework.services import outbox_write_many
+
+    monkeypatch.setattr(
+        type(connection.features), "can_return_rows_from_bulk_insert", returning
+    )
+    org = build_org()
+    people = [org.housing_manager.holder, org.env_officer.holder]
+    first = outbox_write_many(drafts=_drafts(org, ["a", "b"], people), at=AS_OF)
+    assert sorted(first) == ["a", "b"]
+    assert all(message.pk for message in first.values())
+    OutboxMessage.objects.filter(key="a").update(subject="Kept as written")
+    with CaptureQueriesContext(connection) as ctx:
+        again = outbox_write_many(drafts=_drafts(org, ["a", "c", "d"], people[:1]), at=AS_OF)
+    assert sorted(again) == ["c", "d"]
+    assert again["c"] == OutboxMessage.objects.get(key="c")
+    writes = [q for q in ctx.captured_queries if "casework_outboxmessage" in q["sql"]]
+    assert len(writes) == (1 if returning else 3)
+    assert OutboxMessage.objects.get(key="a").subject == "Kept as written"
+    notices = Counter(Notice.objects.values_list("message__key", flat=True))
+    assert notices == {"a": 2, "b": 2, "c": 1, "d": 1}
+    assert outbox_write_many(drafts=_drafts(org, ["d"], people), at=AS_OF) == {}
+    assert Notice.objects.filter(message__key="d").count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_racing_on_a_key_write_it_once_on_postgresql():
+    """Two transactions write the same key at once, neither holding a lock on a case: the one
+    that inserts second waits for the first to commit, skips the key and writes no notice, so
+    the message cannot be sent twice."""
+    from tests.services import require_services
+
+    from protocol_portal.casework.models import Notice
+    from protocol_portal.casework.services import outbox_write_many
+
+    require_services()
+    org = build_org()
+    people = [org.housing_manager.holder]
+    inserted, release = threading.Event(), threading.Event()
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results.append(outbox_write_many(drafts=_drafts(org, ["race"], people), at=AS_OF))
+                inserted.set()
+                release.wait(timeout=30)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            inserted.wait(timeout=30)
+            with transaction.atomic():
+                results.append(outbox_write_many(drafts=_drafts(org, ["race"], people), at=AS_OF))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(timeout=2)
+    assert threads[1].is_alive()  # waiting on the first transaction's uncommitted key
+    release.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert [sorted(r) for r in results] == [["race"], []]
+    assert OutboxMessage.objects.filter(key="race").count() == 1
+    assert Notice.objects.filter(message__key="race").count() == 1
