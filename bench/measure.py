@@ -2,16 +2,16 @@
 
 Only Django itself and the standard library: the peer imports this from its own virtualenv, so
 both sides time a page with the same code (a warm-up request, `count` timed ones, one more under
-CaptureQueriesContext for the query count and database time).
+a wrapper counting the queries and their database time).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import sys
 import time
-from collections import deque
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -29,18 +29,50 @@ def summarise(times: list[float]) -> dict:
 
 
 def capture(fn) -> tuple[object, int, float]:
-    """Run fn once with the query log on: (result, queries, database seconds)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """Run fn once counting its queries: (result, queries, database seconds).
 
-    # Django keeps the last 9,000 queries; a sweep firing 1,000 rungs runs more.
-    connection.queries_log = deque(maxlen=10_000_000)
-    with CaptureQueriesContext(connection) as ctx:
-        result = fn()
+    Counts what Django's debug query log would (each statement, and BEGIN, COMMIT and ROLLBACK)
+    without turning the log on: the log renders every statement with its parameters filled in
+    (psycopg's `mogrify`, on the client), which production never does, and which costs in
+    proportion to the parameters: a tenth of a batched chaser rung, whose statements carry
+    hundreds of rows each, against a few per cent of the peer's escalation (bench/README.md,
+    "Chaser firing, batched"). Statements are counted by `connection.execute_wrapper`; the
+    transaction commands by standing in, for the call, for the hook Django's backend times them
+    with (`debug_transaction`)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.backends.base import base as backend
+
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself (`db.connection` proxies it)
+
+    seen: list[tuple[str, float]] = []
+
+    def counted(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seen.append((sql, time.perf_counter() - started))
+
+    @contextlib.contextmanager
+    def transaction_counted(wrapper, sql):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if wrapper is connection:
+                seen.append((sql, time.perf_counter() - started))
+
+    logged = backend.debug_transaction
+    backend.debug_transaction = transaction_counted
+    try:
+        with connection.execute_wrapper(counted):
+            result = fn()
+    finally:
+        backend.debug_transaction = logged
     if os.environ.get("BENCH_SQL"):  # development: see what each measurement asked
-        for q in ctx.captured_queries:
-            print(f"    {q['time']} {q['sql'][:300]}", file=sys.stderr)
-    return result, len(ctx.captured_queries), sum(float(q["time"]) for q in ctx.captured_queries)
+        for sql, seconds in seen:
+            print(f"    {seconds:.3f} {sql[:300]}", file=sys.stderr)
+    return result, len(seen), sum(seconds for _, seconds in seen)
 
 
 def time_requests(client, url: str, count: int, **extra) -> dict:

@@ -390,8 +390,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 # PORTAL_SWEEP_SECONDS: how often beat runs the chaser sweep.
 PORTAL_SWEEP_SECONDS = env.int("PORTAL_SWEEP_SECONDS", default=60)
-# CHASER_BATCH_LEAST: the fewest cases the sweep puts in one batch task (it spreads a sweep over
-# at least 8 batches, up to 250 cases each, but not into batches smaller than this).
+# CHASER_SWEEP_SPREAD: the fewest batch tasks the sweep splits its due cases into, up to 250
+# cases each: as many as the worker runs processes (docker-compose: --concurrency 4), so each
+# takes a share. CHASER_BATCH_LEAST: the fewest cases it puts in one batch task (a sweep of a
+# few dozen is not split into batches smaller than this).
+CHASER_SWEEP_SPREAD = env.int("CHASER_SWEEP_SPREAD", default=4)
 CHASER_BATCH_LEAST = env.int("CHASER_BATCH_LEAST", default=25)
 
 # The shared cache: API throttling counts here, so every web process must see the same one.

@@ -49,9 +49,10 @@ def worker_env() -> dict[str, str]:
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
     env.setdefault("EMAIL_URL", "memorymail://")
-    # The fault tests kill, repeat and race sweeps of a few dozen cases: in batches of one to
-    # five (the production default would fire 40 cases in two batches of 25 and 15).
+    # The fault tests kill, repeat and race sweeps of a few dozen cases: in eight batches of one
+    # to five (the production defaults would fire 40 cases in two batches of 25 and 15).
     env["CHASER_BATCH_LEAST"] = "1"
+    env["CHASER_SWEEP_SPREAD"] = "8"
     return env
 
 

@@ -45,12 +45,14 @@ SKIPPED_KIND = "chasers_skipped"
 # Cases fired in one transaction at most: bounds how long the batch's row locks are held and
 # the size of its statements.
 BATCH_MOST = 250
-# A sweep is split into at least this many batches (when it has that many cases), so several
-# workers share it and a worker lost mid-sweep hands only a small part back to the queue...
-SWEEP_SPREAD = 8
-# ...but into batches of no fewer than settings.CHASER_BATCH_LEAST cases (25 unless set): a batch
-# costs about 15 ms whatever its size (its transaction, task, reads of the ladders and posts,
-# delivery), which would be most of a sweep of a few dozen split eight ways (bench/README.md).
+# A sweep is split into at least settings.CHASER_SWEEP_SPREAD batches (when it has that many
+# cases; 4 unless set, as many as docker-compose's worker runs processes), so every worker
+# process shares it and a worker lost mid-sweep hands only part back to the queue; more
+# batches than processes would only add each batch's fixed cost...
+# ...and into batches of no fewer than settings.CHASER_BATCH_LEAST cases (25 unless set): a
+# batch costs about 15 ms whatever its size (its transaction, task, reads of the ladders and
+# posts, delivery), which would be most of a sweep of a few dozen split four ways
+# (bench/README.md).
 
 
 def cases_due(*, spec: CaseTypeSpec, as_of: datetime, limit: int = 10_000) -> list[int]:
@@ -71,11 +73,13 @@ def sweep_batches(
     pks: Sequence[int],
     *,
     most: int = BATCH_MOST,
-    spread: int = SWEEP_SPREAD,
+    spread: int | None = None,
     least: int | None = None,
 ) -> list[list[int]]:
     """The due cases in batches of at most `most`, in at least `spread` batches when there are
-    that many cases, none smaller than `least` (settings.CHASER_BATCH_LEAST) but the last."""
+    that many cases (settings.CHASER_SWEEP_SPREAD), none smaller than `least`
+    (settings.CHASER_BATCH_LEAST) but the last."""
+    spread = settings.CHASER_SWEEP_SPREAD if spread is None else spread
     least = settings.CHASER_BATCH_LEAST if least is None else least
     size = max(1, min(most, max(least, -(-len(pks) // spread))))
     return [list(pks[start : start + size]) for start in range(0, len(pks), size)]

@@ -5,6 +5,7 @@ queries whatever the batch's size, and never a rung twice when sweeps overlap.""
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections import Counter
 from datetime import datetime, timedelta
@@ -255,19 +256,33 @@ def test_an_overlapping_batch_fires_nothing_twice():
 
 
 def test_a_sweep_is_shared_out_in_bounded_batches(settings):
-    assert settings.CHASER_BATCH_LEAST == 25  # the default
+    assert (settings.CHASER_SWEEP_SPREAD, settings.CHASER_BATCH_LEAST) == (4, 25)  # defaults
     assert sweep_batches([]) == []
     assert sweep_batches([1, 2, 3]) == [[1, 2, 3]]  # a batch's fixed cost: not three of them
     assert [len(b) for b in sweep_batches(list(range(100)))] == [25] * 4
     assert [len(b) for b in sweep_batches(list(range(60)))] == [25, 25, 10]
-    assert [len(b) for b in sweep_batches(list(range(1000)))] == [125] * 8  # spread over 8
+    assert [len(b) for b in sweep_batches(list(range(1000)))] == [250] * 4  # spread over 4
+    assert [len(b) for b in sweep_batches(list(range(600)))] == [150] * 4
     sizes = [len(b) for b in sweep_batches(list(range(5000)))]
     assert max(sizes) == 250
     assert sum(sizes) == 5000
+    settings.CHASER_SWEEP_SPREAD = 8
+    assert [len(b) for b in sweep_batches(list(range(1000)))] == [125] * 8
     settings.CHASER_BATCH_LEAST = 1  # as the Celery fault tests' workers run
     assert sweep_batches([1, 2, 3]) == [[1], [2], [3]]
     assert [len(b) for b in sweep_batches(list(range(40)))] == [5] * 8
     assert [len(b) for b in sweep_batches(list(range(40)), least=10)] == [10] * 4
+
+
+def test_the_sweep_spreads_over_as_many_batches_as_compose_runs_worker_processes(settings):
+    """Each of docker-compose's worker processes takes one batch of a large sweep: the default
+    spread is the worker's --concurrency."""
+    from pathlib import Path
+
+    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    concurrency = re.search(r"celery -A protocol_portal worker --concurrency (\d+)", compose)
+    assert concurrency is not None
+    assert int(concurrency.group(1)) == settings.CHASER_SWEEP_SPREAD
 
 
 @pytest.mark.services
