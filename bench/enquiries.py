@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import capture, time_requests  # noqa: E402 - after the path is set
+from bench.measure import capture, settle, time_requests  # noqa: E402 - after the path is set
 
 # django-helpdesk 2.6.1, 100,000 tickets (30,000 open), SQLite, this machine (issue 3):
 # (seconds per request or per escalated ticket, queries).
@@ -571,6 +571,7 @@ def measure_sweep(world: World, ks: list[int], rng: random.Random, direct: bool 
 
             profile = cProfile.Profile()
             profile.enable()
+        settle()
         started = time.perf_counter()
         fired, queries, db = capture(fire_all)
         elapsed = time.perf_counter() - started

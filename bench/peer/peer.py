@@ -308,7 +308,7 @@ def escalate(k: int, seed_value: int = 2026) -> dict:
     from django.db.models import Q
     from django.utils import timezone
     from helpdesk.models import FollowUp, Queue, Ticket
-    from measure import capture
+    from measure import capture, settle
 
     rng = random.Random(seed_value + k)
     now = timezone.now()
@@ -321,6 +321,7 @@ def escalate(k: int, seed_value: int = 2026) -> dict:
     Ticket.objects.filter(pk__in=chosen).update(last_escalation=now - timedelta(days=30))
     before = FollowUp.objects.filter(title="Ticket Escalated").count()
     mail.outbox = []
+    settle()
     with open(os.devnull, "w") as quiet:
         started = time.perf_counter()
         _, queries, db = capture(lambda: call_command("escalate_tickets", stdout=quiet))

@@ -291,9 +291,7 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[dict])
             f.pre_save(case, False)  # auto_now, derived columns: what save() would store
         now = case.__dict__
         changed.update(
-            f.name
-            for f in fields
-            if old.get(f.attname, _ABSENT) != now.get(f.attname, _ABSENT)
+            f.name for f in fields if old.get(f.attname, _ABSENT) != now.get(f.attname, _ABSENT)
         )
     with transaction.atomic(savepoint=False):
         rows_update(cases, sorted(changed))

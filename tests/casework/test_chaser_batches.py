@@ -420,9 +420,7 @@ def test_outbox_write_many_writes_each_key_once(returning, monkeypatch):
     from protocol_portal.casework.models import Notice
     from protocol_portal.casework.services import outbox_write_many
 
-    monkeypatch.setattr(
-        type(connection.features), "can_return_rows_from_bulk_insert", returning
-    )
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     org = build_org()
     people = [org.housing_manager.holder, org.env_officer.holder]
     first = outbox_write_many(drafts=_drafts(org, ["a", "b"], people), at=AS_OF)
@@ -448,10 +446,9 @@ def test_two_writers_racing_on_a_key_write_it_once_on_postgresql():
     """Two transactions write the same key at once, neither holding a lock on a case: the one
     that inserts second waits for the first to commit, skips the key and writes no notice, so
     the message cannot be sent twice."""
-    from tests.services import require_services
-
     from protocol_portal.casework.models import Notice
     from protocol_portal.casework.services import outbox_write_many
+    from tests.services import require_services
 
     require_services()
     org = build_org()

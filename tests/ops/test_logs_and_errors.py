@@ -236,3 +236,28 @@ def test_without_a_proxy_gunicorn_takes_no_https_from_a_client_header():
     """F14 at gunicorn's level: its default believes X-Forwarded-Proto from 127.0.0.1."""
     assert _gunicorn_setting("secure_scheme_headers") == "{}"
     assert _gunicorn_setting("secure_scheme_headers", PROXY_COUNT="1") == "None"  # the default
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "import runpy; runpy.run_path('gunicorn.conf.py')['when_ready'](None)",
+        "import django; django.setup(); from celery import signals; "
+        "import protocol_portal.celery; signals.worker_process_init.send(sender='w1')",
+    ],
+    ids=["gunicorn master, once ready", "celery worker process, once started"],
+)
+def test_a_server_process_freezes_what_it_imported_for_the_collector(start):
+    """gunicorn's master (before forking its workers) and each Celery worker process (once
+    started) move the objects they hold to the collector's permanent generation: collections
+    while serving never walk them again (bench/README.md, "Chaser firing, batched")."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import gc; {start}; print(gc.get_freeze_count())"],
+        cwd=ROOT,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "protocol_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000
