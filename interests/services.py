@@ -380,6 +380,7 @@ def relationship_decide(
     down from an appointments panel (001 §5.3.2.2, 004 §3.2)."""
     if not decision.strip():
         raise ValidationError({"decision": "Enter the decision."})
+    plumbing.lock_fresh(relationship)
     if not check_transition(
         table=RELATIONSHIP_TRANSITIONS,
         current=relationship.status,
@@ -416,6 +417,7 @@ def relationship_decide(
 def _relationship_close(
     *, relationship: Relationship, actor: Person, target: str, why: str, as_of: datetime
 ) -> Relationship:
+    plumbing.lock_fresh(relationship)
     if not check_transition(
         table=RELATIONSHIP_TRANSITIONS, current=relationship.status, target=target
     ):
@@ -580,6 +582,7 @@ def interest_register(
 @transaction.atomic
 def interest_remove(*, interest: Interest, actor: Person, as_of: datetime) -> Interest:
     """Take an interest the member no longer holds off the register (history keeps it)."""
+    plumbing.lock_fresh(interest)
     if not check_transition(
         table=INTEREST_TRANSITIONS, current=interest.status, target=InterestStatus.REMOVED
     ):
@@ -763,6 +766,7 @@ def register_return_submit(
 ) -> RegisterReturn:
     """The member confirms their register is complete; the clock stops and the next annual
     re-confirmation opens, due a year after this one was."""
+    plumbing.lock_fresh(ret)
     if not check_transition(
         table=RETURN_TRANSITIONS, current=ret.status, target=ReturnStatus.SUBMITTED
     ):
@@ -814,6 +818,7 @@ def register_return_cancel(
     """Stop a return's clock, e.g. the member has left office."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the return is cancelled."})
+    plumbing.lock_fresh(ret)
     if not check_transition(
         table=RETURN_TRANSITIONS, current=ret.status, target=ReturnStatus.CANCELLED
     ):
@@ -919,6 +924,7 @@ def acting_against_acknowledge(
     *, notice: ActingAgainstNotice, actor: Person, response: str, as_of: datetime
 ) -> ActingAgainstNotice:
     """The Monitoring Officer acknowledges the written notice (002 §111)."""
+    plumbing.lock_fresh(notice)
     if not check_transition(
         table=NOTICE_TRANSITIONS, current=notice.status, target=NoticeStatus.ACKNOWLEDGED
     ):
@@ -955,6 +961,7 @@ def acting_against_withdraw(
     *, notice: ActingAgainstNotice, actor: Person, as_of: datetime
 ) -> ActingAgainstNotice:
     """The member will not act after all."""
+    plumbing.lock_fresh(notice)
     if not check_transition(
         table=NOTICE_TRANSITIONS, current=notice.status, target=NoticeStatus.WITHDRAWN
     ):
@@ -1043,6 +1050,7 @@ def advice_give(
     """Record the advice; the member decides whether to declare (001 §5.3.6.1)."""
     if not advice.strip():
         raise ValidationError({"advice": "Enter the advice."})
+    plumbing.lock_fresh(request)
     if not check_transition(
         table=ADVICE_TRANSITIONS, current=request.status, target=AdviceStatus.ADVISED
     ):
@@ -1075,6 +1083,7 @@ def advice_give(
 
 @transaction.atomic
 def advice_withdraw(*, request: AdviceRequest, actor: Person, as_of: datetime) -> AdviceRequest:
+    plumbing.lock_fresh(request)
     if not check_transition(
         table=ADVICE_TRANSITIONS, current=request.status, target=AdviceStatus.WITHDRAWN
     ):

@@ -59,6 +59,16 @@ def locked(case: C, *related: str) -> C:
     )
 
 
+def lock_fresh(case: C) -> C:
+    """Take the case's row lock and bring the caller's own instance up to date under it (what
+    `locked` does, without a new object): two people acting on one case at once take turns,
+    and the second's transition check sees the first's status (a no-op lock on SQLite)."""
+    manager = type(case)._default_manager
+    list(manager.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk"))
+    case.refresh_from_db()
+    return case
+
+
 def save(obj: models.Model, *, actor: Person | None, reason: str, **save_kwargs) -> None:
     """Save with who and why on the history row (STYLE 5), even from a Celery task."""
     obj._history_user = actor  # type: ignore[attr-defined]

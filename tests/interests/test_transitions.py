@@ -232,3 +232,31 @@ def test_withdrawn_advice_cannot_be_given(org, advice):
     services.advice_withdraw(request=advice, actor=org.person("red_member"), as_of=AS_OF)
     with pytest.raises(TransitionError):
         services.advice_give(request=advice, actor=org.person("mo"), advice="Yes", as_of=AS_OF)
+
+
+def _another_page_load(case):
+    """The same case as a second person's page read it, before the first acted."""
+    return type(case).objects.get(pk=case.pk)
+
+
+def test_two_people_advising_at_once_give_the_advice_once(org, advice):
+    """The second reads the request under its row lock, sees it advised and changes nothing:
+    the first advice stands and is recorded once."""
+    theirs = _another_page_load(advice)
+    services.advice_give(request=advice, actor=org.person("mo"), advice="Yes", as_of=AS_OF)
+    services.advice_give(request=theirs, actor=org.person("mo"), advice="No", as_of=AS_OF)
+    assert (theirs.status, theirs.advice) == ("advised", "Yes")
+    advice.refresh_from_db()
+    assert advice.advice == "Yes"
+    assert advice.history.filter(history_change_reason="advice given").count() == 1
+
+
+def test_a_member_withdrawing_a_request_already_advised_is_refused(org, advice):
+    """Withdrawing from a page read before the advice was given: the request, read again under
+    its lock, is advised, and a given advice cannot be withdrawn."""
+    theirs = _another_page_load(advice)
+    services.advice_give(request=advice, actor=org.person("mo"), advice="Yes", as_of=AS_OF)
+    with pytest.raises(TransitionError):
+        services.advice_withdraw(request=theirs, actor=org.person("red_member"), as_of=AS_OF)
+    advice.refresh_from_db()
+    assert advice.status == "advised"
