@@ -271,9 +271,13 @@ def seed_both(n: int, peer: Peer, peer_url: str, say) -> tuple:
         ours.seeded(mark=True)
         say(f"portal: seeded {n} enquiries in {seconds:.0f} s")
     peer_seed = peer.call("census")
-    if peer_seed["tickets"]:
+    peer_reused = bool(peer_seed["tickets"])
+    if peer_reused:
         say(f"peer: reused {peer_seed['tickets']} tickets seeded by an earlier run")
-    if seconds is None or peer_seed["tickets"]:
+    else:
+        peer_seed = peer.call("seed", n=n, shape=shape_of(world))
+        say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
+    if seconds is None or peer_reused:
         # A kept database that earlier runs' sweeps and load changed, on a server with
         # autovacuum off (this machine's): vacuumed as autovacuum would have, both sides alike.
         import psycopg
@@ -282,9 +286,6 @@ def seed_both(n: int, peer: Peer, peer_url: str, say) -> tuple:
         with psycopg.connect(peer_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
         say("reused databases vacuumed and analysed, both sides")
-    else:
-        peer_seed = peer.call("seed", n=n, shape=shape_of(world))
-        say(f"peer: seeded {peer_seed['tickets']} tickets in {peer_seed['seconds']:.0f} s")
     return world, seconds, peer_seed
 
 
