@@ -62,10 +62,9 @@ def locked(case: C, *related: str) -> C:
 def lock_fresh(case: C) -> C:
     """Take the case's row lock and bring the caller's own instance up to date under it (what
     `locked` does, without a new object): two people acting on one case at once take turns,
-    and the second's transition check sees the first's status (a no-op lock on SQLite)."""
-    manager = type(case)._default_manager
-    list(manager.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk"))
-    case.refresh_from_db()
+    and the second's transition check sees the first's status (a no-op lock on SQLite). One
+    query: Django's refresh read through a locking queryset."""
+    case.refresh_from_db(from_queryset=type(case)._default_manager.select_for_update())
     return case
 
 
