@@ -202,6 +202,9 @@ class Enquiry(Case, Received):
             models.Index(fields=["council", "status", "due_on"], name="enquiry_council_queue"),
             models.Index(fields=["owner_post", "status", "due_on"], name="enquiry_owner_queue"),
             models.Index(fields=["member", "status"], name="enquiry_member_list"),
+            # The councillor's own list, newest first, read a seat at a time in that order and
+            # stopping at its page (selectors.enquiries_for_member, casework.bounds.ids_merged).
+            models.Index(fields=["member", "received_on", "id"], name="enquiry_member_received"),
             # The queues and the API list read their page in due order straight off these and
             # check each row's access as they go, so a page stops after its rows (bench/
             # README.md, "Lists that read only the page"). The open statuses are listed sorted

@@ -26,6 +26,7 @@ from enquiries.models import (
 from enquiries.permissions import VIEW
 from enquiries.states import OPEN, Status
 from protocol_portal.casework.access import visible
+from protocol_portal.casework.bounds import ids_merged
 from protocol_portal.casework.compiled import Compiled
 from protocol_portal.casework.models import CaseEvent
 from protocol_portal.casework.services import timeline_for
@@ -96,8 +97,8 @@ def enquiries_visible_to(
     """The enquiries this person may open (their audiences, casework.access; superusers get no
     bypass); `besides`: audiences not read, for a list that leaves their cases out anyway;
     `per_row`: for a list read a page at a time (`casework.access.visible`); `councils`: the
-    ids of `councils_bounding` already read, given as values so that a list can walk an index
-    that leads with the council in order."""
+    ids of `councils_bounding` already read, or those of them the list keeps to anyway (a
+    queue's posts' councils), given as values so that a list can walk an index in order."""
     if not (user.is_authenticated and user.is_active):
         return Enquiry.objects.none()
     councils = councils_bounding(user=user) if councils is None else sorted(councils)
@@ -261,7 +262,13 @@ def scopes_for(*, held: list[Post]) -> list[str]:
 def enquiry_queue(*, user: Person, scope: str, held: list[Post] | None = None) -> QuerySet[Enquiry]:
     """Open enquiries in one of the officer's queues, soonest due first."""
     held = posts_held(user=user) if held is None else held
-    enquiries = enquiries_visible_to(user=user, per_row=True).filter(status__in=OPEN)
+    # Every queue but "everything I can see" is of the held posts' councils: given as values,
+    # not read in a subquery, each post's part of "my queue" is one index range with no join,
+    # which the database can read in due order (`queue_ids`).
+    councils = None if scope == Scope.ALL else {p.council_id for p in held}
+    enquiries = enquiries_visible_to(user=user, per_row=True, councils=councils).filter(
+        status__in=OPEN
+    )
     if scope == Scope.MINE:
         enquiries = enquiries.filter(owner_post_id__in=[p.pk for p in held])
     elif scope == Scope.TEAM:
@@ -277,11 +284,28 @@ def enquiry_queue(*, user: Person, scope: str, held: list[Post] | None = None) -
     return enquiries.order_by("due_on", "pk")
 
 
-def enquiries_for_member(*, user: Person) -> QuerySet[Enquiry]:
-    """The member's own enquiries, newest first."""
+def queue_ids(enquiries: QuerySet[Enquiry], *, scope: str, held: list[Post]):
+    """The ids of a queue (`enquiry_queue`, filtered and sorted), for its paginator. "My queue"
+    is its posts' enquiries: read a post at a time, each in due order off
+    `enquiry_open_owner_due`, and merged, so the first page stops after its rows however many
+    open enquiries the posts hold (casework.bounds.ids_merged)."""
+    if scope == Scope.MINE:
+        return ids_merged(enquiries, "owner_post_id", [p.pk for p in held])
+    return enquiries.values_list("pk", flat=True)
+
+
+def enquiries_for_member(*, user: Person, members: list[Member] | None = None) -> QuerySet[Enquiry]:
+    """The member's own enquiries, newest first; `members`: their seats, if read already (given
+    as values, each seat's enquiries are one index range in that order,
+    `enquiry_member_received`, with no join: `ids_merged` reads them a seat at a time)."""
+    if members is None:
+        seats, councils = Member.objects.filter(person=user), None
+    else:
+        seats = sorted({m.pk for m in members})
+        councils = {m.council_id for m in members}
     return (
-        enquiries_visible_to(user=user, per_row=True)
-        .filter(member__in=Member.objects.filter(person=user))
+        enquiries_visible_to(user=user, per_row=True, councils=councils)
+        .filter(member__in=seats)
         .order_by("-received_on", "-pk")
     )
 

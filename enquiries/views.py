@@ -28,7 +28,7 @@ from enquiries.next_step import enquiry_next_step
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.serializers import overdue
 from enquiries.states import ACTIONABLE, OPEN, Status
-from protocol_portal.casework.bounds import CappedPaginator
+from protocol_portal.casework.bounds import CappedPaginator, ids_merged
 from protocol_portal.casework.exports import csv_safe
 from protocol_portal.org.models import Council, Person, PostKind
 from protocol_portal.web import tags
@@ -94,7 +94,7 @@ def index(request):
     councils = Council.objects.filter(pk__in=[m.council_id for m in memberships]).order_by("name")
     filters = MemberEnquiryFilter(
         request.GET or None,
-        queryset=selectors.enquiries_for_member(user=request.user),
+        queryset=selectors.enquiries_for_member(user=request.user, members=memberships),
         councils=councils,
         today=today,
     )
@@ -102,9 +102,9 @@ def index(request):
         del filters.filters["council"]  # one council: nothing to choose
     filters.is_valid()  # an invalid value is ignored (the form says why), never widens
     mine, sort = sorted_by(request, filters.qs, MEMBER_SORTS, MEMBER_DEFAULT_SORT)
-    page = CappedPaginator(mine.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Read a seat at a time and merged, in the order asked (casework.bounds.ids_merged).
+    ids = ids_merged(mine, "member_id", [m.pk for m in memberships])
+    page = CappedPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     # Enquiries other members shared with this one: every one reachable, a page at a time, paged
     # on its own (`?shared_page=`) so the member's own list keeps its page.
     shared_page = page_of(
@@ -830,9 +830,8 @@ def queue(request):
         request.GET or None, queryset=base, council_ids=council_ids, today=today
     )
     enquiries = filters.qs if filters.is_bound else base
-    page = CappedPaginator(enquiries.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(selectors.queue_ids(enquiries, scope=scope, held=held), PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
     rows = _rows(selectors.hydrate(page.object_list), today)
     bulk = forms.BulkReassignForm(
         posts=selectors.reassign_targets(council_ids=council_ids),
