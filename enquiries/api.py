@@ -24,7 +24,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router, valid_data
 from protocol_portal.api_parsers import JSONParser
-from protocol_portal.casework.bounds import CappedPaginator
+from protocol_portal.casework.bounds import CappedPaginator, ids_merged
 from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.references import reference_pattern
 from protocol_portal.org.models import Member, Person, Post
@@ -175,8 +175,14 @@ class EnquiryViewSet(
     def list(self, request, *args, **kwargs):
         # The page is chosen as ids on the enquiry table, with the count in the same query
         # (CappedPaginator), then its rows joined (selectors.hydrate).
+        # An officer's councils (shared staff work for two) are read one at a time, each in
+        # due order, and merged (casework.bounds.ids_merged).
+        held, _ = self._held_and_sits()
+        listed = self.filter_queryset(self.get_queryset())
         ids = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+            ids_merged(listed, "council_id", self.council_ids())
+            if held
+            else listed.values_list("pk", flat=True)
         )
         page = selectors.hydrate(ids)
         serializer = self.get_serializer(page, many=True)

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from enquiries import services, views
 from enquiries.models import Enquiry
+from enquiries.permissions import VIEW, can
 from protocol_portal.casework import bounds
 from protocol_portal.casework.bounds import MergedIds, ids_merged
 from protocol_portal.org.models import Member, PostKind
@@ -234,3 +235,35 @@ def test_a_page_past_the_id_reach_is_counted_and_read_by_offset(
         e.reference for e in expected[4:6]
     ]
     assert response.context["page_obj"].paginator.count == 6
+
+
+def test_the_api_list_of_an_officer_in_two_councils_is_read_a_council_at_a_time(
+    as_of, two_seats, org
+):
+    """Shared staff work for two councils: their API list is read a council at a time, each in
+    due order, and holds every enquiry they may see, in due order."""
+    from rest_framework.test import APIClient
+
+    rita, made = two_seats
+    officer = org.housing_officer.holder
+    other_council = made[1].council
+    other_post = made[1].owner_post
+    other_post.holder = officer
+    other_post.save()
+    api = APIClient()
+    api.force_authenticate(officer)
+    with (
+        time_machine.travel(as_of + timedelta(days=7), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        body = api.get("/api/v1/enquiries/").json()
+    assert _ids_statement(ctx.captured_queries).count('"council_id" = ') == 2
+    # What the one access policy lets them open, one enquiry at a time, in due order.
+    expected = [
+        e.reference for e in Enquiry.objects.order_by("due_on", "pk") if can(officer, VIEW, e)
+    ]
+    assert {e.council_id for e in Enquiry.objects.filter(reference__in=expected)} == {
+        org.council.pk,
+        other_council.pk,
+    }
+    assert [row["reference"] for row in body["results"]] == expected

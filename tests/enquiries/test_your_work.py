@@ -258,3 +258,22 @@ def test_home_page_answers_in_a_constant_number_of_queries(client, org, as_of):
     many = _home_queries(client, org)
     assert few == many
     assert max(many.values()) <= 25, many
+
+
+def test_the_queue_panel_counts_no_further_than_the_queue_page(client, org, as_of, monkeypatch):
+    """Past the reach the panel says "More than 2", as the queue page does, and how many of the
+    ones due soonest are overdue, rather than checking every open enquiry of the queue."""
+    from protocol_portal.casework import bounds
+
+    monkeypatch.setattr(bounds, "COUNT_MOST", 2)
+    late = log(org, as_of, subject="Leaking roof at 4 Elm Street")
+    log(org, as_of.replace(day=9), subject="Broken gate at 9 Oak Road")
+    log(org, as_of.replace(day=10), subject="Bins at 2 Ash Grove")
+    panel = _section(_home(client, org.housing_officer.holder, LATE), "Enquiries in your queue")
+    assert "More than 2" in panel
+    assert "1 of the 2 due soonest is overdue" in panel
+    assert late.reference in panel
+    monkeypatch.setattr(bounds, "COUNT_MOST", 3)
+    panel = _section(_home(client, org.housing_officer.holder, LATE), "Enquiries in your queue")
+    assert ">3<" in panel.replace(" ", "")
+    assert "1 overdue" in panel
