@@ -267,3 +267,22 @@ def test_the_api_list_of_an_officer_in_two_councils_is_read_a_council_at_a_time(
         other_council.pk,
     }
     assert [row["reference"] for row in body["results"]] == expected
+
+
+def test_my_queue_and_my_own_list_are_bounded_by_post_or_seat_not_by_council_too(
+    client, org, as_of
+):
+    """Their own posts or seats bound them; a council bound beside it made PostgreSQL take the
+    two for independent, underestimate the queue tenfold and sort it all (105 ms at a million
+    against 5 for an ordered read). The page's ids statement names no council."""
+    with time_machine.travel(as_of, tick=False):
+        log(org, as_of)
+    for person, url in (
+        (org.housing_officer.holder, reverse("enquiries:queue") + "?scope=mine"),
+        (org.raiser.person, reverse("enquiries:index")),
+    ):
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        ids = next(q["sql"] for q in ctx.captured_queries if "LIMIT 1001" in q["sql"])
+        assert '"council_id"' not in ids
