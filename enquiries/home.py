@@ -84,6 +84,18 @@ def _first_and_counts(queryset: QuerySet, **counts) -> tuple[list, dict[str, int
     return selectors.hydrate(row[0] for row in rows), dict(zip(counts, rows[0][1:], strict=True))
 
 
+def _bounded(ids) -> tuple[list[int], bool]:
+    """A list's ids up to the reach the queue page counts to (casework.bounds.COUNT_MOST), and
+    whether it goes on past it."""
+    reach = bounds.COUNT_MOST
+    ids = list(ids[: reach + 1])
+    return ids[:reach], len(ids) > reach
+
+
+def _count_words(ids: list[int], more: bool):
+    return f"More than {len(ids):,}" if more else len(ids)
+
+
 def _status_tag(enquiry) -> dict:
     return {"tag": enquiry.get_status_display(), "tag_colour": STATUS_COLOURS.get(enquiry.status)}
 
@@ -171,22 +183,19 @@ def officer_panel(request) -> dict | None:
     # the reach, read as the queue reads them, then which of those are overdue. Counting every
     # open enquiry of the officer's posts (a window over the whole queue) was this page's time
     # at a million (15,913 open enquiries checked for 5 shown).
-    reach = bounds.COUNT_MOST
-    ids = list(selectors.queue_ids(queue, scope=selectors.Scope.MINE, held=held)[: reach + 1])
+    ids, more = _bounded(selectors.queue_ids(queue, scope=selectors.Scope.MINE, held=held))
     if not ids:
         return None
-    more = len(ids) > reach
-    ids = ids[:reach]
     late = Enquiry.objects.filter(pk__in=ids).filter(_late(today)).count()
     items = selectors.hydrate(ids[:PANEL_ITEMS])
     if more:
         verb = "is" if late == 1 else "are"
-        summary = f"{late:,} of the {reach:,} due soonest {verb} overdue" if late else ""
+        summary = f"{late:,} of the {len(ids):,} due soonest {verb} overdue" if late else ""
     else:
         summary = f"{late:,} overdue" if late else ""
     return {
         "title": "Enquiries in your queue",
-        "count": f"More than {reach:,}" if more else len(ids),
+        "count": _count_words(ids, more),
         "summary": summary,
         "url": reverse("enquiries:queue"),
         "items": [
@@ -218,21 +227,30 @@ def oversight_panel(request) -> dict | None:
     # The person's own queue and own enquiries are left out, so the rows that make them their
     # handler or raiser are not read (an enquiry's handler audience is its owner post, its
     # raiser its member: enquiries.permissions); for an officer that is nearly every row.
+    # Read a page at a time in due order, each row checked as it is read (`per_row`), and
+    # counted as far as the queue page counts: the overdue come first in due order, so the
+    # read stops once it has them (a Director's 30,532 visible enquiries at a million were
+    # each read by primary key to count 4,972 overdue: 243 ms).
     late = (
-        selectors.enquiries_visible_to(user=user, besides={HANDLER, RAISER})
+        selectors.enquiries_visible_to(
+            user=user,
+            besides={HANDLER, RAISER},
+            per_row=True,
+            councils={p.council_id for p in held},
+        )
         .filter(status__in=OPEN)
         .filter(_late(today))
         .exclude(owner_post_id__in=[p.pk for p in held])
-        .exclude(member__person=user)
+        .exclude(member__in=Member.objects.filter(person=user).values("pk"))
         .order_by("due_on", "pk")
     )
-    items, counts = _first_and_counts(late)
-    if not items:
+    ids, more = _bounded(late.values_list("pk", flat=True))
+    if not ids:
         return None
-    count = counts["total"]
+    items = selectors.hydrate(ids[:PANEL_ITEMS])
     return {
         "title": "Overdue enquiries you oversee",
-        "count": count,
+        "count": _count_words(ids, more),
         "url": reverse("enquiries:queue") + f"?scope={_widest_scope(held)}&overdue=true",
         "items": [
             _item(e, today=today, hint=f"With the {e.owner_post.title}" if e.owner_post_id else "")

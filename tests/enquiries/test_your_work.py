@@ -277,3 +277,25 @@ def test_the_queue_panel_counts_no_further_than_the_queue_page(client, org, as_o
     panel = _section(_home(client, org.housing_officer.holder, LATE), "Enquiries in your queue")
     assert ">3<" in panel.replace(" ", "")
     assert "1 overdue" in panel
+
+
+def test_the_oversight_panel_counts_no_further_than_the_queue_page(client, org, as_of, monkeypatch):
+    """A Director's overdue enquiries are read in due order a page at a time and counted up to
+    the reach ("More than 2"), most overdue first, never another directorate's."""
+    from protocol_portal.casework import bounds
+
+    monkeypatch.setattr(bounds, "COUNT_MOST", 2)
+    made = [log(org, as_of, subject=f"Leaking roof at {i} Elm Street") for i in range(3)]
+    log(org, as_of, subject="Bins", service_area=org.waste)
+    panel = _section(
+        _home(client, org.housing_director.holder, LATE), "Overdue enquiries you oversee"
+    )
+    assert "More than 2" in panel
+    assert made[0].reference in panel
+    assert "Bins" not in panel
+    monkeypatch.setattr(bounds, "COUNT_MOST", 3)
+    panel = _section(
+        _home(client, org.housing_director.holder, LATE), "Overdue enquiries you oversee"
+    )
+    assert ">3<" in panel.replace(" ", "")
+    assert all(e.reference in panel for e in made)
