@@ -299,3 +299,18 @@ def test_the_oversight_panel_counts_no_further_than_the_queue_page(client, org, 
     )
     assert ">3<" in panel.replace(" ", "")
     assert all(e.reference in panel for e in made)
+
+
+def test_an_officer_oversees_what_was_escalated_to_them(client, org, as_of):
+    """An officer who manages no one oversees only what a chaser escalated to their post (read
+    by the semi-join, not by walking the council's overdue enquiries): it shows, with how many;
+    an overdue enquiry of someone else's that was not escalated to them does not."""
+    from enquiries import permissions
+
+    escalated = log(org, as_of, subject="Leaking roof at 4 Elm Street")
+    log(org, as_of, subject="Broken gate at 9 Oak Road")
+    permissions.escalated_to([(escalated, [org.env_officer])], as_of=as_of)
+    panel = _section(_home(client, org.env_officer.holder, LATE), "Overdue enquiries you oversee")
+    assert escalated.reference in panel
+    assert "Broken gate" not in panel
+    assert ">1<" in panel.replace(" ", "")
