@@ -24,7 +24,7 @@ from enquiries.models import Enquiry
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from protocol_portal.api import router, valid_data
 from protocol_portal.api_parsers import JSONParser
-from protocol_portal.casework.bounds import CappedPaginator, ids_merged
+from protocol_portal.casework.bounds import CappedPaginator, ids_merged, ids_union
 from protocol_portal.casework.files import SERVED_TYPES
 from protocol_portal.casework.references import reference_pattern
 from protocol_portal.org.models import Member, Person, Post
@@ -177,13 +177,16 @@ class EnquiryViewSet(
         # (CappedPaginator), then its rows joined (selectors.hydrate).
         # An officer's councils (shared staff work for two) are read one at a time, each in
         # due order, and merged (casework.bounds.ids_merged).
-        held, _ = self._held_and_sits()
-        listed = self.filter_queryset(self.get_queryset())
-        ids = self.paginate_queryset(
-            ids_merged(listed, "council_id", self.council_ids())
-            if held
-            else listed.values_list("pk", flat=True)
-        )
+        # A councillor's list is read a seat at a time and then their copies, each in due
+        # order, and merged (selectors.enquiries_of_member_parts), every part filtered alike.
+        held, sits = self._held_and_sits()
+        if held:
+            listed = self.filter_queryset(self.get_queryset())
+            ids = ids_merged(listed, "council_id", self.council_ids())
+        else:
+            parts = selectors.enquiries_of_member_parts(user=request.user, members=sits)
+            ids = ids_union([self.filter_queryset(part) for part in parts])
+        ids = self.paginate_queryset(ids)
         page = selectors.hydrate(ids)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)

@@ -205,6 +205,8 @@ class Enquiry(Case, Received):
             # The councillor's own list, newest first, read a seat at a time in that order and
             # stopping at its page (selectors.enquiries_for_member, casework.bounds.ids_merged).
             models.Index(fields=["member", "received_on", "id"], name="enquiry_member_received"),
+            # The councillor's API list, soonest due first, a seat at a time.
+            models.Index(fields=["member", "due_on", "id"], name="enquiry_member_due"),
             # The queues and the API list read their page in due order straight off these and
             # check each row's access as they go, so a page stops after its rows (bench/
             # README.md, "Lists that read only the page"). The open statuses are listed sorted

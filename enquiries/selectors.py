@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import cache, cached_property
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -309,6 +309,22 @@ def enquiries_for_member(*, user: Person, members: list[Member] | None = None) -
         .filter(member__in=seats)
         .order_by("-received_on", "-pk")
     )
+
+
+def enquiries_of_member_parts(*, user: Person, members: list[Member]) -> list[QuerySet[Enquiry]]:
+    """What a councillor who holds no post may see, soonest due first, as parts that share no
+    row, each bounded and read in order on its own (`casework.bounds.ids_union`): the
+    enquiries of each of their seats (`enquiry_member_due`), then those copied to them. The
+    one policy still checks every row (`per_row`); these are the only audiences that name a
+    person without a post (enquiries.permissions: the raiser and copied members), and
+    tests/enquiries/test_merged_reads.py holds the parts to the policy's whole set."""
+    base = enquiries_visible_to(user=user, per_row=True, bounded=False).order_by("due_on", "pk")
+    seats = sorted({m.pk for m in members})
+    copied = EnquiryCopy.objects.filter(enquiry=OuterRef("pk"), member__person=user)
+    return [
+        *(base.filter(member_id=seat) for seat in seats),
+        base.filter(Exists(copied)).exclude(member_id__in=seats),
+    ]
 
 
 def enquiries_shared_with(*, user: Person) -> QuerySet[Enquiry]:

@@ -146,18 +146,38 @@ def ids_merged(queryset: QuerySet, field: str, values) -> QuerySet | MergedIds:
         return ids
     if not all(isinstance(name, str) and name != "?" for name in ordering):
         return ids
+    return ids_union([queryset.filter(**{field: value}) for value in values])
+
+
+def ids_union(parts: list[QuerySet]) -> QuerySet | MergedIds:
+    """The ids of several lists that share no row, in the first one's order, each read in that
+    order and merged (`ids_merged`, which splits one list by a field, says why). For a list
+    whose rows come from several sources, each with its own index: a councillor's enquiries,
+    one part a seat, and those copied to them. One part, or an order that is not a list of
+    field names: one part's plain `values_list("pk", flat=True)`, or the parts' rows read as
+    one and ordered (an expression may name only the model's own fields)."""
+    ordering = parts[0].query.order_by
+    plain = [part.values_list("pk", flat=True) for part in parts]
+    if len(parts) == 1:
+        return plain[0]
+    if not ordering or not all(isinstance(name, str) and name != "?" for name in ordering):
+        # Not merged: the rows of every part, ordered as asked (by primary key if not).
+        every = [part.order_by().values("pk") for part in parts]
+        return (
+            parts[0]
+            .model.objects.filter(pk__in=every[0].union(*every[1:], all=True))
+            .order_by(*(ordering or ("pk",)))
+            .values_list("pk", flat=True)
+        )
     columns = [c for c in dict.fromkeys(name.lstrip("-") for name in ordering) if c != "pk"]
     # Each part keeps the list's ORDER BY where the database takes one in a part of a UNION
     # (PostgreSQL: without it the parts are appended and sorted, never merged); SQLite refuses
     # it there and orders each part of a compound SELECT by the outer ORDER BY itself.
-    ordered = connections[queryset.db].features.supports_slicing_ordering_in_compound
-    parts = [
-        queryset.filter(**{field: value})
-        .order_by(*(ordering if ordered else ()))
-        .values_list("pk", *columns)
-        for value in values
+    ordered = connections[parts[0].db].features.supports_slicing_ordering_in_compound
+    rows = [
+        part.order_by(*(ordering if ordered else ())).values_list("pk", *columns) for part in parts
     ]
-    return MergedIds(parts[0].union(*parts[1:], all=True).order_by(*ordering))
+    return MergedIds(rows[0].union(*rows[1:], all=True).order_by(*ordering))
 
 
 # ---- money

@@ -286,3 +286,47 @@ def test_my_queue_and_my_own_list_are_bounded_by_post_or_seat_not_by_council_too
             assert client.get(url).status_code == 200
         ids = next(q["sql"] for q in ctx.captured_queries if "LIMIT 1001" in q["sql"])
         assert '"council_id"' not in ids
+
+
+def test_a_councillors_api_list_is_each_seat_then_their_copies_and_exactly_what_they_may_see(
+    as_of, two_seats, org, monkeypatch
+):
+    """A councillor with two seats, copied into a colleague's enquiry: the API list is read a
+    seat at a time and then the copies, each in due order, and holds exactly the enquiries the
+    one policy lets them open (its whole-set read), soonest due first, page by page."""
+    from rest_framework.test import APIClient
+
+    from enquiries.api import EnquiryPagination
+    from enquiries.selectors import enquiries_visible_to
+
+    rita, made = two_seats
+    theirs = log(org, as_of + timedelta(days=2), member=org.colleague, subject="Shared with Rita")
+    services.enquiry_share_with_member(
+        enquiry=theirs, member=org.raiser, actor=org.colleague.person, as_of=as_of
+    )
+    expected = [e.reference for e in enquiries_visible_to(user=rita).order_by("due_on", "pk")]
+    assert theirs.reference in expected
+    assert len(expected) == len(made) + 1
+    monkeypatch.setattr(EnquiryPagination, "page_size", 3)
+    api = APIClient()
+    api.force_authenticate(rita)
+    seen = []
+    with (
+        time_machine.travel(as_of + timedelta(days=7), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        for number in (1, 2, 3):
+            body = api.get(f"/api/v1/enquiries/?page={number}").json()
+            seen += [row["reference"] for row in body["results"]]
+    assert seen == expected
+    sql = _ids_statement(ctx.captured_queries)
+    assert sql.count('"enquiries_enquiry"."member_id" = ') == 2
+    assert "enquiries_enquirycopy" in sql
+    # A filter narrows every part alike.
+    with time_machine.travel(as_of + timedelta(days=7), tick=False):
+        body = api.get("/api/v1/enquiries/?status=received&ordering=-received").json()
+    narrowed = enquiries_visible_to(user=rita).filter(status="received")
+    got = [row["reference"] for row in body["results"]]
+    assert set(got) == {e.reference for e in narrowed.order_by("-received_on", "-pk")[:3]}
+    received = [Enquiry.objects.get(reference=r).received_on for r in got]
+    assert received == sorted(received, reverse=True)
