@@ -56,6 +56,19 @@ def two_posts(org, as_of):
     return officer, made
 
 
+def _three_pages(as_of, page) -> tuple[list[str], CaptureQueriesContext]:
+    """The references on pages 1 to 3 (`page(number)`), read a week after `as_of`, and the
+    statements that read them."""
+    seen = []
+    with (
+        time_machine.travel(as_of + timedelta(days=7), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        for number in (1, 2, 3):
+            seen += page(number)
+    return seen, ctx
+
+
 def _ids_statement(queries) -> str:
     return next(q["sql"] for q in queries if "UNION ALL" in q["sql"] and "LIMIT" in q["sql"])
 
@@ -174,14 +187,13 @@ def test_the_members_list_over_two_seats_is_every_row_newest_first(
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     monkeypatch.setattr(bounds, "COUNT_MOST", 3)
     client.force_login(rita)
-    seen = []
-    with (
-        time_machine.travel(as_of + timedelta(days=7), tick=False),
-        CaptureQueriesContext(connection) as ctx,
-    ):
-        for number in (1, 2, 3):
-            response = client.get(reverse("enquiries:index") + f"?page={number}")
-            seen += [e.reference for e in response.context["enquiries"]]
+    seen, ctx = _three_pages(
+        as_of,
+        lambda n: [
+            e.reference
+            for e in client.get(reverse("enquiries:index") + f"?page={n}").context["enquiries"]
+        ],
+    )
     expected = [
         e.reference
         for e in Enquiry.objects.filter(pk__in=[e.pk for e in made]).order_by("-received_on", "-pk")
@@ -310,14 +322,12 @@ def test_a_councillors_api_list_is_each_seat_then_their_copies_and_exactly_what_
     monkeypatch.setattr(EnquiryPagination, "page_size", 3)
     api = APIClient()
     api.force_authenticate(rita)
-    seen = []
-    with (
-        time_machine.travel(as_of + timedelta(days=7), tick=False),
-        CaptureQueriesContext(connection) as ctx,
-    ):
-        for number in (1, 2, 3):
-            body = api.get(f"/api/v1/enquiries/?page={number}").json()
-            seen += [row["reference"] for row in body["results"]]
+    seen, ctx = _three_pages(
+        as_of,
+        lambda n: [
+            r["reference"] for r in api.get(f"/api/v1/enquiries/?page={n}").json()["results"]
+        ],
+    )
     assert seen == expected
     sql = _ids_statement(ctx.captured_queries)
     assert sql.count('"enquiries_enquiry"."member_id" = ') == 2
