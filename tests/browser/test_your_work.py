@@ -118,3 +118,31 @@ def test_your_work_and_a_case_page_on_desktop_and_phone(browser, live_server, sh
             context.close()
     with capsys.disabled():
         print("\n[your work] home and enquiry page, member and officer, at 1280 and 390 px")
+
+
+def test_a_queue_past_the_count_says_more_than_on_desktop_and_phone(
+    browser, live_server, shot, monkeypatch
+):
+    """Past the reach the queue panel's count reads "More than 1" and its summary how many of
+    those due soonest are overdue, fitting the panel's heading at both widths."""
+    from protocol_portal.casework import bounds
+
+    o = _world()
+    officer = o.late.owner_post.holder
+    monkeypatch.setattr(bounds, "COUNT_MOST", 1)
+    officer.set_password(PASSWORD)
+    officer.save()
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+        context.add_init_script(path=str(AXE))
+        page = context.new_page()
+        _sign_in(page, live_server, officer)
+        label = f"officer home, queue past the count, at {width} px"
+        run_axe(page, label)
+        if width < 400:
+            _no_sideways_scroll(page, label)
+        heading = page.locator("h2", has_text="Enquiries in your queue")
+        assert "More than 1" in heading.inner_text()
+        assert "1 of the 1 due soonest is overdue" in page.inner_text("main")
+        shot(page, f"your-work-officer-more-than-{width}")
+        context.close()
