@@ -139,14 +139,15 @@ def ids_merged(queryset: QuerySet, field: str, values) -> QuerySet | MergedIds:
 
     One value, more than MERGE_MOST, or an order that is not a list of field names: the plain
     `values_list("pk", flat=True)`."""
-    ids = queryset.values_list("pk", flat=True)
     values = sorted(set(values))
-    ordering = queryset.query.order_by
-    if not 1 < len(values) <= MERGE_MOST or not ordering:
-        return ids
-    if not all(isinstance(name, str) and name != "?" for name in ordering):
-        return ids
+    if not 1 < len(values) <= MERGE_MOST or not _by_names(queryset.query.order_by):
+        return queryset.values_list("pk", flat=True)
     return ids_union([queryset.filter(**{field: value}) for value in values])
+
+
+def _by_names(ordering) -> bool:
+    """Whether a list is ordered, and only by field names (what a UNION's ORDER BY can name)."""
+    return bool(ordering) and all(isinstance(name, str) and name != "?" for name in ordering)
 
 
 def ids_union(parts: list[QuerySet]) -> QuerySet | MergedIds:
@@ -160,7 +161,7 @@ def ids_union(parts: list[QuerySet]) -> QuerySet | MergedIds:
     plain = [part.values_list("pk", flat=True) for part in parts]
     if len(parts) == 1:
         return plain[0]
-    if not ordering or not all(isinstance(name, str) and name != "?" for name in ordering):
+    if not _by_names(ordering):
         # Not merged: the rows of every part, ordered as asked (by primary key if not).
         every = [part.order_by().values("pk") for part in parts]
         return (
