@@ -65,7 +65,7 @@ class EnquiryFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         late = (
-            Q(status__in=OPEN)
+            Q(status__in_literal=OPEN)
             & ~Q(status=Status.AWAITING_MEMBER)
             & (Q(breached_on__isnull=False) | Q(due_on__lt=self.today))
         )

@@ -270,7 +270,7 @@ def enquiry_queue(*, user: Person, scope: str, held: list[Post] | None = None) -
     councils = None if scope == Scope.ALL else {p.council_id for p in held}
     enquiries = enquiries_visible_to(
         user=user, per_row=True, councils=councils, bounded=not by_posts
-    ).filter(status__in=OPEN)
+    ).filter(status__in_literal=OPEN)
     if scope == Scope.MINE:
         enquiries = enquiries.filter(owner_post_id__in=[p.pk for p in held])
     elif scope == Scope.TEAM:
@@ -582,7 +582,7 @@ def dashboard(*, user: Person, as_of: datetime) -> Dashboard:
     # is checked on its own (`per_row`) and the read stops at the 200th.
     overdue_ids = (
         enquiries_visible_to(user=user, per_row=True, councils=councils)
-        .filter(due_on__isnull=False, status__in=OPEN)
+        .filter(due_on__isnull=False, status__in_literal=OPEN)
         .filter(Q(breached_on__isnull=False) | Q(due_on__lt=today))
         .exclude(status=Status.AWAITING_MEMBER)
         .order_by("due_on", "pk")
