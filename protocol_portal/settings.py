@@ -165,8 +165,8 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # default: for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
     # before 1.21). A prepared statement may be planned once for any values (a generic plan), so
     # the reads whose plan hangs on a value from code write it in: the open statuses a partial
-    # index is built on (`status__in_literal`, casework/lookups.py) and the visible set's case
-    # type and permission (casework/access.py `_held_ids`); bench/README.md, "Generic plans".
+    # index is built on (`status__in_literal`, casework/lookups.py) and every access check's
+    # case type and permission (casework/access.py `visible`); bench/README.md, "Generic plans".
     if env.bool("DATABASE_PREPARED", default=True):
         # Django turns psycopg's preparing off unless told (for poolers); 5 is psycopg's own.
         DATABASES["default"].setdefault("OPTIONS", {}).update(

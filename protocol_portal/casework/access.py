@@ -468,13 +468,16 @@ def visible(
     besides = sorted(set(besides))
     if connection.vendor == "postgresql" and not per_row:
         return queryset.filter(pk__in=_held_ids(user, codename, queryset.model, besides))
+    # Case type, permission and audiences written in, as `_held_ids` writes them: bound, a
+    # plan made once for any values looked up each case's every access row and then matched the
+    # post, rather than probe the post's open rows (casework/lookups.py).
     rows = CaseAccess.objects.filter(
-        case_type=_content_type(queryset.model),
+        case_type_id__in_literal=[_content_type(queryset.model).pk],
         until__isnull=True,
-        perms__contains=f",{codename},",
+        perms__contains_literal=f",{codename},",
     )
     if besides:
-        rows = rows.exclude(audience__in=besides)
+        rows = rows.exclude(audience__in_literal=besides)
     posts = Post.objects.filter(holder_id=user.pk).values("pk")
     through_posts = rows.filter(post_id__in=posts)
     in_person = rows.filter(person_id=user.pk)

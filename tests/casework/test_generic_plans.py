@@ -47,6 +47,40 @@ def test_in_literal_refuses_anything_but_names_from_code(values):
         str(Enquiry.objects.filter(status__in_literal=values).query)
 
 
+def test_contains_literal_and_numbers_match_as_contains_and_in_do(org, as_of):
+    """On the access rows themselves: a percent sign or underscore in a name is matched as
+    itself (escaped as `contains` escapes it), and numbers are written as numbers."""
+    from protocol_portal.casework.models import CaseAccess
+
+    with time_machine.travel(as_of, tick=False):
+        log(org, as_of, subject="Damp at 3 Mill Lane")
+    rows = CaseAccess.objects.filter(until__isnull=True)
+    kinds = list(rows.values_list("case_type_id", flat=True).distinct())
+    for perm in (",view_enquiry,", ",act_on_enquiry,", ",view_enquiry_attachments,", ",view,"):
+        written = rows.filter(perms__contains_literal=perm, case_type_id__in_literal=kinds)
+        bound = rows.filter(perms__contains=perm, case_type_id__in=kinds)
+        assert set(written) == set(bound)
+        assert written.exists() == (perm != ",view,")  # no permission is named just "view"
+    assert not rows.filter(perms__contains_literal=",view_enquir_,").exists()
+    assert rows.filter(perms__contains=",view_enquiry,").exists()
+
+
+@pytest.mark.parametrize(
+    ("lookup", "value"),
+    [
+        ("perms__contains_literal", "view'"),
+        ("perms__contains_literal", "a%b"),
+        ("case_type_id__in_literal", [True]),
+        ("case_type_id__in_literal", ["1 OR 1=1"]),
+    ],
+)
+def test_the_written_lookups_refuse_what_did_not_come_from_code(lookup, value):
+    from protocol_portal.casework.models import CaseAccess
+
+    with pytest.raises(ValueError, match="_literal"):
+        str(CaseAccess.objects.filter(**{lookup: value}).query)
+
+
 def test_the_visible_set_binds_only_the_readers_id(org):
     """The case type, permission and audiences are written in; the reader's id is bound."""
     user = org.triage.holder
@@ -87,22 +121,24 @@ def _generic_plan(sql: str, values: list) -> str:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"PREPARE generic_read AS {prepared}".replace("%", "%%"))
+        cursor.execute(f"PREPARE generic_read AS {prepared}")
         try:
             execute = (
                 f"EXPLAIN (FORMAT JSON) EXECUTE generic_read({args})"
                 if args
                 else ("EXPLAIN (FORMAT JSON) EXECUTE generic_read")
             )
-            cursor.execute(execute.replace("%", "%%"))
+            cursor.execute(execute)
             return json.dumps(cursor.fetchone()[0])
         finally:
             cursor.execute("DEALLOCATE generic_read")
 
 
 def test_the_triage_overdue_list_reads_the_open_index_however_it_is_planned(client, org, as_of):
-    """The page's ids statement names the open statuses itself; on PostgreSQL its generic plan
-    walks `enquiry_open_council_due` (before, it could only walk every enquiry's index)."""
+    """The page's ids statement names the open statuses, case type and permission itself; on
+    PostgreSQL its generic plan walks `enquiry_open_council_due` (before, it could only walk
+    every enquiry's index) and probes the post's open access rows (before, each case's every
+    access row by `case_access_history`)."""
     with time_machine.travel(as_of, tick=False):
         for day in range(3):
             log(org, as_of + timedelta(days=day), subject=f"Damp at {day} Mill Lane")
@@ -115,5 +151,13 @@ def test_the_triage_overdue_list_reads_the_open_index_however_it_is_planned(clie
     assert "'in_progress'" in sql
     assert "'received'" in sql
     assert "in_progress" not in [str(v) for v in values]
+    # The access check's case type and permission are written in too; only the reader's id
+    # (and the page's own values) are bound.
+    assert not [v for v in values if "view_enquiry" in str(v) or "view\\_enquiry" in str(v)]
+    assert '"case_type_id" IN (' in sql
     if connection.vendor == "postgresql":
-        assert '"Index Name": "enquiry_open_council_due"' in _generic_plan(sql, values)
+        plan = _generic_plan(sql, values)
+        assert '"Index Name": "enquiry_open_council_due"' in plan
+        # Each row's access: the triage post's open rows probed, not the case's every row.
+        assert '"Index Name": "case_access_open_post_perms"' in plan
+        assert "case_access_history" not in plan
