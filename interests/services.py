@@ -46,7 +46,6 @@ from protocol_portal.casework.services import (
     outbox_write,
     reference_next,
 )
-from protocol_portal.casework.transitions import check_transition
 from protocol_portal.org import routing
 from protocol_portal.org.models import (
     CalendarKind,
@@ -381,11 +380,7 @@ def relationship_decide(
     if not decision.strip():
         raise ValidationError({"decision": "Enter the decision."})
     plumbing.lock_fresh(relationship)
-    if not check_transition(
-        table=RELATIONSHIP_TRANSITIONS,
-        current=relationship.status,
-        target=RelationshipStatus.DECIDED,
-    ):
+    if not plumbing.move(relationship, RelationshipStatus.DECIDED, table=RELATIONSHIP_TRANSITIONS):
         return relationship
     relationship.status = RelationshipStatus.DECIDED
     relationship.decision = decision.strip()
@@ -418,9 +413,7 @@ def _relationship_close(
     *, relationship: Relationship, actor: Person, target: str, why: str, as_of: datetime
 ) -> Relationship:
     plumbing.lock_fresh(relationship)
-    if not check_transition(
-        table=RELATIONSHIP_TRANSITIONS, current=relationship.status, target=target
-    ):
+    if not plumbing.move(relationship, target, table=RELATIONSHIP_TRANSITIONS):
         return relationship
     relationship.status = target
     relationship.closed_at = as_of
@@ -583,9 +576,7 @@ def interest_register(
 def interest_remove(*, interest: Interest, actor: Person, as_of: datetime) -> Interest:
     """Take an interest the member no longer holds off the register (history keeps it)."""
     plumbing.lock_fresh(interest)
-    if not check_transition(
-        table=INTEREST_TRANSITIONS, current=interest.status, target=InterestStatus.REMOVED
-    ):
+    if not plumbing.move(interest, InterestStatus.REMOVED, table=INTEREST_TRANSITIONS):
         return interest
     interest.status = InterestStatus.REMOVED
     interest.removed_on = plumbing.today(as_of)
@@ -767,9 +758,7 @@ def register_return_submit(
     """The member confirms their register is complete; the clock stops and the next annual
     re-confirmation opens, due a year after this one was."""
     plumbing.lock_fresh(ret)
-    if not check_transition(
-        table=RETURN_TRANSITIONS, current=ret.status, target=ReturnStatus.SUBMITTED
-    ):
+    if not plumbing.move(ret, ReturnStatus.SUBMITTED, table=RETURN_TRANSITIONS):
         return ret
     today = plumbing.today(as_of)
     ret.status = ReturnStatus.SUBMITTED
@@ -819,9 +808,7 @@ def register_return_cancel(
     if not reason.strip():
         raise ValidationError({"reason": "Say why the return is cancelled."})
     plumbing.lock_fresh(ret)
-    if not check_transition(
-        table=RETURN_TRANSITIONS, current=ret.status, target=ReturnStatus.CANCELLED
-    ):
+    if not plumbing.move(ret, ReturnStatus.CANCELLED, table=RETURN_TRANSITIONS):
         return ret
     ret.status = ReturnStatus.CANCELLED
     ret.closed_at = as_of
@@ -925,9 +912,7 @@ def acting_against_acknowledge(
 ) -> ActingAgainstNotice:
     """The Monitoring Officer acknowledges the written notice (002 §111)."""
     plumbing.lock_fresh(notice)
-    if not check_transition(
-        table=NOTICE_TRANSITIONS, current=notice.status, target=NoticeStatus.ACKNOWLEDGED
-    ):
+    if not plumbing.move(notice, NoticeStatus.ACKNOWLEDGED, table=NOTICE_TRANSITIONS):
         return notice
     notice.status = NoticeStatus.ACKNOWLEDGED
     notice.acknowledged_by = actor
@@ -962,9 +947,7 @@ def acting_against_withdraw(
 ) -> ActingAgainstNotice:
     """The member will not act after all."""
     plumbing.lock_fresh(notice)
-    if not check_transition(
-        table=NOTICE_TRANSITIONS, current=notice.status, target=NoticeStatus.WITHDRAWN
-    ):
+    if not plumbing.move(notice, NoticeStatus.WITHDRAWN, table=NOTICE_TRANSITIONS):
         return notice
     notice.status = NoticeStatus.WITHDRAWN
     notice.closed_at = as_of
@@ -1051,9 +1034,7 @@ def advice_give(
     if not advice.strip():
         raise ValidationError({"advice": "Enter the advice."})
     plumbing.lock_fresh(request)
-    if not check_transition(
-        table=ADVICE_TRANSITIONS, current=request.status, target=AdviceStatus.ADVISED
-    ):
+    if not plumbing.move(request, AdviceStatus.ADVISED, table=ADVICE_TRANSITIONS):
         return request
     request.status = AdviceStatus.ADVISED
     request.advice = advice.strip()
@@ -1084,9 +1065,7 @@ def advice_give(
 @transaction.atomic
 def advice_withdraw(*, request: AdviceRequest, actor: Person, as_of: datetime) -> AdviceRequest:
     plumbing.lock_fresh(request)
-    if not check_transition(
-        table=ADVICE_TRANSITIONS, current=request.status, target=AdviceStatus.WITHDRAWN
-    ):
+    if not plumbing.move(request, AdviceStatus.WITHDRAWN, table=ADVICE_TRANSITIONS):
         return request
     request.status = AdviceStatus.WITHDRAWN
     request.closed_at = as_of
