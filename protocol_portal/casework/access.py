@@ -33,6 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 
 from protocol_portal.casework.compiled import Compiled
+from protocol_portal.casework.lookups import contains_pattern, written
 from protocol_portal.casework.models import CaseAccess, RetentionAction, RetentionRecord
 from protocol_portal.org.models import Person, Post
 
@@ -532,14 +533,14 @@ def _held_ids(user: Person, codename: str, model: type[Model], besides: list[str
             raise ValueError(f"not a permission or audience name: {name!r}")
     audiences = ""
     if besides:
-        audiences = f" AND a.{column(access, 'audience')} NOT IN ({_literals(besides)})"
-    # As the ORM's `perms__contains` matches: the codename between commas, LIKE's wildcards in it
-    # escaped.
-    pattern = f"%,{connection.ops.prep_for_like_query(codename)},%"
+        left_out = ", ".join(written(name) for name in besides)
+        audiences = f" AND a.{column(access, 'audience')} NOT IN ({left_out})"
+    # As the ORM's `perms__contains` matches: the codename between commas.
     common = (
-        f"a.{column(access, 'case_type')} = {int(_content_type(model).pk)}"
+        f"a.{column(access, 'case_type')} = {written(_content_type(model).pk)}"
         f" AND a.{column(access, 'until')} IS NULL"
-        f" AND a.{column(access, 'perms')} LIKE {_literals([pattern])}{audiences}"
+        f" AND a.{column(access, 'perms')} LIKE {contains_pattern(f',{codename},', connection)}"
+        f"{audiences}"
     )
     case_id = f"a.{column(access, 'case_id')}"
     table = qn(access.db_table)
@@ -554,13 +555,6 @@ def _held_ids(user: Person, codename: str, model: type[Model], besides: list[str
         f" AND a.{column(access, 'person')} = %s"
     )
     return RawSQL(sql, (user.pk, user.pk))
-
-
-def _literals(values: Iterable[str]) -> str:
-    """SQL string literals of names from code (letters, digits, underscores, and LIKE's `%`,
-    commas and backslashes): nothing in them needs quoting but the quote, doubled; and `%`,
-    doubled too, since the statement still has placeholders for the driver to fill."""
-    return ", ".join("'" + value.replace("'", "''").replace("%", "%%") + "'" for value in values)
 
 
 def notices_visible(user: Person) -> Q:

@@ -12,7 +12,7 @@ class CaseworkConfig(AppConfig):
         from protocol_portal.casework import (
             access,
             checks,  # noqa: F401 (registers the system checks)
-            lookups,  # noqa: F401 (registers `in_literal`)
+            lookups,  # noqa: F401 (registers `in_literal` and `contains_literal`)
         )
         from protocol_portal.org.models import Post
         from protocol_portal.org.signals import post_holder_changed
