@@ -399,9 +399,15 @@ def analyse() -> None:
     """Statistics for the planner, and on PostgreSQL the pages marked all-visible as autovacuum
     (on by default) marks them soon after a load: this machine's server runs with it off, and
     without it an index-only scan reads the table too (the triage dashboard 165 ms vacuumed,
-    236 unvacuumed). The peer's seeding does the same (bench/peer/peer.py)."""
+    236 unvacuumed). The peer's seeding does the same (bench/peer/peer.py). Before that, the
+    SLA dashboard's stored totals that seeding appended are added up, as beat would within ten
+    minutes of a load (enquiries/tallies.py)."""
     from django.db import connection
 
+    from enquiries import tallies
+
+    if tallies.kept():
+        tallies.fold()
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # (a test's)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

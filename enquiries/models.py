@@ -543,3 +543,53 @@ class InboundAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailbox} {self.uidvalidity}/{self.uid}: {self.attempts}"
+
+
+class SlaTally(models.Model):
+    """Stored totals of the SLA dashboard: for one post, the enquiries of one council,
+    directorate, month received and channel that the post may open, added up. Kept by
+    PostgreSQL's triggers as the enquiries and their access rows change, as signed rows added up
+    from time to time (`enquiries.tallies`); never written by the application, and not kept on
+    SQLite. A key's totals are the sum of its rows."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    council = models.ForeignKey(
+        Council, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    directorate = models.ForeignKey(
+        Directorate,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    received_month = models.DateField(null=True)
+    channel = models.CharField(max_length=10)
+    pending_due = models.DateField(
+        null=True, help_text="Unanswered enquiries: their due date (they count once it passes)."
+    )
+    received = models.IntegerField(default=0, help_text="Enquiries with a due date.")
+    answered = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    met_unanswered = models.IntegerField(
+        default=0, help_text="Closed or referred without needing an answer (met)."
+    )
+    spent = models.BigIntegerField(default=0, help_text="Working days the answers took.")
+    spent_n = models.IntegerField(default=0, help_text="Answers whose working days are kept.")
+    legacy = models.IntegerField(default=0, help_text="Answers whose working days are not kept.")
+    folded = models.BooleanField(default=False, help_text="Added up (`tallies.fold`).")
+
+    class Meta:
+        verbose_name = "SLA tally"
+        indexes = [
+            models.Index(fields=["post", "council"], name="sla_tally_post"),
+            models.Index(
+                fields=["post"], condition=models.Q(folded=False), name="sla_tally_unfolded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.received_month:%B %Y} {self.channel}"

@@ -7,8 +7,10 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
+from enquiries import tallies
 from enquiries.mail_retention import set_aside_expire_all
 from enquiries.mailbox import mailbox_poll
 from enquiries.models import Mailbox
@@ -50,3 +52,13 @@ def expire_set_aside_email(as_of: str | None = None) -> int:
     moment = datetime.fromisoformat(as_of) if as_of else timezone.now()
     runs = set_aside_expire_all(as_of=moment)
     return sum(r.cases_deleted + r.cases_anonymised for r in runs)
+
+
+@shared_task
+def fold_sla_tallies() -> int:
+    """Add up the SLA dashboard's stored totals appended since the last fold (PostgreSQL;
+    nothing to do elsewhere): how many rows were folded away (enquiries/tallies.py)."""
+    if not tallies.kept():
+        return 0
+    with transaction.atomic():
+        return tallies.fold()

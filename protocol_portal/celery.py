@@ -88,6 +88,11 @@ app.conf.beat_schedule = {
         "task": "enquiries.tasks.expire_set_aside_email",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The SLA dashboard's stored totals: what the triggers appended, added up (enquiries/tallies).
+    "fold-sla-tallies": {
+        "task": "enquiries.tasks.fold_sla_tallies",
+        "schedule": timedelta(minutes=10),
+    },
     # Hackney §15.4: the Standards Committee's summary of the quarter just ended.
     "quarterly-standards-summary": {
         "task": "complaints.tasks.generate_quarterly_summaries",

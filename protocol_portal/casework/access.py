@@ -499,6 +499,23 @@ def visible(
     )
 
 
+def sole_post(user: Person, perm: str, model: type[Model], held: Iterable[Post]) -> int | None:
+    """The post through which alone the user holds `perm` on cases of this type, or None: the
+    user holds exactly one post (`held`, the posts they hold) and no open access row of theirs
+    in person grants it. Then what `visible` gives them is what that post's rows give, and
+    totals stored per post (enquiries.tallies) are theirs (one query)."""
+    held = list(held)
+    if len(held) != 1 or not (user.is_authenticated and user.is_active):
+        return None
+    in_person = CaseAccess.objects.filter(
+        case_type_id__in_literal=[_content_type(model).pk],
+        until__isnull=True,
+        perms__contains_literal=f",{perm.rpartition('.')[2]},",
+        person_id=user.pk,
+    )
+    return None if in_person.exists() else held[0].pk
+
+
 def governed_types() -> tuple[int, ...]:
     """The content type ids of the case types whose access is derived here (registered specs):
     what `notices_visible` reads from the database, so a read compiled once is keyed on it."""

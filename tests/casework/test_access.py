@@ -19,7 +19,7 @@ from django.test import Client
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
-from enquiries import services
+from enquiries import services, tallies
 from enquiries.permissions import ACT, ATTACHMENTS, FOLLOW_UP, VIEW, allowed, can
 from enquiries.selectors import enquiries_visible_to
 from protocol_portal.casework.access import access_history, access_sync
@@ -386,6 +386,12 @@ class AccessMachine(CaseMachine):
             p.pk for p in everyone if enquiries_visible_to(user=p).filter(pk=self.case.pk).exists()
         }
         assert listed == seeing
+
+    @invariant()
+    def the_dashboard_totals_count_what_each_post_sees(self):
+        """PostgreSQL's stored totals (enquiries.tallies) equal a count made afresh."""
+        if tallies.kept():
+            assert tallies.differences() == []
 
 
 def test_the_people_who_see_an_enquiry_are_exactly_its_audiences(capsys):

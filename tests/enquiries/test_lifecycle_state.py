@@ -10,7 +10,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
-from enquiries import services
+from enquiries import services, tallies
 from enquiries.states import CLOCK_RUNNING, OPEN, Status
 from tests.casework.lifecycle import LIFECYCLE, TALLY, CaseMachine
 from tests.conftest import LONDON, build_org
@@ -102,6 +102,12 @@ class EnquiryMachine(CaseMachine):
                 as_of=self.now,
             ),
         )
+
+    @invariant()
+    def the_dashboard_totals_follow(self):
+        """PostgreSQL's stored totals (enquiries.tallies) equal a count made afresh."""
+        if tallies.kept():
+            assert tallies.differences() == []
 
     @invariant()
     def status_agrees_with_clock(self):

@@ -155,6 +155,13 @@ RAW_WRITE_ALLOWED: dict[str, str] = {
         "rows rows_update has just written (test_chaser_batches compares every column with "
         "simple-history's bulk_history_create for the same cases)"
     ),
+    # The SLA dashboard's stored totals: derived figures, not a record (no history is kept for
+    # them); what they add up — enquiries and access rows — keeps its own history.
+    "enquiries/tallies.py:_append": (
+        "the triggers' append of signed totals (and rebuild's), into enquiries_slatally only"
+    ),
+    "enquiries/tallies.py:rebuild": "empties enquiries_slatally before counting it afresh",
+    "enquiries/tallies.py:fold": "adds enquiries_slatally's rows up into one per key",
 }
 
 
