@@ -102,28 +102,32 @@ _VALUES = (
 
 def _access_changed(before: str, after: str) -> str:
     """A trigger function's statement for a change of access rows: each (post, enquiry) pair
-    the statement touched whose post could open the enquiry before and cannot now counts -1,
-    and the other way +1. `before`/`after`: the transition tables ("" where the event has
-    none). The table itself, read in an AFTER trigger, already holds the change."""
-    tables = [t for t in (before, after) if t]
-    touched = " UNION ".join(
-        f"SELECT t.post_id, t.case_id FROM {t} t WHERE t.post_id IS NOT NULL"
-        f" AND t.case_type_id = {_ENQUIRY_TYPE}"
-        for t in tables
-    )
-    pair = "a.post_id = p.post_id AND a.case_type_id = p.case_type_id AND a.case_id = p.case_id"
-    now = f"EXISTS (SELECT 1 FROM casework_caseaccess a WHERE {pair} AND {_VIEWING})"
-    # Before the statement: the table's rows it did not write, and the rows as they were.
-    earlier = [f"SELECT 1 FROM casework_caseaccess a WHERE {pair} AND {_VIEWING}"]
+    whose post could open the enquiry before the statement and cannot now counts -1, and the
+    other way +1. `before`/`after`: the transition tables ("" where the event has none).
+
+    Counted, not probed: the table, read in an AFTER trigger, already holds the change, so a
+    pair's rows granting sight before the statement are its rows now, less those the statement
+    wrote (`after`), plus those it took away or changed (`before`). One index read per pair and
+    one pass over each transition table, however many rows the statement wrote (a probe of a
+    transition table for each pair, which has no index, made a seeding batch quadratic)."""
+    sides = []
     if after:
-        earlier[0] += f" AND NOT EXISTS (SELECT 1 FROM {after} w WHERE w.id = a.id)"
+        sides.append(f"SELECT t.post_id, t.case_id, 1 AS added, 0 AS removed FROM {after} t")
     if before:
-        earlier.append(f"SELECT 1 FROM {before} a WHERE {pair} AND {_VIEWING}")
-    was = f"EXISTS ({' UNION ALL '.join(earlier)})"
+        sides.append(f"SELECT t.post_id, t.case_id, 0 AS added, 1 AS removed FROM {before} t")
+    written = " UNION ALL ".join(
+        f"{side} WHERE t.post_id IS NOT NULL AND t.case_type_id = {_ENQUIRY_TYPE}"
+        f" AND {_VIEWING.replace('a.', 't.')}"
+        for side in sides
+    )
+    now = (
+        "(SELECT COUNT(*) FROM casework_caseaccess a WHERE a.post_id = w.post_id"
+        f" AND a.case_type_id = {_ENQUIRY_TYPE} AND a.case_id = w.case_id AND {_VIEWING})"
+    )
     pairs = (
-        f"SELECT p.post_id, p.case_id, ({now})::int - ({was})::int AS sign"
-        f" FROM (SELECT DISTINCT x.post_id, x.case_id, {_ENQUIRY_TYPE} AS case_type_id"
-        f" FROM ({touched}) x) p"
+        "SELECT p.post_id, p.case_id, (p.now > 0)::int - (p.now - p.added + p.removed > 0)::int"
+        f" AS sign FROM (SELECT w.post_id, w.case_id, {now} AS now, SUM(w.added) AS added,"
+        f" SUM(w.removed) AS removed FROM ({written}) w GROUP BY w.post_id, w.case_id) p"
     )
     return _append(
         f"SELECT d.post_id, {_VALUES}, d.sign FROM ({pairs}) d"
