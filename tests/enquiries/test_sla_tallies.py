@@ -137,21 +137,25 @@ def test_writes_outside_the_services_are_counted_too(org, as_of):
     assert tallies.differences() == []
 
 
+def _copied_by_hand(org, as_of, post: Post, perms: str) -> None:
+    """An enquiry logged, and an access row of the copied-post audience added by hand."""
+    with time_machine.travel(as_of, tick=False):
+        enquiry = log(org, as_of)
+    CaseAccess.objects.create(
+        case_type=CaseAccess.objects.filter(case_id=enquiry.pk).first().case_type,
+        case_id=enquiry.pk,
+        audience="copied_post",
+        post=post,
+        perms=perms,
+        since=as_of,
+    )
+
+
 @pytest.mark.usefixtures("_postgresql")
 def test_two_rows_for_one_post_count_the_enquiry_once(org, as_of):
     """A post may hold a case through two audiences (triage and copied post, say): it counts
     once, and still counts while either row is open."""
-    with time_machine.travel(as_of, tick=False):
-        enquiry = log(org, as_of)
-    ct = CaseAccess.objects.filter(case_id=enquiry.pk).first().case_type
-    CaseAccess.objects.create(
-        case_type=ct,
-        case_id=enquiry.pk,
-        audience="copied_post",
-        post=org.triage,
-        perms=",view_enquiry,",
-        since=as_of,
-    )
+    _copied_by_hand(org, as_of, org.triage, ",view_enquiry,")
     assert _stored(org.triage)["received"] == 1
     CaseAccess.objects.filter(post=org.triage, audience="triage").update(until=as_of)
     assert _stored(org.triage)["received"] == 1
@@ -163,17 +167,7 @@ def test_two_rows_for_one_post_count_the_enquiry_once(org, as_of):
 @pytest.mark.usefixtures("_postgresql")
 def test_rows_without_sight_are_not_counted(org, as_of):
     """An access row that does not grant `view_enquiry` adds nothing."""
-    with time_machine.travel(as_of, tick=False):
-        enquiry = log(org, as_of)
-    ct = CaseAccess.objects.filter(case_id=enquiry.pk).first().case_type
-    CaseAccess.objects.create(
-        case_type=ct,
-        case_id=enquiry.pk,
-        audience="copied_post",
-        post=org.complaints,
-        perms=",act_on_enquiry,",
-        since=as_of,
-    )
+    _copied_by_hand(org, as_of, org.complaints, ",act_on_enquiry,")
     assert _stored(org.complaints)["received"] == 0
     assert tallies.differences() == []
 
