@@ -570,7 +570,6 @@ def _stored_groups(post: int, councils: list[int], today: date) -> list[dict]:
         # (Named apart from the columns they add up, which a later sum could not then read.)
         .annotate(
             n=Sum("received"),
-            n_answered=Sum("answered"),
             n_on_time=Sum("answered_on_time") + Sum("met_unanswered"),
             n_spent=Sum("spent"),
             n_spent_n=Sum("spent_n"),
@@ -602,11 +601,11 @@ def dashboard(
 
     On PostgreSQL, for a reader whose sight comes from one post (`access.sole_post`), the totals
     are the post's stored ones (`enquiries.tallies`): a few hundred rows read whatever the
-    volume. Otherwise (`stored=False`, SQLite,
-    a reader with two posts) they are counted from the enquiries the reader may open, in one
-    pass over stored columns (`received_month`, `sla_met`) that the index `enquiry_sla_months`
-    covers, grouped by directorate, month and channel at once and summed here both ways. Either
-    way a constant number of queries (bench/README.md)."""
+    volume. Otherwise (`stored=False`, SQLite, a reader with two posts) they are counted from
+    the enquiries the reader may open, in one pass over stored columns (`received_month`,
+    `sla_met`) that the index `enquiry_sla_months` covers, grouped by directorate, month and
+    channel at once and summed here both ways. Either way a constant number of queries
+    (bench/README.md)."""
     today = timezone.localdate(as_of)
     councils = list(councils_bounding(user=user).values_list("council_id", flat=True))
     visible = enquiries_visible_to(user=user, councils=councils).filter(due_on__isnull=False)

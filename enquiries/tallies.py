@@ -47,6 +47,8 @@ _VIEWING = "a.until IS NULL AND a.perms LIKE '%%,view_enquiry,%%'"
 _ENQUIRY_TYPE = (
     "(SELECT id FROM django_content_type WHERE app_label = 'enquiries' AND model = 'enquiry')"
 )
+# An enquiry's access row through which a post may open it.
+_POST_SEES = f"a.case_type_id = {_ENQUIRY_TYPE} AND a.post_id IS NOT NULL AND {_VIEWING}"
 _MEASURES = (
     "received",
     "answered",
@@ -135,12 +137,11 @@ def _access_changed(before: str, after: str) -> str:
     )
 
 
-def _viewers(ids: str) -> str:
-    return (
-        "SELECT DISTINCT a.post_id, a.case_id FROM casework_caseaccess a"
-        f" WHERE a.case_type_id = {_ENQUIRY_TYPE} AND a.post_id IS NOT NULL AND {_VIEWING}"
-        f" AND a.case_id IN ({ids})"
-    )
+def _viewers(ids: str = "") -> str:
+    """(post, enquiry) pairs where the post may open the enquiry: of the enquiries `ids` (an
+    SQL list or query), or of every enquiry."""
+    of = f" AND a.case_id IN ({ids})" if ids else ""
+    return f"SELECT DISTINCT a.post_id, a.case_id FROM casework_caseaccess a WHERE {_POST_SEES}{of}"
 
 
 # What the totals count, compared between an enquiry's old and new values.
@@ -161,11 +162,7 @@ def _enquiry_changed() -> str:
     condition, `_CHANGED`, lets no other row reach it: a chaser's update of a batch, which
     changes none of them, runs nothing): every post that may open it counts its old values -1
     and its new ones +1."""
-    viewers = (
-        "SELECT DISTINCT a.post_id FROM casework_caseaccess a"
-        f" WHERE a.case_type_id = {_ENQUIRY_TYPE} AND a.post_id IS NOT NULL AND {_VIEWING}"
-        " AND a.case_id = NEW.id"
-    )
+    viewers = _viewers("NEW.id")
     side = "SELECT v.post_id, {values}, {sign} FROM ({viewers}) v"
     return _append(
         side.format(values=_VALUES.replace("e.", "OLD."), sign="-1 AS sign", viewers=viewers)
@@ -274,23 +271,26 @@ def rebuild(using=None) -> int:
 
 # Every post's enquiries as counted from the access rows and the enquiries themselves.
 _COUNTED_AFRESH = (
-    f"SELECT v.post_id, {_VALUES}, 1 AS sign FROM ("
-    "SELECT DISTINCT a.post_id, a.case_id FROM casework_caseaccess a"
-    f" WHERE a.case_type_id = {_ENQUIRY_TYPE} AND a.post_id IS NOT NULL AND {_VIEWING}"
-    ") v JOIN enquiries_enquiry e ON e.id = v.case_id"
+    f"SELECT v.post_id, {_VALUES}, 1 AS sign FROM ({_viewers()}) v"
+    " JOIN enquiries_enquiry e ON e.id = v.case_id"
 )
+
+
+def _added_up(rows: str) -> str:
+    """The totals of these stored rows (a table or a CTE's name) by key, keys whose totals are
+    all nought left out."""
+    key = ", ".join(_KEY)
+    return (
+        f"SELECT {key}, {', '.join(f'SUM({m}) AS {m}' for m in _MEASURES)}"
+        f" FROM {rows} GROUP BY {key} HAVING {' OR '.join(f'SUM({m}) <> 0' for m in _MEASURES)}"
+    )
 
 
 def differences(using=None) -> list[tuple]:
     """Keys whose stored totals differ from a count made afresh: each as the afresh row or the
     stored one, marked "afresh" or "stored" (none when the totals are right)."""
     using = using or connection
-    key = ", ".join(_KEY)
-    stored = (
-        f"SELECT {key}, {', '.join(f'SUM({m}) AS {m}' for m in _MEASURES)}"
-        f" FROM enquiries_slatally GROUP BY {key}"
-        f" HAVING {' OR '.join(f'SUM({m}) <> 0' for m in _MEASURES)}"
-    )
+    stored = _added_up("enquiries_slatally")
     afresh = _grouped(_COUNTED_AFRESH)
     with using.cursor() as cursor:
         cursor.execute(
@@ -307,16 +307,13 @@ def fold(using=None) -> int:
     whose totals are all nought go); the number of rows folded away. Rows appended meanwhile by
     transactions not yet committed are left for the next fold."""
     using = using or connection
-    key = ", ".join(_KEY)
-    sums = ", ".join(f"SUM({m})" for m in _MEASURES)
-    nought = " OR ".join(f"SUM({m}) <> 0" for m in _MEASURES)
+    columns = ", ".join((*_KEY, *_MEASURES))
     with using.cursor() as cursor:
         cursor.execute(
             "WITH gone AS (DELETE FROM enquiries_slatally WHERE post_id IN"
             " (SELECT post_id FROM enquiries_slatally WHERE NOT folded) RETURNING *),"
-            f" kept AS (INSERT INTO enquiries_slatally ({key}, {', '.join(_MEASURES)}, folded)"
-            f" SELECT {key}, {sums}, TRUE FROM gone GROUP BY {key} HAVING {nought}"
-            " RETURNING 1)"
+            f" kept AS (INSERT INTO enquiries_slatally ({columns}, folded)"
+            f" SELECT s.*, TRUE FROM ({_added_up('gone')}) s RETURNING 1)"
             " SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM kept)",
             [],
         )
