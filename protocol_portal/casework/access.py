@@ -35,6 +35,7 @@ from django.db.models.signals import post_delete
 from protocol_portal.casework.compiled import Compiled
 from protocol_portal.casework.lookups import contains_pattern, written
 from protocol_portal.casework.models import CaseAccess, RetentionAction, RetentionRecord
+from protocol_portal.casework.rows import rows_insert
 from protocol_portal.org.models import Person, Post
 
 RAISER = "raiser"
@@ -399,8 +400,7 @@ def access_record(
                     since=as_of,
                 )
             )
-    if rows:
-        CaseAccess.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
 
 
 # -- checks ------------------------------------------------------------------------------------

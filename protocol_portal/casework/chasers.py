@@ -20,12 +20,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model, Q
-from django.utils import timezone
-from simple_history.utils import get_change_reason_from_object, get_history_manager_for_model
+from django.db.models import Q
 
 from protocol_portal.casework.models import Case, CaseEvent
 from protocol_portal.casework.registry import CaseTypeSpec, all_specs
+from protocol_portal.casework.rows import history_rows_copy, pre_saved, rows_insert, rows_update
 from protocol_portal.casework.services import (
     OutboxDraft,
     clock_schedule,
@@ -285,9 +284,10 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[dict])
     """Write what changed on each case as `save()` would (auto and derived fields included),
     in one UPDATE for the batch, and one history entry per case with its change reason."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    derived = pre_saved(fields)
     changed: set[str] = set()
     for case, old in zip(cases, before, strict=True):
-        for f in fields:
+        for f in derived:
             f.pre_save(case, False)  # auto_now, derived columns: what save() would store
         now = case.__dict__
         changed.update(
@@ -296,120 +296,6 @@ def _save_with_history(model: type[Case], cases: list[Case], before: list[dict])
     with transaction.atomic(savepoint=False):
         rows_update(cases, sorted(changed))
         history_rows_copy(model, cases)
-
-
-# The historical model's own columns, besides a copy of every tracked field.
-_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type"}
-
-
-def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
-    """One history entry per case (`~`, changed), as simple-history's `bulk_history_create`
-    writes it, but copied by the database from the rows just written: one INSERT ... SELECT
-    joined to each case's date, change reason and user, instead of a historical object built
-    and prepared in Python for every case (a fifth of a chaser rung's time: bench/README.md,
-    "Prepared statements and compiled reads"). The caller holds the rows' locks and has just
-    stored the cases' values, so the rows are the cases. A historical model with columns of
-    its own beyond simple-history's, or a database without UPDATE ... FROM's kin, gets
-    `bulk_history_create`."""
-    if not cases or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return
-    manager = get_history_manager_for_model(model)
-    history = manager.model
-    tracked = {f.name for f in history.tracked_fields}
-    others = [f for f in history._meta.concrete_fields if f.name not in tracked]
-    if {f.name for f in others} != _HISTORY_OWN | {"history_user"} or not _has_update_from():
-        manager.bulk_history_create(cases, update=True)
-        return
-    qn = connection.ops.quote_name
-    meta, hmeta = model._meta, history._meta
-    pk = meta.pk.column
-    copied = [
-        (hmeta.get_field(f.name).column, meta.get_field(f.name).column)
-        for f in history.tracked_fields
-    ]
-    fields = [meta.pk, hmeta.get_field("history_date"), hmeta.get_field("history_change_reason")]
-    fields.append(hmeta.get_field("history_user"))
-    cell = _values_cell(fields)
-    names = ", ".join(qn(c) for c, _ in copied)
-    sources = ", ".join(f"c.{qn(source)}" for _, source in copied)
-    per_statement = max(1, (connection.features.max_query_params or 30_000) // len(fields))
-    with connection.cursor() as cursor:
-        for start in range(0, len(cases), per_statement):
-            batch = cases[start : start + per_statement]
-            params = []
-            for case in batch:
-                user = getattr(case, "_history_user", history.get_default_history_user(case))
-                params += [
-                    case.pk,
-                    fields[1].get_db_prep_save(
-                        getattr(case, "_history_date", None) or timezone.now(), connection
-                    ),
-                    get_change_reason_from_object(case) or "",
-                    user.pk if user is not None else None,
-                ]
-            values = ", ".join(f"({cell})" for _ in batch)
-            cursor.execute(
-                f"WITH v (case_pk, moment, reason, person) AS (VALUES {values}) "
-                f"INSERT INTO {qn(hmeta.db_table)} ({names}, {qn('history_date')}, "
-                f"{qn('history_change_reason')}, {qn('history_type')}, "
-                f"{qn(hmeta.get_field('history_user').column)}) "
-                f"SELECT {sources}, v.moment, v.reason, '~', v.person "
-                f"FROM {qn(meta.db_table)} c JOIN v ON c.{qn(pk)} = v.case_pk ORDER BY v.case_pk",
-                params,
-            )
-
-
-def _values_cell(fields) -> str:
-    """One row of a VALUES list for these fields' values. On PostgreSQL each is cast to its
-    column's type: VALUES columns take their first row's type otherwise."""
-    if connection.vendor == "postgresql":
-        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-    return ", ".join("%s" for _ in fields)
-
-
-def _has_update_from() -> bool:
-    return connection.vendor == "postgresql" or (
-        connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
-    )
-
-
-def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
-    """Store each object's own values of these fields: `bulk_update` in one statement.
-
-    Django's `bulk_update` builds a CASE WHEN per row for every column, which cost a chaser
-    batch more than the rest of its firing (bench/README.md). Here the rows' values are one
-    VALUES list joined to the table on the primary key (PostgreSQL; SQLite 3.33 and newer, which
-    has UPDATE ... FROM), each value prepared by its field as `save()` would. Elsewhere it is
-    `bulk_update`. Writes no history: the caller does (`_save_with_history`).
-    """
-    if not objs or not names:
-        return
-    model = type(objs[0])
-    meta = model._meta
-    if not _has_update_from():
-        model._default_manager.bulk_update(objs, names)
-        return
-    columns = [meta.pk, *(meta.get_field(name) for name in names)]
-    cell = _values_cell(columns)
-    qn = connection.ops.quote_name
-    table, key = qn(meta.db_table), qn(meta.pk.column)
-    names_sql = ", ".join(qn(f.column) for f in columns)
-    sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in columns[1:])
-    per_statement = max(1, (connection.features.max_query_params or 30_000) // len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            batch = objs[start : start + per_statement]
-            params = [
-                f.get_db_prep_save(getattr(obj, f.attname), connection=connection)
-                for obj in batch
-                for f in columns
-            ]
-            values = ", ".join(f"({cell})" for _ in batch)
-            cursor.execute(
-                f"WITH v ({names_sql}) AS (VALUES {values}) "
-                f"UPDATE {table} SET {sets} FROM v WHERE {table}.{key} = v.{key}",
-                params,
-            )
 
 
 def _lock_due(model: type[Case], pks: Iterable[int], as_of: datetime) -> list[Case]:
@@ -458,7 +344,7 @@ def chasers_fire(*, spec: CaseTypeSpec, pks: Iterable[int], as_of: datetime) -> 
         written = outbox_write_many(drafts=[f.draft for f in firings], at=as_of)
         # A message already written (a redelivered batch whose save was lost) is not repeated.
         fired = [f for f in firings if f.draft.key in written]
-        CaseEvent.objects.bulk_create(
+        rows_insert(
             [
                 event
                 for f in fired

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
-from django.db.models.constants import OnConflict
 
 from protocol_portal.casework.compiled import Compiled
 from protocol_portal.casework.models import Case, CaseEvent, Notice, OutboxMessage, ReferenceCounter
 from protocol_portal.casework.references import reference_format
+from protocol_portal.casework.rows import rows_insert
 from protocol_portal.org.calendars import calendar_for, due_for
 from protocol_portal.org.models import (
     ChaserRung,
@@ -266,7 +266,7 @@ def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[st
         }
     if not written:
         return {}
-    Notice.objects.bulk_create(
+    rows_insert(
         [
             notice
             for key, draft in wanted.items()
@@ -283,28 +283,14 @@ def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[st
 
 def _outbox_insert_returning(rows: list[OutboxMessage]) -> dict[str, OutboxMessage]:
     """Insert these messages but any whose key is already in the outbox, each batch one
-    statement with RETURNING; the rows written, their ids set, by key. Built by the ORM's
-    insert (each value prepared by its field, as `bulk_create` does), which `bulk_create`
-    itself will not combine with RETURNING when conflicts are ignored."""
-    meta = OutboxMessage._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    returning = [meta.pk, meta.get_field("key")]
-    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
-    written: dict[str, OutboxMessage] = {}
+    statement with RETURNING (`rows_insert`); the rows written, their ids set, by key."""
     by_key = {row.key: row for row in rows}
-    for start in range(0, len(rows), size):
-        answered = OutboxMessage.objects._insert(
-            rows[start : start + size],
-            fields=fields,
-            returning_fields=returning,
-            on_conflict=OnConflict.IGNORE,
-        )
-        # A batch of one whose key was taken answers [None].
-        for pk, key in filter(None, answered):
-            row = by_key[key]
-            row.pk = pk
-            row._state.adding, row._state.db = False, connection.alias
-            written[key] = row
+    written: dict[str, OutboxMessage] = {}
+    for pk, key in rows_insert(rows, ignore_conflicts=True, returning=["id", "key"]):
+        row = by_key[key]
+        row.pk = pk
+        row._state.adding, row._state.db = False, connection.alias
+        written[key] = row
     return written
 
 

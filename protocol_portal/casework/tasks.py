@@ -110,18 +110,20 @@ def _deliver_by_notify(message_ids: list[int]) -> int:
 def _deliver_by_smtp(message_ids: list[int]) -> int:
     """Email these outbox messages not yet sent, each once; how many were sent."""
     with transaction.atomic():
+        # Read as values: a chaser batch's messages are only read here, never saved as objects.
         messages = list(
             OutboxMessage.objects.select_for_update()
             .filter(pk__in=message_ids, sent_at__isnull=True)
             .exclude(delivery_status=DeliveryStatus.FAILED)
             .order_by("pk")
+            .values_list("pk", "subject", "body", named=True)
         )
         # Each message's recipients' addresses (`Notice.address`), read as values in one query:
         # a chaser batch has a few hundred, and prefetching the notices and their people as
         # objects was a third of the delivery's time (bench/README.md, "Chaser firing").
         to: dict[int, list[str]] = defaultdict(list)
         recipients = (
-            Notice.objects.filter(message__in=messages)
+            Notice.objects.filter(message_id__in=[m.pk for m in messages])
             .order_by("pk")
             .values_list("message_id", "email", "person__email")
         )

@@ -23,11 +23,11 @@ from protocol_portal.casework.chasers import (
     cases_due,
     chaser_fire,
     chasers_fire,
-    history_rows_copy,
     sweep_batches,
 )
 from protocol_portal.casework.models import CaseAccess, CaseEvent, OutboxMessage
 from protocol_portal.casework.registry import spec_for
+from protocol_portal.casework.rows import history_rows_copy
 from protocol_portal.casework.services import ladder_for
 from protocol_portal.org.calendars import calendar_for
 from protocol_portal.org.models import Post, PostKind
@@ -334,12 +334,12 @@ def test_rows_update_stores_each_rows_own_values_in_one_statement(update_from, m
     """The batch's UPDATE: each row gets its own values (a date, a time, a number, a post, and
     NULL beside a value in the same column), other columns and other rows are untouched. A
     database without UPDATE ... FROM (SQLite before 3.33) gets Django's bulk_update instead."""
-    from protocol_portal.casework import chasers
-    from protocol_portal.casework.chasers import rows_update
+    from protocol_portal.casework import rows
+    from protocol_portal.casework.rows import rows_update
 
     if not update_from:
-        monkeypatch.setattr(chasers, "_has_update_from", lambda: False)
-    assert chasers._has_update_from() is update_from  # both databases here have it
+        monkeypatch.setattr(rows, "_has_update_from", lambda: False)
+    assert rows._has_update_from() is update_from  # both databases here have it
 
     org = build_org()
     a, b, c = (log(org, AS_OF, subject=f"Leak at {n} Elm Street") for n in range(3))

@@ -145,15 +145,20 @@ def test_no_bulk_update_on_a_history_tracked_model(capsys):
 
 # Hand-written SQL that writes rows, with why its history is still written.
 RAW_WRITE_ALLOWED: dict[str, str] = {
-    "protocol_portal/casework/chasers.py:rows_update": (
+    "protocol_portal/casework/rows.py:rows_update": (
         "a chaser batch's case rows in one UPDATE; its only caller, _save_with_history, writes "
         "one history entry per case in the same transaction (test_chaser_batches compares the "
         "history with firing one case at a time)"
     ),
-    "protocol_portal/casework/chasers.py:history_rows_copy": (
+    "protocol_portal/casework/rows.py:history_rows_copy": (
         "writes the history entries themselves: one per case of a chaser batch, copied from the "
         "rows rows_update has just written (test_chaser_batches compares every column with "
         "simple-history's bulk_history_create for the same cases)"
+    ),
+    "protocol_portal/casework/rows.py:rows_insert": (
+        "inserts new rows of models that keep no history (timeline lines, access rows, outbox "
+        "messages, notices: the rows are the record); it refuses a model that keeps history "
+        "(test_rows)"
     ),
     # The SLA dashboard's stored totals: derived figures, not a record (no history is kept for
     # them); what they add up — enquiries and access rows — keeps its own history.
