@@ -83,7 +83,13 @@ class Enquiry(Case, Received):
         ),
     )
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="enquiries")
+    # The council, owner post and member keys have no index of their own: the composite indexes
+    # below lead with each, and every index is rewritten on each chaser rung (`Case.unindexed`).
+    council = Case.unindexed("council")
+    owner_post = Case.unindexed("owner_post")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="enquiries", db_index=False
+    )
     subject = models.CharField(max_length=200)
     description = models.TextField()
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="+")
@@ -187,7 +193,13 @@ class Enquiry(Case, Received):
         "open and unanswered (derived).",
     )
     # Derived columns are not history: they follow from the fields history already records.
-    history = HistoricalRecords(excluded_fields=["updated_at", "received_month", "sla_met"])
+    # History is read by the enquiry's id (kept indexed, with the date and the user): the
+    # indexes simple-history copies from every key and the reference would only be written.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "received_month", "sla_met"],
+        no_db_index=["reference", "council", "owner_post", "member", "service_area"]
+        + ["directorate", "ward"],
+    )
 
     class Meta(Case.Meta):
         verbose_name_plural = "enquiries"

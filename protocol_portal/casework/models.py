@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -89,6 +91,16 @@ class Case(models.Model):
     def is_paused(self) -> bool:
         return self.clock_paused_on is not None
 
+    @classmethod
+    def unindexed(cls, name: str) -> models.Field:
+        """This case field again, without an index of its own, for a case type whose composite
+        indexes lead with it: the database uses those for its lookups and key checks, and every
+        index is written again on each change of an indexed column (a chaser rung moves
+        `next_action_at`, so no update of a case is a heap-only one)."""
+        field = copy.deepcopy(cls._meta.get_field(name))  # as Django copies an abstract's fields
+        field.db_index = False
+        return field
+
     def chaser_excluded_people(self) -> frozenset[int]:
         """People no chaser may go to about this case (e.g. the person complained about)."""
         return frozenset()
@@ -98,7 +110,8 @@ class CaseEvent(models.Model):
     """One line of a case's timeline: who did what, when and why."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
-    case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No index of its own: `case_event_timeline` leads with it (see `Case.unindexed`).
+    case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     case_id = models.PositiveBigIntegerField()
     case = GenericForeignKey("case_type", "case_id")
     at = models.DateTimeField()
@@ -195,8 +208,14 @@ class OutboxMessage(models.Model):
 class Notice(models.Model):
     """The in-portal copy of an outbox message for one recipient."""
 
-    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="notices")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
+    # Neither key has an index of its own: `one_notice_per_recipient` leads with the message,
+    # `notice_inbox` with the person (see `Case.unindexed`).
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
     read_at = models.DateTimeField(null=True, blank=True)
     # GOV.UK Notify's id for the email to this recipient: a retry after a temporary failure
     # sends only to the recipients that have none, so nobody gets the message twice.
@@ -339,7 +358,10 @@ class CaseAccess(models.Model):
     Written only by `casework.access` from what each case type's audiences derive, so the rows
     are both the index lists filter on and the record of who could see the case, when."""
 
-    case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: `case_access_history` leads with it (see `Case.unindexed`).
+    case_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     case_id = models.PositiveBigIntegerField()
     case = GenericForeignKey("case_type", "case_id")
     audience = models.CharField(max_length=40)

@@ -1,9 +1,10 @@
-"""The set-based writes a chaser batch uses (`casework.rows`).
+"""The set-based writes a chaser batch uses (`casework.rows`), and the indexes its writes keep.
 
 `rows_insert` must store exactly what `bulk_create` stores, on both databases: each value
 prepared as its field prepares it (an aware moment, a naive one, a choice, a key, NULL), a
 conflicting row left out when asked, the written rows' columns handed back, and a model that
-keeps history refused."""
+keeps history refused. The indexes: every key a chaser rung writes again has no index of its own
+where a composite index already leads with it."""
 
 from __future__ import annotations
 
@@ -149,3 +150,41 @@ def test_rows_insert_refuses_a_model_that_keeps_history():
     case = log(org, AS_OF)
     with pytest.raises(ValueError, match="keeps history"):
         rows_insert([Enquiry(council_id=case.council_id)])
+
+
+def _indexes(table: str) -> list[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return [
+        tuple(c["columns"])
+        for c in found.values()
+        if (c["index"] or c["unique"]) and not c["primary_key"] and c["columns"]
+    ]
+
+
+# Keys a chaser rung writes again (its case row, its history entry, timeline line, access rows,
+# notices), and the composite index that serves their lookups and key checks instead.
+LED_BY_COMPOSITE = {
+    "enquiries_enquiry": ["council_id", "owner_post_id", "member_id"],
+    "casework_caseevent": ["case_type_id"],
+    "casework_caseaccess": ["case_type_id"],
+    "casework_notice": ["message_id", "person_id"],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(LED_BY_COMPOSITE))
+def test_a_key_led_by_a_composite_index_has_none_of_its_own(table):
+    indexes = _indexes(table)
+    for column in LED_BY_COMPOSITE[table]:
+        assert (column,) not in indexes, f"{table}.{column} has an index of its own"
+        assert any(len(cols) > 1 and cols[0] == column for cols in indexes), column
+
+
+@pytest.mark.django_db
+def test_enquiry_history_indexes_only_what_history_is_read_by():
+    """An enquiry's history is read by its id; the history user keeps its index for the key
+    check when a person is removed. Nothing else is indexed (each index is one more write a
+    rung)."""
+    indexed = set(_indexes(Enquiry.history.model._meta.db_table))
+    assert indexed == {("id",), ("history_date",), ("history_user_id",)}
