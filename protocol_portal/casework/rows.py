@@ -107,7 +107,7 @@ def rows_insert(
         for column, f, prep in zip(columns, fields, prepare, strict=True):
             column.append(prep(f.pre_save(obj, True) if f in derived else getattr(obj, f.attname)))
     qn = connection.ops.quote_name
-    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+    arrays = ", ".join(f"(%s)::{_array_type(f)}" for f in fields)
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
         f"SELECT * FROM UNNEST({arrays})"
@@ -178,27 +178,27 @@ def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
     ]
     fields = [meta.pk, hmeta.get_field("history_date"), hmeta.get_field("history_change_reason")]
     fields.append(hmeta.get_field("history_user"))
-    cell = _values_cell(fields)
     names = ", ".join(qn(c) for c, _ in copied)
     sources = ", ".join(f"c.{qn(source)}" for _, source in copied)
     per_statement = max(1, (connection.features.max_query_params or 30_000) // len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(cases), per_statement):
-            batch = cases[start : start + per_statement]
-            params = []
-            for case in batch:
+            rows = []
+            for case in cases[start : start + per_statement]:
                 user = getattr(case, "_history_user", history.get_default_history_user(case))
-                params += [
-                    case.pk,
-                    fields[1].get_db_prep_save(
-                        getattr(case, "_history_date", None) or timezone.now(), connection
-                    ),
-                    get_change_reason_from_object(case) or "",
-                    user.pk if user is not None else None,
-                ]
-            values = ", ".join(f"({cell})" for _ in batch)
+                rows.append(
+                    [
+                        case.pk,
+                        fields[1].get_db_prep_save(
+                            getattr(case, "_history_date", None) or timezone.now(), connection
+                        ),
+                        get_change_reason_from_object(case) or "",
+                        user.pk if user is not None else None,
+                    ]
+                )
+            source, params = _rows_source(fields, rows)
             cursor.execute(
-                f"WITH v (case_pk, moment, reason, person) AS (VALUES {values}) "
+                f"WITH v (case_pk, moment, reason, person) AS ({source}) "
                 f"INSERT INTO {qn(hmeta.db_table)} ({names}, {qn('history_date')}, "
                 f"{qn('history_change_reason')}, {qn('history_type')}, "
                 f"{qn(hmeta.get_field('history_user').column)}) "
@@ -208,12 +208,21 @@ def history_rows_copy(model: type[Case], cases: Sequence[Case]) -> None:
             )
 
 
-def _values_cell(fields) -> str:
-    """One row of a VALUES list for these fields' values. On PostgreSQL each is cast to its
-    column's type: VALUES columns take their first row's type otherwise."""
+def _array_type(field: Field) -> str:
+    """The PostgreSQL array type of a column's values (without a length: nothing truncated)."""
+    return field.db_type(connection).split("(")[0] + "[]"
+
+
+def _rows_source(fields: Sequence[Field], rows: list[list]) -> tuple[str, list]:
+    """A query of these rows of values, one column a field, and its parameters: on PostgreSQL
+    one typed array a column (UNNEST: a few parameters however many rows, as Django's own bulk
+    insert there), elsewhere a VALUES list."""
     if connection.vendor == "postgresql":
-        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-    return ", ".join("%s" for _ in fields)
+        arrays = ", ".join(f"(%s)::{_array_type(f)}" for f in fields)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return f"SELECT * FROM UNNEST({arrays})", columns
+    cell = ", ".join("%s" for _ in fields)
+    return "VALUES " + ", ".join(f"({cell})" for _ in rows), [v for row in rows for v in row]
 
 
 def _has_update_from() -> bool:
@@ -226,9 +235,9 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
     """Store each object's own values of these fields: `bulk_update` in one statement.
 
     Django's `bulk_update` builds a CASE WHEN per row for every column, which cost a chaser
-    batch more than the rest of its firing (bench/README.md). Here the rows' values are one
-    VALUES list joined to the table on the primary key (PostgreSQL; SQLite 3.33 and newer, which
-    has UPDATE ... FROM), each value prepared by its field as `save()` would. Elsewhere it is
+    batch more than the rest of its firing (bench/README.md). Here the rows' values are joined
+    to the table on the primary key (`_rows_source`: PostgreSQL; SQLite 3.33 and newer, which
+    has UPDATE ... FROM), each value prepared as `save()` would prepare it. Elsewhere it is
     `bulk_update`. Writes no history: the caller does (`_save_with_history`).
     """
     if not objs or not names:
@@ -239,7 +248,7 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
         model._default_manager.bulk_update(objs, names)
         return
     columns = [meta.pk, *(meta.get_field(name) for name in names)]
-    cell = _values_cell(columns)
+    prepare = [_preparer(f) for f in columns]
     qn = connection.ops.quote_name
     table, key = qn(meta.db_table), qn(meta.pk.column)
     names_sql = ", ".join(qn(f.column) for f in columns)
@@ -247,15 +256,13 @@ def rows_update(objs: Sequence[Model], names: Sequence[str]) -> None:
     per_statement = max(1, (connection.features.max_query_params or 30_000) // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
-            batch = objs[start : start + per_statement]
-            params = [
-                f.get_db_prep_save(getattr(obj, f.attname), connection=connection)
-                for obj in batch
-                for f in columns
+            rows = [
+                [prep(getattr(obj, f.attname)) for f, prep in zip(columns, prepare, strict=True)]
+                for obj in objs[start : start + per_statement]
             ]
-            values = ", ".join(f"({cell})" for _ in batch)
+            source, params = _rows_source(columns, rows)
             cursor.execute(
-                f"WITH v ({names_sql}) AS (VALUES {values}) "
+                f"WITH v ({names_sql}) AS ({source}) "
                 f"UPDATE {table} SET {sets} FROM v WHERE {table}.{key} = v.{key}",
                 params,
             )
