@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from enquiries.models import Enquiry
 from protocol_portal.casework.models import CaseAccess, CaseEvent, Notice, OutboxMessage
 from protocol_portal.casework.rows import rows_insert
+from protocol_portal.casework.services import event_row
 from tests.conftest import LONDON, build_org
 from tests.enquiries.helpers import log
 
@@ -27,12 +28,10 @@ AS_OF = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)  # Monday, GMT
 SUMMER = datetime(2026, 7, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))  # BST
 
 
-def _events(case, org, kinds) -> list[CaseEvent]:
+def _events(case, kinds) -> list[CaseEvent]:
     return [
-        CaseEvent(
-            council_id=case.council_id,
-            case_type=ContentType.objects.get_for_model(case),
-            case_id=case.pk,
+        event_row(
+            case=case,
             at=at,
             actor=actor,
             kind=kind,
@@ -63,12 +62,12 @@ def test_rows_insert_stores_what_bulk_create_stores():
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the naive moment, on both sides
-        made = CaseEvent.objects.bulk_create(_events(case, org, kinds))
+        made = CaseEvent.objects.bulk_create(_events(case, kinds))
         expected = _stored(CaseEvent, [e.pk for e in made])
         CaseEvent.objects.filter(pk__in=[e.pk for e in made]).delete()
         before = set(CaseEvent.objects.values_list("pk", flat=True))
         with CaptureQueriesContext(connection) as ctx:
-            assert rows_insert(_events(case, org, kinds)) == []
+            assert rows_insert(_events(case, kinds)) == []
     assert len(ctx.captured_queries) == 1
     new = set(CaseEvent.objects.values_list("pk", flat=True)) - before
     assert _stored(CaseEvent, new) == expected
