@@ -197,8 +197,15 @@ class Enquiry(Case, Received):
     # indexes simple-history copies from every key and the reference would only be written.
     history = HistoricalRecords(
         excluded_fields=["updated_at", "received_month", "sla_met"],
-        no_db_index=["reference", "council", "owner_post", "member", "service_area"]
-        + ["directorate", "ward"],
+        no_db_index=[
+            "reference",
+            "council",
+            "owner_post",
+            "member",
+            "service_area",
+            "directorate",
+            "ward",
+        ],
     )
 
     class Meta(Case.Meta):

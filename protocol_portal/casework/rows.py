@@ -80,7 +80,7 @@ def rows_insert(
     objs: Sequence[Model], *, ignore_conflicts: bool = False, returning: Sequence[str] = ()
 ) -> list[tuple]:
     """Insert these new objects as `bulk_create` would (each field's `pre_save` with add=True,
-    each value prepared for its column), one statement per batch of rows. `ignore_conflicts`:
+    each value prepared for its column), in one statement (`_rows_source`). `ignore_conflicts`:
     a row that would break a unique constraint is left out (ON CONFLICT DO NOTHING).
     `returning`: the names of columns to hand back for each row written, in order (a row left
     out answers nothing); without it, nothing is returned. The objects' keys are not set.
@@ -100,24 +100,22 @@ def rows_insert(
         return _orm_insert(model, objs, fields, answer, ignore_conflicts)
     derived = set(pre_saved(fields))
     prepare = [_preparer(f) for f in fields]
-    # One array a column, as Django's own bulk insert on PostgreSQL: a few parameters however
-    # many rows, so neither the driver nor the planner works row by row.
-    columns: list[list] = [[] for _ in fields]
-    for obj in objs:
-        for column, f, prep in zip(columns, fields, prepare, strict=True):
-            column.append(prep(f.pre_save(obj, True) if f in derived else getattr(obj, f.attname)))
+    rows = [
+        [
+            prep(f.pre_save(obj, True) if f in derived else getattr(obj, f.attname))
+            for f, prep in zip(fields, prepare, strict=True)
+        ]
+        for obj in objs
+    ]
+    source, params = _rows_source(fields, rows)
     qn = connection.ops.quote_name
-    arrays = ", ".join(f"(%s)::{_array_type(f)}" for f in fields)
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"SELECT * FROM UNNEST({arrays})"
-    )
+    sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) {source}"
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     if answer:
         sql += " RETURNING " + ", ".join(qn(f.column) for f in answer)
     with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
+        cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if answer else []
 
 
@@ -214,14 +212,19 @@ def _array_type(field: Field) -> str:
 
 
 def _rows_source(fields: Sequence[Field], rows: list[list]) -> tuple[str, list]:
-    """A query of these rows of values, one column a field, and its parameters: on PostgreSQL
+    """A query of these rows of values, one column a field, and its parameters. On PostgreSQL
     one typed array a column (UNNEST: a few parameters however many rows, as Django's own bulk
-    insert there), elsewhere a VALUES list."""
-    if connection.vendor == "postgresql":
+    insert there), or, for a column whose values cannot travel as an array, a VALUES list with
+    each value cast to its column's type (VALUES columns take their first row's type otherwise);
+    elsewhere a VALUES list."""
+    if connection.vendor != "postgresql":
+        cell = ", ".join("%s" for _ in fields)
+    elif all(map(_unnestable, fields)):
         arrays = ", ".join(f"(%s)::{_array_type(f)}" for f in fields)
         columns = [list(column) for column in zip(*rows, strict=True)]
         return f"SELECT * FROM UNNEST({arrays})", columns
-    cell = ", ".join("%s" for _ in fields)
+    else:
+        cell = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
     return "VALUES " + ", ".join(f"({cell})" for _ in rows), [v for row in rows for v in row]
 
 

@@ -282,8 +282,8 @@ def outbox_write_many(*, drafts: Sequence[OutboxDraft], at: datetime) -> dict[st
 
 
 def _outbox_insert_returning(rows: list[OutboxMessage]) -> dict[str, OutboxMessage]:
-    """Insert these messages but any whose key is already in the outbox, each batch one
-    statement with RETURNING (`rows_insert`); the rows written, their ids set, by key."""
+    """Insert these messages but any whose key is already in the outbox, with RETURNING
+    (`rows_insert`); the rows written, their ids set, by key."""
     by_key = {row.key: row for row in rows}
     written: dict[str, OutboxMessage] = {}
     for pk, key in rows_insert(rows, ignore_conflicts=True, returning=["id", "key"]):

@@ -329,16 +329,24 @@ def test_concurrent_overlapping_batches_on_postgresql_fire_each_rung_once():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("update_from", [True, False], ids=["values-join", "bulk_update"])
-def test_rows_update_stores_each_rows_own_values_in_one_statement(update_from, monkeypatch):
+@pytest.mark.parametrize(
+    ("update_from", "arrays"),
+    [(True, True), (True, False), (False, True)],
+    ids=["values-join", "values-join-without-arrays", "bulk_update"],
+)
+def test_rows_update_stores_each_rows_own_values_in_one_statement(update_from, arrays, monkeypatch):
     """The batch's UPDATE: each row gets its own values (a date, a time, a number, a post, and
-    NULL beside a value in the same column), other columns and other rows are untouched. A
-    database without UPDATE ... FROM (SQLite before 3.33) gets Django's bulk_update instead."""
+    NULL beside a value in the same column), other columns and other rows are untouched. On
+    PostgreSQL the values travel as one array a column, or, where a column cannot, as a VALUES
+    list cast to the columns' types. A database without UPDATE ... FROM (SQLite before 3.33)
+    gets Django's bulk_update instead."""
     from protocol_portal.casework import rows
     from protocol_portal.casework.rows import rows_update
 
     if not update_from:
         monkeypatch.setattr(rows, "_has_update_from", lambda: False)
+    if not arrays:
+        monkeypatch.setattr(rows, "_unnestable", lambda field: False)
     assert rows._has_update_from() is update_from  # both databases here have it
 
     org = build_org()
